@@ -1,0 +1,9 @@
+import { notFound } from "next/navigation";
+import { DriveView } from "@/components/drive/drive-view";
+import { nodeIdSchema } from "@/server/drive/drive.schemas";
+
+export default async function FolderPage({ params }: { params: Promise<{ folderId: string }> }) {
+  const { folderId } = await params;
+  if (!nodeIdSchema.safeParse(folderId).success) notFound();
+  return <DriveView folderId={folderId} />;
+}

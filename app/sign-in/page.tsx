@@ -1,0 +1,18 @@
+import { Suspense } from "react";
+import { redirect } from "next/navigation";
+import { getPageActor } from "@/server/auth/page-auth";
+import { getEnv } from "@/server/env";
+import { isFirstUser } from "@/server/auth/auth.service";
+import { SignInForm } from "@/components/auth/sign-in-form";
+
+export const metadata = { title: "Sign in" };
+
+export default async function SignInPage() {
+  if (await getPageActor()) redirect("/drive");
+  if (await isFirstUser()) redirect("/sign-up");
+  return (
+    <Suspense>
+      <SignInForm signupOpen={getEnv().signup === "open"} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,14 @@
+import { redirect } from "next/navigation";
+import { getPageActor } from "@/server/auth/page-auth";
+import { getEnv } from "@/server/env";
+import { isFirstUser } from "@/server/auth/auth.service";
+import { SignUpForm } from "@/components/auth/sign-up-form";
+
+export const metadata = { title: "Create account" };
+
+export default async function SignUpPage() {
+  if (await getPageActor()) redirect("/drive");
+  const first = await isFirstUser();
+  if (!first && getEnv().signup === "closed") redirect("/sign-in");
+  return <SignUpForm isFirstUser={first} />;
+}

@@ -1,0 +1,24 @@
+"use client";
+import { useState, type ReactNode } from "react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import superjson from "superjson";
+import { TRPCProvider } from "@/components/trpc/client";
+import { ToastProvider } from "@/components/ui/toast";
+import type { AppRouter } from "@/server/trpc/root";
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: (n, e) => n < 2 && !/UNAUTHORIZED|NOT_FOUND|FORBIDDEN/.test(String((e as { data?: { code?: string } }).data?.code)) } } }),
+  );
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <ToastProvider>{children}</ToastProvider>
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,100 @@
+"use client";
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import clsx from "clsx";
+import { HardDrive, Settings, LogOut } from "lucide-react";
+import { signOut } from "next-auth/react";
+import { useQuery } from "@tanstack/react-query";
+import { Logo } from "@/components/ui/logo";
+import { useTRPC } from "@/components/trpc/client";
+import { formatBytes } from "@/server/i18n/messages";
+import type { RouterOutputs } from "@/server/trpc/root";
+
+type Me = RouterOutputs["auth"]["me"];
+
+const nav = [
+  { href: "/drive", label: "My Drive", icon: HardDrive },
+  { href: "/settings", label: "Settings", icon: Settings },
+];
+
+export function AppShell({ me: initialMe, children }: { me: Me; children: ReactNode }) {
+  const pathname = usePathname();
+  const trpc = useTRPC();
+  const { data: me = initialMe } = useQuery({ ...trpc.auth.me.queryOptions(), initialData: initialMe });
+  const pct = me.quotaBytes ? Math.min(100, (me.usedBytes / me.quotaBytes) * 100) : null;
+
+  return (
+    <div className="flex min-h-screen">
+      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 md:flex dark:border-zinc-800 dark:bg-zinc-900">
+        <Link href="/drive" className="px-2">
+          <Logo />
+        </Link>
+        <nav className="mt-6 space-y-1">
+          {nav.map(({ href, label, icon: Icon }) => (
+            <Link
+              key={href}
+              href={href}
+              className={clsx(
+                "flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition",
+                pathname.startsWith(href)
+                  ? "bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-brand-100"
+                  : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800",
+              )}
+            >
+              <Icon className="size-4" />
+              {label}
+            </Link>
+          ))}
+        </nav>
+        <div className="mt-auto space-y-4 px-2">
+          <div data-testid="storage-usage">
+            <div className="mb-1.5 flex justify-between text-xs text-zinc-500">
+              <span>Storage</span>
+              <span>
+                {formatBytes(me.usedBytes)}
+                {me.quotaBytes ? ` of ${formatBytes(me.quotaBytes)}` : " used"}
+              </span>
+            </div>
+            <div className="h-1.5 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
+              <div className="h-full rounded-full bg-brand-500" style={{ width: `${pct ?? Math.min(100, me.usedBytes > 0 ? 4 : 0)}%` }} />
+            </div>
+          </div>
+          <div className="flex items-center gap-3 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+            <div className="flex size-8 shrink-0 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-sm font-semibold text-white">
+              {me.name.slice(0, 1).toUpperCase()}
+            </div>
+            <div className="min-w-0 flex-1">
+              <div className="truncate text-sm font-medium">{me.name}</div>
+              <div className="truncate text-xs text-zinc-500">{me.email}</div>
+            </div>
+            <button
+              onClick={() => void signOut({ callbackUrl: "/sign-in" })}
+              className="rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-800 dark:hover:bg-zinc-800"
+              aria-label="Sign out"
+              title="Sign out"
+            >
+              <LogOut className="size-4" />
+            </button>
+          </div>
+        </div>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
+          <Logo />
+          <div className="flex items-center gap-1">
+            {nav.map(({ href, label, icon: Icon }) => (
+              <Link key={href} href={href} aria-label={label} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
+                <Icon className="size-5" />
+              </Link>
+            ))}
+            <button onClick={() => void signOut({ callbackUrl: "/sign-in" })} aria-label="Sign out" className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
+              <LogOut className="size-5" />
+            </button>
+          </div>
+        </header>
+        <main className="flex-1">{children}</main>
+      </div>
+    </div>
+  );
+}

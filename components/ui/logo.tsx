@@ -1,0 +1,19 @@
+export function Logo({ className = "" }: { className?: string }) {
+  return (
+    <span className={`inline-flex items-center gap-2 font-semibold tracking-tight ${className}`}>
+      <svg viewBox="0 0 32 32" className="size-7" aria-hidden>
+        <defs>
+          <linearGradient id="yp" x1="0" y1="0" x2="1" y2="1">
+            <stop offset="0" stopColor="#60a5fa" />
+            <stop offset="1" stopColor="#4f46e5" />
+          </linearGradient>
+        </defs>
+        <rect width="32" height="32" rx="8" fill="url(#yp)" />
+        <path d="M9.5 21.5h13a4 4 0 0 0 .6-7.96A6 6 0 0 0 11.5 12.5a4.5 4.5 0 0 0-2 9Z" fill="white" />
+      </svg>
+      <span>
+        Yunpan <span className="font-normal text-zinc-400">云盘</span>
+      </span>
+    </span>
+  );
+}

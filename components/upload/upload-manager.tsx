@@ -1,0 +1,166 @@
+"use client";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import * as tus from "tus-js-client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/components/trpc/client";
+import { UploadPanel } from "@/components/upload/upload-panel";
+
+export type UploadStatus = "uploading" | "paused" | "done" | "error";
+
+export interface UploadItem {
+  key: string;
+  name: string;
+  parentId: string | null;
+  size: number;
+  sent: number;
+  /** Bytes per second, smoothed. */
+  speed: number;
+  status: UploadStatus;
+  error?: string;
+  resumedFrom?: number;
+}
+
+interface UploadApi {
+  items: UploadItem[];
+  enqueue(files: File[], parentId: string | null): void;
+  pause(key: string): void;
+  resume(key: string): void;
+  cancel(key: string): void;
+  clearFinished(): void;
+}
+
+const UploadContext = createContext<UploadApi | null>(null);
+
+export function useUploads(): UploadApi {
+  const api = useContext(UploadContext);
+  if (!api) throw new Error("useUploads outside UploadManager");
+  return api;
+}
+
+// 8 MiB PATCHes: a multiple of the S3 store's part size, and a resumable step small enough that
+// an interruption loses little.
+const CHUNK_SIZE = 8 * 1024 * 1024;
+
+/** A readable message from a failed tus request: our server answers JSON { code, message }. */
+function describeTusError(err: Error): string {
+  const body = (err as tus.DetailedError).originalResponse?.getBody();
+  if (body) {
+    try {
+      const parsed = JSON.parse(body) as { message?: string };
+      if (parsed.message) return parsed.message;
+    } catch {
+      if (body.length < 200) return body.trim();
+    }
+  }
+  return navigator.onLine ? "The upload failed. Try again." : "You are offline. The upload will continue when you reconnect.";
+}
+
+export function UploadManager({ children }: { children: ReactNode }) {
+  const [items, setItems] = useState<UploadItem[]>([]);
+  const uploads = useRef(new Map<string, tus.Upload>());
+  const queryClient = useQueryClient();
+  const trpc = useTRPC();
+
+  const patch = useCallback((key: string, change: Partial<UploadItem> | ((i: UploadItem) => Partial<UploadItem>)) => {
+    setItems((list) => list.map((i) => (i.key === key ? { ...i, ...(typeof change === "function" ? change(i) : change) } : i)));
+  }, []);
+
+  const enqueue = useCallback(
+    (files: File[], parentId: string | null) => {
+      for (const file of files) {
+        const key = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+        let lastBytes = 0;
+        let lastTime = performance.now();
+        const upload = new tus.Upload(file, {
+          endpoint: "/api/upload",
+          chunkSize: CHUNK_SIZE,
+          retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
+          metadata: { filename: file.name, filetype: file.type || "application/octet-stream", ...(parentId ? { parentId } : {}) },
+          // Same file, same folder: a reload finds the unfinished upload and continues it.
+          fingerprint: async (f) => ["yunpan", parentId ?? "root", (f as File).name, (f as File).size, (f as File).lastModified].join(":"),
+          storeFingerprintForResuming: true,
+          removeFingerprintOnSuccess: true,
+          onProgress(sent, total) {
+            const now = performance.now();
+            const dt = (now - lastTime) / 1000;
+            if (dt >= 0.25 || sent === total) {
+              const instant = Math.max(0, sent - lastBytes) / Math.max(dt, 0.001);
+              lastBytes = sent;
+              lastTime = now;
+              patch(key, (i) => ({ sent, size: total, speed: i.speed ? i.speed * 0.6 + instant * 0.4 : instant }));
+            }
+          },
+          onSuccess() {
+            uploads.current.delete(key);
+            patch(key, (i) => ({ status: "done", sent: i.size, speed: 0 }));
+            void queryClient.invalidateQueries({ queryKey: trpc.drive.list.pathKey() });
+            void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+            void queryClient.invalidateQueries({ queryKey: trpc.upload.unfinished.queryKey() });
+          },
+          onError(err) {
+            patch(key, { status: "error", error: describeTusError(err), speed: 0 });
+          },
+        });
+        uploads.current.set(key, upload);
+        setItems((list) => [...list, { key, name: file.name, parentId, size: file.size, sent: 0, speed: 0, status: "uploading" }]);
+        void upload.findPreviousUploads().then((previous) => {
+          const last = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
+          if (last) {
+            upload.resumeFromPreviousUpload(last);
+            patch(key, { resumedFrom: -1 });
+          }
+          lastBytes = 0;
+          upload.start();
+        });
+      }
+    },
+    [patch, queryClient, trpc],
+  );
+
+  const api = useMemo<UploadApi>(
+    () => ({
+      items,
+      enqueue,
+      pause(key) {
+        void uploads.current.get(key)?.abort();
+        patch(key, { status: "paused", speed: 0 });
+      },
+      resume(key) {
+        uploads.current.get(key)?.start();
+        patch(key, { status: "uploading", error: undefined });
+      },
+      cancel(key) {
+        const u = uploads.current.get(key);
+        uploads.current.delete(key);
+        // abort(true) also terminates the upload on the server, releasing its space.
+        void u?.abort(true).catch(() => {});
+        setItems((list) => list.filter((i) => i.key !== key));
+        void queryClient.invalidateQueries({ queryKey: trpc.upload.unfinished.queryKey() });
+      },
+      clearFinished() {
+        setItems((list) => list.filter((i) => i.status !== "done"));
+      },
+    }),
+    [items, enqueue, patch, queryClient, trpc],
+  );
+
+  // Warn before leaving while bytes are in flight (they would resume, but only once the file is chosen again).
+  const busy = items.some((i) => i.status === "uploading");
+  useEffect(() => {
+    if (!busy) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, [busy]);
+
+  const unfinished = useQuery({ ...trpc.upload.unfinished.queryOptions(), refetchOnWindowFocus: true });
+  const localNames = new Set(items.map((i) => `${i.parentId ?? ""}/${i.name}`));
+  const interrupted = (unfinished.data ?? []).filter((u) => !localNames.has(`${u.parentId ?? ""}/${u.filename}`));
+
+  return (
+    <UploadContext.Provider value={api}>
+      {children}
+      <UploadPanel api={api} interrupted={interrupted} />
+    </UploadContext.Provider>
+  );
+}

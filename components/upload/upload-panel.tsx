@@ -1,0 +1,155 @@
+"use client";
+import { useRef, useState } from "react";
+import clsx from "clsx";
+import { CheckCircle2, ChevronDown, ChevronUp, FileUp, Pause, Play, RotateCcw, X, AlertCircle } from "lucide-react";
+import { formatBytes } from "@/server/i18n/messages";
+import type { RouterOutputs } from "@/server/trpc/root";
+import type { UploadItem } from "@/components/upload/upload-manager";
+
+type Interrupted = RouterOutputs["upload"]["unfinished"][number];
+interface Api {
+  items: UploadItem[];
+  enqueue(files: File[], parentId: string | null): void;
+  pause(key: string): void;
+  resume(key: string): void;
+  cancel(key: string): void;
+  clearFinished(): void;
+}
+
+function eta(item: UploadItem): string {
+  if (!item.speed || item.status !== "uploading") return "";
+  const s = Math.ceil((item.size - item.sent) / item.speed);
+  if (s < 60) return `${s}s left`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s left`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m left`;
+}
+
+export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Interrupted[] }) {
+  const [collapsed, setCollapsed] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+  const [resumeTarget, setResumeTarget] = useState<string | null>(null);
+  const { items } = api;
+  if (items.length === 0 && interrupted.length === 0) return null;
+
+  const active = items.filter((i) => i.status === "uploading" || i.status === "paused");
+  const total = items.reduce((n, i) => n + i.size, 0);
+  const sent = items.reduce((n, i) => n + i.sent, 0);
+  const title = active.length
+    ? `Uploading ${active.length} ${active.length === 1 ? "file" : "files"} · ${total ? Math.floor((sent / total) * 100) : 0}%`
+    : items.some((i) => i.status === "error")
+      ? "Some uploads need attention"
+      : items.length
+        ? `${items.length} ${items.length === 1 ? "upload" : "uploads"} complete`
+        : "Unfinished uploads";
+
+  return (
+    <section
+      aria-label="Uploads"
+      className="fixed bottom-4 right-4 z-40 w-[min(26rem,calc(100vw-2rem))] overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-2xl shadow-zinc-900/10 dark:border-zinc-700 dark:bg-zinc-900"
+    >
+      <header className="flex items-center gap-2 bg-zinc-900 px-4 py-3 text-sm font-medium text-white dark:bg-zinc-800">
+        <FileUp className="size-4" />
+        <span className="flex-1" data-testid="upload-panel-title">
+          {title}
+        </span>
+        {!active.length && items.length ? (
+          <button onClick={api.clearFinished} className="rounded px-2 py-0.5 text-xs text-zinc-300 hover:bg-white/10">
+            Clear
+          </button>
+        ) : null}
+        <button onClick={() => setCollapsed((c) => !c)} aria-label={collapsed ? "Expand" : "Collapse"} className="rounded p-1 hover:bg-white/10">
+          {collapsed ? <ChevronUp className="size-4" /> : <ChevronDown className="size-4" />}
+        </button>
+      </header>
+      {collapsed ? null : (
+        <ul className="max-h-80 divide-y divide-zinc-100 overflow-y-auto dark:divide-zinc-800">
+          {items.map((item) => {
+            const pct = item.size ? Math.floor((item.sent / item.size) * 100) : item.status === "done" ? 100 : 0;
+            return (
+              <li key={item.key} className="px-4 py-3" data-testid="upload-item" data-name={item.name} data-status={item.status}>
+                <div className="flex items-center gap-2">
+                  <span className="min-w-0 flex-1 truncate text-sm font-medium">{item.name}</span>
+                  {item.status === "done" ? <CheckCircle2 className="size-4 text-emerald-500" aria-label="Done" /> : null}
+                  {item.status === "uploading" ? (
+                    <button onClick={() => api.pause(item.key)} aria-label={`Pause ${item.name}`} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+                      <Pause className="size-4" />
+                    </button>
+                  ) : null}
+                  {item.status === "paused" || item.status === "error" ? (
+                    <button onClick={() => api.resume(item.key)} aria-label={`Resume ${item.name}`} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+                      {item.status === "error" ? <RotateCcw className="size-4" /> : <Play className="size-4" />}
+                    </button>
+                  ) : null}
+                  {item.status !== "done" ? (
+                    <button onClick={() => api.cancel(item.key)} aria-label={`Cancel ${item.name}`} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+                      <X className="size-4" />
+                    </button>
+                  ) : null}
+                </div>
+                <div
+                  className="mt-2 h-1.5 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800"
+                  role="progressbar"
+                  aria-label={`${item.name} progress`}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={pct}
+                >
+                  <div
+                    className={clsx("h-full rounded-full transition-[width] duration-300", item.status === "error" ? "bg-red-500" : item.status === "done" ? "bg-emerald-500" : "bg-brand-500")}
+                    style={{ width: `${pct}%` }}
+                  />
+                </div>
+                <div className="mt-1.5 flex justify-between text-xs text-zinc-500">
+                  {item.status === "error" ? (
+                    <span className="flex items-center gap-1 text-red-600 dark:text-red-400">
+                      <AlertCircle className="size-3.5" /> {item.error}
+                    </span>
+                  ) : (
+                    <span data-testid="upload-stats">
+                      {pct}% · {formatBytes(item.sent)} of {formatBytes(item.size)}
+                      {item.status === "uploading" && item.speed ? ` · ${formatBytes(Math.round(item.speed))}/s` : ""}
+                      {item.status === "paused" ? " · paused" : ""}
+                    </span>
+                  )}
+                  <span>{eta(item)}</span>
+                </div>
+              </li>
+            );
+          })}
+          {interrupted.map((u) => (
+            <li key={u.id} className="bg-amber-50/60 px-4 py-3 dark:bg-amber-500/5" data-testid="interrupted-upload">
+              <div className="flex items-center gap-2">
+                <span className="min-w-0 flex-1 truncate text-sm font-medium">{u.filename}</span>
+                <span className="text-xs text-amber-700 dark:text-amber-400">
+                  {u.size ? Math.floor((u.offset / u.size) * 100) : 0}% · interrupted
+                </span>
+              </div>
+              <p className="mt-1 text-xs text-zinc-500">
+                Choose the same file again to continue where it stopped.{" "}
+                <button
+                  className="font-medium text-brand-600 hover:underline"
+                  onClick={() => {
+                    setResumeTarget(u.parentId);
+                    picker.current?.click();
+                  }}
+                >
+                  Choose file
+                </button>
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <input
+        ref={picker}
+        type="file"
+        hidden
+        onChange={(e) => {
+          const files = Array.from(e.target.files ?? []);
+          if (files.length) api.enqueue(files, resumeTarget);
+          e.target.value = "";
+        }}
+      />
+    </section>
+  );
+}

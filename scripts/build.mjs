@@ -1,0 +1,23 @@
+// Production build: `next build` for pages and tRPC, then the custom server bundled by esbuild
+// (dependencies stay in node_modules, so Next and the server share one copy of each package).
+import { spawnSync } from "node:child_process";
+import { build } from "esbuild";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit", env: process.env });
+if (r.status !== 0) process.exit(r.status ?? 1);
+
+await build({
+  entryPoints: ["server/main.ts"],
+  outfile: "dist/server.mjs",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: true,
+  logLevel: "warning",
+  // Next is CommonJS; an ESM bundle needs `require` for the few places that use it.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+console.log("built dist/server.mjs");

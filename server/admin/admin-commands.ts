@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { cliActor } from "@/server/auth/actor";
+import { createUser, findUserByEmailOrThrow, listUsers, resetPassword, setRole } from "@/server/auth/auth.service";
+import { createApiToken } from "@/server/auth/api-token.service";
+
+/** What `npm run admin -- <command>` can do. The same functions run in the CLI or in the server. */
+export const adminCommands = {
+  "create-user": {
+    usage: "create-user --email E [--name N] [--admin] (--password P | --password-stdin)",
+    args: z.object({ email: z.string(), name: z.string().optional(), admin: z.boolean().optional(), password: z.string() }),
+    run: async (a: { email: string; name?: string; admin?: boolean; password: string }) =>
+      createUser({ actor: cliActor, email: a.email, name: a.name, password: a.password, role: a.admin ? "ADMIN" : "USER" }),
+  },
+  "set-role": {
+    usage: "set-role --email E --role USER|ADMIN",
+    args: z.object({ email: z.string(), role: z.enum(["USER", "ADMIN"]) }),
+    run: async (a: { email: string; role: "USER" | "ADMIN" }) => setRole({ actor: cliActor, email: a.email, role: a.role }),
+  },
+  "reset-password": {
+    usage: "reset-password --email E (--password P | --password-stdin)",
+    args: z.object({ email: z.string(), password: z.string() }),
+    run: async (a: { email: string; password: string }) => {
+      await resetPassword({ actor: cliActor, email: a.email, newPassword: a.password });
+      return { email: a.email, sessionsEnded: true };
+    },
+  },
+  "create-token": {
+    usage: "create-token --email E --name N",
+    args: z.object({ email: z.string(), name: z.string() }),
+    run: async (a: { email: string; name: string }) => {
+      const user = await findUserByEmailOrThrow(a.email);
+      const { token, apiToken } = await createApiToken({ actor: { userId: user.id, role: user.role, via: "cli" }, name: a.name });
+      return { token, id: apiToken.id, name: apiToken.name };
+    },
+  },
+  "list-users": {
+    usage: "list-users",
+    args: z.object({}),
+    run: async () =>
+      (await listUsers({ actor: cliActor })).map((u) => ({ email: u.email, name: u.name, role: u.role, usedBytes: u.usedBytes })),
+  },
+} as const;
+
+export type AdminCommand = keyof typeof adminCommands;
+
+export async function runAdminCommand(command: string, args: Record<string, unknown>): Promise<unknown> {
+  const spec = adminCommands[command as AdminCommand];
+  if (!spec) throw new Error(`unknown command "${command}"`);
+  const parsed = spec.args.safeParse(args);
+  if (!parsed.success) throw new Error(`usage: ${spec.usage}`);
+  return (spec.run as (a: unknown) => Promise<unknown>)(parsed.data);
+}

@@ -1,0 +1,9 @@
+/** Who is asking. Every service takes one and decides access from it. */
+export interface Actor {
+  userId: string;
+  role: "USER" | "ADMIN";
+  via: "session" | "token" | "cli";
+}
+
+/** The admin CLI acts with full rights; it only runs with access to the data directory. */
+export const cliActor: Actor = { userId: "cli", role: "ADMIN", via: "cli" };

@@ -1,0 +1,67 @@
+import { createHash, randomBytes } from "node:crypto";
+import { getPrisma } from "@/server/db/client";
+import { AppError } from "@/server/errors/app-error";
+import { apiTokenNameSchema } from "@/server/auth/auth.schemas";
+import { recordAudit } from "@/server/audit/audit.service";
+import type { Actor } from "@/server/auth/actor";
+
+const PREFIX = "ypt_";
+
+export interface ApiTokenDto {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export const hashToken = (secret: string) => createHash("sha256").update(secret).digest("hex");
+
+/** Creates a personal token. The secret is returned once; only its sha256 is kept. */
+export async function createApiToken(input: { actor: Actor; name: string }): Promise<{ token: string; apiToken: ApiTokenDto }> {
+  const { name } = apiTokenNameSchema.parse({ name: input.name });
+  const token = PREFIX + randomBytes(32).toString("base64url");
+  const prisma = await getPrisma();
+  const row = await prisma.apiToken.create({
+    data: { userId: input.actor.userId, name, prefix: token.slice(0, PREFIX.length + 6), tokenHash: hashToken(token) },
+  });
+  await recordAudit({ actorId: input.actor.userId, action: "token.create", targetType: "apiToken", targetId: row.id });
+  return { token, apiToken: toDto(row) };
+}
+
+export async function listApiTokens(input: { actor: Actor }): Promise<ApiTokenDto[]> {
+  const prisma = await getPrisma();
+  const rows = await prisma.apiToken.findMany({
+    where: { userId: input.actor.userId, revokedAt: null },
+    orderBy: { createdAt: "desc" },
+  });
+  return rows.map(toDto);
+}
+
+export async function revokeApiToken(input: { actor: Actor; tokenId: string }): Promise<void> {
+  const prisma = await getPrisma();
+  // Scoped to the caller in the WHERE: someone else's token id looks exactly like a missing one.
+  const { count } = await prisma.apiToken.updateMany({
+    where: { id: input.tokenId, userId: input.actor.userId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  if (count === 0) throw new AppError("NOT_FOUND", "token.notFound");
+  await recordAudit({ actorId: input.actor.userId, action: "token.revoke", targetType: "apiToken", targetId: input.tokenId });
+}
+
+/** Resolves `Authorization: Bearer ypt_…` to its user, or null for anything not live. */
+export async function authenticateApiToken(secret: string): Promise<Actor | null> {
+  if (!secret.startsWith(PREFIX) || secret.length > 200) return null;
+  const prisma = await getPrisma();
+  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(secret) }, include: { user: true } });
+  if (!row || row.revokedAt || row.user.disabledAt) return null;
+  // lastUsedAt is informational: update at most once a minute to keep hot paths read-only.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  }
+  return { userId: row.userId, role: row.user.role, via: "token" };
+}
+
+function toDto(r: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null }): ApiTokenDto {
+  return { id: r.id, name: r.name, prefix: r.prefix, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt };
+}

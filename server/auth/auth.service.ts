@@ -1,0 +1,186 @@
+import { getPrisma } from "@/server/db/client";
+import { getEnv } from "@/server/env";
+import { AppError } from "@/server/errors/app-error";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "@/server/auth/password";
+import { emailSchema, passwordSchema, signUpSchema, displayNameSchema } from "@/server/auth/auth.schemas";
+import { createRootFolder } from "@/server/drive/root-folder";
+import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
+import type { Actor } from "@/server/auth/actor";
+
+export interface UserDto {
+  id: string;
+  email: string;
+  name: string;
+  role: "USER" | "ADMIN";
+  locale: string;
+  usedBytes: number;
+  quotaBytes: number | null;
+  createdAt: Date;
+}
+
+type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: "USER" | "ADMIN";
+  locale: string;
+  usedBytes: bigint;
+  quotaBytes: bigint | null;
+  createdAt: Date;
+};
+
+export function toUserDto(u: UserRow): UserDto {
+  const quota = u.quotaBytes ?? (getEnv().defaultQuotaBytes === null ? null : BigInt(getEnv().defaultQuotaBytes!));
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    locale: u.locale,
+    usedBytes: Number(u.usedBytes),
+    quotaBytes: quota === null ? null : Number(quota),
+    createdAt: u.createdAt,
+  };
+}
+
+/**
+ * Creates an account with its root folder. The first account on a server becomes ADMIN; with
+ * SIGNUP=closed only that first one may sign itself up (admins create the rest).
+ */
+export async function signUp(input: { email: string; name: string; password: string; meta?: RequestMeta }): Promise<UserDto> {
+  const data = signUpSchema.parse(input);
+  const passwordHash = await hashPassword(data.password);
+  const prisma = await getPrisma();
+  const user = await prisma.$transaction(async (tx) => {
+    const isFirst = (await tx.user.count()) === 0;
+    if (!isFirst && getEnv().signup === "closed") throw new AppError("FORBIDDEN", "auth.signupClosed");
+    if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } })) {
+      throw new AppError("CONFLICT", "auth.emailTaken");
+    }
+    const created = await tx.user.create({
+      data: { email: data.email, name: data.name, passwordHash, role: isFirst ? "ADMIN" : "USER" },
+    });
+    await createRootFolder(tx, created.id);
+    return created;
+  });
+  await recordAudit({ actorId: user.id, action: "user.signup", targetType: "user", targetId: user.id, meta: input.meta });
+  return toUserDto(user);
+}
+
+/** Admin (or CLI) creates an account regardless of SIGNUP. */
+export async function createUser(input: {
+  actor: Actor;
+  email: string;
+  name?: string;
+  password: string;
+  role?: "USER" | "ADMIN";
+}): Promise<UserDto> {
+  requireAdmin(input.actor);
+  const email = emailSchema.parse(input.email);
+  const password = passwordSchema.parse(input.password);
+  const name = displayNameSchema.parse(input.name ?? email.split("@")[0]);
+  const passwordHash = await hashPassword(password);
+  const prisma = await getPrisma();
+  const user = await prisma.$transaction(async (tx) => {
+    if (await tx.user.findUnique({ where: { email }, select: { id: true } })) throw new AppError("CONFLICT", "auth.emailTaken");
+    const created = await tx.user.create({ data: { email, name, passwordHash, role: input.role ?? "USER" } });
+    await createRootFolder(tx, created.id);
+    return created;
+  });
+  await recordAudit({ actorId: input.actor.userId, action: "admin.user.create", targetType: "user", targetId: user.id });
+  return toUserDto(user);
+}
+
+/**
+ * Checks an email and password. Unknown emails and wrong passwords give the same error after the
+ * same amount of work, so sign-in does not reveal which accounts exist.
+ */
+export async function verifyCredentials(input: { email: string; password: string; meta?: RequestMeta }) {
+  const email = String(input.email ?? "").trim().toLowerCase();
+  const password = String(input.password ?? "");
+  const prisma = await getPrisma();
+  const user = email ? await prisma.user.findUnique({ where: { email } }) : null;
+  const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+  if (!user || !ok) {
+    await recordAudit({ actorId: user?.id, action: "auth.signin.failure", targetType: "user", targetId: user?.id, meta: input.meta, data: { email } });
+    throw new AppError("UNAUTHORIZED", "auth.invalidCredentials");
+  }
+  if (user.disabledAt) throw new AppError("FORBIDDEN", "auth.disabled");
+  await recordAudit({ actorId: user.id, action: "auth.signin.success", targetType: "user", targetId: user.id, meta: input.meta });
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+}
+
+/** Changes the password and ends every other session (they carry the old session version). */
+export async function changePassword(input: { actor: Actor; currentPassword: string; newPassword: string; meta?: RequestMeta }) {
+  const newPassword = passwordSchema.parse(input.newPassword);
+  const prisma = await getPrisma();
+  const user = await prisma.user.findUnique({ where: { id: input.actor.userId } });
+  if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new AppError("BAD_REQUEST", "auth.wrongPassword");
+  }
+  await prisma.user.update({
+    where: { id: user.id },
+    data: { passwordHash: await hashPassword(newPassword), sessionVersion: { increment: 1 } },
+  });
+  await recordAudit({ actorId: user.id, action: "auth.password.change", targetType: "user", targetId: user.id, meta: input.meta });
+}
+
+export async function resetPassword(input: { actor: Actor; email: string; newPassword: string }) {
+  requireAdmin(input.actor);
+  const newPassword = passwordSchema.parse(input.newPassword);
+  const user = await findUserByEmailOrThrow(input.email);
+  const prisma = await getPrisma();
+  await prisma.user.update({
+    where: { id: user.id },
+    data: { passwordHash: await hashPassword(newPassword), sessionVersion: { increment: 1 } },
+  });
+  await recordAudit({ actorId: input.actor.userId, action: "admin.user.resetPassword", targetType: "user", targetId: user.id });
+}
+
+export async function setRole(input: { actor: Actor; email: string; role: "USER" | "ADMIN" }): Promise<UserDto> {
+  requireAdmin(input.actor);
+  const user = await findUserByEmailOrThrow(input.email);
+  const prisma = await getPrisma();
+  if (user.role === "ADMIN" && input.role === "USER") {
+    const admins = await prisma.user.count({ where: { role: "ADMIN", disabledAt: null } });
+    if (admins <= 1) throw new AppError("CONFLICT", "auth.lastAdmin");
+  }
+  const updated = await prisma.user.update({ where: { id: user.id }, data: { role: input.role } });
+  await recordAudit({ actorId: input.actor.userId, action: "admin.user.setRole", targetType: "user", targetId: user.id, data: { role: input.role } });
+  return toUserDto(updated);
+}
+
+export async function getMe(actor: Actor): Promise<UserDto> {
+  const prisma = await getPrisma();
+  const user = await prisma.user.findUnique({ where: { id: actor.userId } });
+  if (!user) throw new AppError("UNAUTHORIZED", "auth.required");
+  return toUserDto(user);
+}
+
+export async function setLocale(input: { actor: Actor; locale: "en" | "zh" }) {
+  const prisma = await getPrisma();
+  await prisma.user.update({ where: { id: input.actor.userId }, data: { locale: input.locale } });
+}
+
+export async function findUserByEmailOrThrow(email: string) {
+  const prisma = await getPrisma();
+  const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  if (!user) throw new AppError("NOT_FOUND", "user.notFound");
+  return user;
+}
+
+export function requireAdmin(actor: Actor) {
+  if (actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "auth.adminOnly");
+}
+
+export async function listUsers(input: { actor: Actor }): Promise<UserDto[]> {
+  requireAdmin(input.actor);
+  const prisma = await getPrisma();
+  return (await prisma.user.findMany({ orderBy: { createdAt: "asc" }, take: 1000 })).map(toUserDto);
+}
+
+/** Whether the server has no account yet (the sign-up page tells the first user they become admin). */
+export async function isFirstUser(): Promise<boolean> {
+  const prisma = await getPrisma();
+  return (await prisma.user.count()) === 0;
+}

@@ -1,0 +1,16 @@
+import "server-only";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { authenticateRequest } from "@/server/auth/request-auth";
+import type { Actor } from "@/server/auth/actor";
+
+/** For server components: the signed-in actor, or a redirect to sign-in. */
+export async function requirePageActor(callbackPath?: string): Promise<Actor> {
+  const actor = await authenticateRequest(await headers());
+  if (!actor) redirect(callbackPath ? `/sign-in?callbackUrl=${encodeURIComponent(callbackPath)}` : "/sign-in");
+  return actor;
+}
+
+export async function getPageActor(): Promise<Actor | null> {
+  return authenticateRequest(await headers());
+}

@@ -1,0 +1,97 @@
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "@/server/db/generated/client.ts";
+import { acquireDirLock } from "@/server/db/lock";
+import { applyMigrations, pgliteExecutor, pgExecutor } from "@/server/db/migrate";
+
+export type Db = PrismaClient;
+export { PrismaClient };
+
+export interface Database {
+  prisma: PrismaClient;
+  mode: "embedded" | "postgres";
+  /** Cheap round trip for the health check. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { mode: "postgres"; url: string; migrate?: boolean }
+  | { mode: "embedded"; dataDir: string; migrate?: boolean; lock?: boolean }
+  | { mode: "memory"; migrate?: boolean };
+
+// PGlite is one connection: interactive transactions queue behind each other, so give them
+// room to wait instead of Prisma's 2 s default.
+const transactionOptions = { maxWait: 15_000, timeout: 30_000 };
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.mode === "postgres") {
+    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    if (opts.migrate !== false) await applyMigrations(pgExecutor(pool));
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions });
+    return {
+      prisma,
+      mode: "postgres",
+      ping: async () => void (await pool.query("select 1")),
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  // PGlite does not lock its directory, and two processes on it silently lose committed rows:
+  // take our own exclusive lock before opening it.
+  let release: (() => void) | undefined;
+  let dataDir = "memory://";
+  if (opts.mode === "embedded") {
+    mkdirSync(opts.dataDir, { recursive: true });
+    if (opts.lock !== false) release = acquireDirLock(opts.dataDir, { purpose: "yunpan database" }).release;
+    dataDir = path.join(opts.dataDir, "db");
+  }
+  try {
+    const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+    if (opts.migrate !== false) await applyMigrations(pgliteExecutor(pglite));
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions });
+    return {
+      prisma,
+      mode: "embedded",
+      ping: async () => void (await pglite.query("select 1")),
+      close: async () => {
+        await prisma.$disconnect();
+        await pglite.close();
+        release?.();
+      },
+    };
+  } catch (e) {
+    release?.();
+    throw e;
+  }
+}
+
+// One database per process: Next loads this module in two layers and the custom server's bundle
+// adds a third, and a second PGlite on one directory loses rows. So the instance lives on
+// globalThis under a registry symbol, and the promise is cached so concurrent callers share it.
+const KEY = Symbol.for("yunpan.db");
+type G = typeof globalThis & { [KEY]?: Promise<Database> };
+
+export function setDatabase(db: Promise<Database>) {
+  (globalThis as G)[KEY] = db;
+}
+
+export function getDatabase(): Promise<Database> {
+  if (process.env.NEXT_PHASE === "phase-production-build") {
+    throw new Error("getDatabase() called during `next build`: make the page dynamic");
+  }
+  const db = (globalThis as G)[KEY];
+  if (!db) throw new Error("The database is not open: the server opens it at start (server/main.ts)");
+  return db;
+}
+
+export async function getPrisma(): Promise<PrismaClient> {
+  return (await getDatabase()).prisma;
+}

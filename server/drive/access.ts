@@ -1,0 +1,37 @@
+import { getPrisma } from "@/server/db/client";
+import { notFound } from "@/server/errors/app-error";
+import type { Actor } from "@/server/auth/actor";
+import type { Node } from "@/server/db/generated/client.ts";
+
+export type Need = "read" | "write";
+
+/**
+ * The single access rule for a node: its owner, or a grant on it or on an ancestor (EDITOR for
+ * writes). Anything else, including a node that exists but is not the caller's, is NOT_FOUND, so a
+ * foreign id answers exactly like a missing one. Trashed nodes are reachable only by their owner.
+ */
+export async function requireNodeAccess(input: { actor: Actor; nodeId: string; need: Need; allowTrashed?: boolean }): Promise<Node> {
+  const prisma = await getPrisma();
+  const node = await prisma.node.findUnique({ where: { id: input.nodeId } });
+  if (!node) throw notFound();
+  if (node.trashedAt && !input.allowTrashed) throw notFound();
+  if (node.ownerId === input.actor.userId) return node;
+  if (node.trashedAt) throw notFound();
+  const role = await grantRoleOn(input.actor.userId, node.id);
+  if (!role || (input.need === "write" && role !== "EDITOR")) throw notFound();
+  return node;
+}
+
+/** The strongest grant the user holds on the node or any ancestor, walking up in one query. */
+async function grantRoleOn(userId: string, nodeId: string): Promise<"VIEWER" | "EDITOR" | null> {
+  const prisma = await getPrisma();
+  const rows = await prisma.$queryRaw<{ role: "VIEWER" | "EDITOR" }[]>`
+    WITH RECURSIVE up AS (
+      SELECT id, "parentId" FROM "Node" WHERE id = ${nodeId}
+      UNION ALL
+      SELECT n.id, n."parentId" FROM "Node" n JOIN up ON n.id = up."parentId"
+    )
+    SELECT g.role::text AS role FROM "Grant" g JOIN up ON g."nodeId" = up.id WHERE g."granteeId" = ${userId}`;
+  if (rows.some((r) => r.role === "EDITOR")) return "EDITOR";
+  return rows.length ? "VIEWER" : null;
+}

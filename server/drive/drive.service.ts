@@ -1,0 +1,124 @@
+import { getPrisma } from "@/server/db/client";
+import { AppError, notFound } from "@/server/errors/app-error";
+import { requireNodeAccess } from "@/server/drive/access";
+import { createFolderSchema, listFolderSchema, nodeNameSchema } from "@/server/drive/drive.schemas";
+import type { Actor } from "@/server/auth/actor";
+import type { Prisma } from "@/server/db/generated/client.ts";
+
+export interface NodeDto {
+  id: string;
+  kind: "FILE" | "FOLDER";
+  name: string;
+  size: number;
+  mimeType: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Crumb {
+  id: string;
+  name: string;
+  isRoot: boolean;
+}
+
+export function toNodeDto(n: { id: string; kind: "FILE" | "FOLDER"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date }): NodeDto {
+  return { id: n.id, kind: n.kind, name: n.name, size: Number(n.size), mimeType: n.mimeType, createdAt: n.createdAt, updatedAt: n.updatedAt };
+}
+
+export async function getRootFolderOrThrow(actor: Actor) {
+  const prisma = await getPrisma();
+  const root = await prisma.node.findUnique({ where: { rootOwnerId: actor.userId } });
+  if (!root) throw notFound();
+  return root;
+}
+
+/** A folder's children, folders first then by name, in keyset pages (cursor = last id seen). */
+export async function listFolder(input: { actor: Actor; folderId?: string | null; cursor?: string | null; limit?: number }) {
+  const { folderId, cursor, limit } = listFolderSchema.parse(input);
+  const folder = folderId
+    ? await requireNodeAccess({ actor: input.actor, nodeId: folderId, need: "read" })
+    : await getRootFolderOrThrow(input.actor);
+  if (folder.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
+  const prisma = await getPrisma();
+  const rows = await prisma.node.findMany({
+    where: { parentId: folder.id, trashedAt: null },
+    orderBy: [{ kind: "desc" }, { name: "asc" }, { id: "asc" }],
+    take: limit + 1,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+  });
+  const page = rows.slice(0, limit);
+  return {
+    folder: { id: folder.id, name: folder.name, isRoot: folder.rootOwnerId !== null },
+    breadcrumbs: await breadcrumbsOf(input.actor, folder.id),
+    items: page.map(toNodeDto),
+    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+/** The path from the caller's visible top (their root) down to the folder. */
+export async function breadcrumbsOf(actor: Actor, nodeId: string): Promise<Crumb[]> {
+  const prisma = await getPrisma();
+  const rows = await prisma.$queryRaw<{ id: string; name: string; ownerId: string; rootOwnerId: string | null; depth: number }[]>`
+    WITH RECURSIVE up AS (
+      SELECT id, name, "parentId", "ownerId", "rootOwnerId", 0 AS depth FROM "Node" WHERE id = ${nodeId}
+      UNION ALL
+      SELECT n.id, n.name, n."parentId", n."ownerId", n."rootOwnerId", up.depth + 1
+      FROM "Node" n JOIN up ON n.id = up."parentId"
+    )
+    SELECT id, name, "ownerId", "rootOwnerId", depth FROM up ORDER BY depth DESC`;
+  return rows
+    .filter((r) => r.ownerId === actor.userId)
+    .map((r) => ({ id: r.id, name: r.name, isRoot: r.rootOwnerId !== null }));
+}
+
+export async function createFolder(input: { actor: Actor; parentId?: string | null; name: string }) {
+  const { parentId, name } = createFolderSchema.parse(input);
+  const parent = parentId
+    ? await requireNodeAccess({ actor: input.actor, nodeId: parentId, need: "write" })
+    : await getRootFolderOrThrow(input.actor);
+  if (parent.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
+  const prisma = await getPrisma();
+  try {
+    const node = await prisma.node.create({
+      data: { ownerId: parent.ownerId, parentId: parent.id, kind: "FOLDER", name, liveName: name },
+    });
+    return toNodeDto(node);
+  } catch (e) {
+    throw uniqueNameError(e, name) ?? e;
+  }
+}
+
+/** Maps the live-name unique index to the message a person understands. */
+export function uniqueNameError(e: unknown, name: string): AppError | null {
+  const code = (e as { code?: string } | null)?.code;
+  return code === "P2002" ? new AppError("CONFLICT", "name.taken", { name }) : null;
+}
+
+/** What a download needs: the file, its current version and blob, after the access check. */
+export async function getFileForDownload(input: { actor: Actor; nodeId: string }) {
+  const node = await requireNodeAccess({ actor: input.actor, nodeId: input.nodeId, need: "read" });
+  if (node.kind !== "FILE" || !node.currentVersionId) throw notFound();
+  const prisma = await getPrisma();
+  const version = await prisma.fileVersion.findUnique({ where: { id: node.currentVersionId }, include: { blob: true } });
+  if (!version) throw notFound();
+  return {
+    name: node.name,
+    mimeType: node.mimeType,
+    size: Number(version.size),
+    sha256: version.blob.sha256,
+    storageKey: version.blob.storageKey,
+    updatedAt: version.createdAt,
+  };
+}
+
+/** Next free "name (n).ext" among live siblings, for "keep both" and restores. */
+export async function nextFreeName(tx: Prisma.TransactionClient, parentId: string, name: string): Promise<string> {
+  const valid = nodeNameSchema.parse(name);
+  const dot = valid.lastIndexOf(".");
+  const [stem, ext] = dot > 0 ? [valid.slice(0, dot), valid.slice(dot)] : [valid, ""];
+  for (let i = 0; ; i++) {
+    const candidate = i === 0 ? valid : `${stem} (${i})${ext}`;
+    const clash = await tx.node.findFirst({ where: { parentId, liveName: candidate }, select: { id: true } });
+    if (!clash) return candidate;
+  }
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// An empty variable means "not set", so `FOO=` in a compose file falls back to the default.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const bytes = z
+  .string()
+  .regex(/^\d+\s*([kmgt]i?b?)?$/i, "a number of bytes, optionally with a unit (e.g. 10GiB)")
+  .transform(parseByteSize);
+
+export const envSchema = z.object({
+  NODE_ENV: optional(z.enum(["development", "production", "test"])),
+  PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  HOST: optional(z.string()),
+  BASE_URL: optional(z.url()),
+  DATA_DIR: optional(z.string()),
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")),
+  AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  SIGNUP: optional(z.enum(["open", "closed"])),
+  DEFAULT_QUOTA_BYTES: optional(bytes),
+  MAX_UPLOAD_BYTES: optional(bytes),
+  UPLOAD_EXPIRY_HOURS: optional(z.coerce.number().positive()),
+  STORAGE: optional(z.enum(["local", "s3"])),
+  S3_ENDPOINT: optional(z.url()),
+  S3_REGION: optional(z.string()),
+  S3_BUCKET: optional(z.string()),
+  S3_ACCESS_KEY_ID: optional(z.string()),
+  S3_SECRET_ACCESS_KEY: optional(z.string()),
+  S3_FORCE_PATH_STYLE: optional(bool),
+  S3_PRESIGNED_DOWNLOADS: optional(bool),
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://")),
+  SMTP_URL: optional(z.string()),
+  MAIL_FROM: optional(z.string()),
+  TRASH_DAYS: optional(z.coerce.number().int().min(0)),
+  VERSIONS_KEEP: optional(z.coerce.number().int().min(1)),
+  VERSIONS_DAYS: optional(z.coerce.number().int().min(0)),
+  METRICS_TOKEN: optional(z.string()),
+  LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
+});
+
+export type Env = ReturnType<typeof resolveEnv>;
+
+export function parseByteSize(input: string): number {
+  const m = /^(\d+)\s*([kmgt])?(i)?b?$/i.exec(input.trim());
+  if (!m) throw new Error(`not a byte size: ${input}`);
+  const power = { k: 1, m: 2, g: 3, t: 4 }[(m[2] ?? "").toLowerCase() as "k"] ?? 0;
+  return Number(m[1]) * (m[3] || power === 0 ? 1024 : 1000) ** power;
+}
+
+/** Raised for a bad variable; the message names it, and the server exits with it. */
+export class EnvError extends Error {}
+
+export function resolveEnv(source: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const port = e.PORT ?? 3000;
+  const storage = e.STORAGE ?? "local";
+  if (storage === "s3") {
+    const missing = (["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const).filter((k) => !e[k]);
+    if (missing.length) throw new EnvError(`Invalid configuration:\n  ${missing.join(", ")}: required when STORAGE=s3`);
+  }
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR ?? "./data");
+  return {
+    nodeEnv: e.NODE_ENV ?? "production",
+    port,
+    host: e.HOST ?? "0.0.0.0",
+    baseUrl: (e.BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    authSecret: e.AUTH_SECRET,
+    signup: e.SIGNUP ?? "open",
+    defaultQuotaBytes: e.DEFAULT_QUOTA_BYTES ?? null,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES ?? 1024 ** 4,
+    uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS ?? 24,
+    storage,
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION ?? "us-east-1",
+      bucket: e.S3_BUCKET,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE ?? true,
+      presignedDownloads: e.S3_PRESIGNED_DOWNLOADS ?? false,
+    },
+    redisUrl: e.REDIS_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? "Yunpan <noreply@localhost>",
+    trashDays: e.TRASH_DAYS ?? 30,
+    versionsKeep: e.VERSIONS_KEEP ?? 50,
+    versionsDays: e.VERSIONS_DAYS ?? null,
+    metricsToken: e.METRICS_TOKEN,
+    logLevel: e.LOG_LEVEL ?? "info",
+  };
+}
+
+const KEY = Symbol.for("yunpan.env");
+type G = typeof globalThis & { [KEY]?: Env };
+
+/** The validated configuration, parsed once per process (all bundles share it). */
+export function getEnv(): Env {
+  const g = globalThis as G;
+  return (g[KEY] ??= resolveEnv());
+}
+
+/** For tests: replace the process configuration. */
+export function setEnvForTests(env: Env) {
+  (globalThis as G)[KEY] = env;
+}
+
+/**
+ * AUTH_SECRET when set; otherwise a secret generated once into DATA_DIR, so a zero-configuration
+ * install keeps its sessions across restarts.
+ */
+export function ensureAuthSecret(env: Env): string {
+  if (env.authSecret) return env.authSecret;
+  const file = path.join(env.dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(env.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  return secret;
+}

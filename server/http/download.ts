@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import { authenticateRequest } from "@/server/auth/request-auth";
+import { getFileForDownload } from "@/server/drive/drive.service";
+import { getBlobStore } from "@/server/storage/blob-store-factory";
+import { AppError } from "@/server/errors/app-error";
+import { contentDisposition } from "@/server/http/content-disposition";
+import { parseRange } from "@/server/http/range";
+import { sendError } from "@/server/http/respond";
+
+export const FILE_CONTENT = /^\/api\/files\/([0-9a-f-]{36})\/content$/;
+
+/**
+ * GET/HEAD /api/files/{id}/content, on Node's own request: authorize, then stream from the blob
+ * store with 1 MiB reads. The ETag is the sha256, so If-None-Match and If-Range are exact.
+ */
+export async function serveFileContent(req: IncomingMessage, res: ServerResponse, nodeId: string) {
+  try {
+    const actor = await authenticateRequest(req.headers);
+    if (!actor) throw new AppError("UNAUTHORIZED", "auth.required");
+    const file = await getFileForDownload({ actor, nodeId });
+    const etag = `"${file.sha256}"`;
+    const headers: Record<string, string | number> = {
+      ETag: etag,
+      "Accept-Ranges": "bytes",
+      "Last-Modified": file.updatedAt.toUTCString(),
+      "Cache-Control": "private, no-cache",
+      "Content-Type": file.mimeType ?? "application/octet-stream",
+      "Content-Disposition": contentDisposition(file.name),
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "sandbox",
+    };
+    if (req.headers["if-none-match"]?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
+      res.writeHead(304, { ETag: etag, "Cache-Control": headers["Cache-Control"]! });
+      return void res.end();
+    }
+    const ifRange = req.headers["if-range"];
+    const range = ifRange && ifRange !== etag ? ({ kind: "full" } as const) : parseRange(req.headers.range, file.size);
+    if (range.kind === "unsatisfiable") {
+      res.writeHead(416, { "Content-Range": `bytes */${file.size}`, "Accept-Ranges": "bytes" });
+      return void res.end();
+    }
+    const store = getBlobStore();
+    if (range.kind === "partial") {
+      const { start, end } = range.range;
+      res.writeHead(206, { ...headers, "Content-Range": `bytes ${start}-${end}/${file.size}`, "Content-Length": end - start + 1 });
+      if (req.method === "HEAD") return void res.end();
+      return await pipeline(await store.read(file.storageKey, range.range), res);
+    }
+    res.writeHead(200, { ...headers, "Content-Length": file.size });
+    if (req.method === "HEAD" || file.size === 0) return void res.end();
+    await pipeline(await store.read(file.storageKey), res);
+  } catch (e) {
+    // A client that goes away mid-download is normal; anything else gets a proper answer.
+    if ((e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
+    sendError(req, res, e);
+  }
+}

@@ -1,0 +1,25 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError, httpStatusOf } from "@/server/errors/app-error";
+import { localeFromHeaders } from "@/server/i18n/messages";
+import { logger } from "@/server/log/logger";
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** Maps a thrown error to a JSON answer in the caller's language; unknown errors are logged. */
+export function sendError(req: IncomingMessage, res: ServerResponse, e: unknown) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const locale = localeFromHeaders(req.headers["accept-language"], req.headers.cookie);
+  if (e instanceof AppError) {
+    const headers: Record<string, string> = e.retryAfterSeconds ? { "Retry-After": String(e.retryAfterSeconds) } : {};
+    return sendJson(res, httpStatusOf[e.code], { code: e.code, message: e.localized(locale) }, headers);
+  }
+  logger.error({ err: e, url: req.url }, "request failed");
+  const err = new AppError("INTERNAL_SERVER_ERROR", "server.error");
+  sendJson(res, 500, { code: err.code, message: err.localized(locale) });
+}

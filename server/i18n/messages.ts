@@ -1,0 +1,70 @@
+// Every message a person may see from the server, in English and Chinese. Pure data: the forms in
+// components/ import it too, so a rule says the same thing on both sides.
+
+export type Locale = "en" | "zh";
+export const LOCALES: Locale[] = ["en", "zh"];
+
+export const messages = {
+  "auth.required": { en: "Please sign in to continue.", zh: "请先登录。" },
+  "auth.invalidCredentials": { en: "Email or password is incorrect.", zh: "邮箱或密码不正确。" },
+  "auth.disabled": { en: "This account has been disabled. Contact your administrator.", zh: "该账号已被停用，请联系管理员。" },
+  "auth.signupClosed": { en: "Sign-up is closed on this server. Ask an administrator for an account.", zh: "本服务器已关闭注册，请联系管理员开通账号。" },
+  "auth.emailTaken": { en: "An account with this email already exists.", zh: "该邮箱已注册。" },
+  "auth.wrongPassword": { en: "The current password is incorrect.", zh: "当前密码不正确。" },
+  "auth.adminOnly": { en: "Only administrators can do this.", zh: "只有管理员可以执行此操作。" },
+  "auth.lastAdmin": { en: "You cannot remove the last administrator.", zh: "不能移除最后一位管理员。" },
+  "user.notFound": { en: "There is no account with this email.", zh: "没有使用该邮箱的账号。" },
+  "password.tooShort": { en: "Use at least {min} characters for the password.", zh: "密码至少需要 {min} 个字符。" },
+  "password.tooLong": { en: "The password can be at most {max} characters.", zh: "密码最多 {max} 个字符。" },
+  "email.invalid": { en: "Enter a valid email address.", zh: "请输入有效的邮箱地址。" },
+  "name.required": { en: "Enter a name.", zh: "请输入名称。" },
+  "name.tooLong": { en: "The name is too long: at most {max} bytes.", zh: "名称过长：最多 {max} 字节。" },
+  "name.slash": { en: "A name cannot contain “/”.", zh: "名称不能包含“/”。" },
+  "name.control": { en: "A name cannot contain control characters.", zh: "名称不能包含控制字符。" },
+  "name.dots": { en: "“.” and “..” are not allowed as names.", zh: "不能使用“.”或“..”作为名称。" },
+  "name.spaces": { en: "A name cannot start or end with a space.", zh: "名称不能以空格开头或结尾。" },
+  "name.taken": { en: "“{name}” already exists in this folder.", zh: "此文件夹中已存在“{name}”。" },
+  "node.notFound": { en: "This file or folder does not exist, or you do not have access to it.", zh: "文件或文件夹不存在，或您无权访问。" },
+  "node.notFolder": { en: "The destination is not a folder.", zh: "目标不是文件夹。" },
+  "node.notFile": { en: "This is a folder, not a file.", zh: "这是文件夹，不是文件。" },
+  "node.isRoot": { en: "The root folder cannot be changed.", zh: "根文件夹不能修改。" },
+  "token.notFound": { en: "This token does not exist.", zh: "该令牌不存在。" },
+  "token.nameRequired": { en: "Give the token a name so you can recognise it later.", zh: "请为令牌命名，以便日后识别。" },
+  "upload.notFound": { en: "This upload does not exist or has expired.", zh: "该上传不存在或已过期。" },
+  "upload.metadata": { en: "The upload is missing its file name or target folder.", zh: "上传缺少文件名或目标文件夹。" },
+  "upload.tooLarge": { en: "The file is larger than the {max} limit of this server.", zh: "文件超过了本服务器 {max} 的大小限制。" },
+  "upload.quota": { en: "Not enough space: this file needs {needed}, and {remaining} of your quota is left.", zh: "空间不足：此文件需要 {needed}，您的配额仅剩 {remaining}。" },
+  "upload.hashMismatch": { en: "The file was damaged in transfer (checksum mismatch). Nothing was saved; please upload it again.", zh: "文件在传输中损坏（校验和不一致），未保存任何内容，请重新上传。" },
+  "upload.sizeMismatch": { en: "The upload ended at a different size than announced.", zh: "上传结束时的大小与声明的不一致。" },
+  "range.unsatisfiable": { en: "The requested range is outside the file.", zh: "请求的范围超出了文件大小。" },
+  "rate.limited": { en: "Too many attempts. Try again in {seconds} seconds.", zh: "尝试次数过多，请在 {seconds} 秒后重试。" },
+  "input.invalid": { en: "Some of the input is not valid.", zh: "部分输入无效。" },
+  "server.error": { en: "Something went wrong on the server. Nothing was lost; please try again.", zh: "服务器出错，数据未丢失，请重试。" },
+} as const satisfies Record<string, Record<Locale, string>>;
+
+export type MessageKey = keyof typeof messages;
+export type MessageParams = Record<string, string | number>;
+
+export function translate(key: MessageKey, locale: Locale = "en", params: MessageParams = {}): string {
+  const template: string = messages[key][locale] ?? messages[key].en;
+  return template.replace(/\{(\w+)\}/g, (_, p: string) => String(params[p] ?? `{${p}}`));
+}
+
+/** Picks zh for any Chinese Accept-Language or a `yp-locale=zh` cookie; English otherwise. */
+export function localeFromHeaders(acceptLanguage?: string | null, cookie?: string | null): Locale {
+  const fromCookie = /(?:^|;\s*)yp-locale=(en|zh)/.exec(cookie ?? "")?.[1];
+  if (fromCookie) return fromCookie as Locale;
+  return /^\s*zh/i.test(acceptLanguage ?? "") ? "zh" : "en";
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}

@@ -1,0 +1,83 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import { AppError, type AppErrorCode } from "@/server/errors/app-error";
+import { localeFromHeaders, type Locale } from "@/server/i18n/messages";
+import { translateIssue } from "@/server/i18n/issue";
+import { authenticateRequest, headerOf, type HeadersLike } from "@/server/auth/request-auth";
+import type { Actor } from "@/server/auth/actor";
+import type { RequestMeta } from "@/server/audit/audit.service";
+
+export interface Context {
+  actor: Actor | null;
+  locale: Locale;
+  meta: RequestMeta;
+}
+
+export async function createContext(headers: HeadersLike): Promise<Context> {
+  return {
+    actor: await authenticateRequest(headers),
+    locale: localeFromHeaders(headerOf(headers, "accept-language"), headerOf(headers, "cookie")),
+    meta: { ip: headerOf(headers, "x-yunpan-client-ip") ?? null, userAgent: headerOf(headers, "user-agent") ?? null },
+  };
+}
+
+const trpcCodeOf: Record<AppErrorCode, TRPCError["code"]> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  GONE: "NOT_FOUND",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  RANGE_NOT_SATISFIABLE: "BAD_REQUEST",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+};
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // The one place errors become what the browser sees: a translated message, the app's own code,
+  // and per-field messages for forms. Internal errors never leak their text.
+  errorFormatter({ shape, error, ctx }) {
+    const locale = ctx?.locale ?? "en";
+    const cause = error.cause;
+    if (cause instanceof AppError) {
+      return { ...shape, message: cause.localized(locale), data: { ...shape.data, appCode: cause.code, fieldErrors: null, stack: undefined } };
+    }
+    if (cause instanceof ZodError) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of cause.issues) fieldErrors[issue.path.join(".")] ??= translateIssue(issue.message, locale);
+      const first = translateIssue(cause.issues[0]?.message ?? "input.invalid", locale);
+      return { ...shape, message: first, data: { ...shape.data, appCode: "BAD_REQUEST", fieldErrors, stack: undefined } };
+    }
+    const message = error.code === "INTERNAL_SERVER_ERROR" ? new AppError("INTERNAL_SERVER_ERROR", "server.error").localized(locale) : shape.message;
+    return { ...shape, message, data: { ...shape.data, appCode: error.code, fieldErrors: null, stack: undefined } };
+  },
+});
+
+/** Services throw AppError (and zod errors); this turns them into the matching tRPC code. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) throw new TRPCError({ code: trpcCodeOf[cause.code], message: cause.message, cause });
+    if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Signed in: narrows ctx.actor to non-null. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor) throw new AppError("UNAUTHORIZED", "auth.required");
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "auth.adminOnly");
+  return next({ ctx });
+});

@@ -1,0 +1,16 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { createCallerFactory, createTRPCRouter } from "@/server/trpc/init";
+import { authRouter } from "@/server/auth/auth.router";
+import { driveRouter } from "@/server/drive/drive.router";
+import { uploadRouter } from "@/server/upload/upload.router";
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  drive: driveRouter,
+  upload: uploadRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,174 @@
+import { getPrisma } from "@/server/db/client";
+import { getEnv } from "@/server/env";
+import { AppError } from "@/server/errors/app-error";
+import { formatBytes } from "@/server/i18n/messages";
+import { requireNodeAccess } from "@/server/drive/access";
+import { getRootFolderOrThrow, nextFreeName, toNodeDto, type NodeDto } from "@/server/drive/drive.service";
+import { getBlobStore } from "@/server/storage/blob-store-factory";
+import { recordAudit } from "@/server/audit/audit.service";
+import { guessMimeType } from "@/server/upload/mime";
+import type { UploadMetadata } from "@/server/upload/upload.schemas";
+import type { Actor } from "@/server/auth/actor";
+
+export interface UploadSessionDto {
+  id: string;
+  filename: string;
+  parentId: string | null;
+  size: number | null;
+  offset: number;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * Opens an upload: checks the target folder, the size limit and the quota, then records the
+ * session, holding its bytes against the quota until it commits or expires.
+ */
+export async function createUploadSession(input: { actor: Actor; uploadId: string; size: number | null; metadata: UploadMetadata }) {
+  const env = getEnv();
+  const { metadata, size } = input;
+  const parent = metadata.parentId
+    ? await requireNodeAccess({ actor: input.actor, nodeId: metadata.parentId, need: "write" })
+    : await getRootFolderOrThrow(input.actor);
+  if (parent.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
+  if (size !== null && size > env.maxUploadBytes) {
+    throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(env.maxUploadBytes) });
+  }
+  const prisma = await getPrisma();
+  await prisma.$transaction(async (tx) => {
+    // The bytes are charged to the folder's owner. Locking the owner's row serialises concurrent
+    // reservations, so parallel uploads cannot overshoot the quota together.
+    const [owner] = await tx.$queryRaw<{ quotaBytes: bigint | null; usedBytes: bigint }[]>`
+      SELECT "quotaBytes", "usedBytes" FROM "User" WHERE id = ${parent.ownerId} FOR UPDATE`;
+    const quota = owner?.quotaBytes ?? (env.defaultQuotaBytes === null ? null : BigInt(env.defaultQuotaBytes));
+    const needed = BigInt(size ?? 0);
+    if (owner && quota !== null) {
+      const reserved = await tx.uploadSession.aggregate({
+        where: { userId: parent.ownerId, status: "ACTIVE" },
+        _sum: { reservedBytes: true },
+      });
+      const remaining = quota - owner.usedBytes - (reserved._sum.reservedBytes ?? 0n);
+      if (needed > remaining) {
+        throw new AppError("PAYLOAD_TOO_LARGE", "upload.quota", {
+          needed: formatBytes(Number(needed)),
+          remaining: formatBytes(Math.max(0, Number(remaining))),
+        });
+      }
+    }
+    await tx.uploadSession.create({
+      data: {
+        id: input.uploadId,
+        userId: input.actor.userId,
+        parentId: parent.id,
+        filename: metadata.filename,
+        size: size === null ? null : BigInt(size),
+        reservedBytes: needed,
+        clientSha256: metadata.sha256 ?? null,
+        expiresAt: new Date(Date.now() + env.uploadExpiryHours * 3600_000),
+      },
+    });
+  });
+}
+
+/** Only the user who opened an upload may touch it; anyone else gets "not found". */
+export async function requireUploadOwner(input: { actor: Actor; uploadId: string }) {
+  const prisma = await getPrisma();
+  const session = await prisma.uploadSession.findUnique({ where: { id: input.uploadId } });
+  if (!session || session.userId !== input.actor.userId) throw new AppError("NOT_FOUND", "upload.notFound");
+  return session;
+}
+
+export async function recordUploadProgress(uploadId: string, offset: number) {
+  const prisma = await getPrisma();
+  const env = getEnv();
+  await prisma.uploadSession.updateMany({
+    where: { id: uploadId, status: "ACTIVE" },
+    data: { offset: BigInt(offset), expiresAt: new Date(Date.now() + env.uploadExpiryHours * 3600_000) },
+  });
+}
+
+/**
+ * Commits a finished upload: the verified bytes become a blob (stored once per sha256), and the
+ * blob, the file version and the node are written in one transaction. An upload onto an existing
+ * file's name adds a version to it.
+ */
+export async function completeUpload(input: { uploadId: string; filePath: string; sha256: string; size: number; mimeType?: string | null }): Promise<NodeDto> {
+  const prisma = await getPrisma();
+  const session = await prisma.uploadSession.findUnique({ where: { id: input.uploadId } });
+  if (!session || session.status !== "ACTIVE") throw new AppError("NOT_FOUND", "upload.notFound");
+  if (session.size !== null && Number(session.size) !== input.size) {
+    await failUpload(input.uploadId, "size mismatch");
+    throw new AppError("BAD_REQUEST", "upload.sizeMismatch");
+  }
+  if (session.clientSha256 && session.clientSha256 !== input.sha256) {
+    await failUpload(input.uploadId, "sha256 mismatch");
+    throw new AppError("BAD_REQUEST", "upload.hashMismatch");
+  }
+  const store = getBlobStore();
+  const existing = await prisma.blob.findUnique({ where: { backend_sha256: { backend: store.backend, sha256: input.sha256 } } });
+  // The rename happens before the commit: a crash in between leaves an unreferenced blob for GC,
+  // never a committed file without its bytes.
+  const storageKey = existing?.storageKey ?? (await store.adoptFile(input.filePath, input.sha256)).storageKey;
+  const size = BigInt(input.size);
+  const mimeType = input.mimeType ?? guessMimeType(session.filename);
+
+  const node = await prisma.$transaction(async (tx) => {
+    const blob = await tx.blob.upsert({
+      where: { backend_sha256: { backend: store.backend, sha256: input.sha256 } },
+      create: { backend: store.backend, sha256: input.sha256, size, storageKey, refCount: 1 },
+      update: { refCount: { increment: 1 } },
+    });
+    const parentId = session.parentId ?? (await tx.node.findUniqueOrThrow({ where: { rootOwnerId: session.userId } })).id;
+    const parent = await tx.node.findUniqueOrThrow({ where: { id: parentId } });
+    const same = await tx.node.findFirst({ where: { parentId, liveName: session.filename } });
+    let nodeId: string;
+    let number = 1;
+    if (same?.kind === "FILE") {
+      nodeId = same.id;
+      const last = await tx.fileVersion.findFirst({ where: { nodeId }, orderBy: { number: "desc" }, select: { number: true } });
+      number = (last?.number ?? 0) + 1;
+    } else {
+      const name = same ? await nextFreeName(tx, parentId, session.filename) : session.filename;
+      nodeId = (await tx.node.create({ data: { ownerId: parent.ownerId, parentId, kind: "FILE", name, liveName: name, size, mimeType } })).id;
+    }
+    const version = await tx.fileVersion.create({ data: { nodeId, number, blobId: blob.id, size, createdById: session.userId } });
+    const updated = await tx.node.update({ where: { id: nodeId }, data: { currentVersionId: version.id, size, mimeType } });
+    await tx.user.update({ where: { id: parent.ownerId }, data: { usedBytes: { increment: size } } });
+    await tx.uploadSession.update({
+      where: { id: session.id },
+      data: { status: "COMPLETED", offset: size, reservedBytes: 0n, nodeId },
+    });
+    return updated;
+  });
+  await recordAudit({ actorId: session.userId, action: "upload.complete", targetType: "node", targetId: node.id, data: { size: input.size } });
+  return toNodeDto(node);
+}
+
+export async function failUpload(uploadId: string, reason: string) {
+  const prisma = await getPrisma();
+  await prisma.uploadSession.updateMany({ where: { id: uploadId, status: "ACTIVE" }, data: { status: "FAILED", error: reason, reservedBytes: 0n } });
+}
+
+export async function markUploadAborted(uploadId: string) {
+  const prisma = await getPrisma();
+  await prisma.uploadSession.updateMany({ where: { id: uploadId, status: "ACTIVE" }, data: { status: "ABORTED", reservedBytes: 0n } });
+}
+
+/** The caller's unfinished uploads, so any browser can offer to resume or cancel them. */
+export async function listUnfinishedUploads(input: { actor: Actor }): Promise<UploadSessionDto[]> {
+  const prisma = await getPrisma();
+  const rows = await prisma.uploadSession.findMany({
+    where: { userId: input.actor.userId, status: "ACTIVE", expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: "desc" },
+    take: 100,
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    filename: r.filename,
+    parentId: r.parentId,
+    size: r.size === null ? null : Number(r.size),
+    offset: Number(r.offset),
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+  }));
+}
