@@ -20,6 +20,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // PGlite needs ~400 MB a file; two cores cannot use more workers anyway.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

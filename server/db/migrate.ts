@@ -42,11 +42,11 @@ export function defaultMigrationsDir(): string {
 
 /** Migration dirs in apply order; the checksum is Prisma's: sha256 hex of the raw file bytes. */
 export async function readLocalMigrations(dir = defaultMigrationsDir()): Promise<LocalMigration[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true });
   const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   return Promise.all(
     names.map(async (name) => {
-      const bytes = await readFile(path.join(dir, name, "migration.sql"));
+      const bytes = await readFile(/*turbopackIgnore: true*/ path.join(dir, name, "migration.sql"));
       return { name, sql: bytes.toString("utf8"), checksum: createHash("sha256").update(bytes).digest("hex") };
     }),
   );

@@ -1,0 +1,43 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery staple";
+
+/** A file of random bytes, made at run time (never committed). */
+export function makeFile(testInfo: TestInfo, name: string, bytes: number) {
+  const dir = testInfo.outputPath("files");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  const data = randomBytes(bytes);
+  writeFileSync(file, data);
+  return { path: file, name, sha256: sha256(data), size: bytes };
+}
+
+export const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+export const sha256File = (file: string) => sha256(readFileSync(file));
+
+export async function signUp(page: Page, who: { name: string; email: string; password?: string }) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(who.name);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password ?? PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/drive$/);
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/drive$/);
+}
+
+export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
+  const dir = path.join(process.env.E2E_SCREENSHOT_DIR ?? "test-results/screenshots");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+  void testInfo;
+}

@@ -1,0 +1,45 @@
+import { defineConfig } from "@playwright/test";
+
+// The server is the production build (`npm run build`), started fresh on an empty data directory
+// by scripts/e2e-server.mjs. The port comes from the test script (a free one), 3457 by default.
+const port = Number(process.env.E2E_PORT ?? 3457);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results/e2e",
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  workers: 1,
+  fullyParallel: false,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    browserName: "chromium",
+    acceptDownloads: true,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // No background traffic: this machine has no network but loopback.
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+      ],
+    },
+  },
+  webServer: {
+    command: `node scripts/e2e-server.mjs`,
+    url: `${baseURL}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PORT: String(port), BASE_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" },
+  },
+});
