@@ -132,7 +132,8 @@ describe.skipIf(!process.env.DATABASE_URL)("applyMigrations on PostgreSQL (DATAB
 describe("migrate-tool check", () => {
   const run = promisify(execFile);
   const check = (env: Record<string, string> = {}) => {
-    const { SCHEMA_PATH, MIGRATIONS_DIR, ...base } = process.env;
+    // Strip any overrides from the caller's environment so the committed paths are checked.
+    const { SCHEMA_PATH: _schema, MIGRATIONS_DIR: _migrations, ...base } = process.env;
     return run(process.execPath, ["--import", "tsx", "scripts/migrate-tool.ts", "check"], {
       cwd: root,
       env: { ...base, ...env },

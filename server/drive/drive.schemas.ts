@@ -15,7 +15,6 @@ export const nodeNameSchema = z
     const fail = (message: string) => ctx.addIssue({ code: "custom", message });
     if (name.length === 0) return fail(msg("name.required"));
     if (name.includes("/")) return fail(msg("name.slash"));
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(name)) return fail(msg("name.control"));
     if (name === "." || name === "..") return fail(msg("name.dots"));
     if (name.trim() !== name) return fail(msg("name.spaces"));
