@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every test, from a fresh machine: installs what the tests need (Debian packages and npm
+# dependencies), then typecheck, lint, unit tests, integration tests on PGlite and on a real
+# PostgreSQL, a production build, and the browser journeys in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+require_node
+apt_install chromium postgresql fonts-noto-cjk
+install_npm_deps
+
+RESULTS=$(mktemp -d)
+trap 'rm -rf "$RESULTS"' EXIT
+export NEXT_TELEMETRY_DISABLED=1 LOG_LEVEL=silent
+started=$SECONDS
+step() { say "$1 ($((SECONDS - started))s)"; }
+
+step "Typecheck"
+npx tsc --noEmit -p .
+step "Lint"
+npx eslint --max-warnings 0 .
+
+step "Unit tests"
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$RESULTS/unit.json"
+
+step "Integration tests on PGlite (embedded)"
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$RESULTS/int-pglite.json"
+
+step "Integration tests on PostgreSQL"
+node scripts/with-postgres.mjs npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$RESULTS/int-postgres.json"
+
+step "Production build"
+npm run build
+
+step "Browser tests (Playwright, Chromium)"
+E2E_PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})') \
+PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e.json" npx playwright test --reporter=list,json
+
+step "Done"
+node scripts/test-summary.mjs "$RESULTS"
