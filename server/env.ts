@@ -55,7 +55,7 @@ export function parseByteSize(input: string): number {
 /** Raised for a bad variable; the message names it, and the server exits with it. */
 export class EnvError extends Error {}
 
-export function resolveEnv(source: NodeJS.ProcessEnv = process.env) {
+export function resolveEnv(source: Record<string, string | undefined> = process.env) {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);

@@ -2,10 +2,11 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import * as tus from "tus-js-client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC, useTRPCClient } from "@/components/trpc/client";
+import { hashFile, hashRanges } from "@/components/upload/hash-file";
 import { UploadPanel } from "@/components/upload/upload-panel";
 
-export type UploadStatus = "uploading" | "paused" | "done" | "error";
+export type UploadStatus = "hashing" | "uploading" | "paused" | "done" | "error";
 
 export interface UploadItem {
   key: string;
@@ -17,7 +18,10 @@ export interface UploadItem {
   speed: number;
   status: UploadStatus;
   error?: string;
-  resumedFrom?: number;
+  /** Bytes hashed so far while checking for an instant upload. */
+  hashed?: number;
+  /** Added without a transfer: the server already had the content and the proof matched. */
+  instant?: boolean;
 }
 
 interface UploadApi {
@@ -40,6 +44,9 @@ export function useUploads(): UploadApi {
 // 8 MiB PATCHes: a multiple of the S3 store's part size, and a resumable step small enough that
 // an interruption loses little.
 const CHUNK_SIZE = 8 * 1024 * 1024;
+// Files from this size are hashed first, to offer 秒传 (instant upload) and to let the server
+// verify the transfer end to end. Smaller ones upload faster than they hash and ask.
+const INSTANT_MIN_BYTES = 4 * 1024 * 1024;
 
 /** A readable message from a failed tus request: our server answers JSON { code, message }. */
 function describeTusError(err: Error): string {
@@ -58,6 +65,8 @@ function describeTusError(err: Error): string {
 export function UploadManager({ children }: { children: ReactNode }) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const uploads = useRef(new Map<string, tus.Upload>());
+  const hashing = useRef(new Map<string, AbortController>());
+  const trpcClient = useTRPCClient();
   const queryClient = useQueryClient();
   const trpc = useTRPC();
 
@@ -65,56 +74,104 @@ export function UploadManager({ children }: { children: ReactNode }) {
     setItems((list) => list.map((i) => (i.key === key ? { ...i, ...(typeof change === "function" ? change(i) : change) } : i)));
   }, []);
 
+  const onCommitted = useCallback(() => {
+    void queryClient.invalidateQueries({ queryKey: trpc.drive.list.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.upload.unfinished.queryKey() });
+  }, [queryClient, trpc]);
+
+  const startTus = useCallback(
+    (key: string, file: File, parentId: string | null, sha256?: string) => {
+      let lastBytes = 0;
+      let lastTime = performance.now();
+      const upload = new tus.Upload(file, {
+        endpoint: "/api/upload",
+        chunkSize: CHUNK_SIZE,
+        retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
+        metadata: {
+          filename: file.name,
+          filetype: file.type || "application/octet-stream",
+          ...(parentId ? { parentId } : {}),
+          ...(sha256 ? { sha256 } : {}),
+        },
+        // Same file, same folder: a reload finds the unfinished upload and continues it.
+        fingerprint: async (f) => ["yunpan", parentId ?? "root", (f as File).name, (f as File).size, (f as File).lastModified].join(":"),
+        storeFingerprintForResuming: true,
+        removeFingerprintOnSuccess: true,
+        onProgress(sent, total) {
+          const now = performance.now();
+          const dt = (now - lastTime) / 1000;
+          if (dt >= 0.25 || sent === total) {
+            const instant = Math.max(0, sent - lastBytes) / Math.max(dt, 0.001);
+            lastBytes = sent;
+            lastTime = now;
+            patch(key, (i) => ({ sent, size: total, speed: i.speed ? i.speed * 0.6 + instant * 0.4 : instant }));
+          }
+        },
+        onSuccess() {
+          uploads.current.delete(key);
+          patch(key, (i) => ({ status: "done", sent: i.size, speed: 0 }));
+          onCommitted();
+        },
+        onError(err) {
+          patch(key, { status: "error", error: describeTusError(err), speed: 0 });
+        },
+      });
+      uploads.current.set(key, upload);
+      patch(key, { status: "uploading" });
+      void upload.findPreviousUploads().then((previous) => {
+        const last = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
+        if (last) upload.resumeFromPreviousUpload(last);
+        upload.start();
+      });
+    },
+    [patch, onCommitted],
+  );
+
+  /** Hash, ask whether the server already has the bytes, prove it with sampled ranges, or upload. */
+  const begin = useCallback(
+    async (key: string, file: File, parentId: string | null) => {
+      if (file.size < INSTANT_MIN_BYTES || !parentId) return startTus(key, file, parentId);
+      const abort = new AbortController();
+      hashing.current.set(key, abort);
+      let sha256: string;
+      try {
+        sha256 = await hashFile(file, (done) => patch(key, { hashed: done }), abort.signal);
+      } catch (e) {
+        if ((e as Error).name === "AbortError") return;
+        return startTus(key, file, parentId);
+      } finally {
+        hashing.current.delete(key);
+      }
+      try {
+        const prep = await trpcClient.upload.instantPrepare.mutate({ parentId, filename: file.name, size: file.size, sha256 });
+        if (prep.kind === "challenge") {
+          const answers = await hashRanges(file, prep.ranges);
+          await trpcClient.upload.instantCommit.mutate({ challenge: prep.challenge, answers });
+          patch(key, (i) => ({ status: "done", instant: true, sent: i.size }));
+          return onCommitted();
+        }
+      } catch (e) {
+        // A refused size or quota is final; anything else falls back to a normal upload.
+        const code = (e as { data?: { appCode?: string } }).data?.appCode;
+        if (code === "PAYLOAD_TOO_LARGE" || code === "NOT_FOUND" || code === "TOO_MANY_REQUESTS") {
+          return patch(key, { status: "error", error: (e as Error).message });
+        }
+      }
+      startTus(key, file, parentId, sha256);
+    },
+    [patch, startTus, trpcClient, onCommitted],
+  );
+
   const enqueue = useCallback(
     (files: File[], parentId: string | null) => {
       for (const file of files) {
         const key = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-        let lastBytes = 0;
-        let lastTime = performance.now();
-        const upload = new tus.Upload(file, {
-          endpoint: "/api/upload",
-          chunkSize: CHUNK_SIZE,
-          retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
-          metadata: { filename: file.name, filetype: file.type || "application/octet-stream", ...(parentId ? { parentId } : {}) },
-          // Same file, same folder: a reload finds the unfinished upload and continues it.
-          fingerprint: async (f) => ["yunpan", parentId ?? "root", (f as File).name, (f as File).size, (f as File).lastModified].join(":"),
-          storeFingerprintForResuming: true,
-          removeFingerprintOnSuccess: true,
-          onProgress(sent, total) {
-            const now = performance.now();
-            const dt = (now - lastTime) / 1000;
-            if (dt >= 0.25 || sent === total) {
-              const instant = Math.max(0, sent - lastBytes) / Math.max(dt, 0.001);
-              lastBytes = sent;
-              lastTime = now;
-              patch(key, (i) => ({ sent, size: total, speed: i.speed ? i.speed * 0.6 + instant * 0.4 : instant }));
-            }
-          },
-          onSuccess() {
-            uploads.current.delete(key);
-            patch(key, (i) => ({ status: "done", sent: i.size, speed: 0 }));
-            void queryClient.invalidateQueries({ queryKey: trpc.drive.list.pathKey() });
-            void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
-            void queryClient.invalidateQueries({ queryKey: trpc.upload.unfinished.queryKey() });
-          },
-          onError(err) {
-            patch(key, { status: "error", error: describeTusError(err), speed: 0 });
-          },
-        });
-        uploads.current.set(key, upload);
-        setItems((list) => [...list, { key, name: file.name, parentId, size: file.size, sent: 0, speed: 0, status: "uploading" }]);
-        void upload.findPreviousUploads().then((previous) => {
-          const last = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
-          if (last) {
-            upload.resumeFromPreviousUpload(last);
-            patch(key, { resumedFrom: -1 });
-          }
-          lastBytes = 0;
-          upload.start();
-        });
+        setItems((list) => [...list, { key, name: file.name, parentId, size: file.size, sent: 0, speed: 0, status: file.size >= INSTANT_MIN_BYTES ? "hashing" : "uploading", hashed: 0 }]);
+        void begin(key, file, parentId);
       }
     },
-    [patch, queryClient, trpc],
+    [begin],
   );
 
   const api = useMemo<UploadApi>(
@@ -130,6 +187,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
         patch(key, { status: "uploading", error: undefined });
       },
       cancel(key) {
+        hashing.current.get(key)?.abort();
         const u = uploads.current.get(key);
         uploads.current.delete(key);
         // abort(true) also terminates the upload on the server, releasing its space.
@@ -145,7 +203,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
   );
 
   // Warn before leaving while bytes are in flight (they would resume, but only once the file is chosen again).
-  const busy = items.some((i) => i.status === "uploading");
+  const busy = items.some((i) => i.status === "uploading" || i.status === "hashing");
   useEffect(() => {
     if (!busy) return;
     const onBeforeUnload = (e: BeforeUnloadEvent) => e.preventDefault();

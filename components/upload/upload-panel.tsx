@@ -31,7 +31,7 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
   const { items } = api;
   if (items.length === 0 && interrupted.length === 0) return null;
 
-  const active = items.filter((i) => i.status === "uploading" || i.status === "paused");
+  const active = items.filter((i) => i.status === "uploading" || i.status === "paused" || i.status === "hashing");
   const total = items.reduce((n, i) => n + i.size, 0);
   const sent = items.reduce((n, i) => n + i.sent, 0);
   const title = active.length
@@ -64,7 +64,14 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
       {collapsed ? null : (
         <ul className="max-h-80 divide-y divide-zinc-100 overflow-y-auto dark:divide-zinc-800">
           {items.map((item) => {
-            const pct = item.size ? Math.floor((item.sent / item.size) * 100) : item.status === "done" ? 100 : 0;
+            const pct =
+              item.status === "hashing"
+                ? Math.floor(((item.hashed ?? 0) / Math.max(1, item.size)) * 100)
+                : item.size
+                  ? Math.floor((item.sent / item.size) * 100)
+                  : item.status === "done"
+                    ? 100
+                    : 0;
             return (
               <li key={item.key} className="px-4 py-3" data-testid="upload-item" data-name={item.name} data-status={item.status}>
                 <div className="flex items-center gap-2">
@@ -95,7 +102,10 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
                   aria-valuenow={pct}
                 >
                   <div
-                    className={clsx("h-full rounded-full transition-[width] duration-300", item.status === "error" ? "bg-red-500" : item.status === "done" ? "bg-emerald-500" : "bg-brand-500")}
+                    className={clsx(
+                      "h-full rounded-full transition-[width] duration-300",
+                      item.status === "error" ? "bg-red-500" : item.status === "done" ? "bg-emerald-500" : item.status === "hashing" ? "bg-amber-400" : "bg-brand-500",
+                    )}
                     style={{ width: `${pct}%` }}
                   />
                 </div>
@@ -103,6 +113,12 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
                   {item.status === "error" ? (
                     <span className="flex items-center gap-1 text-red-600 dark:text-red-400">
                       <AlertCircle className="size-3.5" /> {item.error}
+                    </span>
+                  ) : item.status === "hashing" ? (
+                    <span data-testid="upload-stats">Checking {pct}% · looking for an instant upload</span>
+                  ) : item.instant ? (
+                    <span data-testid="upload-stats" className="text-emerald-600 dark:text-emerald-400">
+                      Added instantly · {formatBytes(item.size)} already on the server
                     </span>
                   ) : (
                     <span data-testid="upload-stats">

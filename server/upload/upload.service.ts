@@ -7,6 +7,7 @@ import { getRootFolderOrThrow, nextFreeName, toNodeDto, type NodeDto } from "@/s
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { recordAudit } from "@/server/audit/audit.service";
 import { guessMimeType } from "@/server/upload/mime";
+import { assertQuotaAllows } from "@/server/upload/quota";
 import type { UploadMetadata } from "@/server/upload/upload.schemas";
 import type { Actor } from "@/server/auth/actor";
 
@@ -36,25 +37,9 @@ export async function createUploadSession(input: { actor: Actor; uploadId: strin
   }
   const prisma = await getPrisma();
   await prisma.$transaction(async (tx) => {
-    // The bytes are charged to the folder's owner. Locking the owner's row serialises concurrent
-    // reservations, so parallel uploads cannot overshoot the quota together.
-    const [owner] = await tx.$queryRaw<{ quotaBytes: bigint | null; usedBytes: bigint }[]>`
-      SELECT "quotaBytes", "usedBytes" FROM "User" WHERE id = ${parent.ownerId} FOR UPDATE`;
-    const quota = owner?.quotaBytes ?? (env.defaultQuotaBytes === null ? null : BigInt(env.defaultQuotaBytes));
+    // The bytes are charged to the folder's owner.
     const needed = BigInt(size ?? 0);
-    if (owner && quota !== null) {
-      const reserved = await tx.uploadSession.aggregate({
-        where: { userId: parent.ownerId, status: "ACTIVE" },
-        _sum: { reservedBytes: true },
-      });
-      const remaining = quota - owner.usedBytes - (reserved._sum.reservedBytes ?? 0n);
-      if (needed > remaining) {
-        throw new AppError("PAYLOAD_TOO_LARGE", "upload.quota", {
-          needed: formatBytes(Number(needed)),
-          remaining: formatBytes(Math.max(0, Number(remaining))),
-        });
-      }
-    }
+    await assertQuotaAllows(tx, parent.ownerId, needed);
     await tx.uploadSession.create({
       data: {
         id: input.uploadId,

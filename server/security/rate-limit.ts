@@ -1,0 +1,58 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import Redis from "ioredis";
+import { getEnv } from "@/server/env";
+import { AppError } from "@/server/errors/app-error";
+
+/** Named limits: how many attempts per window, per key (user, IP, link…). */
+export const limits = {
+  /** Wrong answers to an instant-upload proof of possession. */
+  instantUploadProof: { points: 10, duration: 600 },
+  /** Asking whether content is already stored (each answer reveals that it exists somewhere). */
+  instantUploadPrepare: { points: 600, duration: 600 },
+} as const;
+
+export type LimitName = keyof typeof limits;
+
+// In memory on the embedded default; in Redis when REDIS_URL is set, so every replica shares counts.
+const KEY = Symbol.for("yunpan.rateLimiters");
+type G = typeof globalThis & { [KEY]?: Map<LimitName, RateLimiterAbstract> };
+
+function limiter(name: LimitName): RateLimiterAbstract {
+  const g = globalThis as G;
+  const map = (g[KEY] ??= new Map());
+  let l = map.get(name);
+  if (!l) {
+    const { points, duration } = limits[name];
+    const redisUrl = getEnv().redisUrl;
+    l = redisUrl
+      ? new RateLimiterRedis({ storeClient: new Redis(redisUrl, { enableOfflineQueue: false }), keyPrefix: `yp:rl:${name}`, points, duration })
+      : new RateLimiterMemory({ keyPrefix: name, points, duration });
+    map.set(name, l);
+  }
+  return l;
+}
+
+/** Throws TOO_MANY_REQUESTS (with Retry-After seconds) while `key` is over the limit. */
+export async function assertUnderLimit(name: LimitName, key: string): Promise<void> {
+  const res = await limiter(name).get(key);
+  if (res && res.consumedPoints >= limits[name].points) throw tooMany(res);
+}
+
+/** Counts one attempt against the limit (throws once it is used up). */
+export async function countAttempt(name: LimitName, key: string): Promise<void> {
+  try {
+    await limiter(name).consume(key);
+  } catch (e) {
+    if (e instanceof RateLimiterRes) throw tooMany(e);
+    throw e;
+  }
+}
+
+export async function resetLimit(name: LimitName, key: string): Promise<void> {
+  await limiter(name).delete(key);
+}
+
+function tooMany(res: RateLimiterRes): AppError {
+  const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  return new AppError("TOO_MANY_REQUESTS", "rate.limited", { seconds }, seconds);
+}

@@ -1,0 +1,33 @@
+import { nextFreeName } from "@/server/drive/drive.service";
+import type { Prisma } from "@/server/db/generated/client.ts";
+
+/**
+ * Makes a blob the newest content of `filename` in a folder, inside the caller's transaction:
+ * a new version of the live file with that name, or a new file (suffixed when a folder holds the
+ * name). Takes a reference on the blob and charges the folder owner's logical bytes.
+ */
+export async function commitFileVersion(
+  tx: Prisma.TransactionClient,
+  input: { parentId: string; filename: string; blobId: string; size: bigint; mimeType: string; createdById: string },
+) {
+  const parent = await tx.node.findUniqueOrThrow({ where: { id: input.parentId } });
+  await tx.blob.update({ where: { id: input.blobId }, data: { refCount: { increment: 1 } } });
+  const same = await tx.node.findFirst({ where: { parentId: parent.id, liveName: input.filename } });
+  let nodeId: string;
+  let number = 1;
+  if (same?.kind === "FILE") {
+    nodeId = same.id;
+    const last = await tx.fileVersion.findFirst({ where: { nodeId }, orderBy: { number: "desc" }, select: { number: true } });
+    number = (last?.number ?? 0) + 1;
+  } else {
+    const name = same ? await nextFreeName(tx, parent.id, input.filename) : input.filename;
+    const created = await tx.node.create({
+      data: { ownerId: parent.ownerId, parentId: parent.id, kind: "FILE", name, liveName: name, size: input.size, mimeType: input.mimeType },
+    });
+    nodeId = created.id;
+  }
+  const version = await tx.fileVersion.create({ data: { nodeId, number, blobId: input.blobId, size: input.size, createdById: input.createdById } });
+  const node = await tx.node.update({ where: { id: nodeId }, data: { currentVersionId: version.id, size: input.size, mimeType: input.mimeType } });
+  await tx.user.update({ where: { id: parent.ownerId }, data: { usedBytes: { increment: input.size } } });
+  return { node, version };
+}

@@ -1,0 +1,101 @@
+import { createHash, randomInt } from "node:crypto";
+import { getPrisma } from "@/server/db/client";
+import { getEnv } from "@/server/env";
+import { AppError } from "@/server/errors/app-error";
+import { formatBytes } from "@/server/i18n/messages";
+import { requireNodeAccess } from "@/server/drive/access";
+import { toNodeDto, type NodeDto } from "@/server/drive/drive.service";
+import { getBlobStore } from "@/server/storage/blob-store-factory";
+import { recordAudit } from "@/server/audit/audit.service";
+import { assertUnderLimit, countAttempt } from "@/server/security/rate-limit";
+import { signToken, verifyToken } from "@/server/security/signed-token";
+import { assertQuotaAllows } from "@/server/upload/quota";
+import { commitFileVersion } from "@/server/upload/commit-version";
+import { guessMimeType } from "@/server/upload/mime";
+import { instantCommitSchema, instantPrepareSchema } from "@/server/upload/instant-upload.schemas";
+import type { ByteRange } from "@/server/storage/blob-store";
+import type { Actor } from "@/server/auth/actor";
+
+const PURPOSE = "instant-upload";
+const CHALLENGE_TTL_SECONDS = 300;
+const RANGE_COUNT = 3;
+const RANGE_BYTES = 64 * 1024;
+
+interface Challenge {
+  u: string;
+  p: string;
+  f: string;
+  s: string;
+  z: number;
+  r: ByteRange[];
+}
+
+/**
+ * 秒传 (instant upload), step 1. Knowing a sha256 is not proof of having the file: when the content
+ * is stored, the caller is challenged for the sha256 of byte ranges the server picks at random,
+ * which only someone holding the bytes can answer. The signed challenge carries its own state,
+ * so any replica can check the answer.
+ */
+export async function prepareInstantUpload(input: { actor: Actor; parentId: string; filename: string; size: number; sha256: string }) {
+  const data = instantPrepareSchema.parse(input);
+  await assertUnderLimit("instantUploadPrepare", input.actor.userId);
+  await countAttempt("instantUploadPrepare", input.actor.userId);
+  const parent = await requireNodeAccess({ actor: input.actor, nodeId: data.parentId, need: "write" });
+  if (parent.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
+  const max = getEnv().maxUploadBytes;
+  if (data.size > max) throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(max) });
+  const prisma = await getPrisma();
+  const blob = await prisma.blob.findUnique({ where: { backend_sha256: { backend: getBlobStore().backend, sha256: data.sha256 } } });
+  if (!blob || Number(blob.size) !== data.size) return { kind: "upload" as const };
+  const ranges = pickRanges(data.size);
+  const challenge: Challenge = { u: input.actor.userId, p: parent.id, f: data.filename, s: data.sha256, z: data.size, r: ranges };
+  return { kind: "challenge" as const, challenge: signToken(PURPOSE, challenge, CHALLENGE_TTL_SECONDS), ranges };
+}
+
+/** Step 2: checks the answers against the stored blob and, when they match, adds the file without a transfer. */
+export async function commitInstantUpload(input: { actor: Actor; challenge: string; answers: string[] }): Promise<NodeDto> {
+  const data = instantCommitSchema.parse(input);
+  await assertUnderLimit("instantUploadProof", input.actor.userId);
+  const c = verifyToken<Challenge>(PURPOSE, data.challenge);
+  if (!c || c.u !== input.actor.userId) throw new AppError("BAD_REQUEST", "upload.challengeExpired");
+  const prisma = await getPrisma();
+  const store = getBlobStore();
+  const blob = await prisma.blob.findUnique({ where: { backend_sha256: { backend: store.backend, sha256: c.s } } });
+  if (!blob) throw new AppError("BAD_REQUEST", "upload.proofFailed");
+  const expected = await Promise.all(c.r.map((range) => hashRange(store, blob.storageKey, range)));
+  if (data.answers.length !== expected.length || expected.some((h, i) => h !== data.answers[i])) {
+    await countAttempt("instantUploadProof", input.actor.userId);
+    await recordAudit({ actorId: input.actor.userId, action: "upload.instant.proofFailed", targetType: "blob", targetId: blob.id });
+    throw new AppError("BAD_REQUEST", "upload.proofFailed");
+  }
+  // Access is checked again: the folder may have been trashed or unshared since step 1.
+  const parent = await requireNodeAccess({ actor: input.actor, nodeId: c.p, need: "write" });
+  const { node } = await prisma.$transaction(async (tx) => {
+    await assertQuotaAllows(tx, parent.ownerId, BigInt(c.z));
+    return commitFileVersion(tx, {
+      parentId: parent.id,
+      filename: c.f,
+      blobId: blob.id,
+      size: BigInt(c.z),
+      mimeType: guessMimeType(c.f),
+      createdById: input.actor.userId,
+    });
+  });
+  await recordAudit({ actorId: input.actor.userId, action: "upload.instant", targetType: "node", targetId: node.id, data: { size: c.z } });
+  return toNodeDto(node);
+}
+
+/** Up to three random ranges of up to 64 KiB; a small file is asked for whole. */
+export function pickRanges(size: number): ByteRange[] {
+  if (size <= RANGE_BYTES) return [{ start: 0, end: size - 1 }];
+  return Array.from({ length: RANGE_COUNT }, () => {
+    const start = randomInt(0, size - RANGE_BYTES + 1);
+    return { start, end: start + RANGE_BYTES - 1 };
+  });
+}
+
+async function hashRange(store: ReturnType<typeof getBlobStore>, key: string, range: ByteRange): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of await store.read(key, range)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
