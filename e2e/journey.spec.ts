@@ -25,6 +25,8 @@ test("sign up, upload with resume, download, and isolation between users", async
 
   await page.getByTestId("upload-input").setInputFiles([small.path, big.path]);
   const bigBar = page.getByRole("progressbar", { name: `${big.name} progress` });
+  // The big file is hashed first (instant-upload check), then its bytes flow.
+  await expect(page.getByTestId("upload-item").filter({ hasText: big.name })).toHaveAttribute("data-status", "uploading", { timeout: 60_000 });
   await expect.poll(async () => Number(await bigBar.getAttribute("aria-valuenow")), { timeout: 60_000 }).toBeGreaterThanOrEqual(20);
   const before = Number(await bigBar.getAttribute("aria-valuenow"));
   expect(before).toBeLessThan(100);
@@ -53,6 +55,8 @@ test("sign up, upload with resume, download, and isolation between users", async
   await expect(page.getByTestId("node-row").filter({ hasText: big.name })).toContainText("34.0 MiB");
   await screenshot(page, testInfo, "04-drive-with-files");
   await page.emulateMedia({ colorScheme: "dark" });
+  await page.reload();
+  await expect(page.getByTestId("node-row")).toHaveCount(2);
   await screenshot(page, testInfo, "05-drive-with-files-dark");
   await page.emulateMedia({ colorScheme: "light" });
 

@@ -70,7 +70,7 @@ export function SignUpForm({ isFirstUser }: { isFirstUser: boolean }) {
           required
         />
         {errors.form ? (
-          <p role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300">
+          <p role="alert" data-testid="form-error" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300">
             {errors.form}
           </p>
         ) : null}
