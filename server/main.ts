@@ -8,6 +8,8 @@ import { handleByteRoute } from "@/server/http/byte-routes";
 import { getTus } from "@/server/upload/tus-server";
 import { startAdminSocket } from "@/server/admin/admin-socket";
 import { logger } from "@/server/log/logger";
+import { startJobs } from "@/server/jobs/job-runner";
+import { allJobs } from "@/server/jobs/jobs";
 
 async function main() {
   let env;
@@ -38,6 +40,7 @@ async function main() {
   }
   getTus();
   const admin = await startAdminSocket(env.dataDir);
+  const jobs = startJobs(allJobs());
 
   const dev = env.nodeEnv === "development";
   const app = next({ dev, dir: process.cwd(), hostname: env.host, port: env.port });
@@ -71,6 +74,7 @@ async function main() {
     server.close();
     server.closeIdleConnections();
     admin.close();
+    jobs.stop();
     setTimeout(() => process.exit(0), 5000).unref();
     await db.close().catch(() => {});
     process.exit(0);

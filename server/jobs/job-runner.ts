@@ -1,0 +1,60 @@
+import { getPrisma } from "@/server/db/client";
+import { logger } from "@/server/log/logger";
+import type { Prisma } from "@/server/db/generated/client.ts";
+
+export interface Job {
+  name: string;
+  everyMs: number;
+  /** Returns a small summary for the System page (what it did). */
+  run(): Promise<Prisma.InputJsonValue>;
+}
+
+/**
+ * Takes the job's lease for `ms` when nobody holds it. The conditional UPDATE is atomic, so with
+ * several replicas on one PostgreSQL exactly one of them runs each job at a time.
+ */
+async function takeLease(name: string, ms: number): Promise<boolean> {
+  const prisma = await getPrisma();
+  await prisma.jobRun.upsert({ where: { name }, create: { name, leaseUntil: new Date(0) }, update: {} });
+  const now = new Date();
+  const { count } = await prisma.jobRun.updateMany({
+    where: { name, leaseUntil: { lt: now } },
+    data: { leaseUntil: new Date(now.getTime() + ms), lastStartedAt: now },
+  });
+  return count === 1;
+}
+
+/** Runs a job now if its lease is free; records the outcome. Returns null when another replica holds it. */
+export async function runJobOnce(job: Job): Promise<Prisma.InputJsonValue | null> {
+  if (!(await takeLease(job.name, Math.max(job.everyMs, 60_000)))) return null;
+  const prisma = await getPrisma();
+  try {
+    const result = await job.run();
+    await prisma.jobRun.update({
+      where: { name: job.name },
+      data: { lastFinishedAt: new Date(), lastError: null, lastResult: result, runs: { increment: 1 }, leaseUntil: new Date(Date.now() + job.everyMs) },
+    });
+    return result;
+  } catch (e) {
+    logger.error({ err: e, job: job.name }, "job failed");
+    // A failed run releases its lease early so the next attempt comes soon (a minute), not a full period later.
+    await prisma.jobRun.update({
+      where: { name: job.name },
+      data: { lastFinishedAt: new Date(), lastError: String((e as Error).message ?? e).slice(0, 2000), failures: { increment: 1 }, leaseUntil: new Date(Date.now() + 60_000) },
+    });
+    throw e;
+  }
+}
+
+/** Runs every job on its period, in this process, until stopped. */
+export function startJobs(jobs: Job[]): { stop(): void } {
+  const timers: NodeJS.Timeout[] = [];
+  for (const job of jobs) {
+    const tick = () => void runJobOnce(job).catch(() => {});
+    // A first run soon after start (staggered), then on the period; the lease spaces replicas out.
+    timers.push(setTimeout(tick, 15_000 + Math.random() * 15_000));
+    timers.push(setInterval(tick, Math.min(job.everyMs, 5 * 60_000)));
+  }
+  for (const t of timers) t.unref();
+  return { stop: () => timers.forEach((t) => clearTimeout(t)) };
+}

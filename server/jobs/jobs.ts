@@ -1,0 +1,14 @@
+import { getTus } from "@/server/upload/tus-server";
+import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
+import type { Job } from "@/server/jobs/job-runner";
+
+/** Every background job of the process, with its period. */
+export function allJobs(): Job[] {
+  return [
+    {
+      name: "expire-uploads",
+      everyMs: 10 * 60_000,
+      run: () => expireStaleUploads((id) => getTus().store.remove(id)),
+    },
+  ];
+}
