@@ -56,6 +56,21 @@ test("sign-in errors, session cookie flags, API tokens and password change", asy
   await screenshot(otherPage, testInfo, "12-sign-in-dark");
   await signIn(otherPage, email, "a brand new passphrase");
   await other.close();
+
+  // 中文: the switch changes every label and is remembered on the account.
+  await page.goto("/drive");
+  await page.getByRole("button", { name: "中文" }).first().click();
+  await expect(page.getByRole("heading", { name: "您的云盘还是空的" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "新建文件夹" })).toBeVisible();
+  await screenshot(page, testInfo, "14-drive-zh");
+  const fresh = await browser.newContext();
+  const again = await fresh.newPage();
+  await again.goto("/sign-in");
+  await again.getByLabel("Email").fill(email);
+  await again.getByLabel("Password").fill("a brand new passphrase");
+  await again.getByRole("button", { name: "Sign in" }).click();
+  await expect(again.getByRole("button", { name: "新建文件夹" })).toBeVisible();
+  await fresh.close();
   await anon.close();
 });
 

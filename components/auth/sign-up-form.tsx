@@ -10,7 +10,8 @@ import { Field } from "@/components/ui/field";
 import { useTRPC } from "@/components/trpc/client";
 import { signUpSchema, PASSWORD_MIN } from "@/server/auth/auth.schemas";
 import { translateIssue } from "@/server/i18n/issue";
-import { clientLocale } from "@/components/i18n/client-locale";
+import { useLocale, useT } from "@/components/i18n/i18n-provider";
+import { LanguageSwitch } from "@/components/i18n/language-switch";
 
 type Errors = Partial<Record<"email" | "name" | "password" | "form", string>>;
 
@@ -19,6 +20,8 @@ export function SignUpForm({ isFirstUser }: { isFirstUser: boolean }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>({});
   const signUp = useMutation(trpc.auth.signUp.mutationOptions());
+  const t = useT();
+  const locale = useLocale();
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -28,7 +31,7 @@ export function SignUpForm({ isFirstUser }: { isFirstUser: boolean }) {
     const parsed = signUpSchema.safeParse(input);
     if (!parsed.success) {
       const next: Errors = {};
-      for (const issue of parsed.error.issues) next[issue.path[0] as keyof Errors] ??= translateIssue(issue.message, clientLocale());
+      for (const issue of parsed.error.issues) next[issue.path[0] as keyof Errors] ??= translateIssue(issue.message, locale);
       return setErrors(next);
     }
     setErrors({});
@@ -46,27 +49,27 @@ export function SignUpForm({ isFirstUser }: { isFirstUser: boolean }) {
 
   return (
     <AuthCard
-      title="Create your account"
-      subtitle={isFirstUser ? "You are the first user: this account will administer the server." : "Store, share and sync your files."}
+      title={t("auth.createTitle")}
+      subtitle={isFirstUser ? t("auth.firstUser") : t("auth.createSubtitle")}
       footer={
         <>
-          Already have an account?{" "}
+          {t("auth.haveAccount")}{" "}
           <Link href="/sign-in" className="font-medium text-brand-600 hover:underline">
-            Sign in
+            {t("auth.signIn")}
           </Link>
         </>
       }
     >
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        <Field label="Name" name="name" autoComplete="name" error={errors.name} required autoFocus />
-        <Field label="Email" name="email" type="email" autoComplete="email" error={errors.email} required />
+        <Field label={t("auth.name")} name="name" autoComplete="name" error={errors.name} required autoFocus />
+        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" error={errors.email} required />
         <Field
-          label="Password"
+          label={t("auth.password")}
           name="password"
           type="password"
           autoComplete="new-password"
           error={errors.password}
-          hint={`At least ${PASSWORD_MIN} characters. A passphrase is easiest to remember.`}
+          hint={t("auth.passwordHint", { min: PASSWORD_MIN })}
           required
         />
         {errors.form ? (
@@ -75,8 +78,11 @@ export function SignUpForm({ isFirstUser }: { isFirstUser: boolean }) {
           </p>
         ) : null}
         <Button type="submit" className="w-full" disabled={signUp.isPending}>
-          {signUp.isPending ? "Creating account…" : "Create account"}
+          {signUp.isPending ? t("auth.creating") : t("auth.createAccount")}
         </Button>
+        <div className="flex justify-center pt-2">
+          <LanguageSwitch signedIn={false} />
+        </div>
       </form>
     </AuthCard>
   );

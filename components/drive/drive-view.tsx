@@ -11,6 +11,7 @@ import { FileIcon } from "@/components/drive/file-icon";
 import { NewFolderDialog } from "@/components/drive/new-folder-dialog";
 import { formatModified } from "@/components/drive/format";
 import { formatBytes } from "@/server/i18n/messages";
+import { useLocale, useT } from "@/components/i18n/i18n-provider";
 
 export function DriveView({ folderId }: { folderId: string | null }) {
   const trpc = useTRPC();
@@ -19,6 +20,8 @@ export function DriveView({ folderId }: { folderId: string | null }) {
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
   const picker = useRef<HTMLInputElement>(null);
+  const t = useT();
+  const locale = useLocale();
 
   const query = useInfiniteQuery(
     trpc.drive.list.infiniteQueryOptions({ folderId, limit: 200 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
@@ -37,10 +40,10 @@ export function DriveView({ folderId }: { folderId: string | null }) {
   if (query.isError) {
     return (
       <div className="flex flex-col items-center justify-center px-6 py-24 text-center">
-        <h1 className="text-lg font-semibold">This folder is not available</h1>
+        <h1 className="text-lg font-semibold">{t("drive.notAvailable")}</h1>
         <p className="mt-1 max-w-sm text-sm text-zinc-500">{query.error.message}</p>
         <Link href="/drive" className="mt-4 text-sm font-medium text-brand-600 hover:underline">
-          Back to My Drive
+          {t("drive.backToDrive")}
         </Link>
       </div>
     );
@@ -67,17 +70,17 @@ export function DriveView({ folderId }: { folderId: string | null }) {
       }}
     >
       <div className="flex flex-wrap items-center gap-3">
-        <nav aria-label="Breadcrumbs" className="flex min-w-0 flex-1 items-center gap-1 text-lg font-semibold">
+        <nav aria-label={t("drive.breadcrumbs")} className="flex min-w-0 flex-1 items-center gap-1 text-lg font-semibold">
           {(first?.breadcrumbs ?? [{ id: "root", name: "", isRoot: true }]).map((c, i, all) => (
             <span key={c.id} className="flex min-w-0 items-center gap-1">
               {i > 0 ? <ChevronRight className="size-4 shrink-0 text-zinc-400" /> : null}
               {i === all.length - 1 ? (
                 <span className="truncate" aria-current="page">
-                  {c.isRoot ? "My Drive" : c.name}
+                  {c.isRoot ? t("app.myDrive") : c.name}
                 </span>
               ) : (
                 <Link href={c.isRoot ? "/drive" : `/drive/${c.id}`} className="truncate rounded px-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
-                  {c.isRoot ? "My Drive" : c.name}
+                  {c.isRoot ? t("app.myDrive") : c.name}
                 </Link>
               )}
             </span>
@@ -85,10 +88,10 @@ export function DriveView({ folderId }: { folderId: string | null }) {
         </nav>
         <div className="flex gap-2">
           <Button variant="secondary" onClick={() => setNewFolder(true)} disabled={!currentId}>
-            <FolderPlus className="size-4" /> New folder
+            <FolderPlus className="size-4" /> {t("drive.newFolder")}
           </Button>
           <Button onClick={() => picker.current?.click()} disabled={!currentId}>
-            <Upload className="size-4" /> Upload
+            <Upload className="size-4" /> {t("drive.upload")}
           </Button>
           <input
             ref={picker}
@@ -108,11 +111,11 @@ export function DriveView({ folderId }: { folderId: string | null }) {
         <table className="w-full table-fixed text-sm">
           <thead className="border-b border-zinc-200 bg-zinc-50/80 text-left text-xs font-medium uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
             <tr>
-              <th className="px-4 py-2.5 font-medium">Name</th>
-              <th className="hidden w-28 px-4 py-2.5 text-right font-medium sm:table-cell">Size</th>
-              <th className="hidden w-40 px-4 py-2.5 font-medium md:table-cell">Modified</th>
+              <th className="px-4 py-2.5 font-medium">{t("drive.name")}</th>
+              <th className="hidden w-28 px-4 py-2.5 text-right font-medium sm:table-cell">{t("drive.size")}</th>
+              <th className="hidden w-40 px-4 py-2.5 font-medium md:table-cell">{t("drive.modified")}</th>
               <th className="w-14 px-2 py-2.5">
-                <span className="sr-only">Actions</span>
+                <span className="sr-only">{t("drive.actions")}</span>
               </th>
             </tr>
           </thead>
@@ -142,15 +145,15 @@ export function DriveView({ folderId }: { folderId: string | null }) {
                       </div>
                     </td>
                     <td className="hidden px-4 py-2.5 text-right tabular-nums text-zinc-500 sm:table-cell">{n.kind === "FILE" ? formatBytes(n.size) : "—"}</td>
-                    <td className="hidden px-4 py-2.5 text-zinc-500 md:table-cell" title={n.updatedAt.toLocaleString()}>
-                      {formatModified(n.updatedAt)}
+                    <td className="hidden px-4 py-2.5 text-zinc-500 md:table-cell" title={n.updatedAt.toLocaleString(locale === "zh" ? "zh-CN" : "en")}>
+                      {formatModified(n.updatedAt, locale)}
                     </td>
                     <td className="px-2 py-2.5 text-right">
                       {n.kind === "FILE" ? (
                         <a
                           href={`/api/files/${n.id}/content`}
                           download={n.name}
-                          aria-label={`Download ${n.name}`}
+                          aria-label={t("drive.download", { name: n.name })}
                           className="inline-flex rounded-md p-1.5 text-zinc-400 opacity-70 hover:bg-zinc-100 hover:text-zinc-700 group-hover:opacity-100 dark:hover:bg-zinc-700"
                         >
                           <Download className="size-4" />
@@ -166,14 +169,14 @@ export function DriveView({ folderId }: { folderId: string | null }) {
             <div className="flex size-14 items-center justify-center rounded-2xl bg-brand-50 text-brand-600 dark:bg-brand-500/15 dark:text-brand-100">
               {first?.folder.isRoot ? <HardDrive className="size-7" /> : <UploadCloud className="size-7" />}
             </div>
-            <h2 className="mt-4 font-semibold">{first?.folder.isRoot ? "Your drive is empty" : "This folder is empty"}</h2>
-            <p className="mt-1 max-w-xs text-sm text-zinc-500">Drop files anywhere on this page, or use Upload. Large files resume if the connection drops.</p>
+            <h2 className="mt-4 font-semibold">{first?.folder.isRoot ? t("drive.emptyDrive") : t("drive.emptyFolder")}</h2>
+            <p className="mt-1 max-w-xs text-sm text-zinc-500">{t("drive.emptyHint")}</p>
           </div>
         ) : null}
         {query.hasNextPage ? (
           <div className="border-t border-zinc-100 p-3 text-center dark:border-zinc-800">
             <Button variant="ghost" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-              {query.isFetchingNextPage ? "Loading…" : "Load more"}
+              {query.isFetchingNextPage ? t("drive.loading") : t("drive.loadMore")}
             </Button>
           </div>
         ) : null}
@@ -188,7 +191,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
       >
         <div className="text-center">
           <UploadCloud className="mx-auto size-10 text-brand-600" />
-          <p className="mt-2 font-semibold text-brand-700 dark:text-brand-100">Drop to upload to {first?.folder.isRoot ? "My Drive" : first?.folder.name}</p>
+          <p className="mt-2 font-semibold text-brand-700 dark:text-brand-100">{t("drive.dropTo", { folder: first?.folder.isRoot ? t("app.myDrive") : (first?.folder.name ?? "") })}</p>
         </div>
       </div>
 

@@ -7,7 +7,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { useToast } from "@/components/ui/toast";
 import { nodeNameSchema } from "@/server/drive/drive.schemas";
 import { translateIssue } from "@/server/i18n/issue";
-import { clientLocale } from "@/components/i18n/client-locale";
+import { useLocale, useT } from "@/components/i18n/i18n-provider";
 
 export function NewFolderDialog({ parentId, onClose }: { parentId: string; onClose: () => void }) {
   const trpc = useTRPC();
@@ -16,6 +16,8 @@ export function NewFolderDialog({ parentId, onClose }: { parentId: string; onClo
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const create = useMutation(trpc.drive.createFolder.mutationOptions());
+  const t = useT();
+  const locale = useLocale();
 
   useEffect(() => {
     input.current?.select();
@@ -27,11 +29,11 @@ export function NewFolderDialog({ parentId, onClose }: { parentId: string; onClo
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     const parsed = nodeNameSchema.safeParse(input.current?.value ?? "");
-    if (!parsed.success) return setError(translateIssue(parsed.error.issues[0]!.message, clientLocale()));
+    if (!parsed.success) return setError(translateIssue(parsed.error.issues[0]!.message, locale));
     try {
       await create.mutateAsync({ parentId, name: parsed.data });
       await queryClient.invalidateQueries({ queryKey: trpc.drive.list.pathKey() });
-      toast("success", `Created folder “${parsed.data}”`);
+      toast("success", t("drive.createdFolder", { name: parsed.data }));
       onClose();
     } catch (err) {
       setError((err as Error).message);
@@ -46,14 +48,14 @@ export function NewFolderDialog({ parentId, onClose }: { parentId: string; onClo
             <FolderPlus className="size-5" />
           </div>
           <h2 id="nf-title" className="text-lg font-semibold">
-            New folder
+            {t("drive.newFolder")}
           </h2>
         </div>
         <input
           ref={input}
           name="name"
-          aria-label="Folder name"
-          defaultValue="Untitled folder"
+          aria-label={t("drive.folderName")}
+          defaultValue={t("drive.untitledFolder")}
           onChange={() => setError(null)}
           className="mt-5 block w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm outline-none focus:border-brand-500 focus:ring-3 focus:ring-brand-500/20 dark:border-zinc-700 dark:bg-zinc-950"
         />
@@ -64,10 +66,10 @@ export function NewFolderDialog({ parentId, onClose }: { parentId: string; onClo
         ) : null}
         <div className="mt-6 flex justify-end gap-2">
           <Button type="button" variant="ghost" onClick={onClose}>
-            Cancel
+            {t("drive.cancel")}
           </Button>
           <Button type="submit" disabled={create.isPending}>
-            Create
+            {t("drive.create")}
           </Button>
         </div>
       </form>

@@ -8,22 +8,24 @@ import { useTRPC } from "@/components/trpc/client";
 import { useToast } from "@/components/ui/toast";
 import { changePasswordSchema, PASSWORD_MIN } from "@/server/auth/auth.schemas";
 import { translateIssue } from "@/server/i18n/issue";
-import { clientLocale } from "@/components/i18n/client-locale";
+import { useLocale, useT } from "@/components/i18n/i18n-provider";
 
 export function ChangePasswordForm({ email }: { email: string }) {
   const trpc = useTRPC();
   const toast = useToast();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const change = useMutation(trpc.auth.changePassword.mutationOptions());
+  const t = useT();
+  const locale = useLocale();
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const formEl = e.currentTarget;
     const form = new FormData(formEl);
     const input = { currentPassword: String(form.get("currentPassword")), newPassword: String(form.get("newPassword")) };
-    if (input.newPassword !== String(form.get("confirm"))) return setErrors({ confirm: "The two new passwords do not match." });
+    if (input.newPassword !== String(form.get("confirm"))) return setErrors({ confirm: t("settings.mismatch") });
     const parsed = changePasswordSchema.safeParse(input);
-    if (!parsed.success) return setErrors({ [String(parsed.error.issues[0]!.path[0])]: translateIssue(parsed.error.issues[0]!.message, clientLocale()) });
+    if (!parsed.success) return setErrors({ [String(parsed.error.issues[0]!.path[0])]: translateIssue(parsed.error.issues[0]!.message, locale) });
     setErrors({});
     try {
       await change.mutateAsync(parsed.data);
@@ -33,21 +35,21 @@ export function ChangePasswordForm({ email }: { email: string }) {
     // Changing the password ends every session, this one included: sign straight back in.
     await signIn("credentials", { email, password: parsed.data.newPassword, redirect: false });
     formEl.reset();
-    toast("success", "Password changed. Other devices have been signed out.");
+    toast("success", t("settings.passwordChanged"));
   }
 
   return (
     <form onSubmit={onSubmit} className="max-w-md space-y-4" noValidate>
-      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" error={errors.currentPassword} />
-      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" error={errors.newPassword} hint={`At least ${PASSWORD_MIN} characters.`} />
-      <Field label="Confirm new password" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} />
+      <Field label={t("settings.currentPassword")} name="currentPassword" type="password" autoComplete="current-password" error={errors.currentPassword} />
+      <Field label={t("settings.newPassword")} name="newPassword" type="password" autoComplete="new-password" error={errors.newPassword} hint={t("settings.newPasswordHint", { min: PASSWORD_MIN })} />
+      <Field label={t("settings.confirmPassword")} name="confirm" type="password" autoComplete="new-password" error={errors.confirm} />
       {errors.form ? (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400">
           {errors.form}
         </p>
       ) : null}
       <Button type="submit" disabled={change.isPending}>
-        Change password
+        {t("settings.changePassword")}
       </Button>
     </form>
   );

@@ -9,20 +9,34 @@ import { useQuery } from "@tanstack/react-query";
 import { Logo } from "@/components/ui/logo";
 import { useTRPC } from "@/components/trpc/client";
 import { formatBytes } from "@/server/i18n/messages";
+import { useEffect } from "react";
+import { useRouter } from "next/navigation";
+import { useLocale, useT } from "@/components/i18n/i18n-provider";
+import { LanguageSwitch, setLocaleCookie } from "@/components/i18n/language-switch";
 import type { RouterOutputs } from "@/server/trpc/root";
 
 type Me = RouterOutputs["auth"]["me"];
 
 const nav = [
-  { href: "/drive", label: "My Drive", icon: HardDrive },
-  { href: "/settings", label: "Settings", icon: Settings },
-];
+  { href: "/drive", label: "app.myDrive", icon: HardDrive },
+  { href: "/settings", label: "app.settings", icon: Settings },
+] as const;
 
 export function AppShell({ me: initialMe, children }: { me: Me; children: ReactNode }) {
   const pathname = usePathname();
   const trpc = useTRPC();
   const { data: me = initialMe } = useQuery({ ...trpc.auth.me.queryOptions(), initialData: initialMe });
   const pct = me.quotaBytes ? Math.min(100, (me.usedBytes / me.quotaBytes) * 100) : null;
+  const t = useT();
+  const locale = useLocale();
+  const router = useRouter();
+  // A new browser has no language cookie yet: adopt the account's language once.
+  useEffect(() => {
+    if (!/(?:^|;\s*)yp-locale=/.test(document.cookie) && (me.locale === "en" || me.locale === "zh") && me.locale !== locale) {
+      setLocaleCookie(me.locale);
+      router.refresh();
+    }
+  }, [me.locale, locale, router]);
 
   return (
     <div className="flex min-h-screen">
@@ -43,23 +57,23 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
               )}
             >
               <Icon className="size-4" />
-              {label}
+              {t(label)}
             </Link>
           ))}
         </nav>
         <div className="mt-auto space-y-4 px-2">
           <div data-testid="storage-usage">
             <div className="mb-1.5 flex justify-between text-xs text-zinc-500">
-              <span>Storage</span>
+              <span>{t("app.storage")}</span>
               <span>
-                {formatBytes(me.usedBytes)}
-                {me.quotaBytes ? ` of ${formatBytes(me.quotaBytes)}` : " used"}
+                {me.quotaBytes ? t("app.usedOf", { used: formatBytes(me.usedBytes), quota: formatBytes(me.quotaBytes) }) : t("app.used", { used: formatBytes(me.usedBytes) })}
               </span>
             </div>
             <div className="h-1.5 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
               <div className="h-full rounded-full bg-brand-500" style={{ width: `${pct ?? Math.min(100, me.usedBytes > 0 ? 4 : 0)}%` }} />
             </div>
           </div>
+          <LanguageSwitch />
           <div className="flex items-center gap-3 border-t border-zinc-200 pt-4 dark:border-zinc-800">
             <div className="flex size-8 shrink-0 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-sm font-semibold text-white">
               {me.name.slice(0, 1).toUpperCase()}
@@ -71,8 +85,8 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
             <button
               onClick={() => void signOut({ callbackUrl: "/sign-in" })}
               className="rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-800 dark:hover:bg-zinc-800"
-              aria-label="Sign out"
-              title="Sign out"
+              aria-label={t("app.signOut")}
+              title={t("app.signOut")}
             >
               <LogOut className="size-4" />
             </button>
@@ -84,11 +98,11 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
           <Logo />
           <div className="flex items-center gap-1">
             {nav.map(({ href, label, icon: Icon }) => (
-              <Link key={href} href={href} aria-label={label} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
+              <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
                 <Icon className="size-5" />
               </Link>
             ))}
-            <button onClick={() => void signOut({ callbackUrl: "/sign-in" })} aria-label="Sign out" className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
+            <button onClick={() => void signOut({ callbackUrl: "/sign-in" })} aria-label={t("app.signOut")} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
               <LogOut className="size-5" />
             </button>
           </div>

@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC, useTRPCClient } from "@/components/trpc/client";
 import { hashFile, hashRanges } from "@/components/upload/hash-file";
 import { UploadPanel } from "@/components/upload/upload-panel";
+import { useT } from "@/components/i18n/i18n-provider";
 
 export type UploadStatus = "hashing" | "uploading" | "paused" | "done" | "error";
 
@@ -49,7 +50,7 @@ const CHUNK_SIZE = 8 * 1024 * 1024;
 const INSTANT_MIN_BYTES = 4 * 1024 * 1024;
 
 /** A readable message from a failed tus request: our server answers JSON { code, message }. */
-function describeTusError(err: Error): string {
+function describeTusError(err: Error, t: ReturnType<typeof useT>): string {
   const body = (err as tus.DetailedError).originalResponse?.getBody();
   if (body) {
     try {
@@ -59,7 +60,7 @@ function describeTusError(err: Error): string {
       if (body.length < 200) return body.trim();
     }
   }
-  return navigator.onLine ? "The upload failed. Try again." : "You are offline. The upload will continue when you reconnect.";
+  return navigator.onLine ? t("uploads.failed") : t("uploads.offline");
 }
 
 export function UploadManager({ children }: { children: ReactNode }) {
@@ -67,6 +68,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
   const uploads = useRef(new Map<string, tus.Upload>());
   const hashing = useRef(new Map<string, AbortController>());
   const trpcClient = useTRPCClient();
+  const t = useT();
   const queryClient = useQueryClient();
   const trpc = useTRPC();
 
@@ -114,7 +116,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
           onCommitted();
         },
         onError(err) {
-          patch(key, { status: "error", error: describeTusError(err), speed: 0 });
+          patch(key, { status: "error", error: describeTusError(err, t), speed: 0 });
         },
       });
       uploads.current.set(key, upload);
@@ -125,7 +127,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
         upload.start();
       });
     },
-    [patch, onCommitted],
+    [patch, onCommitted, t],
   );
 
   /** Hash, ask whether the server already has the bytes, prove it with sampled ranges, or upload. */

@@ -5,6 +5,7 @@ import { CheckCircle2, ChevronDown, ChevronUp, FileUp, Pause, Play, RotateCcw, X
 import { formatBytes } from "@/server/i18n/messages";
 import type { RouterOutputs } from "@/server/trpc/root";
 import type { UploadItem } from "@/components/upload/upload-manager";
+import { useT } from "@/components/i18n/i18n-provider";
 
 type Interrupted = RouterOutputs["upload"]["unfinished"][number];
 interface Api {
@@ -16,18 +17,19 @@ interface Api {
   clearFinished(): void;
 }
 
-function eta(item: UploadItem): string {
+function eta(item: UploadItem, t: ReturnType<typeof useT>): string {
   if (!item.speed || item.status !== "uploading") return "";
   const s = Math.ceil((item.size - item.sent) / item.speed);
-  if (s < 60) return `${s}s left`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s left`;
-  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m left`;
+  if (s < 60) return t("uploads.secondsLeft", { s });
+  if (s < 3600) return t("uploads.minutesLeft", { m: Math.floor(s / 60), s: s % 60 });
+  return t("uploads.hoursLeft", { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
 }
 
 export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Interrupted[] }) {
   const [collapsed, setCollapsed] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const [resumeTarget, setResumeTarget] = useState<string | null>(null);
+  const t = useT();
   const { items } = api;
   if (items.length === 0 && interrupted.length === 0) return null;
 
@@ -35,16 +37,16 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
   const total = items.reduce((n, i) => n + i.size, 0);
   const sent = items.reduce((n, i) => n + i.sent, 0);
   const title = active.length
-    ? `Uploading ${active.length} ${active.length === 1 ? "file" : "files"} · ${total ? Math.floor((sent / total) * 100) : 0}%`
+    ? t("uploads.uploadingN", { count: active.length, percent: total ? Math.floor((sent / total) * 100) : 0 })
     : items.some((i) => i.status === "error")
-      ? "Some uploads need attention"
+      ? t("uploads.attention")
       : items.length
-        ? `${items.length} ${items.length === 1 ? "upload" : "uploads"} complete`
-        : "Unfinished uploads";
+        ? t("uploads.completeN", { count: items.length })
+        : t("uploads.unfinished");
 
   return (
     <section
-      aria-label="Uploads"
+      aria-label={t("uploads.panel")}
       className="fixed bottom-4 right-4 z-40 w-[min(26rem,calc(100vw-2rem))] overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-2xl shadow-zinc-900/10 dark:border-zinc-700 dark:bg-zinc-900"
     >
       <header className="flex items-center gap-2 bg-zinc-900 px-4 py-3 text-sm font-medium text-white dark:bg-zinc-800">
@@ -54,10 +56,10 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
         </span>
         {!active.length && items.length ? (
           <button onClick={api.clearFinished} className="rounded px-2 py-0.5 text-xs text-zinc-300 hover:bg-white/10">
-            Clear
+            {t("uploads.clear")}
           </button>
         ) : null}
-        <button onClick={() => setCollapsed((c) => !c)} aria-label={collapsed ? "Expand" : "Collapse"} className="rounded p-1 hover:bg-white/10">
+        <button onClick={() => setCollapsed((c) => !c)} aria-label={collapsed ? t("uploads.expand") : t("uploads.collapse")} className="rounded p-1 hover:bg-white/10">
           {collapsed ? <ChevronUp className="size-4" /> : <ChevronDown className="size-4" />}
         </button>
       </header>
@@ -76,19 +78,19 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
               <li key={item.key} className="px-4 py-3" data-testid="upload-item" data-name={item.name} data-status={item.status}>
                 <div className="flex items-center gap-2">
                   <span className="min-w-0 flex-1 truncate text-sm font-medium">{item.name}</span>
-                  {item.status === "done" ? <CheckCircle2 className="size-4 text-emerald-500" aria-label="Done" /> : null}
+                  {item.status === "done" ? <CheckCircle2 className="size-4 text-emerald-500" aria-label={t("uploads.done")} /> : null}
                   {item.status === "uploading" ? (
-                    <button onClick={() => api.pause(item.key)} aria-label={`Pause ${item.name}`} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+                    <button onClick={() => api.pause(item.key)} aria-label={t("uploads.pause", { name: item.name })} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
                       <Pause className="size-4" />
                     </button>
                   ) : null}
                   {item.status === "paused" || item.status === "error" ? (
-                    <button onClick={() => api.resume(item.key)} aria-label={`Resume ${item.name}`} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+                    <button onClick={() => api.resume(item.key)} aria-label={t("uploads.resume", { name: item.name })} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
                       {item.status === "error" ? <RotateCcw className="size-4" /> : <Play className="size-4" />}
                     </button>
                   ) : null}
                   {item.status !== "done" ? (
-                    <button onClick={() => api.cancel(item.key)} aria-label={`Cancel ${item.name}`} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+                    <button onClick={() => api.cancel(item.key)} aria-label={t("uploads.cancelItem", { name: item.name })} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
                       <X className="size-4" />
                     </button>
                   ) : null}
@@ -96,7 +98,7 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
                 <div
                   className="mt-2 h-1.5 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800"
                   role="progressbar"
-                  aria-label={`${item.name} progress`}
+                  aria-label={t("uploads.progress", { name: item.name })}
                   aria-valuemin={0}
                   aria-valuemax={100}
                   aria-valuenow={pct}
@@ -115,19 +117,19 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
                       <AlertCircle className="size-3.5" /> {item.error}
                     </span>
                   ) : item.status === "hashing" ? (
-                    <span data-testid="upload-stats">Checking {pct}% · looking for an instant upload</span>
+                    <span data-testid="upload-stats">{t("uploads.checking", { percent: pct })}</span>
                   ) : item.instant ? (
                     <span data-testid="upload-stats" className="text-emerald-600 dark:text-emerald-400">
-                      Added instantly · {formatBytes(item.size)} already on the server
+                      {t("uploads.instant", { size: formatBytes(item.size) })}
                     </span>
                   ) : (
                     <span data-testid="upload-stats">
-                      {pct}% · {formatBytes(item.sent)} of {formatBytes(item.size)}
-                      {item.status === "uploading" && item.speed ? ` · ${formatBytes(Math.round(item.speed))}/s` : ""}
-                      {item.status === "paused" ? " · paused" : ""}
+                      {t("uploads.stats", { percent: pct, sent: formatBytes(item.sent), size: formatBytes(item.size) })}
+                      {item.status === "uploading" && item.speed ? t("uploads.speed", { speed: formatBytes(Math.round(item.speed)) }) : ""}
+                      {item.status === "paused" ? t("uploads.paused") : ""}
                     </span>
                   )}
-                  <span>{eta(item)}</span>
+                  <span>{eta(item, t)}</span>
                 </div>
               </li>
             );
@@ -137,11 +139,11 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
               <div className="flex items-center gap-2">
                 <span className="min-w-0 flex-1 truncate text-sm font-medium">{u.filename}</span>
                 <span className="text-xs text-amber-700 dark:text-amber-400">
-                  {u.size ? Math.floor((u.offset / u.size) * 100) : 0}% · interrupted
+                  {t("uploads.interrupted", { percent: u.size ? Math.floor((u.offset / u.size) * 100) : 0 })}
                 </span>
               </div>
               <p className="mt-1 text-xs text-zinc-500">
-                Choose the same file again to continue where it stopped.{" "}
+                {t("uploads.chooseAgain")}{" "}
                 <button
                   className="font-medium text-brand-600 hover:underline"
                   onClick={() => {
@@ -149,7 +151,7 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
                     picker.current?.click();
                   }}
                 >
-                  Choose file
+                  {t("uploads.chooseFile")}
                 </button>
               </p>
             </li>

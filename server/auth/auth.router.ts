@@ -6,7 +6,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from "@/server/auth/api
 import { getEnv } from "@/server/env";
 
 export const authRouter = createTRPCRouter({
-  signUp: publicProcedure.input(signUpSchema).mutation(({ input, ctx }) => signUp({ ...input, meta: ctx.meta })),
+  signUp: publicProcedure.input(signUpSchema).mutation(({ input, ctx }) => signUp({ ...input, locale: ctx.locale, meta: ctx.meta })),
   /** What the sign-in and sign-up pages need to know before anyone is signed in. */
   config: publicProcedure.query(() => ({ signup: getEnv().signup })),
   me: protectedProcedure.query(({ ctx }) => getMe(ctx.actor)),

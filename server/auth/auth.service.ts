@@ -47,7 +47,7 @@ export function toUserDto(u: UserRow): UserDto {
  * Creates an account with its root folder. The first account on a server becomes ADMIN; with
  * SIGNUP=closed only that first one may sign itself up (admins create the rest).
  */
-export async function signUp(input: { email: string; name: string; password: string; meta?: RequestMeta }): Promise<UserDto> {
+export async function signUp(input: { email: string; name: string; password: string; locale?: "en" | "zh"; meta?: RequestMeta }): Promise<UserDto> {
   const data = signUpSchema.parse(input);
   const passwordHash = await hashPassword(data.password);
   const prisma = await getPrisma();
@@ -58,7 +58,7 @@ export async function signUp(input: { email: string; name: string; password: str
       throw new AppError("CONFLICT", "auth.emailTaken");
     }
     const created = await tx.user.create({
-      data: { email: data.email, name: data.name, passwordHash, role: isFirst ? "ADMIN" : "USER" },
+      data: { email: data.email, name: data.name, passwordHash, role: isFirst ? "ADMIN" : "USER", locale: input.locale ?? "en" },
     });
     await createRootFolder(tx, created.id);
     return created;

@@ -24,8 +24,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<{
   const child = spawn(process.execPath, ["--import", "tsx", "server/byte-server.ts"], {
     cwd: root,
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
       HOST: "127.0.0.1",
@@ -66,7 +66,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<{
 export async function runAdminCli(env: Record<string, string>, args: string[]): Promise<unknown> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "silent", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "silent", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -1,33 +1,46 @@
 import { requirePageActor } from "@/server/auth/page-auth";
 import { getMe } from "@/server/auth/auth.service";
+import { getRequestLocale } from "@/server/i18n/request-locale";
+import { translateUi } from "@/components/i18n/translate";
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { ApiTokens } from "@/components/settings/api-tokens";
+import { LanguageSwitch } from "@/components/i18n/language-switch";
 
 export const metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const me = await getMe(await requirePageActor("/settings"));
+  const locale = await getRequestLocale();
+  const t = (key: Parameters<typeof translateUi>[1], params?: Record<string, string | number>) => translateUi(locale, key, params);
   return (
     <div className="mx-auto max-w-4xl space-y-10 px-4 py-6 md:px-8">
       <div>
-        <h1 className="text-2xl font-semibold">Settings</h1>
+        <h1 className="text-2xl font-semibold">{t("settings.title")}</h1>
         <p className="mt-1 text-sm text-zinc-500">
-          Signed in as {me.name} ({me.email}){me.role === "ADMIN" ? " · Administrator" : ""}
+          {t("settings.signedInAs", { name: me.name, email: me.email })}
+          {me.role === "ADMIN" ? ` · ${t("app.admin")}` : ""}
         </p>
       </div>
       <section className="space-y-4">
         <div>
-          <h2 className="font-semibold">Password</h2>
-          <p className="text-sm text-zinc-500">Changing it signs you out everywhere else.</p>
+          <h2 className="font-semibold">{t("settings.password")}</h2>
+          <p className="text-sm text-zinc-500">{t("settings.passwordIntro")}</p>
         </div>
         <ChangePasswordForm email={me.email} />
       </section>
       <section className="space-y-4">
         <div>
-          <h2 className="font-semibold">Personal API tokens</h2>
-          <p className="text-sm text-zinc-500">For scripts and tools: they act as you until you revoke them. Only a hash is stored.</p>
+          <h2 className="font-semibold">{t("settings.tokens")}</h2>
+          <p className="text-sm text-zinc-500">{t("settings.tokensIntro")}</p>
         </div>
         <ApiTokens />
+      </section>
+      <section className="space-y-3">
+        <div>
+          <h2 className="font-semibold">{t("settings.language")}</h2>
+          <p className="text-sm text-zinc-500">{t("settings.languageIntro")}</p>
+        </div>
+        <LanguageSwitch />
       </section>
     </div>
   );
