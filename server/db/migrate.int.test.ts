@@ -104,16 +104,18 @@ describe("applyMigrations on unusual histories (PGlite)", () => {
 });
 
 // The harness provides a throwaway database; a private schema keeps this test out of its way.
-describe.skipIf(!process.env.DATABASE_URL)("applyMigrations on PostgreSQL (DATABASE_URL)", () => {
+const pgUrl = process.env.TEST_POSTGRES_URL ?? process.env.DATABASE_URL;
+
+describe.skipIf(!pgUrl)("applyMigrations on PostgreSQL", () => {
   const schema = `migrate_test_${randomUUID().slice(0, 8)}`;
   let pool: pg.Pool;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
     await admin.query(`CREATE SCHEMA "${schema}"`);
     await admin.end();
     // public stays on the path: pg_trgm's operator classes may already live there.
-    pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, options: `-c search_path=${schema},public` });
+    pool = new pg.Pool({ connectionString: pgUrl, options: `-c search_path=${schema},public` });
   });
   afterAll(async () => {
     await pool?.query(`DROP SCHEMA "${schema}" CASCADE`);

@@ -15,7 +15,8 @@ export interface Job {
  */
 async function takeLease(name: string, ms: number): Promise<boolean> {
   const prisma = await getPrisma();
-  await prisma.jobRun.upsert({ where: { name }, create: { name, leaseUntil: new Date(0) }, update: {} });
+  // INSERT … ON CONFLICT DO NOTHING: replicas starting together must not trip over the new row.
+  await prisma.jobRun.createMany({ data: [{ name, leaseUntil: new Date(0) }], skipDuplicates: true });
   const now = new Date();
   const { count } = await prisma.jobRun.updateMany({
     where: { name, leaseUntil: { lt: now } },
