@@ -9,8 +9,6 @@ import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { openDatabase, setDatabase, type Database, type PrismaClient } from "@/server/db/client";
 import { resolveEnv, setEnvForTests, type Env } from "@/server/env";
-import { setBlobStoreForTests } from "@/server/storage/blob-store-factory";
-import { LocalBlobStore } from "@/server/storage/local-blob-store";
 
 /** Environment variables, as a deployment would set them (e.g. `{ SIGNUP: "closed" }`). */
 export type EnvOverrides = Record<string, string | undefined>;
@@ -77,9 +75,11 @@ export function useTestDatabase(options: { env?: EnvOverrides } = {}): TestDatab
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "yp-test-"));
     const fileEnv = options.env ?? {};
     setEnvForTests(buildEnv(dataDir, fileEnv));
-    // Singletons that captured an earlier DATA_DIR must follow this file's one.
-    setBlobStoreForTests(new LocalBlobStore(path.join(dataDir, "blobs")));
-    delete (globalThis as Record<symbol, unknown>)[Symbol.for("yunpan.tus")];
+    // Process singletons built from an earlier configuration (another DATA_DIR) are dropped, so
+    // the blob store, the tus server and the rate limiters are made again from this file's one.
+    for (const key of ["yunpan.blobStore", "yunpan.tus", "yunpan.rateLimiters"]) {
+      delete (globalThis as Record<symbol, unknown>)[Symbol.for(key)];
+    }
 
     const baseUrl = process.env.TEST_POSTGRES_URL;
     let db: Database;
