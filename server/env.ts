@@ -33,6 +33,10 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optional(z.string()),
   S3_FORCE_PATH_STYLE: optional(bool),
   S3_PRESIGNED_DOWNLOADS: optional(bool),
+  // The smallest S3 part (default 8MiB); parts grow with the upload's length so 10,000 always suffice.
+  S3_PART_SIZE: optional(bytes.pipe(z.number().min(5 * 1024 ** 2, "at least 5MiB (the S3 minimum)").max(5 * 1024 ** 3, "at most 5GiB (the S3 maximum)"))),
+  // Parts of one store uploaded at once; each one in flight is staged in TMPDIR.
+  S3_UPLOAD_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://")),
   SMTP_URL: optional(z.string()),
   MAIL_FROM: optional(z.string()),
@@ -41,6 +45,8 @@ export const envSchema = z.object({
   VERSIONS_DAYS: optional(z.coerce.number().int().min(0)),
   METRICS_TOKEN: optional(z.string()),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
+  // Behind nginx: downloads answer with X-Accel-Redirect to this internal location (local storage).
+  ACCEL_REDIRECT_PREFIX: optional(z.string().regex(/^\/[\w./-]*\/$/, "must be a path that starts and ends with /, e.g. /_blobs/")),
 });
 
 export type Env = ReturnType<typeof resolveEnv>;
@@ -90,6 +96,8 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
       secretAccessKey: e.S3_SECRET_ACCESS_KEY,
       forcePathStyle: e.S3_FORCE_PATH_STYLE ?? true,
       presignedDownloads: e.S3_PRESIGNED_DOWNLOADS ?? false,
+      partSizeBytes: e.S3_PART_SIZE ?? 8 * 1024 ** 2,
+      uploadConcurrency: e.S3_UPLOAD_CONCURRENCY ?? 8,
     },
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,
@@ -99,6 +107,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     versionsDays: e.VERSIONS_DAYS ?? null,
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL ?? "info",
+    accelRedirectPrefix: e.ACCEL_REDIRECT_PREFIX ?? null,
   };
 }
 

@@ -7,6 +7,8 @@ import { AppError } from "@/server/errors/app-error";
 import { contentDisposition } from "@/server/http/content-disposition";
 import { parseRange } from "@/server/http/range";
 import { sendError } from "@/server/http/respond";
+import { getEnv } from "@/server/env";
+import { localBlobPath } from "@/server/storage/local-blob-store";
 
 export const FILE_CONTENT = /^\/api\/files\/([0-9a-f-]{36})\/content$/;
 
@@ -41,6 +43,13 @@ export async function serveFileContent(req: IncomingMessage, res: ServerResponse
       return void res.end();
     }
     const store = getBlobStore();
+    const accel = getEnv().accelRedirectPrefix;
+    if (accel && store.backend === "local") {
+      // nginx sends the bytes with sendfile (ranges included); we only authorised and named them.
+      // Our Content-Length/Range would be wrong for its answer, so only the descriptive headers go.
+      res.writeHead(200, { ...headers, "X-Accel-Redirect": accel + localBlobPath(file.storageKey) });
+      return void res.end();
+    }
     if (range.kind === "partial") {
       const { start, end } = range.range;
       res.writeHead(206, { ...headers, "Content-Range": `bytes ${start}-${end}/${file.size}`, "Content-Length": end - start + 1 });

@@ -7,18 +7,52 @@ export interface ByteRange {
 }
 
 /**
- * Content-addressed blob storage. It knows bytes and keys only: no users, quotas or names.
- * Keys are derived from the sha256, never from anything a user typed.
+ * A finished tus upload, as its upload store describes it: the server-made upload id, and the
+ * data file when the upload lives on local disk. On S3 the id is the finished object's key.
+ */
+export interface UploadRef {
+  uploadId: string;
+  localPath?: string;
+}
+
+export interface PresignOptions {
+  /** Offered to the browser in Content-Disposition (any Unicode; an ASCII fallback is added). */
+  filename: string;
+  contentType: string;
+  expiresSeconds: number;
+}
+
+/** Raised by `read` for a key that holds nothing. */
+export class BlobNotFoundError extends Error {
+  readonly code = "BLOB_NOT_FOUND";
+  constructor(readonly storageKey: string) {
+    super(`blob not found: ${storageKey}`);
+  }
+}
+
+/**
+ * Content storage for blobs. It knows bytes and keys only: no users, quotas or names, and its keys
+ * are made by the server (a sha256, or a server-made upload id), never from anything a user typed.
  */
 export interface BlobStore {
   readonly backend: "local" | "s3";
-  /** Adopts a finished upload file under its sha256 (a rename on disk: no copy, no re-read). */
-  adoptFile(sourcePath: string, sha256: string): Promise<{ storageKey: string }>;
+  /**
+   * Makes a finished upload a blob without copying or re-reading it (local: a rename to its
+   * sha256; S3: the upload's object stays where it is and its key becomes the storage key).
+   */
+  adoptUpload(upload: UploadRef, sha256: string): Promise<{ storageKey: string }>;
+  /** Deletes a finished upload's bytes that are not needed, e.g. when the blob already exists. */
+  discardUpload(upload: UploadRef): Promise<void>;
+  /** Rejects with BlobNotFoundError when the key holds nothing. */
   read(storageKey: string, range?: ByteRange): Promise<Readable>;
   /** Size of the stored blob, or null when it is missing. */
   head(storageKey: string): Promise<{ size: number } | null>;
+  /** Idempotent: deleting a missing blob succeeds. */
   delete(storageKey: string): Promise<void>;
+  /** Storage keys of every adopted blob (not of uploads in flight). */
   list(): AsyncIterable<string>;
-  /** Throws when the store cannot be written (health check). */
+  /** Throws when the store cannot be reached or written (health check). */
   check(): Promise<void>;
+  /** A URL that downloads the blob directly from the store, where the store can make one. */
+  presignGet?(storageKey: string, options: PresignOptions): Promise<string>;
 }

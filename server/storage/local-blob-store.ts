@@ -2,11 +2,17 @@ import { constants, createReadStream } from "node:fs";
 import { access, mkdir, opendir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import type { BlobStore, ByteRange } from "@/server/storage/blob-store";
+import { BlobNotFoundError, type BlobStore, type ByteRange, type UploadRef } from "@/server/storage/blob-store";
 
 // 1 MiB reads: the default 64 KiB made downloads 3x slower at 3x the CPU (shared notes, baselines).
 const READ_CHUNK = 1024 * 1024;
 const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Where a blob lives below the store's root: `ab/cd/<sha256>` (also nginx's X-Accel-Redirect path). */
+export function localBlobPath(storageKey: string): string {
+  if (!SHA256.test(storageKey)) throw new Error(`not a blob key: ${storageKey}`);
+  return `${storageKey.slice(0, 2)}/${storageKey.slice(2, 4)}/${storageKey}`;
+}
 
 /** Blobs on disk at `<root>/ab/cd/<sha256>`. */
 export class LocalBlobStore implements BlobStore {
@@ -14,21 +20,27 @@ export class LocalBlobStore implements BlobStore {
   constructor(readonly root: string) {}
 
   private pathOf(storageKey: string): string {
-    if (!SHA256.test(storageKey)) throw new Error(`not a blob key: ${storageKey}`);
-    return path.join(this.root, storageKey.slice(0, 2), storageKey.slice(2, 4), storageKey);
+    return path.join(this.root, localBlobPath(storageKey));
   }
 
-  async adoptFile(sourcePath: string, sha256: string) {
+  async adoptUpload(upload: UploadRef, sha256: string) {
+    if (!upload.localPath) throw new Error(`upload ${upload.uploadId} has no local file to adopt`);
     const target = this.pathOf(sha256);
     await mkdir(path.dirname(target), { recursive: true });
     // Identical bytes may already be stored; renaming over them is harmless (same content).
-    await rename(sourcePath, target);
+    await rename(upload.localPath, target);
     return { storageKey: sha256 };
+  }
+
+  async discardUpload(upload: UploadRef) {
+    if (upload.localPath) await unlinkIfPresent(upload.localPath);
   }
 
   async read(storageKey: string, range?: ByteRange): Promise<Readable> {
     const file = this.pathOf(storageKey);
-    await access(file, constants.R_OK);
+    await access(file, constants.R_OK).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === "ENOENT" ? new BlobNotFoundError(storageKey) : e;
+    });
     return createReadStream(file, { highWaterMark: READ_CHUNK, ...(range ?? {}) });
   }
 
@@ -41,9 +53,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async delete(storageKey: string) {
-    await unlink(this.pathOf(storageKey)).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== "ENOENT") throw e;
-    });
+    await unlinkIfPresent(this.pathOf(storageKey));
   }
 
   async *list(): AsyncIterable<string> {
@@ -61,4 +71,10 @@ export class LocalBlobStore implements BlobStore {
     await mkdir(this.root, { recursive: true });
     await access(this.root, constants.W_OK);
   }
+}
+
+async function unlinkIfPresent(file: string) {
+  await unlink(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== "ENOENT") throw e;
+  });
 }

@@ -1,19 +1,23 @@
 import { randomBytes } from "node:crypto";
-import { rm, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Server, EVENTS } from "@tus/server";
-import type { Upload } from "@tus/utils";
+import type { DataStore, Upload } from "@tus/utils";
 import { getEnv } from "@/server/env";
 import { AppError, httpStatusOf } from "@/server/errors/app-error";
 import { localeFromHeaders } from "@/server/i18n/messages";
 import { translateIssue } from "@/server/i18n/issue";
 import { authenticateRequest } from "@/server/auth/request-auth";
+import { logger } from "@/server/log/logger";
 import { HashingFileStore } from "@/server/upload/hashing-file-store";
+import { HashingS3Store } from "@/server/upload/hashing-s3-store";
+import type { HashingUploadStore } from "@/server/upload/streaming-hash";
+import { s3SettingsFromEnv } from "@/server/storage/s3-blob-store";
 import { uploadMetadataSchema } from "@/server/upload/upload.schemas";
 import {
   completeUpload,
   createUploadSession,
   failUpload,
+  getCommittedUploadSize,
   markUploadAborted,
   recordUploadProgress,
   requireUploadOwner,
@@ -23,9 +27,11 @@ import { ZodError } from "zod";
 
 export const UPLOAD_PATH = "/api/upload";
 
+type UploadStore = DataStore & HashingUploadStore;
+
 interface TusRuntime {
   server: Server;
-  store: HashingFileStore;
+  store: UploadStore;
 }
 
 // One tus server per process (its locker must see every request for an upload), shared by the
@@ -52,38 +58,49 @@ function tusError(e: unknown, req: Request): { status_code: number; body: string
 }
 
 /**
- * Verifies and commits a finished upload. tus's data file is then replaced by a sparse file of
- * the same length (no disk blocks), so a HEAD keeps answering "complete" until expiry and a
- * client that lost the final response does not upload again. A rule violation (checksum, size)
- * discards the upload; any other failure keeps it, and the next HEAD retries the commit.
+ * Verifies and commits a finished upload; the store then lets go of the bytes the blob store took
+ * and keeps a HEAD answering "complete", so a client that lost the final response does not upload
+ * again. A rule violation (checksum, size) discards the upload; any other failure keeps it, and
+ * the next HEAD retries the commit.
  */
-async function finishUpload(store: HashingFileStore, upload: Upload) {
-  const filePath = store.filePath(upload.id);
+async function finishUpload(store: UploadStore, upload: Upload) {
   const size = upload.size ?? upload.offset;
   try {
     const { sha256 } = await store.digest(upload.id, size);
     const filetype = uploadMetadataSchema.shape.filetype.parse(upload.metadata?.filetype ?? null);
-    const node = await completeUpload({ uploadId: upload.id, filePath, sha256, size, mimeType: filetype });
-    await rm(filePath, { force: true });
-    await writeFile(filePath, "");
-    await truncate(filePath, size);
+    const { localPath } = store.uploadRef(upload.id);
+    const node = await completeUpload({ uploadId: upload.id, filePath: localPath, sha256, size, mimeType: filetype });
+    await store.releaseCommitted(upload.id, size);
     return node;
   } catch (e) {
     if (e instanceof AppError) {
       await failUpload(upload.id, e.key).catch(() => {});
-      await rm(filePath, { force: true });
-      await store.configstore.delete(upload.id).catch(() => {});
+      // The client must still hear why; a leftover is only bytes nobody references.
+      await store.discard(upload.id).catch((err: unknown) => logger.error({ err, uploadId: upload.id }, "could not discard a rejected upload"));
     }
     throw e;
   }
 }
 
+function createStore(): UploadStore {
+  const env = getEnv();
+  const expirationPeriodInMilliseconds = env.uploadExpiryHours * 3600_000;
+  if (env.storage === "s3") {
+    return new HashingS3Store({
+      settings: s3SettingsFromEnv(env.s3),
+      partSizeBytes: env.s3.partSizeBytes,
+      concurrency: env.s3.uploadConcurrency,
+      maxUploadBytes: env.maxUploadBytes,
+      expirationPeriodInMilliseconds,
+      committedUploadSize: getCommittedUploadSize,
+    });
+  }
+  return new HashingFileStore({ directory: path.join(env.dataDir, "uploads"), expirationPeriodInMilliseconds });
+}
+
 function createTus(): TusRuntime {
   const env = getEnv();
-  const store = new HashingFileStore({
-    directory: path.join(env.dataDir, "uploads"),
-    expirationPeriodInMilliseconds: env.uploadExpiryHours * 3600_000,
-  });
+  const store = createStore();
   // Which actor a request belongs to, resolved once in onIncomingRequest and read by later hooks.
   const actors = new WeakMap<Request, Actor>();
 

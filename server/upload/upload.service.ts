@@ -77,7 +77,7 @@ export async function recordUploadProgress(uploadId: string, offset: number) {
  * blob, the file version and the node are written in one transaction. An upload onto an existing
  * file's name adds a version to it.
  */
-export async function completeUpload(input: { uploadId: string; filePath: string; sha256: string; size: number; mimeType?: string | null }): Promise<NodeDto> {
+export async function completeUpload(input: { uploadId: string; filePath?: string; sha256: string; size: number; mimeType?: string | null }): Promise<NodeDto> {
   const prisma = await getPrisma();
   const session = await prisma.uploadSession.findUnique({ where: { id: input.uploadId } });
   if (!session || session.status !== "ACTIVE") throw new AppError("NOT_FOUND", "upload.notFound");
@@ -91,9 +91,11 @@ export async function completeUpload(input: { uploadId: string; filePath: string
   }
   const store = getBlobStore();
   const existing = await prisma.blob.findUnique({ where: { backend_sha256: { backend: store.backend, sha256: input.sha256 } } });
-  // The rename happens before the commit: a crash in between leaves an unreferenced blob for GC,
+  // Adoption happens before the commit: a crash in between leaves an unreferenced blob for GC,
   // never a committed file without its bytes.
-  const storageKey = existing?.storageKey ?? (await store.adoptFile(input.filePath, input.sha256)).storageKey;
+  const upload = { uploadId: input.uploadId, localPath: input.filePath };
+  const storageKey = existing?.storageKey ?? (await store.adoptUpload(upload, input.sha256)).storageKey;
+  let blobKey = storageKey;
   const size = BigInt(input.size);
   const mimeType = input.mimeType ?? guessMimeType(session.filename);
 
@@ -103,6 +105,7 @@ export async function completeUpload(input: { uploadId: string; filePath: string
       create: { backend: store.backend, sha256: input.sha256, size, storageKey, refCount: 1 },
       update: { refCount: { increment: 1 } },
     });
+    blobKey = blob.storageKey;
     const parentId = session.parentId ?? (await tx.node.findUniqueOrThrow({ where: { rootOwnerId: session.userId } })).id;
     const parent = await tx.node.findUniqueOrThrow({ where: { id: parentId } });
     const same = await tx.node.findFirst({ where: { parentId, liveName: session.filename } });
@@ -125,6 +128,9 @@ export async function completeUpload(input: { uploadId: string; filePath: string
     });
     return updated;
   });
+  // The blob existed, or an identical upload committed it meanwhile: these bytes are not needed.
+  // A failure here leaves only unreferenced bytes, so it does not fail the committed upload.
+  if (existing || blobKey !== storageKey) await store.discardUpload(upload).catch(() => {});
   await recordAudit({ actorId: session.userId, action: "upload.complete", targetType: "node", targetId: node.id, data: { size: input.size } });
   return toNodeDto(node);
 }
@@ -132,6 +138,13 @@ export async function completeUpload(input: { uploadId: string; filePath: string
 export async function failUpload(uploadId: string, reason: string) {
   const prisma = await getPrisma();
   await prisma.uploadSession.updateMany({ where: { id: uploadId, status: "ACTIVE" }, data: { status: "FAILED", error: reason, reservedBytes: 0n } });
+}
+
+/** The size of a committed upload, or null: lets tus answer HEAD after the store let go of it. */
+export async function getCommittedUploadSize(uploadId: string): Promise<number | null> {
+  const prisma = await getPrisma();
+  const session = await prisma.uploadSession.findUnique({ where: { id: uploadId }, select: { status: true, offset: true } });
+  return session?.status === "COMPLETED" ? Number(session.offset) : null;
 }
 
 export async function markUploadAborted(uploadId: string) {
