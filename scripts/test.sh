@@ -27,8 +27,9 @@ npx vitest run --project unit --reporter=default --reporter=json --outputFile.js
 step "Integration tests on PGlite (embedded)"
 npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$RESULTS/int-pglite.json"
 
-step "Integration tests on PostgreSQL"
-node scripts/with-postgres.mjs npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$RESULTS/int-postgres.json"
+step "Integration tests on PostgreSQL, with S3 on a throwaway Ceph RGW"
+node scripts/with-s3.mjs node scripts/with-postgres.mjs \
+  npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$RESULTS/int-postgres-s3.json"
 
 step "Production build"
 npm run build

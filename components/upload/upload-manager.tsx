@@ -4,6 +4,7 @@ import * as tus from "tus-js-client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC, useTRPCClient } from "@/components/trpc/client";
 import { hashFile, hashRanges } from "@/components/upload/hash-file";
+import { s3PartSize } from "@/server/upload/part-size";
 import { UploadPanel } from "@/components/upload/upload-panel";
 import { useT } from "@/components/i18n/i18n-provider";
 
@@ -42,9 +43,9 @@ export function useUploads(): UploadApi {
   return api;
 }
 
-// 8 MiB PATCHes: a multiple of the S3 store's part size, and a resumable step small enough that
-// an interruption loses little.
-const CHUNK_SIZE = 8 * 1024 * 1024;
+// PATCHes of exactly one S3 part (8 MiB unless the file is huge or the server says otherwise): the
+// store never stages a tail, and an interruption loses at most one part.
+const DEFAULT_PART_FLOOR = 8 * 1024 * 1024;
 // Files from this size are hashed first, to offer 秒传 (instant upload) and to let the server
 // verify the transfer end to end. Smaller ones upload faster than they hash and ask.
 const INSTANT_MIN_BYTES = 4 * 1024 * 1024;
@@ -71,6 +72,9 @@ export function UploadManager({ children }: { children: ReactNode }) {
   const t = useT();
   const queryClient = useQueryClient();
   const trpc = useTRPC();
+  const uploadConfig = useQuery(trpc.upload.config.queryOptions(undefined, { staleTime: Infinity }));
+  const partFloor = useRef(DEFAULT_PART_FLOOR);
+  partFloor.current = uploadConfig.data?.partFloorBytes ?? DEFAULT_PART_FLOOR;
 
   const patch = useCallback((key: string, change: Partial<UploadItem> | ((i: UploadItem) => Partial<UploadItem>)) => {
     setItems((list) => list.map((i) => (i.key === key ? { ...i, ...(typeof change === "function" ? change(i) : change) } : i)));
@@ -88,7 +92,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
       let lastTime = performance.now();
       const upload = new tus.Upload(file, {
         endpoint: "/api/upload",
-        chunkSize: CHUNK_SIZE,
+        chunkSize: s3PartSize(file.size, partFloor.current),
         retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
         metadata: {
           filename: file.name,

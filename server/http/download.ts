@@ -43,7 +43,14 @@ export async function serveFileContent(req: IncomingMessage, res: ServerResponse
       return void res.end();
     }
     const store = getBlobStore();
-    const accel = getEnv().accelRedirectPrefix;
+    const env = getEnv();
+    if (env.s3.presignedDownloads && store.presignGet && req.method === "GET") {
+      // The bytes go straight from S3 to the browser; the link expires in five minutes.
+      const url = await store.presignGet(file.storageKey, { filename: file.name, contentType: headers["Content-Type"] as string, expiresSeconds: 300 });
+      res.writeHead(302, { Location: url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
+      return void res.end();
+    }
+    const accel = env.accelRedirectPrefix;
     if (accel && store.backend === "local") {
       // nginx sends the bytes with sendfile (ranges included); we only authorised and named them.
       // Our Content-Length/Range would be wrong for its answer, so only the descriptive headers go.

@@ -6,19 +6,9 @@ import { S3Store, type MetadataValue } from "@tus/s3-store";
 import { ERRORS, Upload } from "@tus/utils";
 import { s3ClientConfig, type S3Settings } from "@/server/storage/s3-blob-store";
 import { hashStream, StreamingHashes, type HashingUploadStore } from "@/server/upload/streaming-hash";
+import { MAX_PARTS, s3PartSize } from "@/server/upload/part-size";
 
-const MiB = 1024 * 1024;
-/** S3's limit on the parts of one multipart upload. */
-export const MAX_PARTS = 10_000;
-
-/**
- * The part size for an upload of `length` bytes: `floorBytes` (a whole number of MiB), grown in
- * whole MiB until MAX_PARTS parts hold the upload.
- */
-export function s3PartSize(length: number, floorBytes: number): number {
-  const floor = Math.ceil(floorBytes / MiB) * MiB;
-  return Math.max(floor, Math.ceil(length / MAX_PARTS / MiB) * MiB);
-}
+export { MAX_PARTS, s3PartSize };
 
 export interface HashingS3StoreOptions {
   settings: S3Settings;

@@ -11,7 +11,7 @@ import { setBlobStoreForTests } from "@/server/storage/blob-store-factory";
 import { S3BlobStore, type S3Settings } from "@/server/storage/s3-blob-store";
 import { createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
-import { useTestDatabase } from "@/server/test/test-db";
+import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
 import { getTus } from "@/server/upload/tus-server";
 
 const MiB = 1024 * 1024;
@@ -162,8 +162,14 @@ async function peakStagedDuring(fn: () => Promise<void>): Promise<number> {
   return peak;
 }
 
-const content = (nodeId: string, headers: Record<string, string> = {}) =>
-  fetch(`${http.baseUrl}/api/files/${nodeId}/content`, { headers: { ...auth, ...headers } });
+const content = (nodeId: string, headers: Record<string, string> = {}, redirect: RequestRedirect = "follow") =>
+  fetch(`${http.baseUrl}/api/files/${nodeId}/content`, { headers: { ...auth, ...headers }, redirect });
+
+/** The live file whose current blob is the object `storageKey`. */
+async function blobNode(storageKey: string) {
+  const node = await t.prisma.node.findFirst({ where: { currentVersion: { blob: { storageKey } } } });
+  return node?.id ?? null;
+}
 
 async function blobOf(nodeId: string) {
   const node = await t.prisma.node.findUniqueOrThrow({ where: { id: nodeId }, include: { currentVersion: { include: { blob: true } } } });
@@ -229,6 +235,25 @@ describe("tus uploads into S3", () => {
     expect(again.status).toBe(200);
     expect(again.headers.get("upload-offset")).toBe(String(n));
     expect(await t.prisma.node.count({ where: { name: { startsWith: "twenty" } } })).toBe(1);
+  });
+
+  it("with S3_PRESIGNED_DOWNLOADS, downloads redirect to a short-lived URL that serves the exact bytes and name", async () => {
+    const nodeId = (await blobNode(firstId))!;
+    await withTestEnv({ S3_PRESIGNED_DOWNLOADS: "true" }, async () => {
+      const res = await content(nodeId, {}, "manual");
+      expect(res.status).toBe(302);
+      const location = res.headers.get("location")!;
+      expect(location).toContain("X-Amz-Expires=300");
+      const direct = await fetch(location);
+      expect(direct.status).toBe(200);
+      expect(direct.headers.get("content-disposition")).toContain("filename*=UTF-8''twenty.bin");
+      expect(sha256(Buffer.from(await direct.arrayBuffer()))).toBe(sha256(bytes));
+      // Still authorised first: another user gets 404, not a URL.
+      const stranger = await createTestToken((await createTestUser()).actor);
+      const denied = await fetch(`${http.baseUrl}/api/files/${nodeId}/content`, { headers: stranger.headers, redirect: "manual" });
+      expect(denied.status).toBe(404);
+      expect(denied.headers.get("location")).toBeNull();
+    });
   });
 
   it("stores identical bytes once: refCount 2, the duplicate object deleted, HEAD still complete", async () => {

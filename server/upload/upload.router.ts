@@ -1,9 +1,15 @@
 import { createTRPCRouter, protectedProcedure } from "@/server/trpc/init";
+import { getEnv } from "@/server/env";
 import { listUnfinishedUploads } from "@/server/upload/upload.service";
 import { commitInstantUpload, prepareInstantUpload } from "@/server/upload/instant-upload.service";
 import { instantCommitSchema, instantPrepareSchema } from "@/server/upload/instant-upload.schemas";
 
 export const uploadRouter = createTRPCRouter({
+  /** What a client needs to size its PATCHes: S3 parts never smaller than this. */
+  config: protectedProcedure.query(() => {
+    const env = getEnv();
+    return { partFloorBytes: env.storage === "s3" ? env.s3.partSizeBytes : 8 * 1024 * 1024 };
+  }),
   unfinished: protectedProcedure.query(({ ctx }) => listUnfinishedUploads({ actor: ctx.actor })),
   instantPrepare: protectedProcedure.input(instantPrepareSchema).mutation(({ input, ctx }) => prepareInstantUpload({ actor: ctx.actor, ...input })),
   instantCommit: protectedProcedure.input(instantCommitSchema).mutation(({ input, ctx }) => commitInstantUpload({ actor: ctx.actor, ...input })),
