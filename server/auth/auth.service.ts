@@ -53,7 +53,7 @@ export async function signUp(input: { email: string; name: string; password: str
   const prisma = await getPrisma();
   const user = await prisma.$transaction(async (tx) => {
     // Serialise sign-ups: two at once on an empty server must not both become ADMIN.
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(72707370)`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(72707370)`;
     const isFirst = (await tx.user.count()) === 0;
     if (!isFirst && getEnv().signup === "closed") throw new AppError("FORBIDDEN", "auth.signupClosed");
     if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } })) {

@@ -30,3 +30,29 @@ export const listFolderSchema = z.object({
 });
 
 export const createFolderSchema = z.object({ parentId: nodeIdSchema.nullish(), name: nodeNameSchema });
+
+/** Several nodes at once (a selection in the browser); a thousand is more than a page shows. */
+export const nodeIdsSchema = z.array(nodeIdSchema).min(1).max(1000);
+
+export const renameNodeSchema = z.object({ nodeId: nodeIdSchema, name: nodeNameSchema });
+export const moveNodesSchema = z.object({ nodeIds: nodeIdsSchema, targetId: nodeIdSchema });
+export const copyNodesSchema = z.object({ nodeIds: nodeIdsSchema, targetId: nodeIdSchema });
+export const selectNodesSchema = z.object({ nodeIds: nodeIdsSchema });
+export const nodeRefSchema = z.object({ nodeId: nodeIdSchema });
+export const versionRefSchema = z.object({ nodeId: nodeIdSchema, versionId: nodeIdSchema });
+
+export const pageSchema = z.object({
+  cursor: z.string().max(500).nullish(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+export const SEARCH_KINDS = ["folder", "image", "video", "audio", "document", "archive"] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+export const searchSchema = pageSchema.extend({
+  query: z
+    .string()
+    .transform((s) => s.normalize("NFC").trim())
+    .pipe(z.string().min(1, msg("search.required")).max(255, msg("name.tooLong", { max: 255 }))),
+  kind: z.enum(SEARCH_KINDS).nullish(),
+});

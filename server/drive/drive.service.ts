@@ -111,10 +111,13 @@ export async function getFileForDownload(input: { actor: Actor; nodeId: string }
   };
 }
 
-/** Next free "name (n).ext" among live siblings, for "keep both" and restores. */
-export async function nextFreeName(tx: Prisma.TransactionClient, parentId: string, name: string): Promise<string> {
+/**
+ * Next free "name (n).ext" among live siblings, for "keep both", copies and restores. A folder's
+ * name has no extension: "v1.2" becomes "v1.2 (1)".
+ */
+export async function nextFreeName(tx: Prisma.TransactionClient, parentId: string, name: string, kind: "FILE" | "FOLDER" = "FILE"): Promise<string> {
   const valid = nodeNameSchema.parse(name);
-  const dot = valid.lastIndexOf(".");
+  const dot = kind === "FILE" ? valid.lastIndexOf(".") : -1;
   const [stem, ext] = dot > 0 ? [valid.slice(0, dot), valid.slice(dot)] : [valid, ""];
   for (let i = 0; ; i++) {
     const candidate = i === 0 ? valid : `${stem} (${i})${ext}`;

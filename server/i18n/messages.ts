@@ -42,6 +42,13 @@ export const messages = {
   "rate.limited": { en: "Too many attempts. Try again in {seconds} seconds.", zh: "尝试次数过多，请在 {seconds} 秒后重试。" },
   "input.invalid": { en: "Some of the input is not valid.", zh: "部分输入无效。" },
   "server.error": { en: "Something went wrong on the server. Nothing was lost; please try again.", zh: "服务器出错，数据未丢失，请重试。" },
+  "move.intoItself": { en: "“{name}” cannot be moved or copied into itself or one of its own folders.", zh: "不能将“{name}”移动或复制到其自身或其子文件夹中。" },
+  "move.otherOwner": { en: "Items can only be moved within the same drive.", zh: "只能在同一网盘内移动项目。" },
+  "trash.notFound": { en: "This item is not in the trash.", zh: "该项目不在回收站中。" },
+  "version.notFound": { en: "This version does not exist.", zh: "该版本不存在。" },
+  "version.onlyOne": { en: "A file's only version cannot be deleted; delete the file instead.", zh: "不能删除文件的唯一版本，请直接删除文件。" },
+  "search.required": { en: "Enter something to search for.", zh: "请输入搜索内容。" },
+  "zip.sameParent": { en: "Items downloaded together must be in the same folder.", zh: "一起下载的项目必须位于同一文件夹中。" },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof messages;

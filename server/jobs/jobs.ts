@@ -1,5 +1,6 @@
 import { getTus } from "@/server/upload/tus-server";
 import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
+import { collectGarbage } from "@/server/storage/blob-gc.service";
 import type { Job } from "@/server/jobs/job-runner";
 
 /** Every background job of the process, with its period. */
@@ -10,5 +11,6 @@ export function allJobs(): Job[] {
       everyMs: 10 * 60_000,
       run: () => expireStaleUploads((id) => getTus().store.remove(id)),
     },
+    { name: "blob-gc", everyMs: 60 * 60_000, run: () => collectGarbage() },
   ];
 }

@@ -46,7 +46,7 @@ export interface BlobStore {
   /** Rejects with BlobNotFoundError when the key holds nothing. */
   read(storageKey: string, range?: ByteRange): Promise<Readable>;
   /** Size of the stored blob, or null when it is missing. */
-  head(storageKey: string): Promise<{ size: number } | null>;
+  head(storageKey: string): Promise<{ size: number; modifiedAt: Date } | null>;
   /** Idempotent: deleting a missing blob succeeds. */
   delete(storageKey: string): Promise<void>;
   /** Storage keys of every adopted blob (not of uploads in flight). */

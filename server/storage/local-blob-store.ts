@@ -46,7 +46,8 @@ export class LocalBlobStore implements BlobStore {
 
   async head(storageKey: string) {
     try {
-      return { size: (await stat(this.pathOf(storageKey))).size };
+      const s = await stat(this.pathOf(storageKey));
+      return { size: s.size, modifiedAt: s.mtime };
     } catch {
       return null;
     }

@@ -115,7 +115,7 @@ export class S3BlobStore implements BlobStore {
   async head(storageKey: string) {
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(storageKey) }));
-      return { size: out.ContentLength ?? 0 };
+      return { size: out.ContentLength ?? 0, modifiedAt: out.LastModified ?? new Date(0) };
     } catch (e) {
       if (isNotFound(e)) return null;
       throw e;

@@ -1,4 +1,6 @@
 import { nextFreeName } from "@/server/drive/drive.service";
+import { applyVersionRetention } from "@/server/drive/versions.service";
+import { lockBlob } from "@/server/storage/blob-lock";
 import type { Prisma } from "@/server/db/generated/client.ts";
 
 /**
@@ -11,6 +13,9 @@ export async function commitFileVersion(
   input: { parentId: string; filename: string; blobId: string; size: bigint; mimeType: string; createdById: string },
 ) {
   const parent = await tx.node.findUniqueOrThrow({ where: { id: input.parentId } });
+  // Under the blob's lock (re-entrant within one transaction), so GC cannot remove it meanwhile.
+  const blob = await tx.blob.findUniqueOrThrow({ where: { id: input.blobId } });
+  await lockBlob(tx, blob.backend, blob.sha256);
   await tx.blob.update({ where: { id: input.blobId }, data: { refCount: { increment: 1 } } });
   const same = await tx.node.findFirst({ where: { parentId: parent.id, liveName: input.filename } });
   let nodeId: string;
@@ -29,5 +34,6 @@ export async function commitFileVersion(
   const version = await tx.fileVersion.create({ data: { nodeId, number, blobId: input.blobId, size: input.size, createdById: input.createdById } });
   const node = await tx.node.update({ where: { id: nodeId }, data: { currentVersionId: version.id, size: input.size, mimeType: input.mimeType } });
   await tx.user.update({ where: { id: parent.ownerId }, data: { usedBytes: { increment: input.size } } });
+  await applyVersionRetention(tx, nodeId);
   return { node, version };
 }

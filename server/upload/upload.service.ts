@@ -3,11 +3,13 @@ import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { formatBytes } from "@/server/i18n/messages";
 import { requireNodeAccess } from "@/server/drive/access";
-import { getRootFolderOrThrow, nextFreeName, toNodeDto, type NodeDto } from "@/server/drive/drive.service";
+import { getRootFolderOrThrow, toNodeDto, type NodeDto } from "@/server/drive/drive.service";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { recordAudit } from "@/server/audit/audit.service";
 import { guessMimeType } from "@/server/upload/mime";
 import { assertQuotaAllows } from "@/server/upload/quota";
+import { commitFileVersion } from "@/server/upload/commit-version";
+import { lockBlob } from "@/server/storage/blob-lock";
 import type { UploadMetadata } from "@/server/upload/upload.schemas";
 import type { Actor } from "@/server/auth/actor";
 
@@ -90,47 +92,45 @@ export async function completeUpload(input: { uploadId: string; filePath?: strin
     throw new AppError("BAD_REQUEST", "upload.hashMismatch");
   }
   const store = getBlobStore();
-  const existing = await prisma.blob.findUnique({ where: { backend_sha256: { backend: store.backend, sha256: input.sha256 } } });
-  // Adoption happens before the commit: a crash in between leaves an unreferenced blob for GC,
-  // never a committed file without its bytes.
   const upload = { uploadId: input.uploadId, localPath: input.filePath };
-  const storageKey = existing?.storageKey ?? (await store.adoptUpload(upload, input.sha256)).storageKey;
-  let blobKey = storageKey;
   const size = BigInt(input.size);
   const mimeType = input.mimeType ?? guessMimeType(session.filename);
+  let reused = false;
 
   const node = await prisma.$transaction(async (tx) => {
-    const blob = await tx.blob.upsert({
-      where: { backend_sha256: { backend: store.backend, sha256: input.sha256 } },
-      create: { backend: store.backend, sha256: input.sha256, size, storageKey, refCount: 1 },
-      update: { refCount: { increment: 1 } },
-    });
-    blobKey = blob.storageKey;
-    const parentId = session.parentId ?? (await tx.node.findUniqueOrThrow({ where: { rootOwnerId: session.userId } })).id;
-    const parent = await tx.node.findUniqueOrThrow({ where: { id: parentId } });
-    const same = await tx.node.findFirst({ where: { parentId, liveName: session.filename } });
-    let nodeId: string;
-    let number = 1;
-    if (same?.kind === "FILE") {
-      nodeId = same.id;
-      const last = await tx.fileVersion.findFirst({ where: { nodeId }, orderBy: { number: "desc" }, select: { number: true } });
-      number = (last?.number ?? 0) + 1;
-    } else {
-      const name = same ? await nextFreeName(tx, parentId, session.filename) : session.filename;
-      nodeId = (await tx.node.create({ data: { ownerId: parent.ownerId, parentId, kind: "FILE", name, liveName: name, size, mimeType } })).id;
+    // Under the blob's lock the garbage collector cannot delete the bytes this commit reuses, and
+    // adopting new bytes happens before the rows that point at them: a crash in between leaves
+    // unreferenced bytes for GC, never a committed file without its bytes.
+    await lockBlob(tx, store.backend, input.sha256);
+    let blob = await tx.blob.findUnique({ where: { backend_sha256: { backend: store.backend, sha256: input.sha256 } } });
+    reused = !!blob && (blob.refCount > 0 || (await store.head(blob.storageKey)) !== null);
+    if (!reused) {
+      const { storageKey } = await store.adoptUpload(upload, input.sha256);
+      // A row left by an interrupted GC (refCount 0, bytes gone) is pointed at the new bytes.
+      blob = await tx.blob.upsert({
+        where: { backend_sha256: { backend: store.backend, sha256: input.sha256 } },
+        create: { backend: store.backend, sha256: input.sha256, size, storageKey },
+        update: { storageKey, size },
+      });
     }
-    const version = await tx.fileVersion.create({ data: { nodeId, number, blobId: blob.id, size, createdById: session.userId } });
-    const updated = await tx.node.update({ where: { id: nodeId }, data: { currentVersionId: version.id, size, mimeType } });
-    await tx.user.update({ where: { id: parent.ownerId }, data: { usedBytes: { increment: size } } });
+    const parentId = session.parentId ?? (await tx.node.findUniqueOrThrow({ where: { rootOwnerId: session.userId } })).id;
+    const { node } = await commitFileVersion(tx, {
+      parentId,
+      filename: session.filename,
+      blobId: blob!.id,
+      size,
+      mimeType,
+      createdById: session.userId,
+    });
     await tx.uploadSession.update({
       where: { id: session.id },
-      data: { status: "COMPLETED", offset: size, reservedBytes: 0n, nodeId },
+      data: { status: "COMPLETED", offset: size, reservedBytes: 0n, nodeId: node.id },
     });
-    return updated;
+    return node;
   });
-  // The blob existed, or an identical upload committed it meanwhile: these bytes are not needed.
-  // A failure here leaves only unreferenced bytes, so it does not fail the committed upload.
-  if (existing || blobKey !== storageKey) await store.discardUpload(upload).catch(() => {});
+  // The content was already stored: these bytes are not needed. A failure here leaves only
+  // unreferenced bytes, so it does not fail the committed upload.
+  if (reused) await store.discardUpload(upload).catch(() => {});
   await recordAudit({ actorId: session.userId, action: "upload.complete", targetType: "node", targetId: node.id, data: { size: input.size } });
   return toNodeDto(node);
 }

@@ -1,0 +1,183 @@
+import { getPrisma } from "@/server/db/client";
+import { getEnv } from "@/server/env";
+import { AppError } from "@/server/errors/app-error";
+import { requireNodeAccess } from "@/server/drive/access";
+import { pageSchema, selectNodesSchema } from "@/server/drive/drive.schemas";
+import { getRootFolderOrThrow, nextFreeName, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
+import { folderPathsOf } from "@/server/drive/node-paths";
+import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
+import type { Actor } from "@/server/auth/actor";
+import { Prisma, type Node } from "@/server/db/generated/client.ts";
+
+const DAY_MS = 86_400_000;
+/** Trash roots purged per transaction by the job, so the single PGlite connection is never held long. */
+const JOB_BATCH = 50;
+
+export interface TrashItemDto extends NodeDto {
+  trashedAt: Date;
+  /** When the purge job deletes it for good. */
+  expiresAt: Date;
+  /** Where it was, root first, or null when that folder is gone (a restore then goes to the root). */
+  originalPath: Crumb[] | null;
+}
+
+/** The caller's trash: the nodes they deleted (not the contents of deleted folders), newest first. */
+export async function listTrash(input: { actor: Actor; cursor?: string | null; limit?: number }) {
+  const { cursor, limit } = pageSchema.parse(input);
+  const after = decodeCursor(cursor);
+  const prisma = await getPrisma();
+  const rows = await prisma.$queryRaw<Node[]>`
+    SELECT * FROM "Node"
+    WHERE "ownerId" = ${input.actor.userId} AND "trashedAt" IS NOT NULL AND id = "trashRootId"
+      ${after ? Prisma.sql`AND ("trashedAt", id) < (${after.at}, ${after.id})` : Prisma.empty}
+    ORDER BY "trashedAt" DESC, id DESC
+    LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const paths = await folderPathsOf(prisma, input.actor.userId, page.map((n) => n.originalParentId));
+  const days = getEnv().trashDays;
+  const last = page.at(-1);
+  return {
+    items: page.map(
+      (n): TrashItemDto => ({
+        ...toNodeDto(n),
+        trashedAt: n.trashedAt!,
+        expiresAt: new Date(n.trashedAt!.getTime() + days * DAY_MS),
+        originalPath: (n.originalParentId && paths.get(n.originalParentId)) || null,
+      }),
+    ),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.trashedAt!, last.id) : null,
+  };
+}
+
+/** A trash root of the caller's, or NOT_FOUND: foreign ids answer like missing ones. */
+async function requireTrashRoot(actor: Actor, nodeId: string): Promise<Node> {
+  const node = await requireNodeAccess({ actor, nodeId, need: "write", allowTrashed: true });
+  if (!node.trashedAt || node.trashRootId !== node.id) throw new AppError("NOT_FOUND", "trash.notFound");
+  return node;
+}
+
+/**
+ * Puts deleted nodes back: into the folder they were deleted from when it is live and still
+ * writable by the caller, otherwise into the caller's root. A name taken there meanwhile gets the
+ * "name (1)" suffix. Everything deleted with the node comes back with it.
+ */
+export async function restoreNodes(input: { actor: Actor; nodeIds: string[] }): Promise<(NodeDto & { parentId: string })[]> {
+  const { nodeIds } = selectNodesSchema.parse(input);
+  const plan: { node: Node; destinationId: string }[] = [];
+  let root: Node | null = null;
+  for (const id of new Set(nodeIds)) {
+    const node = await requireTrashRoot(input.actor, id);
+    let destination: Node | null = null;
+    if (node.originalParentId) {
+      destination = await requireNodeAccess({ actor: input.actor, nodeId: node.originalParentId, need: "write" }).catch(() => null);
+    }
+    if (destination?.kind !== "FOLDER") destination = root ??= await getRootFolderOrThrow(input.actor);
+    plan.push({ node, destinationId: destination.id });
+  }
+  const prisma = await getPrisma();
+  return prisma.$transaction(async (tx) => {
+    const restored: (NodeDto & { parentId: string })[] = [];
+    for (const { node, destinationId } of plan) {
+      const still = await tx.node.findFirst({ where: { id: node.id, trashRootId: node.id } });
+      if (!still) throw new AppError("NOT_FOUND", "trash.notFound");
+      const name = await nextFreeName(tx, destinationId, node.name, node.kind);
+      await tx.$executeRaw`
+        UPDATE "Node" SET "trashedAt" = NULL, "trashRootId" = NULL, "liveName" = name
+        WHERE "trashRootId" = ${node.id} AND id <> ${node.id}`;
+      const updated = await tx.node.update({
+        where: { id: node.id },
+        data: { parentId: destinationId, name, liveName: name, trashedAt: null, trashRootId: null, originalParentId: null },
+      });
+      restored.push({ ...toNodeDto(updated), parentId: destinationId });
+    }
+    return restored;
+  });
+}
+
+/**
+ * Deletes trash roots and everything trashed with them for good, in the caller's transaction:
+ * every version's bytes leave its owner's usedBytes and release one reference on its blob (the
+ * blob GC deletes bytes nobody references). A node trashed on its own inside a purged folder is
+ * a separate trash item: it is detached (parent NULL) and stays in the trash.
+ */
+export async function purgeTrashRoots(tx: Prisma.TransactionClient, rootIds: string[]): Promise<{ nodes: number; bytes: bigint }> {
+  if (rootIds.length === 0) return { nodes: 0, bytes: 0n };
+  const doomed = (
+    await tx.$queryRaw<{ id: string }[]>`
+      WITH RECURSIVE down AS (
+        SELECT id FROM "Node" WHERE id = ANY(${rootIds}::text[]) AND "trashRootId" = id
+        UNION ALL
+        SELECT n.id FROM "Node" n JOIN down ON n."parentId" = down.id
+        WHERE n."trashRootId" IS DISTINCT FROM n.id
+      )
+      SELECT id FROM down`
+  ).map((r) => r.id);
+  if (doomed.length === 0) return { nodes: 0, bytes: 0n };
+  await tx.$executeRaw`
+    UPDATE "Node" SET "parentId" = NULL
+    WHERE "parentId" = ANY(${doomed}::text[]) AND NOT (id = ANY(${doomed}::text[]))`;
+  const [sum] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
+    SELECT sum(size)::bigint AS bytes FROM "FileVersion" WHERE "nodeId" = ANY(${doomed}::text[])`;
+  await tx.$executeRaw`
+    UPDATE "User" u SET "usedBytes" = u."usedBytes" - s.total
+    FROM (SELECT n."ownerId", sum(v.size)::bigint AS total FROM "FileVersion" v JOIN "Node" n ON n.id = v."nodeId"
+          WHERE n.id = ANY(${doomed}::text[]) GROUP BY n."ownerId") s
+    WHERE u.id = s."ownerId"`;
+  await tx.$executeRaw`
+    UPDATE "Blob" b SET "refCount" = b."refCount" - c.n
+    FROM (SELECT "blobId", count(*)::int AS n FROM "FileVersion" WHERE "nodeId" = ANY(${doomed}::text[]) GROUP BY "blobId") c
+    WHERE b.id = c."blobId"`;
+  // Versions first: a node's currentVersionId points at one, and a cascade from the node would
+  // have to set that pointer on a row it is deleting.
+  await tx.$executeRaw`UPDATE "Node" SET "currentVersionId" = NULL WHERE id = ANY(${doomed}::text[])`;
+  await tx.$executeRaw`DELETE FROM "FileVersion" WHERE "nodeId" = ANY(${doomed}::text[])`;
+  await tx.$executeRaw`DELETE FROM "Node" WHERE id = ANY(${doomed}::text[])`;
+  return { nodes: doomed.length, bytes: sum?.bytes ?? 0n };
+}
+
+/** Deletes the given trash items for good. */
+export async function purgeNodes(input: { actor: Actor; nodeIds: string[] }): Promise<{ purged: number; freedBytes: number }> {
+  const { nodeIds } = selectNodesSchema.parse(input);
+  const roots: string[] = [];
+  for (const id of new Set(nodeIds)) roots.push((await requireTrashRoot(input.actor, id)).id);
+  const prisma = await getPrisma();
+  const result = await prisma.$transaction((tx) => purgeTrashRoots(tx, roots), { timeout: 300_000 });
+  return { purged: result.nodes, freedBytes: Number(result.bytes) };
+}
+
+/** Deletes everything in the caller's trash for good. */
+export async function emptyTrash(input: { actor: Actor }): Promise<{ purged: number; freedBytes: number }> {
+  const prisma = await getPrisma();
+  const result = await prisma.$transaction(
+    async (tx) => {
+      const roots = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Node" WHERE "ownerId" = ${input.actor.userId} AND "trashedAt" IS NOT NULL AND id = "trashRootId"`;
+      return purgeTrashRoots(tx, roots.map((r) => r.id));
+    },
+    { timeout: 300_000 },
+  );
+  return { purged: result.nodes, freedBytes: Number(result.bytes) };
+}
+
+/**
+ * The trash job: purges every trash item deleted more than TRASH_DAYS before `now` (TRASH_DAYS=0:
+ * everything in the trash), a few items per transaction.
+ */
+export async function purgeExpiredTrash(input: { now: Date }): Promise<{ purgedItems: number; purgedNodes: number; freedBytes: number }> {
+  const cutoff = new Date(input.now.getTime() - getEnv().trashDays * DAY_MS);
+  const prisma = await getPrisma();
+  let purgedItems = 0;
+  let purgedNodes = 0;
+  let freedBytes = 0n;
+  for (;;) {
+    const batch = await prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Node" WHERE "trashedAt" <= ${cutoff} AND id = "trashRootId" ORDER BY "trashedAt" LIMIT ${JOB_BATCH}`;
+    if (batch.length === 0) break;
+    const result = await prisma.$transaction((tx) => purgeTrashRoots(tx, batch.map((r) => r.id)), { timeout: 300_000 });
+    if (result.nodes === 0) break;
+    purgedItems += batch.length;
+    purgedNodes += result.nodes;
+    freedBytes += result.bytes;
+  }
+  return { purgedItems, purgedNodes, freedBytes: Number(freedBytes) };
+}
