@@ -5,6 +5,7 @@ import { requireNodeAccess } from "@/server/drive/access";
 import { copyNodesSchema, moveNodesSchema, renameNodeSchema, selectNodesSchema } from "@/server/drive/drive.schemas";
 import { nextFreeName, toNodeDto, uniqueNameError, type NodeDto } from "@/server/drive/drive.service";
 import { assertQuotaAllows } from "@/server/upload/quota";
+import { lockBlob } from "@/server/storage/blob-lock";
 import type { Actor } from "@/server/auth/actor";
 import type { Node, Prisma } from "@/server/db/generated/client.ts";
 
@@ -168,6 +169,12 @@ export async function copyNodes(input: { actor: Actor; nodeIds: string[]; target
       }
       for (let i = 0; i < nodes.length; i += BATCH) await tx.node.createMany({ data: nodes.slice(i, i + BATCH) });
       for (let i = 0; i < versions.length; i += BATCH) await tx.fileVersion.createMany({ data: versions.slice(i, i + BATCH) });
+      // Each new reference is taken under the blob's lock, so the garbage collector cannot delete
+      // bytes this copy points at (the order keeps two copies from waiting on each other).
+      const blobIds = [...new Set(versions.map((v) => v.blobId))];
+      const blobs = await tx.$queryRaw<{ backend: string; sha256: string }[]>`
+        SELECT backend, sha256 FROM "Blob" WHERE id = ANY(${blobIds}::text[]) ORDER BY backend, sha256`;
+      for (const b of blobs) await lockBlob(tx, b.backend, b.sha256);
       const versionIds = versions.map((v) => v.id!);
       if (versionIds.length) {
         await tx.$executeRaw`

@@ -4,6 +4,7 @@ import { AppError } from "@/server/errors/app-error";
 import { requireNodeAccess } from "@/server/drive/access";
 import { nodeRefSchema, versionRefSchema } from "@/server/drive/drive.schemas";
 import { assertQuotaAllows } from "@/server/upload/quota";
+import { lockBlob } from "@/server/storage/blob-lock";
 import type { Actor } from "@/server/auth/actor";
 import type { Node, Prisma } from "@/server/db/generated/client.ts";
 
@@ -57,6 +58,8 @@ export async function restoreVersion(input: { actor: Actor; nodeId: string; vers
     const source = await tx.fileVersion.findFirst({ where: { id: versionId, nodeId: node.id } });
     if (!source) throw new AppError("NOT_FOUND", "version.notFound");
     await assertQuotaAllows(tx, node.ownerId, source.size);
+    const blob = await tx.blob.findUniqueOrThrow({ where: { id: source.blobId } });
+    await lockBlob(tx, blob.backend, blob.sha256);
     const last = await tx.fileVersion.findFirst({ where: { nodeId: node.id }, orderBy: { number: "desc" }, select: { number: true } });
     const version = await tx.fileVersion.create({
       data: { nodeId: node.id, number: (last?.number ?? 0) + 1, blobId: source.blobId, size: source.size, createdById },

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTus, UPLOAD_PATH } from "@/server/upload/tus-server";
 import { FILE_CONTENT, serveFileContent } from "@/server/http/download";
 import { serveHealth } from "@/server/http/health";
+import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -18,6 +19,10 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse): bool
   const file = FILE_CONTENT.exec(pathname);
   if (file && (req.method === "GET" || req.method === "HEAD")) {
     void serveFileContent(req, res, file[1]!);
+    return true;
+  }
+  if (pathname === ZIP_PATH && (req.method === "GET" || req.method === "HEAD")) {
+    void serveZip(req, res);
     return true;
   }
   if (pathname === "/api/health") {

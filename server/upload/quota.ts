@@ -16,7 +16,7 @@ export async function assertQuotaAllows(tx: Prisma.TransactionClient, ownerId: s
   const fallback = getEnv().defaultQuotaBytes;
   const quota = owner.quotaBytes ?? (fallback === null ? null : BigInt(fallback));
   if (quota === null) return;
-  const reserved = await tx.uploadSession.aggregate({ where: { userId: ownerId, status: "ACTIVE" }, _sum: { reservedBytes: true } });
+  const reserved = await tx.uploadSession.aggregate({ where: { chargedToId: ownerId, status: "ACTIVE" }, _sum: { reservedBytes: true } });
   const remaining = quota - owner.usedBytes - (reserved._sum.reservedBytes ?? 0n);
   if (bytes > remaining) {
     throw new AppError("PAYLOAD_TOO_LARGE", "upload.quota", {

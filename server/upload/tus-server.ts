@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { Server, EVENTS } from "@tus/server";
+import { Server, EVENTS, MemoryLocker } from "@tus/server";
+import { RedisLocker } from "@/server/upload/redis-locker";
 import type { DataStore, Upload } from "@tus/utils";
 import { getEnv } from "@/server/env";
 import { AppError, httpStatusOf } from "@/server/errors/app-error";
@@ -107,6 +108,8 @@ function createTus(): TusRuntime {
   const server = new Server({
     path: UPLOAD_PATH,
     datastore: store,
+    // Several replicas share uploads only through Redis locks; one process locks in memory.
+    locker: env.redisUrl ? new RedisLocker(env.redisUrl) : new MemoryLocker(),
     relativeLocation: true,
     disableTerminationForFinishedUploads: true,
     maxSize: env.maxUploadBytes,

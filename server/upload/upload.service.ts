@@ -46,6 +46,7 @@ export async function createUploadSession(input: { actor: Actor; uploadId: strin
       data: {
         id: input.uploadId,
         userId: input.actor.userId,
+        chargedToId: parent.ownerId,
         parentId: parent.id,
         filename: metadata.filename,
         size: size === null ? null : BigInt(size),
