@@ -9,7 +9,7 @@ export const NAME_MAX_BYTES = 255;
  * at most 255 UTF-8 bytes.
  */
 export const nodeNameSchema = z
-  .string()
+  .string({ error: msg("name.required") })
   .transform((s) => s.normalize("NFC"))
   .superRefine((name, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: "custom", message });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTus, UPLOAD_PATH } from "@/server/upload/tus-server";
+import { answerTusPreflight } from "@/server/upload/tus-preflight";
 import { FILE_CONTENT, serveFileContent } from "@/server/http/download";
 import { serveHealth } from "@/server/http/health";
 import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
@@ -13,6 +14,7 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse): bool
   const url = req.url ?? "/";
   const pathname = url.split("?", 1)[0]!;
   if (pathname === UPLOAD_PATH || pathname.startsWith(UPLOAD_PATH + "/")) {
+    if (answerTusPreflight(req, res)) return true;
     void getTus().server.handle(req, res);
     return true;
   }

@@ -31,6 +31,6 @@ test("the refusal names what is needed and what is left, in the user's language"
   const root = (await callerFor(actor).drive.list({})).folder.id;
   const attempt = createUploadSession({ actor, uploadId: randomBytes(16).toString("hex"), size: 5 * MiB, metadata: { filename: "big.bin", parentId: root } });
   await expect(attempt).rejects.toThrow("Not enough space: this file needs 5.0 MiB, and 2.0 MiB of your quota is left.");
-  const err = await attempt.catch((e: { localized(l: "zh"): string }) => e);
+  const err = (await attempt.catch((e: unknown) => e)) as { localized(l: "zh"): string };
   expect(err.localized("zh")).toBe("空间不足：此文件需要 5.0 MiB，您的配额仅剩 2.0 MiB。");
 });

@@ -17,6 +17,7 @@ import { uploadMetadataSchema } from "@/server/upload/upload.schemas";
 import {
   completeUpload,
   createUploadSession,
+  declareUploadLength,
   failUpload,
   getCommittedUploadSize,
   markUploadAborted,
@@ -127,6 +128,11 @@ function createTus(): TusRuntime {
         if (req.method === "HEAD" && session.status === "ACTIVE") {
           const upload = await store.getUpload(uploadId).catch(() => null);
           if (upload?.size !== undefined && upload.offset === upload.size) await finishUpload(store, upload);
+        }
+        // A deferred length, declared now: the quota is checked and reserved like at creation.
+        const declared = req.headers.get("upload-length");
+        if (req.method === "PATCH" && declared !== null && session.size === null && /^\d+$/.test(declared)) {
+          await declareUploadLength({ uploadId, size: Number(declared) });
         }
       } catch (e) {
         throw tusError(e, req);

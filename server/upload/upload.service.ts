@@ -58,6 +58,21 @@ export async function createUploadSession(input: { actor: Actor; uploadId: strin
   });
 }
 
+/** The length of an upload created with Upload-Defer-Length, once known: limits and quota apply now. */
+export async function declareUploadLength(input: { uploadId: string; size: number }) {
+  const env = getEnv();
+  if (input.size > env.maxUploadBytes) {
+    throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(env.maxUploadBytes) });
+  }
+  const prisma = await getPrisma();
+  await prisma.$transaction(async (tx) => {
+    const session = await tx.uploadSession.findUniqueOrThrow({ where: { id: input.uploadId } });
+    if (session.size !== null) return;
+    await assertQuotaAllows(tx, session.chargedToId ?? session.userId, BigInt(input.size));
+    await tx.uploadSession.update({ where: { id: session.id }, data: { size: BigInt(input.size), reservedBytes: BigInt(input.size) } });
+  });
+}
+
 /** Only the user who opened an upload may touch it; anyone else gets "not found". */
 export async function requireUploadOwner(input: { actor: Actor; uploadId: string }) {
   const prisma = await getPrisma();
