@@ -224,7 +224,15 @@ export function UploadManager({ children }: { children: ReactNode }) {
   return (
     <UploadContext.Provider value={api}>
       {children}
-      <UploadPanel api={api} interrupted={interrupted} />
+      <UploadPanel
+        api={api}
+        interrupted={interrupted}
+        onDiscard={(uploadId) =>
+          void trpcClient.upload.cancel.mutate({ uploadId }).finally(() => {
+            void queryClient.invalidateQueries({ queryKey: trpc.upload.unfinished.queryKey() });
+          })
+        }
+      />
     </UploadContext.Provider>
   );
 }

@@ -25,7 +25,7 @@ function eta(item: UploadItem, t: ReturnType<typeof useT>): string {
   return t("uploads.hoursLeft", { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
 }
 
-export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Interrupted[] }) {
+export function UploadPanel({ api, interrupted, onDiscard }: { api: Api; interrupted: Interrupted[]; onDiscard: (uploadId: string) => void }) {
   const [collapsed, setCollapsed] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const [resumeTarget, setResumeTarget] = useState<string | null>(null);
@@ -152,6 +152,10 @@ export function UploadPanel({ api, interrupted }: { api: Api; interrupted: Inter
                   }}
                 >
                   {t("uploads.chooseFile")}
+                </button>
+                {" · "}
+                <button className="font-medium text-zinc-500 hover:text-red-600 hover:underline" onClick={() => onDiscard(u.id)}>
+                  {t("uploads.discard")}
                 </button>
               </p>
             </li>

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestUser } from "@/server/test/factories";
+import { callerFor, createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase } from "@/server/test/test-db";
 
@@ -12,9 +12,11 @@ const TUS = { "Tus-Resumable": "1.0.0" };
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 const url = (p: string) => `${http.baseUrl}${p}`;
 
+let owner: Awaited<ReturnType<typeof createTestUser>>;
 beforeAll(async () => {
   http = await startHttpHarness();
-  ({ headers: auth } = await createTestToken((await createTestUser()).actor));
+  owner = await createTestUser();
+  ({ headers: auth } = await createTestToken(owner.actor));
 });
 afterAll(() => http?.close());
 
@@ -26,8 +28,8 @@ async function newUpload(size = 100) {
   expect(res.status).toBe(201);
   return new URL(res.headers.get("location")!, http.baseUrl).pathname;
 }
-const patch = (p: string, offset: number, body: Uint8Array, headers: Record<string, string> = {}) =>
-  fetch(url(p), { method: "PATCH", headers: { ...TUS, ...auth, "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream", ...headers }, body });
+const patch = (p: string, offset: number, body: Buffer, headers: Record<string, string> = {}) =>
+  fetch(url(p), { method: "PATCH", headers: { ...TUS, ...auth, "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream", ...headers }, body: new Uint8Array(body) as unknown as BodyInit });
 
 describe("tus conformance", () => {
   it("415 for a PATCH without the offset+octet-stream content type", async () => {
@@ -94,5 +96,19 @@ describe("tus conformance", () => {
     expect(((await tooBig.json()) as { message: string }).message).toMatch(/^Not enough space/);
     const ok = await patch(p, 0, randomBytes(10), { "Upload-Length": "10" });
     expect(ok.status).toBe(204);
+  });
+
+  it("an unfinished upload can be cancelled from another device; nobody else can", async () => {
+    const p = await newUpload(2 * 1024 * 1024);
+    await patch(p, 0, randomBytes(1000));
+    const id = p.split("/").pop()!;
+    expect((await callerFor(owner.actor).upload.unfinished()).map((u) => u.id)).toContain(id);
+    const stranger = await createTestUser();
+    await expect(callerFor(stranger.actor).upload.cancel({ uploadId: id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await callerFor(owner.actor).upload.cancel({ uploadId: id });
+    expect((await callerFor(owner.actor).upload.unfinished()).map((u) => u.id)).not.toContain(id);
+    const head = await fetch(url(p), { method: "HEAD", headers: { ...TUS, ...auth } });
+    expect([404, 410]).toContain(head.status);
+    expect(await t.prisma.uploadSession.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "ABORTED", reservedBytes: 0n });
   });
 });

@@ -1,6 +1,8 @@
 import { createTRPCRouter, protectedProcedure } from "@/server/trpc/init";
 import { getEnv } from "@/server/env";
-import { listUnfinishedUploads } from "@/server/upload/upload.service";
+import { cancelUpload, listUnfinishedUploads } from "@/server/upload/upload.service";
+import { getTus } from "@/server/upload/tus-server";
+import { z } from "zod";
 import { commitInstantUpload, prepareInstantUpload } from "@/server/upload/instant-upload.service";
 import { instantCommitSchema, instantPrepareSchema } from "@/server/upload/instant-upload.schemas";
 
@@ -11,6 +13,9 @@ export const uploadRouter = createTRPCRouter({
     return { partFloorBytes: env.storage === "s3" ? env.s3.partSizeBytes : 8 * 1024 * 1024 };
   }),
   unfinished: protectedProcedure.query(({ ctx }) => listUnfinishedUploads({ actor: ctx.actor })),
+  cancel: protectedProcedure
+    .input(z.object({ uploadId: z.string().regex(/^[0-9a-f]{32}$/) }))
+    .mutation(({ input, ctx }) => cancelUpload({ actor: ctx.actor, uploadId: input.uploadId, removeData: (id) => getTus().store.remove(id) })),
   instantPrepare: protectedProcedure.input(instantPrepareSchema).mutation(({ input, ctx }) => prepareInstantUpload({ actor: ctx.actor, ...input })),
   instantCommit: protectedProcedure.input(instantCommitSchema).mutation(({ input, ctx }) => commitInstantUpload({ actor: ctx.actor, ...input })),
 });

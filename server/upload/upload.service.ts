@@ -168,6 +168,17 @@ export async function markUploadAborted(uploadId: string) {
   await prisma.uploadSession.updateMany({ where: { id: uploadId, status: "ACTIVE" }, data: { status: "ABORTED", reservedBytes: 0n } });
 }
 
+/**
+ * Cancels one of the caller's unfinished uploads from any device: its stored bytes are removed
+ * (`removeData`, the tus store's) and the quota it held is released.
+ */
+export async function cancelUpload(input: { actor: Actor; uploadId: string; removeData: (id: string) => Promise<void> }) {
+  const session = await requireUploadOwner({ actor: input.actor, uploadId: input.uploadId });
+  if (session.status !== "ACTIVE") throw new AppError("NOT_FOUND", "upload.notFound");
+  await input.removeData(input.uploadId).catch(() => {});
+  await markUploadAborted(input.uploadId);
+}
+
 /** The caller's unfinished uploads, so any browser can offer to resume or cancel them. */
 export async function listUnfinishedUploads(input: { actor: Actor }): Promise<UploadSessionDto[]> {
   const prisma = await getPrisma();
