@@ -6,6 +6,7 @@ import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { AppError } from "@/server/errors/app-error";
 import { contentDisposition } from "@/server/http/content-disposition";
 import { parseRange } from "@/server/http/range";
+import { inlineContentType, inlineCsp } from "@/server/http/safe-inline";
 import { sendError } from "@/server/http/respond";
 import { getEnv } from "@/server/env";
 import { localBlobPath } from "@/server/storage/local-blob-store";
@@ -22,15 +23,17 @@ export async function serveFileContent(req: IncomingMessage, res: ServerResponse
     if (!actor) throw new AppError("UNAUTHORIZED", "auth.required");
     const file = await getFileForDownload({ actor, nodeId });
     const etag = `"${file.sha256}"`;
+    // `?inline=1` asks to view in the browser (previews); only passive types are granted it.
+    const inlineType = new URL(req.url ?? "/", "http://x").searchParams.get("inline") === "1" ? inlineContentType(file.mimeType) : null;
     const headers: Record<string, string | number> = {
       ETag: etag,
       "Accept-Ranges": "bytes",
       "Last-Modified": file.updatedAt.toUTCString(),
       "Cache-Control": "private, no-cache",
-      "Content-Type": file.mimeType ?? "application/octet-stream",
-      "Content-Disposition": contentDisposition(file.name),
+      "Content-Type": inlineType ?? file.mimeType ?? "application/octet-stream",
+      "Content-Disposition": contentDisposition(file.name, inlineType ? "inline" : "attachment"),
       "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "sandbox",
+      "Content-Security-Policy": inlineType ? inlineCsp(inlineType) : "sandbox",
     };
     if (req.headers["if-none-match"]?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
       res.writeHead(304, { ETag: etag, "Cache-Control": headers["Cache-Control"]! });
@@ -44,7 +47,7 @@ export async function serveFileContent(req: IncomingMessage, res: ServerResponse
     }
     const store = getBlobStore();
     const env = getEnv();
-    if (env.s3.presignedDownloads && store.presignGet && req.method === "GET") {
+    if (env.s3.presignedDownloads && store.presignGet && req.method === "GET" && !inlineType) {
       // The bytes go straight from S3 to the browser; the link expires in five minutes.
       const url = await store.presignGet(file.storageKey, { filename: file.name, contentType: headers["Content-Type"] as string, expiresSeconds: 300 });
       res.writeHead(302, { Location: url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
