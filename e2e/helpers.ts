@@ -41,3 +41,20 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
   void testInfo;
 }
+
+/** Downloads a file of the current folder through the selection bar, returning where it was saved. */
+export async function downloadRow(page: Page, testInfo: TestInfo, name: string): Promise<{ path: string; suggested: string }> {
+  await page.getByTestId("node-row").filter({ hasText: name }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("selection-bar").getByRole("button", { name: /^Download/ }).click(),
+  ]);
+  const saved = testInfo.outputPath(`dl-${Date.now()}-${download.suggestedFilename()}`);
+  await download.saveAs(saved);
+  return { path: saved, suggested: download.suggestedFilename() };
+}
+
+/** Opens a folder of the current listing (double click, as on a desktop). */
+export async function openFolder(page: Page, name: string) {
+  await page.getByTestId("node-row").filter({ hasText: name }).dblclick();
+}

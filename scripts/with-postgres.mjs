@@ -153,7 +153,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 }
 
 async function startCluster() {
-  pgSync("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "--no-locale", "-E", "UTF8"]);
+  pgSync("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "--locale=C.UTF-8", "-E", "UTF8"]);
   // Trust, but only over the temp dir's unix socket and 127.0.0.1: nothing else may connect.
   writeFileSync(
     path.join(dataDir, "pg_hba.conf"),

@@ -1,41 +1,58 @@
 "use client";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import Link from "next/link";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import clsx from "clsx";
-import { ChevronRight, Download, FolderPlus, HardDrive, Upload, UploadCloud } from "lucide-react";
+import { ChevronRight, Download, FolderInput, FolderPlus, FolderUp, HardDrive, LayoutGrid, List, Trash2, Upload, UploadCloud, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/components/trpc/client";
 import { useUploads } from "@/components/upload/upload-manager";
-import { FileIcon } from "@/components/drive/file-icon";
 import { NewFolderDialog } from "@/components/drive/new-folder-dialog";
-import { formatModified } from "@/components/drive/format";
-import { formatBytes } from "@/server/i18n/messages";
-import { useLocale, useT } from "@/components/i18n/i18n-provider";
+import { NodeList, DRAG_TYPE, type ListNode } from "@/components/drive/node-list";
+import { useSelection } from "@/components/drive/use-selection";
+import { useNodeActions } from "@/components/drive/use-node-actions";
+import { useListKeyboard } from "@/components/drive/use-list-keyboard";
+import { filesFromDrop, type DroppedFile } from "@/components/drive/dropped-files";
+import { useT } from "@/components/i18n/i18n-provider";
 
 export function DriveView({ folderId }: { folderId: string | null }) {
   const trpc = useTRPC();
   const uploads = useUploads();
+  const t = useT();
   const [newFolder, setNewFolder] = useState(false);
   const [dragging, setDragging] = useState(false);
+  const [view, setView] = useState<"list" | "grid">("list");
+  const [focusedId, setFocusedId] = useState<string | null>(null);
   const dragDepth = useRef(0);
   const picker = useRef<HTMLInputElement>(null);
-  const t = useT();
-  const locale = useLocale();
+  const folderPicker = useRef<HTMLInputElement>(null);
 
   const query = useInfiniteQuery(
     trpc.drive.list.infiniteQueryOptions({ folderId, limit: 200 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
   );
   const first = query.data?.pages[0];
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const items: ListNode[] = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  const ids = useMemo(() => items.map((n) => n.id), [items]);
+  const selection = useSelection(ids);
   const currentId = first?.folder.id ?? null;
+  const actions = useNodeActions({ parentId: currentId });
+  const selectedNodes = () => items.filter((n) => selection.has(n.id));
+  const onKeyDown = useListKeyboard({ items, selection, focusedId, setFocusedId, columns: view === "grid" ? 4 : 1, actions, disabled: actions.isDialogOpen || newFolder });
 
+  // Files chosen before the folder has loaded wait for it instead of being lost.
+  const waiting = useRef<DroppedFile[]>([]);
   const upload = useCallback(
-    (files: File[]) => {
-      if (currentId && files.length) uploads.enqueue(files, currentId);
+    (files: DroppedFile[]) => {
+      if (!files.length) return;
+      if (currentId) uploads.enqueue(files, currentId);
+      else waiting.current.push(...files);
     },
     [currentId, uploads],
   );
+  useEffect(() => {
+    if (!currentId || !waiting.current.length) return;
+    uploads.enqueue(waiting.current.splice(0), currentId);
+  }, [currentId, uploads]);
 
   if (query.isError) {
     return (
@@ -49,6 +66,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
     );
   }
 
+  const count = selection.selected.size;
   return (
     <div
       className="relative min-h-full px-4 py-5 md:px-8"
@@ -63,32 +81,60 @@ export function DriveView({ folderId }: { folderId: string | null }) {
         if (dragDepth.current === 0) setDragging(false);
       }}
       onDrop={(e) => {
+        if (!e.dataTransfer.types.includes("Files")) return;
         e.preventDefault();
         dragDepth.current = 0;
         setDragging(false);
-        upload(Array.from(e.dataTransfer.files));
+        void filesFromDrop(e.dataTransfer).then(upload);
       }}
     >
       <div className="flex flex-wrap items-center gap-3">
         <nav aria-label={t("drive.breadcrumbs")} className="flex min-w-0 flex-1 items-center gap-1 text-lg font-semibold">
           {(first?.breadcrumbs ?? [{ id: "root", name: "", isRoot: true }]).map((c, i, all) => (
-            <span key={c.id} className="flex min-w-0 items-center gap-1">
+            <span
+              key={c.id}
+              className="flex min-w-0 items-center gap-1"
+              onDragOver={(e) => i < all.length - 1 && e.dataTransfer.types.includes(DRAG_TYPE) && e.preventDefault()}
+              onDrop={(e) => {
+                const raw = e.dataTransfer.getData(DRAG_TYPE);
+                if (!raw || i === all.length - 1) return;
+                e.preventDefault();
+                e.stopPropagation();
+                const moving = items.filter((n) => (JSON.parse(raw) as string[]).includes(n.id));
+                void actions.moveTo(moving, c.id);
+              }}
+            >
               {i > 0 ? <ChevronRight className="size-4 shrink-0 text-zinc-400" /> : null}
               {i === all.length - 1 ? (
                 <span className="truncate" aria-current="page">
                   {c.isRoot ? t("app.myDrive") : c.name}
                 </span>
               ) : (
-                <Link href={c.isRoot ? "/drive" : `/drive/${c.id}`} className="truncate rounded px-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
+                <Link
+                  href={c.isRoot ? "/drive" : `/drive/${c.id}`}
+                  data-testid="breadcrumb"
+                  className="truncate rounded px-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+                >
                   {c.isRoot ? t("app.myDrive") : c.name}
                 </Link>
               )}
             </span>
           ))}
         </nav>
-        <div className="flex gap-2">
+        <div className="flex items-center gap-2">
+          <div className="flex rounded-lg border border-zinc-300 p-0.5 dark:border-zinc-700">
+            <button aria-label={t("actions.listView")} aria-pressed={view === "list"} onClick={() => setView("list")} className={clsx("rounded-md p-1.5", view === "list" ? "bg-zinc-200 dark:bg-zinc-700" : "text-zinc-500")}>
+              <List className="size-4" />
+            </button>
+            <button aria-label={t("actions.gridView")} aria-pressed={view === "grid"} onClick={() => setView("grid")} className={clsx("rounded-md p-1.5", view === "grid" ? "bg-zinc-200 dark:bg-zinc-700" : "text-zinc-500")}>
+              <LayoutGrid className="size-4" />
+            </button>
+          </div>
           <Button variant="secondary" onClick={() => setNewFolder(true)} disabled={!currentId}>
             <FolderPlus className="size-4" /> {t("drive.newFolder")}
+          </Button>
+          <Button variant="secondary" onClick={() => folderPicker.current?.click()} disabled={!currentId} aria-label={t("drive.uploadFolder")}>
+            <FolderUp className="size-4" /> <span className="hidden lg:inline">{t("drive.uploadFolder")}</span>
           </Button>
           <Button onClick={() => picker.current?.click()} disabled={!currentId}>
             <Upload className="size-4" /> {t("drive.upload")}
@@ -100,86 +146,71 @@ export function DriveView({ folderId }: { folderId: string | null }) {
             hidden
             data-testid="upload-input"
             onChange={(e) => {
-              upload(Array.from(e.target.files ?? []));
+              upload(Array.from(e.target.files ?? []).map((file) => Object.assign(file, { relativePath: "" })));
+              e.target.value = "";
+            }}
+          />
+          <input
+            ref={folderPicker}
+            type="file"
+            multiple
+            hidden
+            data-testid="folder-upload-input"
+            {...({ webkitdirectory: "" } as Record<string, string>)}
+            onChange={(e) => {
+              // webkitRelativePath is "picked/sub/file.txt": the folders come along.
+              upload(Array.from(e.target.files ?? []).map((file) => Object.assign(file, { relativePath: file.webkitRelativePath.split("/").slice(0, -1).join("/") })));
               e.target.value = "";
             }}
           />
         </div>
       </div>
 
-      <div className="mt-5 overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <table className="w-full table-fixed text-sm">
-          <thead className="border-b border-zinc-200 bg-zinc-50/80 text-left text-xs font-medium uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
-            <tr>
-              <th className="px-4 py-2.5 font-medium">{t("drive.name")}</th>
-              <th className="hidden w-28 px-4 py-2.5 text-right font-medium sm:table-cell">{t("drive.size")}</th>
-              <th className="hidden w-40 px-4 py-2.5 font-medium md:table-cell">{t("drive.modified")}</th>
-              <th className="w-14 px-2 py-2.5">
-                <span className="sr-only">{t("drive.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {query.isPending
-              ? Array.from({ length: 6 }, (_, i) => (
-                  <tr key={i}>
-                    <td className="px-4 py-3" colSpan={4}>
-                      <div className="h-4 w-1/3 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />
-                    </td>
-                  </tr>
-                ))
-              : items.map((n) => (
-                  <tr key={n.id} className="group hover:bg-zinc-50 dark:hover:bg-zinc-800/50" data-testid="node-row" data-name={n.name}>
-                    <td className="px-4 py-2.5">
-                      <div className="flex min-w-0 items-center gap-3">
-                        <FileIcon kind={n.kind} mimeType={n.mimeType} name={n.name} />
-                        {n.kind === "FOLDER" ? (
-                          <Link href={`/drive/${n.id}`} className="truncate font-medium hover:underline">
-                            {n.name}
-                          </Link>
-                        ) : (
-                          <a href={`/api/files/${n.id}/content`} className="truncate hover:underline" download={n.name}>
-                            {n.name}
-                          </a>
-                        )}
-                      </div>
-                    </td>
-                    <td className="hidden px-4 py-2.5 text-right tabular-nums text-zinc-500 sm:table-cell">{n.kind === "FILE" ? formatBytes(n.size) : "—"}</td>
-                    <td className="hidden px-4 py-2.5 text-zinc-500 md:table-cell" title={n.updatedAt.toLocaleString(locale === "zh" ? "zh-CN" : "en")}>
-                      {formatModified(n.updatedAt, locale)}
-                    </td>
-                    <td className="px-2 py-2.5 text-right">
-                      {n.kind === "FILE" ? (
-                        <a
-                          href={`/api/files/${n.id}/content`}
-                          download={n.name}
-                          aria-label={t("drive.download", { name: n.name })}
-                          className="inline-flex rounded-md p-1.5 text-zinc-400 opacity-70 hover:bg-zinc-100 hover:text-zinc-700 group-hover:opacity-100 dark:hover:bg-zinc-700"
-                        >
-                          <Download className="size-4" />
-                        </a>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-          </tbody>
-        </table>
+      <div className={clsx("mt-4 flex h-11 items-center gap-2 rounded-xl px-3 text-sm transition", count ? "bg-brand-50 dark:bg-brand-500/10" : "")} data-testid="selection-bar">
+        {count ? (
+          <>
+            <button aria-label={t("actions.clearSelection")} onClick={selection.clear} className="rounded-md p-1 hover:bg-white/60 dark:hover:bg-zinc-800">
+              <X className="size-4" />
+            </button>
+            <span className="font-medium">{t("actions.selected", { count })}</span>
+            <div className="ml-auto flex gap-1">
+              <Button variant="ghost" onClick={() => actions.download(selectedNodes())}>
+                <Download className="size-4" /> {count === 1 && selectedNodes()[0]?.kind === "FILE" ? t("actions.download") : t("actions.downloadZip")}
+              </Button>
+              <Button variant="ghost" onClick={() => actions.moveDialog(selectedNodes())}>
+                <FolderInput className="size-4" /> {t("actions.move")}
+              </Button>
+              <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => void actions.trash(selectedNodes()).then(selection.clear)}>
+                <Trash2 className="size-4" /> {t("actions.trash")}
+              </Button>
+            </div>
+          </>
+        ) : null}
+      </div>
+
+      <div onKeyDown={onKeyDown} className="mt-1">
         {!query.isPending && items.length === 0 ? (
-          <div className="flex flex-col items-center px-6 py-20 text-center" data-testid="empty-folder">
+          <div className="flex flex-col items-center rounded-xl border border-zinc-200 bg-white px-6 py-20 text-center dark:border-zinc-800 dark:bg-zinc-900" data-testid="empty-folder">
             <div className="flex size-14 items-center justify-center rounded-2xl bg-brand-50 text-brand-600 dark:bg-brand-500/15 dark:text-brand-100">
               {first?.folder.isRoot ? <HardDrive className="size-7" /> : <UploadCloud className="size-7" />}
             </div>
             <h2 className="mt-4 font-semibold">{first?.folder.isRoot ? t("drive.emptyDrive") : t("drive.emptyFolder")}</h2>
             <p className="mt-1 max-w-xs text-sm text-zinc-500">{t("drive.emptyHint")}</p>
           </div>
-        ) : null}
-        {query.hasNextPage ? (
-          <div className="border-t border-zinc-100 p-3 text-center dark:border-zinc-800">
-            <Button variant="ghost" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-              {query.isFetchingNextPage ? t("drive.loading") : t("drive.loadMore")}
-            </Button>
-          </div>
-        ) : null}
+        ) : (
+          <NodeList
+            items={items}
+            view={view}
+            selection={selection}
+            focusedId={focusedId}
+            onFocus={setFocusedId}
+            onOpen={actions.open}
+            onMenu={(node, at) => actions.openMenu(selection.has(node.id) ? selectedNodes() : [node], at)}
+            onDropInto={(target, moving) => void actions.moveTo(items.filter((n) => moving.includes(n.id)), target)}
+            hasMore={query.hasNextPage}
+            loadMore={() => !query.isFetchingNextPage && void query.fetchNextPage()}
+          />
+        )}
       </div>
 
       <div
@@ -196,6 +227,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
       </div>
 
       {newFolder && currentId ? <NewFolderDialog parentId={currentId} onClose={() => setNewFolder(false)} /> : null}
+      {actions.dialogs}
     </div>
   );
 }

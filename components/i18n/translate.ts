@@ -14,13 +14,49 @@ function lookup(locale: Locale, key: string): string {
   return typeof node === "string" ? node : key;
 }
 
-/** Fills `{name}` and the one ICU form we use, `{count, plural, one {…} other {…}}`. */
+/** The text between the brace at `open` and its matching close. */
+function braced(s: string, open: number): { body: string; end: number } {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === "{") depth++;
+    else if (s[i] === "}" && --depth === 0) return { body: s.slice(open + 1, i), end: i + 1 };
+  }
+  return { body: s.slice(open + 1), end: s.length };
+}
+
+/**
+ * Fills `{name}` and the one ICU form we use, `{count, plural, one {…} other {…}}` (branches may
+ * hold placeholders of their own).
+ */
 export function formatMessage(template: string, params: Params = {}): string {
-  return template
-    .replace(/\{(\w+), plural, one \{([^}]*)\} other \{([^}]*)\}\}/g, (_, p: string, one: string, other: string) =>
-      Number(params[p]) === 1 ? one : other,
-    )
-    .replace(/\{(\w+)\}/g, (_, p: string) => String(params[p] ?? `{${p}}`));
+  let out = "";
+  let i = 0;
+  while (i < template.length) {
+    const plural = /^\{(\w+), plural,\s*/.exec(template.slice(i));
+    if (plural) {
+      const { body, end } = braced(template, i);
+      const options: Record<string, string> = {};
+      let rest = body.slice(plural[0].length - 1);
+      for (let m = /^\s*(\w+)\s*\{/.exec(rest); m; m = /^\s*(\w+)\s*\{/.exec(rest)) {
+        const b = braced(rest, m[0].length - 1);
+        options[m[1]!] = b.body;
+        rest = rest.slice(b.end);
+      }
+      const branch = Number(params[plural[1]!]) === 1 && options.one !== undefined ? options.one : (options.other ?? "");
+      out += formatMessage(branch, params);
+      i = end;
+      continue;
+    }
+    const simple = /^\{(\w+)\}/.exec(template.slice(i));
+    if (simple) {
+      out += String(params[simple[1]!] ?? simple[0]);
+      i += simple[0].length;
+      continue;
+    }
+    out += template[i];
+    i++;
+  }
+  return out;
 }
 
 export function translateUi(locale: Locale, key: UiKey, params?: Params): string {

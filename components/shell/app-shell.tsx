@@ -3,13 +3,14 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import clsx from "clsx";
-import { HardDrive, Settings, LogOut } from "lucide-react";
+import { Clock, HardDrive, LogOut, Settings, Star, Trash2 } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useQuery } from "@tanstack/react-query";
 import { Logo } from "@/components/ui/logo";
 import { useTRPC } from "@/components/trpc/client";
 import { formatBytes } from "@/server/i18n/messages";
-import { useEffect } from "react";
+import { Suspense, useEffect } from "react";
+import { SearchBox } from "@/components/shell/search-box";
 import { useRouter } from "next/navigation";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { LanguageSwitch, setLocaleCookie } from "@/components/i18n/language-switch";
@@ -19,6 +20,9 @@ type Me = RouterOutputs["auth"]["me"];
 
 const nav = [
   { href: "/drive", label: "app.myDrive", icon: HardDrive },
+  { href: "/recent", label: "app.recent", icon: Clock },
+  { href: "/starred", label: "app.starred", icon: Star },
+  { href: "/trash", label: "app.trash", icon: Trash2 },
   { href: "/settings", label: "app.settings", icon: Settings },
 ] as const;
 
@@ -107,6 +111,11 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
             </button>
           </div>
         </header>
+        <div className="sticky top-0 z-30 hidden border-b border-zinc-200 bg-zinc-50/90 px-8 py-3 backdrop-blur md:block dark:border-zinc-800 dark:bg-zinc-950/90">
+          <Suspense>
+            <SearchBox />
+          </Suspense>
+        </div>
         <main className="flex-1">{children}</main>
       </div>
     </div>

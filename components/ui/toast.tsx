@@ -2,8 +2,13 @@
 import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
 import { CheckCircle2, AlertCircle, X } from "lucide-react";
 
-type Toast = { id: number; kind: "success" | "error"; text: string };
-const ToastContext = createContext<(kind: Toast["kind"], text: string) => void>(() => {});
+export interface ToastAction {
+  label: string;
+  onClick: () => void | Promise<void>;
+}
+type Toast = { id: number; kind: "success" | "error"; text: string; action?: ToastAction };
+type Push = (kind: Toast["kind"], text: string, action?: ToastAction) => void;
+const ToastContext = createContext<Push>(() => {});
 
 export function useToast() {
   return useContext(ToastContext);
@@ -11,23 +16,40 @@ export function useToast() {
 
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const push = useCallback((kind: Toast["kind"], text: string) => {
-    const id = Date.now() + Math.random();
-    setToasts((t) => [...t, { id, kind, text }]);
-    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), kind === "error" ? 8000 : 4000);
-  }, []);
+  const dismiss = useCallback((id: number) => setToasts((t) => t.filter((x) => x.id !== id)), []);
+  const push = useCallback<Push>(
+    (kind, text, action) => {
+      const id = Date.now() + Math.random();
+      setToasts((t) => [...t.slice(-3), { id, kind, text, action }]);
+      // An undo stays long enough to be reached for.
+      setTimeout(() => dismiss(id), action ? 10_000 : kind === "error" ? 8000 : 4000);
+    },
+    [dismiss],
+  );
   return (
     <ToastContext.Provider value={push}>
       {children}
-      <div className="pointer-events-none fixed inset-x-0 top-4 z-50 flex flex-col items-center gap-2" role="status" aria-live="polite">
+      <div className="pointer-events-none fixed inset-x-0 bottom-6 z-50 flex flex-col items-center gap-2" role="status" aria-live="polite">
         {toasts.map((t) => (
           <div
             key={t.id}
-            className="pointer-events-auto flex max-w-md items-start gap-2 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+            data-testid="toast"
+            className="pointer-events-auto flex max-w-md items-center gap-3 rounded-xl bg-zinc-900 px-4 py-3 text-sm text-white shadow-2xl dark:bg-zinc-800"
           >
-            {t.kind === "success" ? <CheckCircle2 className="mt-0.5 size-4 shrink-0 text-emerald-500" /> : <AlertCircle className="mt-0.5 size-4 shrink-0 text-red-500" />}
+            {t.kind === "success" ? <CheckCircle2 className="size-4 shrink-0 text-emerald-400" /> : <AlertCircle className="size-4 shrink-0 text-red-400" />}
             <span className="flex-1">{t.text}</span>
-            <button aria-label="Dismiss" onClick={() => setToasts((x) => x.filter((y) => y.id !== t.id))} className="text-zinc-400 hover:text-zinc-600">
+            {t.action ? (
+              <button
+                className="rounded-md px-2 py-1 font-semibold text-sky-300 hover:bg-white/10"
+                onClick={() => {
+                  dismiss(t.id);
+                  void t.action!.onClick();
+                }}
+              >
+                {t.action.label}
+              </button>
+            ) : null}
+            <button aria-label="Dismiss" onClick={() => dismiss(t.id)} className="text-zinc-400 hover:text-white">
               <X className="size-4" />
             </button>
           </div>

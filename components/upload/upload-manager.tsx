@@ -37,6 +37,9 @@ interface UploadApi {
 
 const UploadContext = createContext<UploadApi | null>(null);
 
+/** The folders a file of a dropped or picked tree sits in, "" for a plain file. */
+const relativePathOf = (f: File) => (f as File & { relativePath?: string }).relativePath ?? "";
+
 export function useUploads(): UploadApi {
   const api = useContext(UploadContext);
   if (!api) throw new Error("useUploads outside UploadManager");
@@ -99,9 +102,10 @@ export function UploadManager({ children }: { children: ReactNode }) {
           filetype: file.type || "application/octet-stream",
           ...(parentId ? { parentId } : {}),
           ...(sha256 ? { sha256 } : {}),
+          ...(relativePathOf(file) ? { relativePath: relativePathOf(file) } : {}),
         },
         // Same file, same folder: a reload finds the unfinished upload and continues it.
-        fingerprint: async (f) => ["yunpan", parentId ?? "root", (f as File).name, (f as File).size, (f as File).lastModified].join(":"),
+        fingerprint: async (f) => ["yunpan", parentId ?? "root", relativePathOf(f as File), (f as File).name, (f as File).size, (f as File).lastModified].join(":"),
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: true,
         onProgress(sent, total) {
@@ -137,7 +141,8 @@ export function UploadManager({ children }: { children: ReactNode }) {
   /** Hash, ask whether the server already has the bytes, prove it with sampled ranges, or upload. */
   const begin = useCallback(
     async (key: string, file: File, parentId: string | null) => {
-      if (file.size < INSTANT_MIN_BYTES || !parentId) return startTus(key, file, parentId);
+      // Files of a dropped tree go straight to tus: their folder is made when the upload is created.
+      if (file.size < INSTANT_MIN_BYTES || !parentId || relativePathOf(file)) return startTus(key, file, parentId);
       const abort = new AbortController();
       hashing.current.set(key, abort);
       let sha256: string;
@@ -173,7 +178,8 @@ export function UploadManager({ children }: { children: ReactNode }) {
     (files: File[], parentId: string | null) => {
       for (const file of files) {
         const key = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-        setItems((list) => [...list, { key, name: file.name, parentId, size: file.size, sent: 0, speed: 0, status: file.size >= INSTANT_MIN_BYTES ? "hashing" : "uploading", hashed: 0 }]);
+        const display = relativePathOf(file) ? `${relativePathOf(file)}/${file.name}` : file.name;
+        setItems((list) => [...list, { key, name: display, parentId, size: file.size, sent: 0, speed: 0, status: file.size >= INSTANT_MIN_BYTES ? "hashing" : "uploading", hashed: 0 }]);
         void begin(key, file, parentId);
       }
     },

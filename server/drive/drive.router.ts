@@ -18,6 +18,7 @@ import { deleteVersion, listVersions, restoreVersion } from "@/server/drive/vers
 import { searchNodes } from "@/server/drive/search.service";
 import { listStarred, starNode, unstarNode } from "@/server/drive/starred.service";
 import { listRecent } from "@/server/drive/recent.service";
+import { getEnv } from "@/server/env";
 
 export const driveRouter = createTRPCRouter({
   list: protectedProcedure.input(listFolderSchema).query(({ input, ctx }) => listFolder({ actor: ctx.actor, ...input })),
@@ -32,6 +33,8 @@ export const driveRouter = createTRPCRouter({
   restore: protectedProcedure.input(selectNodesSchema).mutation(({ input, ctx }) => restoreNodes({ actor: ctx.actor, ...input })),
   purge: protectedProcedure.input(selectNodesSchema).mutation(({ input, ctx }) => purgeNodes({ actor: ctx.actor, ...input })),
   emptyTrash: protectedProcedure.mutation(({ ctx }) => emptyTrash({ actor: ctx.actor })),
+  /** How long deleted items stay in the trash before the purge job deletes them for good. */
+  trashInfo: protectedProcedure.query(() => ({ trashDays: getEnv().trashDays })),
 
   versions: protectedProcedure.input(nodeRefSchema).query(({ input, ctx }) => listVersions({ actor: ctx.actor, ...input })),
   restoreVersion: protectedProcedure.input(versionRefSchema).mutation(({ input, ctx }) => restoreVersion({ actor: ctx.actor, ...input })),

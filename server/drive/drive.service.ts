@@ -94,12 +94,18 @@ export function uniqueNameError(e: unknown, name: string): AppError | null {
   return code === "P2002" ? new AppError("CONFLICT", "name.taken", { name }) : null;
 }
 
-/** What a download needs: the file, its current version and blob, after the access check. */
-export async function getFileForDownload(input: { actor: Actor; nodeId: string }) {
+/**
+ * What a download needs: the file, its current version (or the given one of its versions) and
+ * blob, after the access check. A version of another file answers like a missing one.
+ */
+export async function getFileForDownload(input: { actor: Actor; nodeId: string; versionId?: string | null }) {
   const node = await requireNodeAccess({ actor: input.actor, nodeId: input.nodeId, need: "read" });
   if (node.kind !== "FILE" || !node.currentVersionId) throw notFound();
   const prisma = await getPrisma();
-  const version = await prisma.fileVersion.findUnique({ where: { id: node.currentVersionId }, include: { blob: true } });
+  const version = await prisma.fileVersion.findFirst({
+    where: { id: input.versionId ?? node.currentVersionId, nodeId: node.id },
+    include: { blob: true },
+  });
   if (!version) throw notFound();
   return {
     name: node.name,

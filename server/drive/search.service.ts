@@ -32,14 +32,22 @@ export async function searchNodes(input: { actor: Actor; query: string; kind?: S
   const after = decodeCursor(cursor);
   const prisma = await getPrisma();
   type Row = { id: string; parentId: string; kind: "FILE" | "FOLDER"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date };
-  const rows = await prisma.$queryRaw<Row[]>`
+  const matching = Prisma.sql`
     SELECT id, "parentId", kind::text AS kind, name, size, "mimeType", "createdAt", "updatedAt" FROM "Node"
     WHERE "ownerId" = ${input.actor.userId} AND "trashedAt" IS NULL AND "rootOwnerId" IS NULL
       AND name ILIKE ${containsPattern(query)}
       ${kind ? Prisma.sql`AND ${kindFilterSql(kind)}` : Prisma.empty}
-      ${after ? Prisma.sql`AND ("updatedAt", id) < (${after.at}, ${after.id})` : Prisma.empty}
-    ORDER BY "updatedAt" DESC, id DESC
-    LIMIT ${limit + 1}`;
+      ${after ? Prisma.sql`AND ("updatedAt", id) < (${after.at}, ${after.id})` : Prisma.empty}`;
+  // With three characters or more, the matches come from the trigram index first and are sorted
+  // afterwards (MATERIALIZED keeps the planner from walking the updatedAt index instead, which it
+  // prefers on its poor ILIKE estimate: 50-70 ms instead of 5-25 ms for a 4-character Chinese query
+  // on 100k nodes). Shorter queries let it walk that index newest first and stop at a full page.
+  const rows =
+    [...query].length >= 3
+      ? await prisma.$queryRaw<Row[]>`
+          WITH hits AS MATERIALIZED (${matching})
+          SELECT * FROM hits ORDER BY "updatedAt" DESC, id DESC LIMIT ${limit + 1}`
+      : await prisma.$queryRaw<Row[]>`${matching} ORDER BY "updatedAt" DESC, id DESC LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
   const paths = await folderPathsOf(prisma, input.actor.userId, page.map((r) => r.parentId));
   const last = page.at(-1);

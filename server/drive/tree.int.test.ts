@@ -167,6 +167,12 @@ describe("copy", () => {
     const dotted = await drive.createFolder({ name: "v1.2" });
     const root = (await drive.list({})).folder.id;
     expect((await drive.copy({ nodeIds: [dotted.id, src.id], targetId: root })).map((c) => c.name)).toEqual(["v1.2 (1)", "src (1)"]);
+    // a node selected together with its folder is copied once, inside the folder's copy
+    const [both] = await drive.copy({ nodeIds: [inner.id, src.id], targetId: dest.id });
+    expect(both!.name).toBe("src (1)");
+    expect(await names(actor, dest.id)).toEqual(["src", "src (1)"]);
+    const innerOfBoth = (await drive.list({ folderId: both!.id })).items.find((i) => i.name === "inner")!;
+    expect(await names(actor, innerOfBoth.id)).toEqual(["empty", "two.bin"]);
   });
 
   it("refuses a copy that does not fit the quota, as a whole, and changes nothing", async () => {

@@ -116,6 +116,21 @@ interface CopyRow {
   size: bigint | null;
 }
 
+/** The live subtrees under `ids`, roots at depth 0, with each file's current blob and size. */
+function liveSubtreeForCopy(tx: Prisma.TransactionClient, ids: string[]) {
+  return tx.$queryRaw<CopyRow[]>`
+    WITH RECURSIVE down AS (
+      SELECT id, "parentId", kind::text AS kind, name, "mimeType", "currentVersionId", 0 AS depth
+      FROM "Node" WHERE id = ANY(${ids}::text[]) AND "trashedAt" IS NULL
+      UNION ALL
+      SELECT n.id, n."parentId", n.kind::text, n.name, n."mimeType", n."currentVersionId", down.depth + 1
+      FROM "Node" n JOIN down ON n."parentId" = down.id WHERE n."trashedAt" IS NULL
+    )
+    SELECT d.id, d."parentId", d.kind, d.name, d."mimeType", d.depth, v."blobId", v.size
+    FROM down d LEFT JOIN "FileVersion" v ON v.id = d."currentVersionId"
+    ORDER BY d.depth`;
+}
+
 /**
  * Copies files and folders (recursively) into a folder, in one transaction. A copy shares the
  * original's blob (refCount + 1) but is charged to the target's owner like any new file, and the
@@ -138,18 +153,14 @@ export async function copyNodes(input: { actor: Actor; nodeIds: string[]; target
     async (tx) => {
       await lockDrive(tx, target.ownerId);
       await assertNotIntoItself(tx, sources, target.id);
-      const rows = await tx.$queryRaw<CopyRow[]>`
-        WITH RECURSIVE down AS (
-          SELECT id, "parentId", kind::text AS kind, name, "mimeType", "currentVersionId", 0 AS depth
-          FROM "Node" WHERE id = ANY(${sources.map((s) => s.id)}::text[]) AND "trashedAt" IS NULL
-          UNION ALL
-          SELECT n.id, n."parentId", n.kind::text, n.name, n."mimeType", n."currentVersionId", down.depth + 1
-          FROM "Node" n JOIN down ON n."parentId" = down.id WHERE n."trashedAt" IS NULL
-        )
-        SELECT d.id, d."parentId", d.kind, d.name, d."mimeType", d.depth, v."blobId", v.size
-        FROM down d LEFT JOIN "FileVersion" v ON v.id = d."currentVersionId"
-        ORDER BY d.depth`;
+      let rows = await liveSubtreeForCopy(tx, sources.map((s) => s.id));
       if (rows.filter((r) => r.depth === 0).length !== sources.length) throw new AppError("NOT_FOUND", "node.notFound");
+      // A node selected together with a folder above it is copied once, inside that folder's copy.
+      const nested = new Set(rows.filter((r) => r.depth > 0).map((r) => r.id));
+      const outer = sources.filter((s) => !nested.has(s.id));
+      if (outer.length < sources.length) rows = await liveSubtreeForCopy(tx, outer.map((s) => s.id));
+      const order = new Map(outer.map((n, i) => [n.id, i]));
+      rows.sort((a, b) => a.depth - b.depth || (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
       const total = rows.reduce((sum, r) => sum + (r.size ?? 0n), 0n);
       await assertQuotaAllows(tx, target.ownerId, total);
 

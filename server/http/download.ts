@@ -3,7 +3,8 @@ import { pipeline } from "node:stream/promises";
 import { authenticateRequest } from "@/server/auth/request-auth";
 import { getFileForDownload } from "@/server/drive/drive.service";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
-import { AppError } from "@/server/errors/app-error";
+import { AppError, notFound } from "@/server/errors/app-error";
+import { nodeIdSchema } from "@/server/drive/drive.schemas";
 import { contentDisposition } from "@/server/http/content-disposition";
 import { parseRange } from "@/server/http/range";
 import { inlineContentType, inlineCsp } from "@/server/http/safe-inline";
@@ -21,10 +22,14 @@ export async function serveFileContent(req: IncomingMessage, res: ServerResponse
   try {
     const actor = await authenticateRequest(req.headers);
     if (!actor) throw new AppError("UNAUTHORIZED", "auth.required");
-    const file = await getFileForDownload({ actor, nodeId });
+    const query = new URL(req.url ?? "/", "http://x").searchParams;
+    // `?version=<id>` downloads an older version of the file; anything but a uuid is not one.
+    const versionId = query.get("version");
+    if (versionId !== null && !nodeIdSchema.safeParse(versionId).success) throw notFound();
+    const file = await getFileForDownload({ actor, nodeId, versionId });
     const etag = `"${file.sha256}"`;
     // `?inline=1` asks to view in the browser (previews); only passive types are granted it.
-    const inlineType = new URL(req.url ?? "/", "http://x").searchParams.get("inline") === "1" ? inlineContentType(file.mimeType) : null;
+    const inlineType = query.get("inline") === "1" ? inlineContentType(file.mimeType) : null;
     const headers: Record<string, string | number> = {
       ETag: etag,
       "Accept-Ranges": "bytes",

@@ -36,6 +36,7 @@ export const messages = {
   "upload.quota": { en: "Not enough space: this file needs {needed}, and {remaining} of your quota is left.", zh: "空间不足：此文件需要 {needed}，您的配额仅剩 {remaining}。" },
   "upload.hashMismatch": { en: "The file was damaged in transfer (checksum mismatch). Nothing was saved; please upload it again.", zh: "文件在传输中损坏（校验和不一致），未保存任何内容，请重新上传。" },
   "upload.sizeMismatch": { en: "The upload ended at a different size than announced.", zh: "上传结束时的大小与声明的不一致。" },
+  "upload.tooDeep": { en: "Folders can be nested at most {max} levels deep.", zh: "文件夹最多只能嵌套 {max} 层。" },
   "upload.proofFailed": { en: "The file's content could not be verified, so it was not added. Upload it normally instead.", zh: "无法验证文件内容，未能秒传，请正常上传。" },
   "upload.challengeExpired": { en: "The check took too long. Please try again.", zh: "校验超时，请重试。" },
   "range.unsatisfiable": { en: "The requested range is outside the file.", zh: "请求的范围超出了文件大小。" },

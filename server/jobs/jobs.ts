@@ -1,6 +1,7 @@
 import { getTus } from "@/server/upload/tus-server";
 import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
 import { collectGarbage } from "@/server/storage/blob-gc.service";
+import { purgeExpiredTrash } from "@/server/drive/trash.service";
 import type { Job } from "@/server/jobs/job-runner";
 
 /** Every background job of the process, with its period. */
@@ -12,5 +13,6 @@ export function allJobs(): Job[] {
       run: () => expireStaleUploads((id) => getTus().store.remove(id)),
     },
     { name: "blob-gc", everyMs: 60 * 60_000, run: () => collectGarbage() },
+    { name: "purge-trash", everyMs: 60 * 60_000, run: () => purgeExpiredTrash({ now: new Date() }) },
   ];
 }

@@ -1,6 +1,7 @@
 import { nextFreeName } from "@/server/drive/drive.service";
 import { applyVersionRetention } from "@/server/drive/versions.service";
 import { lockBlob } from "@/server/storage/blob-lock";
+import { notFound } from "@/server/errors/app-error";
 import type { Prisma } from "@/server/db/generated/client.ts";
 
 /**
@@ -10,9 +11,13 @@ import type { Prisma } from "@/server/db/generated/client.ts";
  */
 export async function commitFileVersion(
   tx: Prisma.TransactionClient,
-  input: { parentId: string; filename: string; blobId: string; size: bigint; mimeType: string; createdById: string },
+  input: { parentId: string; filename: string; blobId: string; size: bigint; mimeType: string; createdById: string; ownerId?: string },
 ) {
-  const parent = await tx.node.findUniqueOrThrow({ where: { id: input.parentId } });
+  // The folder may have been trashed or purged while the bytes travelled: the file then lands in
+  // its owner's root rather than inside the trash (or nowhere), so no uploaded byte is lost.
+  let parent = await tx.node.findUnique({ where: { id: input.parentId } });
+  if ((!parent || parent.trashedAt) && input.ownerId) parent = await tx.node.findUnique({ where: { rootOwnerId: input.ownerId } });
+  if (!parent || parent.trashedAt) throw notFound();
   // Under the blob's lock (re-entrant within one transaction), so GC cannot remove it meanwhile.
   const blob = await tx.blob.findUniqueOrThrow({ where: { id: input.blobId } });
   await lockBlob(tx, blob.backend, blob.sha256);

@@ -11,6 +11,8 @@ export const uploadMetadataSchema = z.object({
     .max(200)
     .nullish()
     .catch(null),
+  /** Folders below `parentId` to create for this file ("a/b" for a dropped tree), made on creation. */
+  relativePath: z.string().max(4096).nullish(),
   sha256: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/)

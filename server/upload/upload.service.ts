@@ -8,6 +8,7 @@ import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { recordAudit } from "@/server/audit/audit.service";
 import { guessMimeType } from "@/server/upload/mime";
 import { assertQuotaAllows } from "@/server/upload/quota";
+import { ensureFolderPath } from "@/server/drive/folder-path.service";
 import { commitFileVersion } from "@/server/upload/commit-version";
 import { lockBlob } from "@/server/storage/blob-lock";
 import type { UploadMetadata } from "@/server/upload/upload.schemas";
@@ -30,9 +31,13 @@ export interface UploadSessionDto {
 export async function createUploadSession(input: { actor: Actor; uploadId: string; size: number | null; metadata: UploadMetadata }) {
   const env = getEnv();
   const { metadata, size } = input;
-  const parent = metadata.parentId
+  let parent = metadata.parentId
     ? await requireNodeAccess({ actor: input.actor, nodeId: metadata.parentId, need: "write" })
     : await getRootFolderOrThrow(input.actor);
+  if (metadata.relativePath) {
+    const folderId = await ensureFolderPath({ actor: input.actor, parentId: parent.id, path: metadata.relativePath });
+    parent = await requireNodeAccess({ actor: input.actor, nodeId: folderId, need: "write" });
+  }
   if (parent.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
   if (size !== null && size > env.maxUploadBytes) {
     throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(env.maxUploadBytes) });
@@ -137,6 +142,7 @@ export async function completeUpload(input: { uploadId: string; filePath?: strin
       size,
       mimeType,
       createdById: session.userId,
+      ownerId: session.chargedToId ?? session.userId,
     });
     await tx.uploadSession.update({
       where: { id: session.id },
