@@ -1,9 +1,13 @@
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 // The server is the production build (`npm run build`), started fresh on an empty data directory
 // by scripts/e2e-server.mjs. The port comes from the test script (a free one), 3457 by default.
 const port = Number(process.env.E2E_PORT ?? 3457);
 const baseURL = `http://127.0.0.1:${port}`;
+// Known to the tests too, so they can use the admin CLI on the running server (seeding big folders).
+process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `yunpan-e2e-${port}`);
 
 export default defineConfig({
   testDir: "e2e",
@@ -40,6 +44,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(port), BASE_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" },
+    env: { PORT: String(port), BASE_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn", E2E_DATA_DIR: process.env.E2E_DATA_DIR },
   },
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -57,4 +58,13 @@ export async function downloadRow(page: Page, testInfo: TestInfo, name: string):
 /** Opens a folder of the current listing (double click, as on a desktop). */
 export async function openFolder(page: Page, name: string) {
   await page.getByTestId("node-row").filter({ hasText: name }).dblclick();
+}
+
+/** The admin CLI against the running e2e server (through its socket in the data directory). */
+export function adminCli(args: string[]): unknown {
+  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], {
+    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR!, LOG_LEVEL: "silent" },
+    encoding: "utf8",
+  });
+  return JSON.parse(out);
 }

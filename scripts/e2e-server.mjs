@@ -1,10 +1,13 @@
 // Starts the built server on a fresh, empty data directory and removes it when stopped.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "yunpan-e2e-"));
+// A fresh, empty data directory: the one the tests were told (E2E_DATA_DIR), or a new temp one.
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "yunpan-e2e-"));
+rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(dataDir, { recursive: true });
 const child = spawn(process.execPath, ["dist/server.mjs"], {
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, HOST: "127.0.0.1" },

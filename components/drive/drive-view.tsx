@@ -23,12 +23,13 @@ export function DriveView({ folderId }: { folderId: string | null }) {
   const [dragging, setDragging] = useState(false);
   const [view, setView] = useState<"list" | "grid">("list");
   const [focusedId, setFocusedId] = useState<string | null>(null);
+  const [sort, setSort] = useState<{ field: "name" | "size" | "modified"; dir: "asc" | "desc" }>({ field: "name", dir: "asc" });
   const dragDepth = useRef(0);
   const picker = useRef<HTMLInputElement>(null);
   const folderPicker = useRef<HTMLInputElement>(null);
 
   const query = useInfiniteQuery(
-    trpc.drive.list.infiniteQueryOptions({ folderId, limit: 200 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    trpc.drive.list.infiniteQueryOptions({ folderId, limit: 200, sort: sort.field, dir: sort.dir }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
   );
   const first = query.data?.pages[0];
   const items: ListNode[] = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
@@ -209,6 +210,11 @@ export function DriveView({ folderId }: { folderId: string | null }) {
             onDropInto={(target, moving) => void actions.moveTo(items.filter((n) => moving.includes(n.id)), target)}
             hasMore={query.hasNextPage}
             loadMore={() => !query.isFetchingNextPage && void query.fetchNextPage()}
+            sort={{
+              ...sort,
+              // The same column again flips the order; another column starts ascending (dates newest first).
+              onChange: (field) => setSort((s) => (s.field === field ? { field, dir: s.dir === "asc" ? "desc" : "asc" } : { field, dir: field === "modified" ? "desc" : "asc" })),
+            }}
           />
         )}
       </div>

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import clsx from "clsx";
-import { Check, MoreHorizontal, Star } from "lucide-react";
+import { ArrowDown, ArrowUp, Check, MoreHorizontal, Star } from "lucide-react";
 import { FileIcon } from "@/components/drive/file-icon";
 import { formatModified } from "@/components/drive/format";
 import { formatBytes } from "@/server/i18n/messages";
@@ -35,6 +35,8 @@ interface Props {
   hasMore?: boolean;
   loadMore?: () => void;
   showLocation?: boolean;
+  /** Sortable column headers, when the list can be ordered by the server. */
+  sort?: { field: "name" | "size" | "modified"; dir: "asc" | "desc"; onChange: (field: "name" | "size" | "modified") => void };
 }
 
 /**
@@ -121,6 +123,22 @@ export function NodeList(props: Props) {
     },
   });
 
+  const header = (field: "name" | "size" | "modified", label: string) => {
+    if (!props.sort) return label;
+    const active = props.sort.field === field;
+    const Arrow = props.sort.dir === "asc" ? ArrowUp : ArrowDown;
+    return (
+      <button
+        onClick={() => props.sort!.onChange(field)}
+        aria-sort={active ? (props.sort.dir === "asc" ? "ascending" : "descending") : undefined}
+        className={clsx("inline-flex items-center gap-1 uppercase tracking-wide hover:text-zinc-900 dark:hover:text-zinc-100", active && "text-zinc-900 dark:text-zinc-100")}
+      >
+        {label}
+        {active ? <Arrow className="size-3" /> : null}
+      </button>
+    );
+  };
+
   const checkbox = (n: ListNode) => (
     <button
       aria-label={t("drive.select", { name: n.name })}
@@ -156,10 +174,10 @@ export function NodeList(props: Props) {
       {view === "list" ? (
         <div className="flex border-b border-zinc-200 bg-zinc-50/80 px-4 py-2.5 text-xs font-medium uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900" role="row">
           <div className="w-7" />
-          <div className="min-w-0 flex-1">{t("drive.name")}</div>
+          <div className="min-w-0 flex-1">{header("name", t("drive.name"))}</div>
           {props.showLocation ? <div className="hidden w-48 lg:block">{t("drive.location")}</div> : null}
-          <div className="hidden w-24 text-right sm:block">{t("drive.size")}</div>
-          <div className="hidden w-40 pl-6 md:block">{t("drive.modified")}</div>
+          <div className="hidden w-24 justify-end sm:flex">{header("size", t("drive.size"))}</div>
+          <div className="hidden w-40 pl-6 md:block">{header("modified", t("drive.modified"))}</div>
           <div className="w-10" />
         </div>
       ) : null}

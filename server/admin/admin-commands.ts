@@ -2,6 +2,7 @@ import { z } from "zod";
 import { cliActor } from "@/server/auth/actor";
 import { createUser, findUserByEmailOrThrow, listUsers, resetPassword, setRole } from "@/server/auth/auth.service";
 import { createApiToken } from "@/server/auth/api-token.service";
+import { seedBigFolder } from "@/server/drive/seed.service";
 
 /** What `npm run admin -- <command>` can do. The same functions run in the CLI or in the server. */
 export const adminCommands = {
@@ -32,6 +33,12 @@ export const adminCommands = {
       const { token, apiToken } = await createApiToken({ actor: { userId: user.id, role: user.role, via: "cli" }, name: a.name });
       return { token, id: apiToken.id, name: apiToken.name };
     },
+  },
+  "seed-folder": {
+    usage: "seed-folder --email E --name FOLDER --count N   (N empty sub-folders, for trying big folders)",
+    args: z.object({ email: z.string(), name: z.string(), count: z.coerce.number().int() }),
+    run: async (a: { email: string; name: string; count: number }) =>
+      seedBigFolder({ actor: cliActor, email: a.email, folderName: a.name, count: a.count }),
   },
   "list-users": {
     usage: "list-users",

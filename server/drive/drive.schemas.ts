@@ -23,10 +23,16 @@ export const nodeNameSchema = z
 
 export const nodeIdSchema = z.uuid();
 
+export const SORT_FIELDS = ["name", "size", "modified"] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
 export const listFolderSchema = z.object({
   folderId: nodeIdSchema.nullish(),
   cursor: z.string().max(500).nullish(),
   limit: z.number().int().min(1).max(500).default(200),
+  /** Folders always come first; within each kind, this order (each served by an index). */
+  sort: z.enum(SORT_FIELDS).default("name"),
+  dir: z.enum(["asc", "desc"]).default("asc"),
 });
 
 export const createFolderSchema = z.object({ parentId: nodeIdSchema.nullish(), name: nodeNameSchema });

@@ -33,24 +33,38 @@ export async function getRootFolderOrThrow(actor: Actor) {
 }
 
 /** A folder's children, folders first then by name, in keyset pages (cursor = last id seen). */
-export async function listFolder(input: { actor: Actor; folderId?: string | null; cursor?: string | null; limit?: number }) {
-  const { folderId, cursor, limit } = listFolderSchema.parse(input);
+export async function listFolder(input: {
+  actor: Actor;
+  folderId?: string | null;
+  cursor?: string | null;
+  limit?: number;
+  sort?: "name" | "size" | "modified";
+  dir?: "asc" | "desc";
+}) {
+  const { folderId, cursor, limit, sort, dir } = listFolderSchema.parse(input);
   const folder = folderId
     ? await requireNodeAccess({ actor: input.actor, nodeId: folderId, need: "read" })
     : await getRootFolderOrThrow(input.actor);
   if (folder.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
   const prisma = await getPrisma();
+  const field = sort === "size" ? "size" : sort === "modified" ? "updatedAt" : "name";
   const rows = await prisma.node.findMany({
     where: { parentId: folder.id, trashedAt: null },
-    orderBy: [{ kind: "desc" }, { name: "asc" }, { id: "asc" }],
+    // (parentId, kind, <field>, id) indexes serve each order; the cursor is the last id seen.
+    orderBy: [{ kind: "desc" }, { [field]: dir }, { id: dir }],
     take: limit + 1,
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
   });
   const page = rows.slice(0, limit);
+  const stars = await prisma.star.findMany({
+    where: { userId: input.actor.userId, nodeId: { in: page.map((n) => n.id) } },
+    select: { nodeId: true },
+  });
+  const starred = new Set(stars.map((s) => s.nodeId));
   return {
     folder: { id: folder.id, name: folder.name, isRoot: folder.rootOwnerId !== null },
     breadcrumbs: await breadcrumbsOf(input.actor, folder.id),
-    items: page.map(toNodeDto),
+    items: page.map((n) => ({ ...toNodeDto(n), starred: starred.has(n.id) })),
     nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
