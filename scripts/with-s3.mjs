@@ -162,6 +162,8 @@ try {
       TEST_S3_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY,
       TEST_S3_BUCKET: BUCKET,
       TEST_S3_REGION: s3.S3_REGION ?? "us-east-1",
+      // For outage tests: the cluster's config (its run/ dir holds radosgw's pid file).
+      TEST_S3_CEPH_CONF: s3.CEPH_CONF ?? "",
     },
   });
   const code = await new Promise((resolve) => {
