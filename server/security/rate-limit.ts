@@ -25,7 +25,7 @@ function limiter(name: LimitName): RateLimiterAbstract {
     const { points, duration } = limits[name];
     const redisUrl = getEnv().redisUrl;
     l = redisUrl
-      ? new RateLimiterRedis({ storeClient: new Redis(redisUrl, { enableOfflineQueue: false }), keyPrefix: `yp:rl:${name}`, points, duration })
+      ? new RateLimiterRedis({ storeClient: new Redis(redisUrl, { maxRetriesPerRequest: 2 }), keyPrefix: `yp:rl:${name}`, points, duration })
       : new RateLimiterMemory({ keyPrefix: name, points, duration });
     map.set(name, l);
   }

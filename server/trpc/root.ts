@@ -3,11 +3,13 @@ import { createCallerFactory, createTRPCRouter } from "@/server/trpc/init";
 import { authRouter } from "@/server/auth/auth.router";
 import { driveRouter } from "@/server/drive/drive.router";
 import { uploadRouter } from "@/server/upload/upload.router";
+import { adminRouter } from "@/server/admin/admin.router";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   drive: driveRouter,
   upload: uploadRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;
