@@ -33,7 +33,9 @@ install_npm_deps() {
   export NEXT_TELEMETRY_DISABLED=1
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "Installing npm dependencies"
-    npm ci --no-audit --no-fund
+    # `npm install` with the committed lock: npm 11's `npm ci` refuses this lock because it lists
+    # only this platform's optional native packages (SWC, Tailwind oxide), which is harmless here.
+    npm install --no-audit --no-fund
   fi
   # generated code is not committed; make sure it matches the schema
   node scripts/prisma-generate.mjs >/dev/null
