@@ -1,0 +1,558 @@
+// `npm run bench`: Yunpan's byte paths against bare baselines, measured side by side in one run
+// (variants interleaved rep by rep, medians), each with the server's CPU and peak RSS; the
+// methods are those of shared/notes/baselines.md. Prints a Markdown table; asserts nothing.
+//
+//   BENCH_QUICK=1        256 MiB files, 2 reps, 500 ranges (for development)
+//   BENCH_SIZE_MIB       upload/download file size (default 2048)
+//   BENCH_INSTANT_MIB    instant-upload file size (default 1024)
+//   BENCH_REPS           reps per variant (default 3)
+//   BENCH_RANGES         1 MiB ranges per download-ranges rep (default 2000)
+//   BENCH_ONLY           comma list of upload,download,instant,s3 (default all)
+//   BENCH_BUILD=1        rebuild dist/server.mjs (the instant-upload scenario needs the full server)
+//   BENCH_PROFILE_DIR    Yunpan processes write V8 CPU profiles (--cpu-prof) there (skews timings)
+//
+// Duration on the 2-vCPU dev VM (busy with other work): BENCH_QUICK=1 about 4.5 min, the full run
+// about 27 min, of which the S3 scenario (2 GiB at 16-60 MiB/s into RGW, 9 uploads) takes ~13 min.
+//
+// Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID
+// at the end (also on failure or Ctrl-C) and the temp dir, with the generated files, is removed.
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash, randomFillSync } from "node:crypto";
+import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from "node:fs";
+import { open, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { createSHA256 } from "hash-wasm";
+import { curlDownload, fetchRanges, MiB, seededOffsets, sha256OfGet, tusUpload } from "./clients";
+import { cpuSeconds, machineLine } from "./measure";
+import { startNginx, nginxVersion } from "./nginx";
+import { freePort, Processes, waitUntil, type Started } from "./processes";
+import { Bench, type Scenario, type Variant } from "./report";
+import { cephMissing, startRgw } from "./rgw";
+import { bundleByteServer, ensureFullServerBuild, root, startYunpan, trpc, type Yunpan } from "./yunpan";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const quick = process.env.BENCH_QUICK === "1";
+const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const config = {
+  size: num("BENCH_SIZE_MIB", quick ? 256 : 2048) * MiB,
+  instantSize: num("BENCH_INSTANT_MIB", quick ? 256 : 1024) * MiB,
+  reps: num("BENCH_REPS", quick ? 2 : 3),
+  ranges: num("BENCH_RANGES", quick ? 500 : 2000),
+  only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3").split(",").map((s) => s.trim())),
+};
+const CHUNK = 8 * MiB;
+const RANGE = MiB;
+const CONCURRENCY = 8;
+const ACCEL_PREFIX = "/_blobs/";
+const sizeLabel = (bytes: number) => (bytes >= 1024 ** 3 ? `${bytes / 1024 ** 3} GiB` : `${bytes / MiB} MiB`);
+
+const procs = new Processes();
+const tmp = mkdtempSync(path.join(os.tmpdir(), "yunpan-bench-"));
+procs.onCleanup(
+  "temp dir",
+  () => rm(tmp, { recursive: true, force: true }),
+  () => rmSync(tmp, { recursive: true, force: true }),
+);
+process.on("exit", () => procs.killAllSync());
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (procs.stopping) return;
+    procs.stopping = true;
+    console.error(`bench: ${signal}, stopping everything it started …`);
+    void procs.stopAll().finally(() => process.exit(128 + (os.constants.signals[signal] ?? 0)));
+  });
+}
+
+/** Random bytes (so nothing compresses or dedups by accident), hashed as they are written. */
+function makeFile(file: string, bytes: number): string {
+  const fd = openSync(file, "w");
+  const buf = Buffer.allocUnsafe(8 * MiB);
+  const hash = createHash("sha256");
+  for (let off = 0; off < bytes; off += buf.length) {
+    const n = Math.min(buf.length, bytes - off);
+    randomFillSync(buf, 0, n);
+    hash.update(buf.subarray(0, n));
+    writeSync(fd, buf, 0, n);
+  }
+  closeSync(fd);
+  return hash.digest("hex");
+}
+
+async function sha256OfStream(stream: Readable): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+const sha256OfFile = (file: string) => sha256OfStream(createReadStream(file, { highWaterMark: MiB }));
+
+function readSlice(file: string, start: number, length: number): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(length);
+    readSync(fd, buf, 0, length, start);
+    return buf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function check(what: string, got: string, want: string): string {
+  if (got !== want) throw new Error(`${what}: sha256 ${got}, expected ${want}`);
+  return `${what}: sha256 matches the source (${want.slice(0, 12)}…)`;
+}
+
+/** Any HTTP answer at all (the bare servers have no health route). */
+async function answers(url: string): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await res.arrayBuffer();
+  return true;
+}
+
+async function startBare(name: string, script: string, dir: string): Promise<{ proc: Started; url: string }> {
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const proc = procs.start(name, process.execPath, [path.join(root, "scripts/bench", script)], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: String(port), DIR: dir },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(`${name} to listen`, proc, () => answers(url));
+  return { proc, url };
+}
+
+function emptyDir(dir: string) {
+  for (const f of readdirSync(dir)) rmSync(path.join(dir, f), { force: true });
+}
+
+const blobPathOf = (sha: string) => `${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`;
+
+// ---------------------------------------------------------------------------------------------
+// Local uploads and downloads
+
+interface Source {
+  file: string;
+  sha256: string;
+  size: number;
+}
+
+async function uploadScenarios(src: Source, yunpan: Yunpan): Promise<{ scenarios: Scenario[]; nodeId: () => string | null }> {
+  const pipe = await startBare("bare pipe server", "bare-pipe-server.mjs", path.join(tmp, "bare-pipe"));
+  const tus = await startBare("bare tus server", "bare-tus-server.mjs", path.join(tmp, "bare-tus"));
+  let lastNodeId: string | null = null;
+  const variants = (chunk: number, tag: string): Variant[] => [
+    {
+      name: "bare node:http, pipeline(req, createWriteStream)",
+      baseline: true,
+      processes: () => [{ label: "node", pid: pipe.proc.pid }],
+      bytes: src.size,
+      run: async (rep) => void (await tusUpload({ endpoint: `${pipe.url}/files`, file: src.file, size: src.size, chunk, filename: `pipe-${tag}-${rep}` })),
+      verify: async () => {
+        const files = readdirSync(path.join(tmp, "bare-pipe"));
+        return check("stored file", await sha256OfFile(path.join(tmp, "bare-pipe", files[0]!)), src.sha256);
+      },
+      after: async () => emptyDir(path.join(tmp, "bare-pipe")),
+    },
+    {
+      name: "bare @tus/server + @tus/file-store",
+      processes: () => [{ label: "node", pid: tus.proc.pid }],
+      bytes: src.size,
+      run: async (rep) => void (await tusUpload({ endpoint: `${tus.url}/files`, file: src.file, size: src.size, chunk, filename: `tus-${tag}-${rep}` })),
+      verify: async () => {
+        const data = readdirSync(path.join(tmp, "bare-tus")).find((f) => !f.endsWith(".json"))!;
+        return check("stored file", await sha256OfFile(path.join(tmp, "bare-tus", data)), src.sha256);
+      },
+      after: async () => emptyDir(path.join(tmp, "bare-tus")),
+    },
+    {
+      name: "Yunpan byte server (Bearer token, sha256, DB commit)",
+      processes: () => [{ label: "Yunpan", pid: yunpan.proc.pid }],
+      bytes: src.size,
+      run: async (rep) => {
+        const r = await tusUpload({ endpoint: `${yunpan.url}/api/upload`, headers: yunpan.auth, file: src.file, size: src.size, chunk, filename: `yunpan-${tag}-${rep}.bin` });
+        if (!r.nodeId) throw new Error("Yunpan's last PATCH carried no Upload-Node-Id");
+        lastNodeId = r.nodeId;
+      },
+      verify: async () => {
+        const got = await sha256OfGet(`${yunpan.url}/api/files/${lastNodeId}/content`, yunpan.auth);
+        return check(`committed file (GET /api/files/{id}/content, ${got.status})`, got.sha256, src.sha256);
+      },
+    },
+  ];
+  return {
+    scenarios: [
+      {
+        title: `tus upload ${sizeLabel(src.size)}, 1 PATCH`,
+        variants: variants(src.size, "one"),
+        notes: [],
+      },
+      {
+        title: `tus upload ${sizeLabel(src.size)}, 8 MiB PATCHes`,
+        variants: variants(CHUNK, "8m"),
+        notes: [],
+      },
+    ],
+    nodeId: () => lastNodeId,
+  };
+}
+
+async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, byteServer: string): Promise<Scenario[]> {
+  // X-Accel-Redirect needs its own Yunpan (the mode is process-wide) behind nginx.
+  const b = await startYunpan(procs, { name: "Yunpan (X-Accel-Redirect)", entry: byteServer, dataDir: path.join(tmp, "yunpan-accel"), env: { ACCEL_REDIRECT_PREFIX: ACCEL_PREFIX } });
+  const upB = await tusUpload({ endpoint: `${b.url}/api/upload`, headers: b.auth, file: src.file, size: src.size, chunk: src.size, filename: "download.bin" });
+  const nginx = await startNginx(procs, {
+    dir: path.join(tmp, "nginx"),
+    directPort: await freePort(),
+    accelPort: await freePort(),
+    blobsDir: path.join(a.dataDir, "blobs"),
+    accelBlobsDir: path.join(b.dataDir, "blobs"),
+    accelPrefix: ACCEL_PREFIX,
+    upstreamPort: Number(new URL(b.url).port),
+  });
+  const targets = [
+    { name: "nginx sendfile, direct", baseline: true, url: nginx.directUrl(blobPathOf(src.sha256)), headers: {}, processes: () => [{ label: "nginx", pid: nginx.worker }, { label: "master", pid: nginx.master.pid }] },
+    {
+      name: "nginx X-Accel-Redirect ← Yunpan",
+      url: `${nginx.accelBase}/api/files/${upB.nodeId}/content`,
+      headers: b.auth,
+      processes: () => [
+        { label: "nginx", pid: nginx.worker },
+        { label: "Yunpan", pid: b.proc.pid },
+      ],
+    },
+    { name: "Yunpan byte server, direct", url: `${a.url}/api/files/${nodeIdA}/content`, headers: a.auth, processes: () => [{ label: "Yunpan", pid: a.proc.pid }] },
+  ];
+  const offsets = seededOffsets(20240601, config.ranges, src.size, RANGE);
+  const whole: Scenario = {
+    title: `download ${sizeLabel(src.size)} (curl)`,
+    notes: [],
+    variants: targets.map((t) => ({
+      name: t.name,
+      baseline: t.baseline,
+      processes: t.processes,
+      bytes: src.size,
+      run: async () => void (await curlDownload(t.url, src.size, t.headers)),
+      verify: async () => {
+        const got = await sha256OfGet(t.url, t.headers);
+        if (got.status !== 200) throw new Error(`${t.url}: ${got.status}`);
+        return check("whole download", got.sha256, src.sha256);
+      },
+    })),
+  };
+  const ranges: Scenario = {
+    title: `download ${config.ranges} random 1 MiB ranges, c${CONCURRENCY}, keep-alive`,
+    notes: ["MiB/s = req/s; the same seeded offsets for every variant; every answer checked to be a 206 of exactly 1 MiB"],
+    variants: targets.map((t) => ({
+      name: t.name,
+      baseline: t.baseline,
+      processes: t.processes,
+      bytes: config.ranges * RANGE,
+      requests: config.ranges,
+      run: () => fetchRanges({ url: t.url, offsets, length: RANGE, concurrency: CONCURRENCY, headers: t.headers }),
+      verify: async () => {
+        const sample = seededOffsets(7, 64, src.size, RANGE);
+        await fetchRanges({ url: t.url, offsets: sample, length: RANGE, concurrency: CONCURRENCY, headers: t.headers, source: (s, n) => readSlice(src.file, s, n) });
+        return `64 ranges compared byte for byte with the source: all equal`;
+      },
+    })),
+  };
+  return [whole, ranges];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instant upload (needs tRPC, so the full server)
+
+/** What the browser does (components/upload/hash.worker.ts): hash-wasm over 8 MiB slices. */
+async function hashWasmFile(file: string): Promise<string> {
+  const hasher = await createSHA256();
+  hasher.init();
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(8 * MiB);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hasher.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
+  return hasher.digest("hex");
+}
+
+async function hashWasmRanges(file: string, ranges: { start: number; end: number }[]): Promise<string[]> {
+  const hasher = await createSHA256();
+  return ranges.map((r) => {
+    hasher.init();
+    hasher.update(readSlice(file, r.start, r.end - r.start + 1));
+    return hasher.digest("hex");
+  });
+}
+
+async function instantScenario(src: Source): Promise<Scenario> {
+  const entry = ensureFullServerBuild();
+  const d = await startYunpan(procs, { name: "Yunpan full server", entry, dataDir: path.join(tmp, "yunpan-full") });
+  const list = await trpc<{ folder: { id: string } }>(d, "query", "drive.list", {});
+  const rootId = list.folder.id;
+  // The content is known before the timed reps: every rep's full upload is the same re-upload.
+  await tusUpload({ endpoint: `${d.url}/api/upload`, headers: d.auth, file: src.file, size: src.size, chunk: CHUNK, filename: "known.bin" });
+  let fullNode: string | null = null;
+  let instantNode: string | null = null;
+  const pids = () => [{ label: "Yunpan", pid: d.proc.pid }];
+  return {
+    title: `instant upload of a known ${sizeLabel(src.size)} file`,
+    notes: [
+      "the full upload uses 8 MiB PATCHes like the browser; the browser also hashes every file ≥ 4 MiB before it uploads, so in the browser a full upload costs the client hash too",
+      "server: dist/server.mjs (Next + tRPC), since instantPrepare/instantCommit are tRPC mutations",
+    ],
+    variants: [
+      {
+        name: "full tus upload",
+        baseline: true,
+        processes: pids,
+        bytes: src.size,
+        run: async (rep) => {
+          const r = await tusUpload({ endpoint: `${d.url}/api/upload`, headers: d.auth, file: src.file, size: src.size, chunk: CHUNK, filename: `full-${rep}.bin`, metadata: { parentId: rootId } });
+          fullNode = r.nodeId;
+        },
+        verify: async () => check("committed file", (await sha256OfGet(`${d.url}/api/files/${fullNode}/content`, d.auth)).sha256, src.sha256),
+      },
+      {
+        name: "instant: hash-wasm sha256 + prepare + prove 3 ranges + commit",
+        processes: pids,
+        bytes: src.size,
+        run: async (rep) => {
+          const t0 = performance.now();
+          const sha256 = await hashWasmFile(src.file);
+          const t1 = performance.now();
+          const filename = `instant-${rep}.bin`;
+          const prep = await trpc<{ kind: "upload" } | { kind: "challenge"; challenge: string; ranges: { start: number; end: number }[] }>(d, "mutation", "upload.instantPrepare", {
+            parentId: rootId,
+            filename,
+            size: src.size,
+            sha256,
+          });
+          if (prep.kind !== "challenge") throw new Error(`instantPrepare answered ${prep.kind} for a stored file`);
+          const answers = await hashWasmRanges(src.file, prep.ranges);
+          const node = await trpc<{ id: string; size: number }>(d, "mutation", "upload.instantCommit", { challenge: prep.challenge, answers });
+          const t2 = performance.now();
+          if (node.size !== src.size) throw new Error(`instantCommit made a node of ${node.size} bytes`);
+          instantNode = node.id;
+          return { hashSeconds: (t1 - t0) / 1000, protocolSeconds: (t2 - t1) / 1000, "note:client hash-wasm s": (t1 - t0) / 1000, "note:prepare + prove + commit s": (t2 - t1) / 1000 };
+        },
+        verify: async () => check("instant file", (await sha256OfGet(`${d.url}/api/files/${instantNode}/content`, d.auth)).sha256, src.sha256),
+      },
+    ],
+    derived: [{ name: "instant, round trips only (client hash excluded)", from: "instant: hash-wasm sha256 + prepare + prove 3 ranges + commit", seconds: (x) => x.protocolSeconds!, bytes: src.size }],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// S3 (Ceph RGW, bluestore)
+
+/** The lib-storage baseline as a long-lived process: one JSON line per upload. */
+function startDirectUploader(env: Record<string, string>) {
+  const proc = procs.start("lib-storage uploader", process.execPath, [path.join(root, "scripts/bench/s3-direct-upload.mjs")], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const waiting: ((line: string) => void)[] = [];
+  const lines: string[] = [];
+  createInterface({ input: proc.child.stdout! }).on("line", (line) => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else lines.push(line);
+  });
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      const l = lines.shift();
+      if (l !== undefined) return resolve(l);
+      waiting.push(resolve);
+      proc.child.once("exit", (code) => reject(new Error(`the uploader exited (${code}):\n${proc.output()}`)));
+    });
+  return {
+    proc,
+    ready: nextLine,
+    async upload(file: string, key: string) {
+      proc.child.stdin!.write(JSON.stringify({ file, key }) + "\n");
+      const reply = JSON.parse(await nextLine()) as { ok: boolean; error?: string };
+      if (!reply.ok) throw new Error(`lib-storage upload failed: ${reply.error}`);
+    },
+  };
+}
+
+async function s3Scenario(src: Source, byteServer: string): Promise<Scenario> {
+  const missing = cephMissing();
+  if (missing.length) throw new Error(`Ceph is not installed (missing ${missing.join(", ")}); run: bash scripts/ceph-rgw.sh install`);
+  const gib = src.size / 1024 ** 3;
+  // Bluestore's block file is sparse; RGW only frees deleted objects after its GC delay (2 h), so
+  // size it for every byte the run writes (3 variants per rep, Yunpan's duplicates included).
+  const storeGiB = Math.ceil(gib * (config.reps * 3 + 2) * 1.5) + 4;
+  console.error(`bench: starting Ceph RGW (bluestore, ${storeGiB} GiB sparse) …`);
+  const started = Date.now();
+  const rgw = await startRgw(procs, path.join(tmp, "ceph"), storeGiB);
+  console.error(`bench: RGW on ${rgw.endpoint} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const partSize = Math.max(CHUNK, Math.ceil(src.size / 10_000 / MiB) * MiB);
+  const queue = 8;
+  const s3Env = {
+    S3_ENDPOINT: rgw.endpoint,
+    S3_BUCKET: rgw.bucket,
+    S3_ACCESS_KEY_ID: rgw.accessKeyId,
+    S3_SECRET_ACCESS_KEY: rgw.secretAccessKey,
+    S3_REGION: rgw.region,
+  };
+  const s3tmp = path.join(tmp, "s3-staging");
+  mkdirSync(s3tmp, { recursive: true });
+  const c = await startYunpan(procs, {
+    name: "Yunpan (S3)",
+    entry: byteServer,
+    dataDir: path.join(tmp, "yunpan-s3"),
+    env: { ...s3Env, STORAGE: "s3", S3_PART_SIZE: `${partSize}`, S3_UPLOAD_CONCURRENCY: String(queue), TMPDIR: s3tmp },
+  });
+  const direct = startDirectUploader({ ...s3Env, PART_SIZE: String(partSize), QUEUE_SIZE: String(queue) });
+  await direct.ready();
+  const rgwCpu = () => cpuSeconds(rgw.pids());
+  const withRgwCpu = async (run: () => Promise<void>) => {
+    const before = rgwCpu();
+    await run();
+    return { "note:RGW + OSD + mon CPU s": rgwCpu() - before };
+  };
+  let lastKey = "";
+  const nodes: Record<string, string | null> = {};
+  const yunpanVariant = (chunk: number, tag: string, label: string): Variant => ({
+    name: label,
+    processes: () => [{ label: "Yunpan", pid: c.proc.pid }],
+    bytes: src.size,
+    run: (rep) =>
+      withRgwCpu(async () => {
+        const r = await tusUpload({ endpoint: `${c.url}/api/upload`, headers: c.auth, file: src.file, size: src.size, chunk, filename: `s3-${tag}-${rep}.bin` });
+        nodes[tag] = r.nodeId;
+      }),
+    verify: async () => check("committed object (GET through Yunpan)", (await sha256OfGet(`${c.url}/api/files/${nodes[tag]}/content`, c.auth)).sha256, src.sha256),
+  });
+  return {
+    title: `S3 upload ${sizeLabel(src.size)} (Ceph RGW bluestore)`,
+    cpuNote: "the CPU and RSS columns are the uploading process's: Yunpan (the tus gateway) or the lib-storage client; RGW's own CPU is in the notes",
+    notes: [`part size ${partSize / MiB} MiB and ${queue} parts in flight for both (Yunpan: S3_PART_SIZE, S3_UPLOAD_CONCURRENCY)`],
+    variants: [
+      {
+        name: `@aws-sdk/lib-storage multipart, direct`,
+        baseline: true,
+        processes: () => [{ label: "client", pid: direct.proc.pid }],
+        bytes: src.size,
+        run: (rep) =>
+          withRgwCpu(async () => {
+            lastKey = `direct-${rep}.bin`;
+            await direct.upload(src.file, lastKey);
+          }),
+        verify: async () => {
+          const got = await rgw.client.send(new GetObjectCommand({ Bucket: rgw.bucket, Key: lastKey }));
+          return check("object (GetObject)", await sha256OfStream(got.Body as Readable), src.sha256);
+        },
+        after: async () => void (await rgw.client.send(new DeleteObjectCommand({ Bucket: rgw.bucket, Key: lastKey }))),
+      },
+      yunpanVariant(src.size, "one", "Yunpan tus → S3, 1 PATCH"),
+      yunpanVariant(CHUNK, "8m", "Yunpan tus → S3, 8 MiB PATCHes"),
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const t0 = Date.now();
+  const loadAtStart = os.loadavg()[0]!;
+  const cephVersion = spawnSync("ceph", ["--version"], { encoding: "utf8" }).stdout?.trim().replace(/ \(.*$/, "") || "ceph (not installed)";
+  const header = [
+    `# Yunpan bench${quick ? " (BENCH_QUICK)" : ""}`,
+    "",
+    machineLine(),
+    `nginx ${nginxVersion()}, ${cephVersion}, curl ${execFileSync("curl", ["--version"], { encoding: "utf8" }).split(" ")[1]}`,
+    `Files ${sizeLabel(config.size)} (instant upload ${sizeLabel(config.instantSize)}), ${config.reps} reps per variant, interleaved; medians, ` +
+      `peak RSS = max VmHWM over the reps (reset before each transfer), CPU = utime+stime from /proc; page cache warm, \`sync\` before each transfer.`,
+  ];
+  console.error(`bench: ${machineLine()}\nbench: temp dir ${tmp}`);
+  const bench = new Bench();
+
+  const needLocal = config.only.has("upload") || config.only.has("download");
+  let byteServer = "";
+  if (needLocal || config.only.has("s3")) byteServer = await bundleByteServer(path.join(tmp, "bundle"));
+  const srcFile = path.join(tmp, "source.bin");
+  let src: Source | null = null;
+  if (needLocal || config.only.has("s3")) {
+    console.error(`bench: writing ${sizeLabel(config.size)} of random data …`);
+    src = { file: srcFile, size: config.size, sha256: makeFile(srcFile, config.size) };
+  }
+
+  if (needLocal && src) {
+    const a = await startYunpan(procs, { name: "Yunpan", entry: byteServer, dataDir: path.join(tmp, "yunpan") });
+    let nodeIdA: string | null = null;
+    if (config.only.has("upload")) {
+      console.error("bench: uploads …");
+      const up = await uploadScenarios(src, a);
+      await bench.runInterleaved(up.scenarios, config.reps, () => procs.stopping);
+      nodeIdA = up.nodeId();
+    }
+    if (config.only.has("download")) {
+      if (!nodeIdA) nodeIdA = (await tusUpload({ endpoint: `${a.url}/api/upload`, headers: a.auth, file: src.file, size: src.size, chunk: src.size, filename: "download.bin" })).nodeId;
+      console.error("bench: downloads …");
+      await bench.runInterleaved(await downloadScenarios(src, a, nodeIdA!, byteServer), config.reps, () => procs.stopping);
+    }
+    // Idle servers would only add noise to the next scenarios.
+    await procs.stopProcesses();
+  }
+
+  if (config.only.has("instant")) {
+    console.error("bench: instant upload …");
+    const file = path.join(tmp, "known.bin");
+    const known: Source = { file, size: config.instantSize, sha256: makeFile(file, config.instantSize) };
+    try {
+      await bench.runInterleaved([await instantScenario(known)], config.reps, () => procs.stopping);
+    } catch (e) {
+      if (procs.stopping) return;
+      bench.failures.push(`instant upload: ${(e as Error).message}`);
+      console.error(`bench: instant upload failed: ${(e as Error).stack}`);
+    }
+    rmSync(file, { force: true });
+  }
+
+  if (config.only.has("s3") && src) {
+    console.error("bench: S3 …");
+    try {
+      await bench.runInterleaved([await s3Scenario(src, byteServer)], config.reps, () => procs.stopping);
+    } catch (e) {
+      if (procs.stopping) return;
+      bench.failures.push(`S3: ${(e as Error).message}`);
+      console.error(`bench: S3 scenario failed: ${(e as Error).stack}`);
+    }
+  }
+
+  await procs.stopAll();
+  if (procs.stopping) return;
+  const minutes = (Date.now() - t0) / 60_000;
+  // Other work on the machine shows up as spread between reps; the load average says how much.
+  header.push(`Load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${os.loadavg()[0]!.toFixed(2)}, on ${os.cpus().length} cores.`);
+  console.log(header.join("\n"));
+  console.log("");
+  console.log(bench.markdown());
+  console.log(
+    "- Loopback caveat: client and servers share the same cores over loopback, and with sendfile the client pays for the first touch of the " +
+      "page-cache pages, so nginx's MiB/s is client-bound here; compare downloads by server CPU per GiB, which carries over to a real NIC.",
+  );
+  for (const f of bench.failures) console.log(`- FAILED: ${f}`);
+  console.log(`\nWall time ${minutes.toFixed(1)} min (setup included).`);
+  if (bench.failures.length) process.exitCode = 1;
+}
+
+main().catch(async (e) => {
+  if (procs.stopping) return; // the signal handler is already stopping everything
+  console.error(`bench: ${(e as Error).stack ?? e}`);
+  await procs.stopAll();
+  process.exit(1);
+});
