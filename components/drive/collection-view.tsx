@@ -6,6 +6,8 @@ import { useSelection } from "@/components/drive/use-selection";
 import { useNodeActions } from "@/components/drive/use-node-actions";
 import { useListKeyboard } from "@/components/drive/use-list-keyboard";
 import { useT } from "@/components/i18n/i18n-provider";
+import { PreviewDialog } from "@/components/drive/preview-dialog";
+import { VersionsDialog } from "@/components/drive/versions-dialog";
 
 interface Page {
   items: (ListNode & { parentId: string | null; path: { name: string; isRoot: boolean }[] })[];
@@ -35,8 +37,10 @@ export function CollectionView(props: {
   const ids = useMemo(() => items.map((n) => n.id), [items]);
   const selection = useSelection(ids);
   const [focusedId, setFocusedId] = useState<string | null>(null);
-  const actions = useNodeActions({});
-  const onKeyDown = useListKeyboard({ items, selection, focusedId, setFocusedId, columns: 1, actions, disabled: actions.isDialogOpen });
+  const [preview, setPreview] = useState<ListNode | null>(null);
+  const [versions, setVersions] = useState<ListNode | null>(null);
+  const actions = useNodeActions({ onPreview: setPreview, onVersions: setVersions });
+  const onKeyDown = useListKeyboard({ items, selection, focusedId, setFocusedId, columns: 1, actions, disabled: actions.isDialogOpen || !!preview || !!versions });
 
   return (
     <div className="px-4 py-5 md:px-8">
@@ -67,6 +71,8 @@ export function CollectionView(props: {
         )}
       </div>
       {actions.dialogs}
+      {preview ? <PreviewDialog node={preview} onClose={() => setPreview(null)} /> : null}
+      {versions ? <VersionsDialog nodeId={versions.id} name={versions.name} onClose={() => setVersions(null)} /> : null}
     </div>
   );
 }

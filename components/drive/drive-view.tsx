@@ -14,6 +14,8 @@ import { useNodeActions } from "@/components/drive/use-node-actions";
 import { useListKeyboard } from "@/components/drive/use-list-keyboard";
 import { filesFromDrop, type DroppedFile } from "@/components/drive/dropped-files";
 import { useT } from "@/components/i18n/i18n-provider";
+import { PreviewDialog } from "@/components/drive/preview-dialog";
+import { VersionsDialog } from "@/components/drive/versions-dialog";
 
 export function DriveView({ folderId }: { folderId: string | null }) {
   const trpc = useTRPC();
@@ -36,9 +38,13 @@ export function DriveView({ folderId }: { folderId: string | null }) {
   const ids = useMemo(() => items.map((n) => n.id), [items]);
   const selection = useSelection(ids);
   const currentId = first?.folder.id ?? null;
-  const actions = useNodeActions({ parentId: currentId });
+  const [preview, setPreview] = useState<ListNode | null>(null);
+  const [versions, setVersions] = useState<ListNode | null>(null);
+  const actions = useNodeActions({ parentId: currentId, onPreview: setPreview, onVersions: setVersions });
+  const files = items.filter((n) => n.kind === "FILE");
+  const at = preview ? files.findIndex((n) => n.id === preview.id) : -1;
   const selectedNodes = () => items.filter((n) => selection.has(n.id));
-  const onKeyDown = useListKeyboard({ items, selection, focusedId, setFocusedId, columns: view === "grid" ? 4 : 1, actions, disabled: actions.isDialogOpen || newFolder });
+  const onKeyDown = useListKeyboard({ items, selection, focusedId, setFocusedId, columns: view === "grid" ? 4 : 1, actions, disabled: actions.isDialogOpen || newFolder || !!preview || !!versions });
 
   // Files chosen before the folder has loaded wait for it instead of being lost.
   const waiting = useRef<DroppedFile[]>([]);
@@ -234,6 +240,15 @@ export function DriveView({ folderId }: { folderId: string | null }) {
 
       {newFolder && currentId ? <NewFolderDialog parentId={currentId} onClose={() => setNewFolder(false)} /> : null}
       {actions.dialogs}
+      {preview ? (
+        <PreviewDialog
+          node={preview}
+          onClose={() => setPreview(null)}
+          onPrev={at > 0 ? () => setPreview(files[at - 1]!) : undefined}
+          onNext={at >= 0 && at < files.length - 1 ? () => setPreview(files[at + 1]!) : undefined}
+        />
+      ) : null}
+      {versions ? <VersionsDialog nodeId={versions.id} name={versions.name} onClose={() => setVersions(null)} /> : null}
     </div>
   );
 }

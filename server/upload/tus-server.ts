@@ -159,7 +159,15 @@ function createTus(): TusRuntime {
     },
   });
 
-  server.on(EVENTS.POST_RECEIVE, (_req, upload) => void recordUploadProgress(upload.id, upload.offset).catch(() => {}));
+  // tus reports progress at most once a second and drops the report when a PATCH ends sooner, so
+  // 8 MiB PATCHes would never record their offset (nor push back the expiry): record after every
+  // write, whatever its length.
+  const write = store.write.bind(store);
+  store.write = async (...args: Parameters<typeof store.write>) => {
+    const offset = await write(...args);
+    void recordUploadProgress(args[1], offset).catch(() => {});
+    return offset;
+  };
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
     store.forget(id);
     void markUploadAborted(id).catch(() => {});
