@@ -31,6 +31,10 @@ step "Integration tests on PostgreSQL, with S3 on a throwaway Ceph RGW"
 node scripts/with-s3.mjs node scripts/with-postgres.mjs \
   npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$RESULTS/int-postgres-s3.json"
 
+step "S3 outage test, on a Ceph RGW of its own (it stops the gateway mid-upload)"
+TEST_S3_OUTAGE=1 node scripts/with-s3.mjs \
+  npx vitest run --project integration server/upload/s3-outage --reporter=default --reporter=json --outputFile.json="$RESULTS/int-s3-outage.json"
+
 step "Production build"
 npm run build
 

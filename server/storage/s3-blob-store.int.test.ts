@@ -1,25 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@tus/utils";
-import { S3BlobStore, type S3Settings } from "@/server/storage/s3-blob-store";
+import { S3BlobStore } from "@/server/storage/s3-blob-store";
+import { testS3Settings } from "@/server/test/s3-env";
 import { chunked, runBlobStoreContract } from "@/server/storage/blob-store.contract";
 import { HashingS3Store } from "@/server/upload/hashing-s3-store";
 
 const PART = 8 * 1024 * 1024;
-
-/** The endpoint scripts/with-s3.mjs provides, or null. */
-function testS3Settings(): S3Settings | null {
-  const e = process.env;
-  if (!e.TEST_S3_ENDPOINT) return null;
-  return {
-    endpoint: e.TEST_S3_ENDPOINT,
-    region: e.TEST_S3_REGION ?? "us-east-1",
-    bucket: e.TEST_S3_BUCKET ?? "yunpan-test",
-    accessKeyId: e.TEST_S3_ACCESS_KEY_ID ?? "",
-    secretAccessKey: e.TEST_S3_SECRET_ACCESS_KEY ?? "",
-    forcePathStyle: true,
-  };
-}
 
 const settings = testS3Settings();
 

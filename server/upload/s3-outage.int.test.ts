@@ -7,37 +7,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { setBlobStoreForTests } from "@/server/storage/blob-store-factory";
-import { S3BlobStore, type S3Settings } from "@/server/storage/s3-blob-store";
+import { S3BlobStore } from "@/server/storage/s3-blob-store";
+import { s3EnvFor, testS3Settings } from "@/server/test/s3-env";
 import { createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase } from "@/server/test/test-db";
 
 const MiB = 1024 * 1024;
-const e = process.env;
-const cephConf = e.TEST_S3_CEPH_CONF;
-const settings: S3Settings | null =
-  e.TEST_S3_ENDPOINT && cephConf
-    ? {
-        endpoint: e.TEST_S3_ENDPOINT,
-        region: e.TEST_S3_REGION ?? "us-east-1",
-        bucket: e.TEST_S3_BUCKET ?? "yunpan-test",
-        accessKeyId: e.TEST_S3_ACCESS_KEY_ID ?? "",
-        secretAccessKey: e.TEST_S3_SECRET_ACCESS_KEY ?? "",
-        forcePathStyle: true,
-      }
-    : null;
-const t = settings
-  ? useTestDatabase({
-      env: {
-        STORAGE: "s3",
-        S3_ENDPOINT: settings.endpoint,
-        S3_REGION: settings.region,
-        S3_BUCKET: settings.bucket,
-        S3_ACCESS_KEY_ID: settings.accessKeyId,
-        S3_SECRET_ACCESS_KEY: settings.secretAccessKey,
-      },
-    })
-  : null;
+// It stops the shared gateway, so it runs alone, on a cluster of its own (TEST_S3_OUTAGE=1 in the
+// test command's separate step), never beside other files that use S3.
+const cephConf = process.env.TEST_S3_OUTAGE === "1" ? process.env.TEST_S3_CEPH_CONF : undefined;
+const settings = cephConf ? testS3Settings() : null;
+const t = settings ? useTestDatabase({ env: s3EnvFor(settings) }) : null;
 
 let http: HttpHarness;
 let auth: Record<string, string>;

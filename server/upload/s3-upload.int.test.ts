@@ -8,7 +8,8 @@ import path from "node:path";
 import { HeadObjectCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { setBlobStoreForTests } from "@/server/storage/blob-store-factory";
-import { S3BlobStore, type S3Settings } from "@/server/storage/s3-blob-store";
+import { S3BlobStore } from "@/server/storage/s3-blob-store";
+import { s3EnvFor, testS3Settings } from "@/server/test/s3-env";
 import { createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
@@ -19,32 +20,11 @@ const PART = 8 * MiB;
 const TUS = { "Tus-Resumable": "1.0.0" };
 const SKIP = "TEST_S3_ENDPOINT is unset; run under `node scripts/with-s3.mjs …` for a throwaway Ceph RGW";
 
-const e = process.env;
-const settings: S3Settings | null = e.TEST_S3_ENDPOINT
-  ? {
-      endpoint: e.TEST_S3_ENDPOINT,
-      region: e.TEST_S3_REGION ?? "us-east-1",
-      bucket: e.TEST_S3_BUCKET ?? "yunpan-test",
-      accessKeyId: e.TEST_S3_ACCESS_KEY_ID ?? "",
-      secretAccessKey: e.TEST_S3_SECRET_ACCESS_KEY ?? "",
-      forcePathStyle: true,
-    }
-  : null;
+const settings = testS3Settings();
 
 // Without an endpoint nothing runs, so no database is opened either.
 const t = settings
-  ? useTestDatabase({
-      env: {
-        STORAGE: "s3",
-        S3_ENDPOINT: settings.endpoint,
-        S3_REGION: settings.region,
-        S3_BUCKET: settings.bucket,
-        S3_ACCESS_KEY_ID: settings.accessKeyId,
-        S3_SECRET_ACCESS_KEY: settings.secretAccessKey,
-        S3_PART_SIZE: "8MiB",
-        S3_UPLOAD_CONCURRENCY: "4",
-      },
-    })
+  ? useTestDatabase({ env: s3EnvFor(settings, { S3_PART_SIZE: "8MiB", S3_UPLOAD_CONCURRENCY: "4" }) })
   : null!;
 
 let http: HttpHarness;
