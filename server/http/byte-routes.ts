@@ -15,6 +15,11 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse): bool
   const pathname = url.split("?", 1)[0]!;
   if (pathname === UPLOAD_PATH || pathname.startsWith(UPLOAD_PATH + "/")) {
     if (answerTusPreflight(req, res)) return true;
+    // A client that vanishes mid-PATCH must end the write: without an error on the request body,
+    // tus's pipeline would wait forever, holding the upload file and the socket open.
+    req.once("close", () => {
+      if (!req.complete && !res.writableFinished) req.destroy(new Error("client went away mid-request"));
+    });
     void getTus().server.handle(req, res);
     return true;
   }
