@@ -31,7 +31,7 @@ export function FolderPickerDialog(props: {
   const inside = list.data?.breadcrumbs.some((c) => excluded.has(c.id)) ?? false;
 
   return (
-    <Dialog labelledBy={titleId} onClose={props.onClose} wide>
+    <Dialog labelledBy={titleId} onClose={props.onClose} size="lg">
       <div className="flex items-center gap-3">
         <div className="flex size-10 items-center justify-center rounded-full bg-sky-100 text-sky-600 dark:bg-sky-500/15">
           <FolderInput className="size-5" />

@@ -6,6 +6,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import clsx from "clsx";
 import { AlertTriangle, Check, Folder, Info, Minus, RotateCcw, Trash2, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast";
 import { useTRPC } from "@/components/trpc/client";
 import { FileIcon } from "@/components/drive/file-icon";
@@ -357,14 +358,8 @@ function ConfirmDialog(props: {
   onClose: () => void;
 }) {
   const { onClose } = props;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
   return (
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-zinc-950/40 p-4 backdrop-blur-[2px]" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-body" className="w-full max-w-md rounded-2xl bg-white p-6 shadow-2xl dark:bg-zinc-900">
+    <Dialog role="alertdialog" size="md" labelledBy="confirm-title" describedBy="confirm-body" onClose={onClose}>
         <div className="flex gap-4">
           <div className="flex size-10 shrink-0 items-center justify-center rounded-full bg-red-100 text-red-600 dark:bg-red-500/15 dark:text-red-400">
             <AlertTriangle className="size-5" />
@@ -388,7 +383,6 @@ function ConfirmDialog(props: {
             {props.confirmLabel}
           </Button>
         </div>
-      </div>
-    </div>
+    </Dialog>
   );
 }
