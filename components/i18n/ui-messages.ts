@@ -1,7 +1,12 @@
 // Every string of the interface, in English and Chinese. The Chinese table must have exactly the
-// English keys (the type below enforces it), so a screen is never half translated.
+// English keys (the type below enforces it), so a screen is never half translated. Each larger area
+// keeps its strings in areas/<area>.ts, merged here.
+import type { Shape } from "@/components/i18n/shape";
+import { sharingMessages } from "@/components/i18n/areas/sharing";
+import { adminMessages } from "@/components/i18n/areas/admin";
+import { securityMessages } from "@/components/i18n/areas/security";
 
-const en = {
+const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
   auth: {
     signIn: "Sign in",
@@ -236,9 +241,8 @@ const en = {
   },
 };
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
-const zh: Shape<typeof en> = {
+const coreZh: Shape<typeof core> = {
   app: { myDrive: "我的云盘", recent: "最近", starred: "已加星标", trash: "回收站", settings: "设置", signOut: "退出登录", storage: "存储空间", used: "已用 {used}", usedOf: "已用 {used} / 共 {quota}", language: "语言", admin: "管理员" },
   auth: {
     signIn: "登录",
@@ -472,6 +476,9 @@ const zh: Shape<typeof en> = {
     lines: "{count} 行",
   },
 };
+
+const en = { ...core, sharing: sharingMessages.en, admin: adminMessages.en, security: securityMessages.en };
+const zh: Shape<typeof en> = { ...coreZh, sharing: sharingMessages.zh, admin: adminMessages.zh, security: securityMessages.zh };
 
 export const uiMessages = { en, zh };
 export type UiMessages = typeof en;

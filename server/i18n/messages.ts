@@ -1,10 +1,14 @@
 // Every message a person may see from the server, in English and Chinese. Pure data: the forms in
 // components/ import it too, so a rule says the same thing on both sides.
 
-export type Locale = "en" | "zh";
-export const LOCALES: Locale[] = ["en", "zh"];
+import type { Locale } from "@/server/i18n/locale";
+import { sharingServerMessages } from "@/server/i18n/areas/sharing";
+import { adminServerMessages } from "@/server/i18n/areas/admin";
+import { securityServerMessages } from "@/server/i18n/areas/security";
 
-export const messages = {
+export { LOCALES, type Locale } from "@/server/i18n/locale";
+
+const coreMessages = {
   "auth.required": { en: "Please sign in to continue.", zh: "请先登录。" },
   "auth.invalidCredentials": { en: "Email or password is incorrect.", zh: "邮箱或密码不正确。" },
   "auth.disabled": { en: "This account has been disabled. Contact your administrator.", zh: "该账号已被停用，请联系管理员。" },
@@ -51,6 +55,9 @@ export const messages = {
   "search.required": { en: "Enter something to search for.", zh: "请输入搜索内容。" },
   "zip.sameParent": { en: "Items downloaded together must be in the same folder.", zh: "一起下载的项目必须位于同一文件夹中。" },
 } as const satisfies Record<string, Record<Locale, string>>;
+
+// Each larger area keeps its messages in areas/<area>.ts.
+export const messages = { ...coreMessages, ...sharingServerMessages, ...adminServerMessages, ...securityServerMessages };
 
 export type MessageKey = keyof typeof messages;
 export type MessageParams = Record<string, string | number>;

@@ -1,0 +1,2 @@
+export type Locale = "en" | "zh";
+export const LOCALES: Locale[] = ["en", "zh"];
