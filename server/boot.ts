@@ -8,6 +8,8 @@ import { startAdminSocket } from "@/server/admin/admin-socket";
 import { logger } from "@/server/log/logger";
 import { startJobs } from "@/server/jobs/job-runner";
 import { allJobs } from "@/server/jobs/jobs";
+import { startQueueWorker } from "@/server/jobs/queue";
+import "@/server/jobs/handlers";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -49,6 +51,7 @@ export async function startRuntime(env: Env, options: { fallback: Handler; befor
   // The CLI needs the socket only where it cannot open the database itself (PGlite's one process).
   const admin: NetServer | null = env.databaseUrl ? null : await startAdminSocket(env.dataDir);
   const jobs = startJobs(allJobs());
+  const queue = startQueueWorker();
   await options.beforeListen?.();
 
   const server = http.createServer((req, res) => {
@@ -75,6 +78,7 @@ export async function startRuntime(env: Env, options: { fallback: Handler; befor
     server.closeIdleConnections();
     admin?.close();
     jobs.stop();
+    await Promise.race([queue.stop(), new Promise((r) => setTimeout(r, 3000))]);
     setTimeout(() => process.exit(0), 5000).unref();
     await db.close().catch(() => {});
     process.exit(0);

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "@/server/test/test-db";
+import { backoffMs, drainQueue, enqueueJob, queueState, registerJobHandler, runQueueOnce } from "@/server/jobs/queue";
+
+const t = useTestDatabase();
+
+describe("work queue", () => {
+  it("runs a job once and records its result", async () => {
+    const seen: unknown[] = [];
+    registerJobHandler("test.echo", async (p) => {
+      seen.push(p);
+      return { ok: true };
+    });
+    const id = await enqueueJob("test.echo", { n: 1 });
+    expect(await drainQueue()).toBe(1);
+    expect(seen).toEqual([{ n: 1 }]);
+    const row = await t.prisma.queuedJob.findUniqueOrThrow({ where: { id: id! } });
+    expect(row.status).toBe("DONE");
+    expect(row.result).toEqual({ ok: true });
+    expect(await runQueueOnce()).toBe(0);
+  });
+
+  it("retries a failing job with backoff, then marks it failed for the System page", async () => {
+    let calls = 0;
+    registerJobHandler("test.flaky", async () => {
+      calls++;
+      throw new Error("smtp refused");
+    });
+    const id = (await enqueueJob("test.flaky", {}, { maxAttempts: 2 }))!;
+    await runQueueOnce();
+    let row = await t.prisma.queuedJob.findUniqueOrThrow({ where: { id } });
+    expect(row.status).toBe("QUEUED");
+    expect(row.lastError).toBe("smtp refused");
+    expect(row.runAt.getTime()).toBeGreaterThan(Date.now() + 5_000); // not due again yet
+    expect(await runQueueOnce()).toBe(0);
+    await t.prisma.queuedJob.update({ where: { id }, data: { runAt: new Date() } });
+    await runQueueOnce();
+    row = await t.prisma.queuedJob.findUniqueOrThrow({ where: { id } });
+    expect(row.status).toBe("FAILED");
+    expect(calls).toBe(2);
+    const state = await queueState();
+    expect(state.failures.map((f) => f.id)).toContain(id);
+    expect(backoffMs(1)).toBeLessThan(backoffMs(2));
+  });
+
+  it("a queued dedupe key batches; once claimed, a new job may queue", async () => {
+    let runs = 0;
+    registerJobHandler("test.batch", async () => {
+      runs++;
+    });
+    const a = await enqueueJob("test.batch", {}, { dedupeKey: "k1" });
+    const b = await enqueueJob("test.batch", {}, { dedupeKey: "k1" });
+    expect(a).not.toBeNull();
+    expect(b).toBeNull();
+    await drainQueue();
+    expect(runs).toBe(1);
+    expect(await enqueueJob("test.batch", {}, { dedupeKey: "k1" })).not.toBeNull();
+  });
+
+  it("a job whose worker died is claimed again after its lease lapses", async () => {
+    let runs = 0;
+    registerJobHandler("test.crash", async () => {
+      runs++;
+    });
+    const id = (await enqueueJob("test.crash", {}))!;
+    // As if a worker claimed it and was killed: RUNNING with an expired lease.
+    await t.prisma.queuedJob.update({ where: { id }, data: { status: "RUNNING", attempts: 1, lockedUntil: new Date(Date.now() - 1000) } });
+    await drainQueue();
+    expect(runs).toBe(1);
+    expect((await t.prisma.queuedJob.findUniqueOrThrow({ where: { id } })).status).toBe("DONE");
+  });
+
+  it("two workers claiming together never run a job twice", async () => {
+    const ran: string[] = [];
+    registerJobHandler("test.once", async (p: { i: number }) => {
+      ran.push(String(p.i));
+    });
+    for (let i = 0; i < 30; i++) await enqueueJob("test.once", { i });
+    await Promise.all([drainQueue(), drainQueue(), drainQueue()]);
+    expect(ran.sort()).toEqual(Array.from({ length: 30 }, (_, i) => String(i)).sort());
+  });
+});

@@ -1,0 +1,175 @@
+import { EventEmitter } from "node:events";
+import { getPrisma, type PrismaClient } from "@/server/db/client";
+import { logger } from "@/server/log/logger";
+import type { Prisma } from "@/server/db/generated/client.ts";
+
+
+// The work queue: rows in QueuedJob, claimed with FOR UPDATE SKIP LOCKED so any number of replicas
+// (or the one embedded process) share it without handing a job to two workers. A claimed job holds
+// a lease; a worker that dies mid-job lets the lease lapse and the job is claimed again. We use our
+// own table rather than pg-boss/graphile-worker because those need a connection pool of their own,
+// which PGlite (one in-process connection) cannot give; one queue then serves both modes.
+
+export type JobPayload = Prisma.InputJsonValue;
+export type JobHandler = (payload: any, job: { id: string; attempts: number }) => Promise<Prisma.InputJsonValue | void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface EnqueueOptions {
+  /** Run no earlier than this. */
+  runAt?: Date;
+  /** While a job with this key is still queued, enqueueing another is a no-op (batching). */
+  dedupeKey?: string;
+  maxAttempts?: number;
+}
+
+const LEASE_MS = 5 * 60_000;
+const handlers = new Map<string, JobHandler>();
+const wake = new EventEmitter();
+
+/** Registers the function that runs jobs of `kind` (once per kind, at module load). */
+export function registerJobHandler(kind: string, handler: JobHandler): void {
+  handlers.set(kind, handler);
+}
+
+/**
+ * Adds a job. Pass `db` (a transaction client) to enqueue atomically with the change that causes
+ * it: the job then exists exactly when the change committed. Returns the job id, or null when a
+ * queued job with the same dedupeKey already covers it.
+ */
+export async function enqueueJob(kind: string, payload: JobPayload, options: EnqueueOptions = {}, db?: PrismaClient | Prisma.TransactionClient): Promise<string | null> {
+  const client = db ?? (await getPrisma());
+  const rows = await client.queuedJob.createManyAndReturn({
+    data: [{ kind, payload, runAt: options.runAt ?? new Date(), dedupeKey: options.dedupeKey ?? null, maxAttempts: options.maxAttempts ?? 5 }],
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  if (rows.length) wake.emit("job");
+  return rows[0]?.id ?? null;
+}
+
+/** Retry delay after the n-th failed attempt: 10 s, 40 s, 2.7 min, 10.7 min… capped at 1 hour. */
+export function backoffMs(attempts: number): number {
+  return Math.min(60 * 60_000, 10_000 * 4 ** Math.max(0, attempts - 1));
+}
+
+interface Claimed {
+  id: string;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+  maxAttempts: number;
+}
+
+async function claim(limit: number): Promise<Claimed[]> {
+  const prisma = await getPrisma();
+  const now = new Date();
+  // A lapsed lease means its worker died: the job goes back in line (its attempt already counted).
+  await prisma.queuedJob.updateMany({
+    where: { status: "RUNNING", lockedUntil: { lt: now } },
+    data: { status: "QUEUED", lockedUntil: null, lastError: "the worker stopped before finishing" },
+  });
+  return prisma.$queryRaw<Claimed[]>`
+    UPDATE "QueuedJob" SET status = 'RUNNING', attempts = attempts + 1, "dedupeKey" = NULL,
+           "lockedUntil" = ${new Date(now.getTime() + LEASE_MS)}
+     WHERE id IN (SELECT id FROM "QueuedJob" WHERE status = 'QUEUED' AND "runAt" <= ${now}
+                   ORDER BY "runAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id, kind, payload, attempts, "maxAttempts"`;
+}
+
+async function runOne(job: Claimed): Promise<void> {
+  const prisma = await getPrisma();
+  const handler = handlers.get(job.kind);
+  try {
+    if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+    const result = await handler(job.payload, { id: job.id, attempts: job.attempts });
+    await prisma.queuedJob.update({
+      where: { id: job.id },
+      data: { status: "DONE", finishedAt: new Date(), lockedUntil: null, lastError: null, result: result ?? undefined },
+    });
+  } catch (e) {
+    const message = String((e as Error)?.message ?? e).slice(0, 2000);
+    const final = job.attempts >= job.maxAttempts;
+    logger.warn({ err: e, jobId: job.id, kind: job.kind, attempts: job.attempts, final }, "queued job failed");
+    await prisma.queuedJob.update({
+      where: { id: job.id },
+      data: final
+        ? { status: "FAILED", finishedAt: new Date(), lockedUntil: null, lastError: message }
+        : { status: "QUEUED", runAt: new Date(Date.now() + backoffMs(job.attempts)), lockedUntil: null, lastError: message },
+    });
+  }
+}
+
+/** Claims and runs what is due now, up to `limit` jobs; returns how many ran. Tests call this directly. */
+export async function runQueueOnce(limit = 10): Promise<number> {
+  const jobs = await claim(limit);
+  for (const job of jobs) await runOne(job);
+  return jobs.length;
+}
+
+/** Runs queued jobs until everything due is done (tests; bounded so a job that re-enqueues itself cannot spin). */
+export async function drainQueue(maxRounds = 50): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < maxRounds; i++) {
+    const n = await runQueueOnce();
+    if (n === 0) break;
+    total += n;
+  }
+  return total;
+}
+
+/** Polls the queue in this process (and wakes at once on a local enqueue) until stopped. */
+export function startQueueWorker(options: { pollMs?: number } = {}): { stop(): Promise<void> } {
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  const tick = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          while (!stopped && (await runQueueOnce()) > 0);
+        } while (again && !stopped);
+      } catch (e) {
+        logger.error({ err: e }, "queue worker error");
+      } finally {
+        running = null;
+      }
+    })();
+  };
+  const onJob = () => setImmediate(tick);
+  wake.on("job", onJob);
+  const timer = setInterval(tick, options.pollMs ?? 2000);
+  timer.unref();
+  setTimeout(tick, 1000).unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      wake.off("job", onJob);
+      await running;
+    },
+  };
+}
+
+/** Counts by status and the latest failures, for the admin's System page. */
+export async function queueState() {
+  const prisma = await getPrisma();
+  const groups = await prisma.queuedJob.groupBy({ by: ["kind", "status"], _count: { _all: true } });
+  const failures = await prisma.queuedJob.findMany({
+    where: { status: "FAILED" },
+    orderBy: { finishedAt: "desc" },
+    take: 20,
+    select: { id: true, kind: true, attempts: true, lastError: true, finishedAt: true, createdAt: true },
+  });
+  const retrying = await prisma.queuedJob.findMany({
+    where: { status: "QUEUED", attempts: { gt: 0 } },
+    orderBy: { runAt: "asc" },
+    take: 20,
+    select: { id: true, kind: true, attempts: true, lastError: true, runAt: true },
+  });
+  return { counts: groups.map((g) => ({ kind: g.kind, status: g.status, count: g._count._all })), failures, retrying };
+}
