@@ -4,7 +4,7 @@ import * as tus from "tus-js-client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC, useTRPCClient } from "@/components/trpc/client";
 import { hashFile, hashRanges } from "@/components/upload/hash-file";
-import { s3PartSize } from "@/server/upload/part-size";
+import { patchSize } from "@/server/upload/part-size";
 import { UploadPanel } from "@/components/upload/upload-panel";
 import { useT } from "@/components/i18n/i18n-provider";
 
@@ -78,6 +78,8 @@ export function UploadManager({ children }: { children: ReactNode }) {
   const uploadConfig = useQuery(trpc.upload.config.queryOptions(undefined, { staleTime: Infinity }));
   const partFloor = useRef(DEFAULT_PART_FLOOR);
   partFloor.current = uploadConfig.data?.partFloorBytes ?? DEFAULT_PART_FLOOR;
+  const partsPerPatch = useRef(1);
+  partsPerPatch.current = uploadConfig.data?.partsPerPatch ?? 1;
 
   const patch = useCallback((key: string, change: Partial<UploadItem> | ((i: UploadItem) => Partial<UploadItem>)) => {
     setItems((list) => list.map((i) => (i.key === key ? { ...i, ...(typeof change === "function" ? change(i) : change) } : i)));
@@ -95,7 +97,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
       let lastTime = performance.now();
       const upload = new tus.Upload(file, {
         endpoint: "/api/upload",
-        chunkSize: s3PartSize(file.size, partFloor.current),
+        chunkSize: patchSize(file.size, partFloor.current, partsPerPatch.current),
         retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
         metadata: {
           filename: file.name,

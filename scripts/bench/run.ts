@@ -32,6 +32,7 @@ import { startNginx, nginxVersion } from "./nginx";
 import { freePort, Processes, waitUntil, type Started } from "./processes";
 import { Bench, type Scenario, type Variant } from "./report";
 import { cephMissing, startRgw } from "./rgw";
+import { patchSize } from "../../server/upload/part-size.ts";
 import { bundleByteServer, ensureFullServerBuild, root, startYunpan, trpc, type Yunpan } from "./yunpan";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -423,6 +424,8 @@ async function s3Scenario(src: Source, byteServer: string): Promise<Scenario> {
     await run();
     return { "note:RGW + OSD + mon CPU s": rgwCpu() - before };
   };
+  // The web client's PATCH: as many whole parts as the store uploads at once (upload.config).
+  const webPatch = patchSize(src.size, partSize, queue);
   let lastKey = "";
   const nodes: Record<string, string | null> = {};
   const yunpanVariant = (chunk: number, tag: string, label: string): Variant => ({
@@ -439,7 +442,10 @@ async function s3Scenario(src: Source, byteServer: string): Promise<Scenario> {
   return {
     title: `S3 upload ${sizeLabel(src.size)} (Ceph RGW bluestore)`,
     cpuNote: "the CPU and RSS columns are the uploading process's: Yunpan (the tus gateway) or the lib-storage client; RGW's own CPU is in the notes",
-    notes: [`part size ${partSize / MiB} MiB and ${queue} parts in flight for both (Yunpan: S3_PART_SIZE, S3_UPLOAD_CONCURRENCY)`],
+    notes: [
+      `part size ${partSize / MiB} MiB and ${queue} parts in flight for both (Yunpan: S3_PART_SIZE, S3_UPLOAD_CONCURRENCY)`,
+      "a tus client sending one part per PATCH gets one part in flight at a time (the PATCH must be stored before its answer); ours sends S3_UPLOAD_CONCURRENCY parts per PATCH",
+    ],
     variants: [
       {
         name: `@aws-sdk/lib-storage multipart, direct`,
@@ -458,7 +464,7 @@ async function s3Scenario(src: Source, byteServer: string): Promise<Scenario> {
         after: async () => void (await rgw.client.send(new DeleteObjectCommand({ Bucket: rgw.bucket, Key: lastKey }))),
       },
       yunpanVariant(src.size, "one", "Yunpan tus → S3, 1 PATCH"),
-      yunpanVariant(CHUNK, "8m", "Yunpan tus → S3, 8 MiB PATCHes"),
+      yunpanVariant(webPatch, "web", `Yunpan tus → S3, ${webPatch / MiB} MiB PATCHes (as the web client sends them)`),
     ],
   };
 }

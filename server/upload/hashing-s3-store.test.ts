@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveEnv } from "@/server/env";
 import { MAX_PARTS, s3PartSize } from "@/server/upload/hashing-s3-store";
+import { patchSize } from "@/server/upload/part-size";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -38,5 +39,14 @@ describe("S3_PART_SIZE and S3_UPLOAD_CONCURRENCY", () => {
     expect(() => resolveEnv({ S3_PART_SIZE: "4MiB" })).toThrow(/S3_PART_SIZE: at least 5MiB/);
     expect(() => resolveEnv({ S3_PART_SIZE: "6GiB" })).toThrow(/S3_PART_SIZE: at most 5GiB/);
     expect(() => resolveEnv({ S3_UPLOAD_CONCURRENCY: "0" })).toThrow(/S3_UPLOAD_CONCURRENCY/);
+  });
+});
+
+describe("patchSize", () => {
+  it("is a whole number of parts, as many as are uploaded at once", () => {
+    expect(patchSize(100 * MiB, 8 * MiB, 4)).toBe(32 * MiB);
+    expect(patchSize(1024 * GiB, 8 * MiB, 4)).toBe(4 * 105 * MiB);
+    expect(patchSize(100 * MiB, 8 * MiB, 1)).toBe(8 * MiB);
+    expect(patchSize(100 * MiB, 8 * MiB, 0)).toBe(8 * MiB); // never less than one part
   });
 });

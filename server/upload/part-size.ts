@@ -12,3 +12,12 @@ export function s3PartSize(length: number, floorBytes: number): number {
   const floor = Math.ceil(floorBytes / MiB) * MiB;
   return Math.max(floor, Math.ceil(length / MAX_PARTS / MiB) * MiB);
 }
+
+/**
+ * A client's PATCH size: `partsPerPatch` whole parts. On S3 the store uploads the parts of one PATCH
+ * side by side (S3_UPLOAD_CONCURRENCY), so a PATCH of one part would leave the others idle and
+ * upload strictly one part at a time.
+ */
+export function patchSize(length: number, floorBytes: number, partsPerPatch: number): number {
+  return s3PartSize(length, floorBytes) * Math.max(1, Math.floor(partsPerPatch));
+}

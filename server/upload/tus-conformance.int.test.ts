@@ -98,6 +98,32 @@ describe("tus conformance", () => {
     expect(ok.status).toBe(204);
   });
 
+  it("another user's PATCH and HEAD answer 404 like a missing upload, before and after the owner's PATCHes", async () => {
+    const p = await newUpload(64);
+    const stranger = await createTestUser();
+    const { headers: strangerAuth } = await createTestToken(stranger.actor);
+    const strangerPatch = (offset: number) => patch(p, offset, randomBytes(8), strangerAuth);
+    const missing = await patch("/api/upload/" + "0".repeat(32), 0, randomBytes(8), strangerAuth);
+    expect(missing.status).toBe(404);
+    const first = await strangerPatch(0); // the owner check comes from the database
+    expect(first.status).toBe(404);
+    expect(await first.text()).toBe(await missing.text());
+    expect((await patch(p, 0, randomBytes(8))).status).toBe(204);
+    expect((await patch(p, 8, randomBytes(8))).status).toBe(204); // now the owner is known to the process
+    const later = await strangerPatch(16);
+    expect(later.status).toBe(404);
+    expect((await fetch(url(p), { method: "HEAD", headers: { ...TUS, ...strangerAuth } })).status).toBe(404);
+    const head = await fetch(url(p), { method: "HEAD", headers: { ...TUS, ...auth } });
+    expect(head.headers.get("upload-offset")).toBe("16"); // the stranger wrote nothing
+  });
+
+  it("records an upload's progress in the database without a write per PATCH, ending at the last offset", async () => {
+    const p = await newUpload(40);
+    const id = p.split("/").pop()!;
+    for (let off = 0; off < 32; off += 8) expect((await patch(p, off, randomBytes(8))).status).toBe(204);
+    await expect.poll(async () => (await t.prisma.uploadSession.findUniqueOrThrow({ where: { id } })).offset, { timeout: 5000 }).toBe(32n);
+  });
+
   it("an unfinished upload can be cancelled from another device; nobody else can", async () => {
     const p = await newUpload(2 * 1024 * 1024);
     await patch(p, 0, randomBytes(1000));

@@ -20,12 +20,13 @@ import {
   declareUploadLength,
   failUpload,
   getCommittedUploadSize,
+  assertUploadOwner,
   markUploadAborted,
-  recordUploadProgress,
   requireUploadOwner,
 } from "@/server/upload/upload.service";
 import type { Actor } from "@/server/auth/actor";
 import { ZodError } from "zod";
+import { createProgressRecorder } from "@/server/upload/progress-recorder";
 
 export const UPLOAD_PATH = "/api/upload";
 
@@ -122,6 +123,9 @@ function createTus(): TusRuntime {
         if (!actor) throw new AppError("UNAUTHORIZED", "auth.required");
         actors.set(req, actor);
         if (req.method === "POST") return;
+        const declared = req.headers.get("upload-length");
+        // The hot path: a PATCH of a known upload costs no query beyond the caller's identity.
+        if (req.method === "PATCH" && declared === null) return await assertUploadOwner({ actor, uploadId });
         const session = await requireUploadOwner({ actor, uploadId });
         // A server that died after the last byte but before the commit left a complete upload:
         // the client's HEAD on resume finishes it, so no upload is ever stuck.
@@ -130,7 +134,6 @@ function createTus(): TusRuntime {
           if (upload?.size !== undefined && upload.offset === upload.size) await finishUpload(store, upload);
         }
         // A deferred length, declared now: the quota is checked and reserved like at creation.
-        const declared = req.headers.get("upload-length");
         if (req.method === "PATCH" && declared !== null && session.size === null && /^\d+$/.test(declared)) {
           await declareUploadLength({ uploadId, size: Number(declared) });
         }
@@ -160,12 +163,13 @@ function createTus(): TusRuntime {
   });
 
   // tus reports progress at most once a second and drops the report when a PATCH ends sooner, so
-  // 8 MiB PATCHes would never record their offset (nor push back the expiry): record after every
-  // write, whatever its length.
+  // 8 MiB PATCHes would never record their offset (nor push back the expiry). Record after writes
+  // ourselves, at most once a second per upload but always the last offset (trailing write).
+  const progress = createProgressRecorder();
   const write = store.write.bind(store);
   store.write = async (...args: Parameters<typeof store.write>) => {
     const offset = await write(...args);
-    void recordUploadProgress(args[1], offset).catch(() => {});
+    progress.record(args[1], offset);
     return offset;
   };
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {

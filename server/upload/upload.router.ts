@@ -7,10 +7,12 @@ import { commitInstantUpload, prepareInstantUpload } from "@/server/upload/insta
 import { instantCommitSchema, instantPrepareSchema } from "@/server/upload/instant-upload.schemas";
 
 export const uploadRouter = createTRPCRouter({
-  /** What a client needs to size its PATCHes: S3 parts never smaller than this. */
+  /** What a client needs to size its PATCHes (see patchSize): whole S3 parts, as many as upload at once. */
   config: protectedProcedure.query(() => {
     const env = getEnv();
-    return { partFloorBytes: env.storage === "s3" ? env.s3.partSizeBytes : 8 * 1024 * 1024 };
+    return env.storage === "s3"
+      ? { partFloorBytes: env.s3.partSizeBytes, partsPerPatch: env.s3.uploadConcurrency }
+      : { partFloorBytes: 8 * 1024 * 1024, partsPerPatch: 1 };
   }),
   unfinished: protectedProcedure.query(({ ctx }) => listUnfinishedUploads({ actor: ctx.actor })),
   cancel: protectedProcedure

@@ -86,6 +86,23 @@ export async function requireUploadOwner(input: { actor: Actor; uploadId: string
   return session;
 }
 
+// An upload's owner never changes, so a PATCH needs the database only for an upload this process
+// has not seen yet. Bounded: the oldest entries go first (a later PATCH just asks again).
+const knownOwners = new Map<string, string>();
+const KNOWN_OWNERS_MAX = 10_000;
+
+/** requireUploadOwner for PATCHes: the same answer (404 for another user's id), cached per upload. */
+export async function assertUploadOwner(input: { actor: Actor; uploadId: string }): Promise<void> {
+  const owner = knownOwners.get(input.uploadId);
+  if (owner !== undefined) {
+    if (owner !== input.actor.userId) throw new AppError("NOT_FOUND", "upload.notFound");
+    return;
+  }
+  const session = await requireUploadOwner(input);
+  if (knownOwners.size >= KNOWN_OWNERS_MAX) knownOwners.delete(knownOwners.keys().next().value!);
+  knownOwners.set(input.uploadId, session.userId);
+}
+
 export async function recordUploadProgress(uploadId: string, offset: number) {
   const prisma = await getPrisma();
   const env = getEnv();
