@@ -8,6 +8,7 @@ import { formatModified } from "@/components/drive/format";
 import { formatBytes } from "@/server/i18n/messages";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import type { Selection } from "@/components/drive/use-selection";
+import { THUMBNAIL_TYPES } from "@/server/thumbnails/thumbnail-types";
 
 export interface ListNode {
   id: string;
@@ -245,12 +246,21 @@ export function NodeList(props: Props) {
   );
 }
 
-/** Grid tile picture: the image itself for pictures (served inline, sandboxed), an icon otherwise. */
+/** Grid tile picture: the WebP thumbnail for pictures (made in the background), an icon otherwise. */
 function Thumb({ node }: { node: ListNode }) {
+  // A picture just uploaded may not have its thumbnail yet: ask again a few times, then show the icon.
+  const [attempt, setAttempt] = useState(0);
   const [failed, setFailed] = useState(false);
-  if (node.kind === "FILE" && node.mimeType?.startsWith("image/") && node.mimeType !== "image/svg+xml" && node.size < 30 * 1024 * 1024 && !failed) {
+  if (node.kind === "FILE" && THUMBNAIL_TYPES.has(node.mimeType ?? "") && !failed) {
+    const version = new Date(node.updatedAt).getTime();
     return (
-      <img src={`/api/files/${node.id}/content?inline=1`} alt="" loading="lazy" onError={() => setFailed(true)} className="h-20 w-full rounded-md object-cover" />
+      <img
+        src={`/api/files/${node.id}/thumbnail?v=${version}${attempt ? `&a=${attempt}` : ""}`}
+        alt=""
+        loading="lazy"
+        onError={() => (attempt < 3 ? setTimeout(() => setAttempt((a) => a + 1), 1500 * (attempt + 1)) : setFailed(true))}
+        className="h-20 w-full rounded-md object-cover"
+      />
     );
   }
   return <FileIcon kind={node.kind} mimeType={node.mimeType} name={node.name} className="size-12" />;

@@ -4,6 +4,7 @@ import { answerTusPreflight } from "@/server/upload/tus-preflight";
 import { FILE_CONTENT, serveFileContent } from "@/server/http/download";
 import { serveHealth } from "@/server/http/health";
 import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
+import { FILE_THUMBNAIL, serveThumbnail } from "@/server/http/thumbnail";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -26,6 +27,11 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse): bool
   const file = FILE_CONTENT.exec(pathname);
   if (file && (req.method === "GET" || req.method === "HEAD")) {
     void serveFileContent(req, res, file[1]!);
+    return true;
+  }
+  const thumb = FILE_THUMBNAIL.exec(pathname);
+  if (thumb && (req.method === "GET" || req.method === "HEAD")) {
+    void serveThumbnail(req, res, thumb[1]!);
     return true;
   }
   if (pathname === ZIP_PATH && (req.method === "GET" || req.method === "HEAD")) {

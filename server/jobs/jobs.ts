@@ -3,6 +3,7 @@ import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
 import { collectGarbage } from "@/server/storage/blob-gc.service";
 import { purgeExpiredTrash } from "@/server/drive/trash.service";
 import type { Job } from "@/server/jobs/job-runner";
+import { backfillThumbnails } from "@/server/thumbnails/thumbnail.service";
 
 /** Every background job of the process, with its period. */
 export function allJobs(): Job[] {
@@ -14,5 +15,6 @@ export function allJobs(): Job[] {
     },
     { name: "blob-gc", everyMs: 60 * 60_000, run: () => collectGarbage() },
     { name: "purge-trash", everyMs: 60 * 60_000, run: () => purgeExpiredTrash({ now: new Date() }) },
+    { name: "thumbnail-backfill", everyMs: 30 * 60_000, run: () => backfillThumbnails() },
   ];
 }

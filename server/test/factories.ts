@@ -48,6 +48,7 @@ export async function createTestFile(input: {
   name: string;
   parentId?: string | null;
   content?: Buffer | string;
+  mimeType?: string;
 }): Promise<NodeDto> {
   const content = Buffer.from(input.content ?? randomBytes(64));
   const uploadId = randomBytes(16).toString("hex");
@@ -62,5 +63,5 @@ export async function createTestFile(input: {
   const filePath = path.join(dir, uploadId);
   await writeFile(filePath, content);
   const sha256 = createHash("sha256").update(content).digest("hex");
-  return completeUpload({ uploadId, filePath, sha256, size: content.length });
+  return completeUpload({ uploadId, filePath, sha256, size: content.length, mimeType: input.mimeType });
 }

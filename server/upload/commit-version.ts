@@ -3,6 +3,7 @@ import { applyVersionRetention } from "@/server/drive/versions.service";
 import { lockBlob } from "@/server/storage/blob-lock";
 import { notFound } from "@/server/errors/app-error";
 import type { Prisma } from "@/server/db/generated/client.ts";
+import { enqueueThumbnail } from "@/server/thumbnails/thumbnail.service";
 
 /**
  * Makes a blob the newest content of `filename` in a folder, inside the caller's transaction:
@@ -40,5 +41,6 @@ export async function commitFileVersion(
   const node = await tx.node.update({ where: { id: nodeId }, data: { currentVersionId: version.id, size: input.size, mimeType: input.mimeType } });
   await tx.user.update({ where: { id: parent.ownerId }, data: { usedBytes: { increment: input.size } } });
   await applyVersionRetention(tx, nodeId);
+  await enqueueThumbnail(tx, { blobId: input.blobId, mimeType: input.mimeType, size: input.size });
   return { node, version };
 }
