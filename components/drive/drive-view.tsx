@@ -74,6 +74,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
   }
 
   const count = selection.selected.size;
+  const downloadLabel = count === 1 && selectedNodes()[0]?.kind === "FILE" ? t("actions.download") : t("actions.downloadZip");
   return (
     <div
       className="relative min-h-full px-4 py-5 md:px-8"
@@ -96,7 +97,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
       }}
     >
       <div className="flex flex-wrap items-center gap-3">
-        <nav aria-label={t("drive.breadcrumbs")} className="flex min-w-0 flex-1 items-center gap-1 text-lg font-semibold">
+        <nav aria-label={t("drive.breadcrumbs")} className="flex min-w-[10rem] flex-1 items-center gap-1 text-lg font-semibold">
           {(first?.breadcrumbs ?? [{ id: "root", name: "", isRoot: true }]).map((c, i, all) => (
             <span
               key={c.id}
@@ -137,13 +138,13 @@ export function DriveView({ folderId }: { folderId: string | null }) {
               <LayoutGrid className="size-4" />
             </button>
           </div>
-          <Button variant="secondary" onClick={() => setNewFolder(true)} disabled={!currentId}>
-            <FolderPlus className="size-4" /> {t("drive.newFolder")}
+          <Button variant="secondary" onClick={() => setNewFolder(true)} disabled={!currentId} aria-label={t("drive.newFolder")}>
+            <FolderPlus className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("drive.newFolder")}</span>
           </Button>
           <Button variant="secondary" onClick={() => folderPicker.current?.click()} disabled={!currentId} aria-label={t("drive.uploadFolder")}>
             <FolderUp className="size-4" /> <span className="hidden lg:inline">{t("drive.uploadFolder")}</span>
           </Button>
-          <Button onClick={() => picker.current?.click()} disabled={!currentId}>
+          <Button onClick={() => picker.current?.click()} disabled={!currentId} className="whitespace-nowrap">
             <Upload className="size-4" /> {t("drive.upload")}
           </Button>
           <input
@@ -179,16 +180,17 @@ export function DriveView({ folderId }: { folderId: string | null }) {
             <button aria-label={t("actions.clearSelection")} onClick={selection.clear} className="rounded-md p-1 hover:bg-white/60 dark:hover:bg-zinc-800">
               <X className="size-4" />
             </button>
-            <span className="font-medium">{t("actions.selected", { count })}</span>
+            <span className="whitespace-nowrap font-medium">{t("actions.selected", { count })}</span>
+            {/* On a phone the actions are icons (named for screen readers); the words come back from sm up. */}
             <div className="ml-auto flex gap-1">
-              <Button variant="ghost" onClick={() => actions.download(selectedNodes())}>
-                <Download className="size-4" /> {count === 1 && selectedNodes()[0]?.kind === "FILE" ? t("actions.download") : t("actions.downloadZip")}
+              <Button variant="ghost" onClick={() => actions.download(selectedNodes())} aria-label={downloadLabel}>
+                <Download className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{downloadLabel}</span>
               </Button>
-              <Button variant="ghost" onClick={() => actions.moveDialog(selectedNodes())}>
-                <FolderInput className="size-4" /> {t("actions.move")}
+              <Button variant="ghost" onClick={() => actions.moveDialog(selectedNodes())} aria-label={t("actions.move")}>
+                <FolderInput className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("actions.move")}</span>
               </Button>
-              <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => void actions.trash(selectedNodes()).then(selection.clear)}>
-                <Trash2 className="size-4" /> {t("actions.trash")}
+              <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => void actions.trash(selectedNodes()).then(selection.clear)} aria-label={t("actions.trash")}>
+                <Trash2 className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("actions.trash")}</span>
               </Button>
             </div>
           </>

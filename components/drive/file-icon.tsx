@@ -1,7 +1,9 @@
 import { File, FileArchive, FileAudio, FileCode, FileImage, FileSpreadsheet, FileText, FileVideo, Folder, Presentation } from "lucide-react";
 
 /** An icon and colour per kind of file, from its type and extension. */
-export function FileIcon({ kind, mimeType, name, className = "size-5" }: { kind: "FILE" | "FOLDER"; mimeType: string | null; name: string; className?: string }) {
+export function FileIcon({ kind, mimeType, name, className: size = "size-5" }: { kind: "FILE" | "FOLDER"; mimeType: string | null; name: string; className?: string }) {
+  // Never squeezed by a long name beside it.
+  const className = `shrink-0 ${size}`;
   if (kind === "FOLDER") return <Folder className={`${className} fill-sky-400/30 text-sky-500`} />;
   const ext = name.split(".").pop()?.toLowerCase() ?? "";
   const m = mimeType ?? "";

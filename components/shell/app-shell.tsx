@@ -99,8 +99,8 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
-          <Logo />
-          <div className="flex items-center gap-1">
+          <Logo compact />
+          <div className="flex items-center gap-0.5">
             {nav.map(({ href, label, icon: Icon }) => (
               <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
                 <Icon className="size-5" />
@@ -111,6 +111,11 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
             </button>
           </div>
         </header>
+        <div className="border-b border-zinc-200 bg-white px-4 pb-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
+          <Suspense>
+            <SearchBox />
+          </Suspense>
+        </div>
         <div className="sticky top-0 z-30 hidden border-b border-zinc-200 bg-zinc-50/90 px-8 py-3 backdrop-blur md:block dark:border-zinc-800 dark:bg-zinc-950/90">
           <Suspense>
             <SearchBox />

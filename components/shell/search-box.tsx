@@ -13,6 +13,8 @@ export function SearchBox() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "/" || (e.target as HTMLElement).closest("input, textarea, [contenteditable]")) return;
+      // The shell has a box for phones and one for wider screens: only the one on screen answers.
+      if (!input.current?.offsetParent) return;
       e.preventDefault();
       input.current?.focus();
       input.current?.select();
@@ -40,7 +42,7 @@ export function SearchBox() {
         aria-label={t("search.placeholder")}
         className="block w-full rounded-xl border border-transparent bg-zinc-100 py-2 pl-9 pr-10 text-sm outline-none transition placeholder:text-zinc-500 focus:border-brand-500 focus:bg-white focus:ring-3 focus:ring-brand-500/20 dark:bg-zinc-800 dark:focus:bg-zinc-900"
       />
-      <kbd className="pointer-events-none absolute right-3 top-1/2 -translate-y-1/2 rounded border border-zinc-300 px-1.5 text-[10px] text-zinc-500 dark:border-zinc-600">/</kbd>
+      <kbd className="pointer-events-none absolute right-3 top-1/2 hidden md:block -translate-y-1/2 rounded border border-zinc-300 px-1.5 text-[10px] text-zinc-500 dark:border-zinc-600">/</kbd>
     </form>
   );
 }

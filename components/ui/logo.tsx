@@ -1,18 +1,23 @@
-export function Logo({ className = "" }: { className?: string }) {
+import { useId } from "react";
+
+export function Logo({ className = "", compact = false }: { className?: string; compact?: boolean }) {
+  // Each logo needs its own gradient id: a shared one resolves to the first logo in the page,
+  // which is display:none on a phone (the sidebar), and the icon then renders blank.
+  const gradient = useId();
   return (
     <span className={`inline-flex items-center gap-2 font-semibold tracking-tight ${className}`}>
       <svg viewBox="0 0 32 32" className="size-7" aria-hidden>
         <defs>
-          <linearGradient id="yp" x1="0" y1="0" x2="1" y2="1">
+          <linearGradient id={gradient} x1="0" y1="0" x2="1" y2="1">
             <stop offset="0" stopColor="#60a5fa" />
             <stop offset="1" stopColor="#4f46e5" />
           </linearGradient>
         </defs>
-        <rect width="32" height="32" rx="8" fill="url(#yp)" />
+        <rect width="32" height="32" rx="8" fill={`url(#${gradient})`} />
         <path d="M9.5 21.5h13a4 4 0 0 0 .6-7.96A6 6 0 0 0 11.5 12.5a4.5 4.5 0 0 0-2 9Z" fill="white" />
       </svg>
-      <span>
-        Yunpan <span className="font-normal text-zinc-400">云盘</span>
+      <span className="whitespace-nowrap">
+        Yunpan <span className={compact ? "hidden font-normal text-zinc-400 sm:inline" : "font-normal text-zinc-400"}>云盘</span>
       </span>
     </span>
   );
