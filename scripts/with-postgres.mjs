@@ -9,7 +9,8 @@
 //
 // PostgreSQL refuses to run as root, so as root every server binary runs as the `postgres` system
 // user (runuser) on a temp dir that user owns; as any other user they run directly.
-import { execFileSync, spawn } from "node:child_process";
+import { harnessLifecycle } from "./harness-lifecycle.mjs";
+import { execFileSync } from "node:child_process";
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -134,23 +135,7 @@ function cleanup() {
   }
 }
 
-process.on("exit", cleanup);
-
-let child = null;
-let exiting = false;
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(signal, () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      // The child decides how to stop; its exit then runs the cleanup below.
-      child.kill(signal);
-      return;
-    }
-    if (exiting) return;
-    exiting = true;
-    cleanup();
-    process.exit(128 + os.constants.signals[signal]);
-  });
-}
+const lifecycle = harnessLifecycle("with-postgres", cleanup);
 
 async function startCluster() {
   pgSync("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "--locale=C.UTF-8", "-E", "UTF8"]);
@@ -194,22 +179,9 @@ async function startCluster() {
 
 try {
   const port = await startCluster();
-  if (exiting) process.exit(130);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   console.error(`with-postgres: PostgreSQL (${binDir}) on 127.0.0.1:${port}, pid ${postmasterPid}`);
-  child = spawn(command, commandArgs, {
-    stdio: "inherit",
-    env: { ...process.env, TEST_POSTGRES_URL: url },
-  });
-  const code = await new Promise((resolve) => {
-    child.once("error", (e) => {
-      console.error(`with-postgres: cannot run ${command}: ${e.message}`);
-      resolve(127);
-    });
-    child.once("exit", (c, signal) => resolve(c ?? 128 + (os.constants.signals[signal] ?? 0)));
-  });
-  cleanup();
-  process.exit(code);
+  await lifecycle.runAndExit(command, commandArgs, { ...process.env, TEST_POSTGRES_URL: url });
 } catch (e) {
   console.error(`with-postgres: ${e.stderr || e.message}`);
   cleanup();

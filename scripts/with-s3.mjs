@@ -10,6 +10,7 @@
 // the temp dir is removed, and this script exits with the child's code.
 //
 // Composes with scripts/with-postgres.mjs in either order.
+import { harnessLifecycle } from "./harness-lifecycle.mjs";
 import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -71,25 +72,8 @@ function cleanup() {
     console.error(`with-s3: could not remove ${tmp}: ${e.message}`);
   }
 }
-process.on("exit", cleanup);
-
-let child = null;
 let starter = null;
-let exiting = false;
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(signal, () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      // The child decides how to stop; its exit then runs the cleanup below.
-      child.kill(signal);
-      return;
-    }
-    if (exiting) return;
-    exiting = true;
-    starter?.kill("SIGKILL");
-    cleanup();
-    process.exit(128 + os.constants.signals[signal]);
-  });
-}
+const lifecycle = harnessLifecycle("with-s3", cleanup, () => starter?.kill("SIGKILL"));
 
 /** Runs `ceph-rgw.sh start` and returns the S3_* lines it prints. */
 function startRgw() {
@@ -148,13 +132,10 @@ async function createBucket(s3) {
 try {
   const started = Date.now();
   const s3 = await startRgw();
-  if (exiting) process.exit(130);
   if (!s3.S3_ENDPOINT) throw new Error("ceph-rgw.sh printed no S3_ENDPOINT");
   await createBucket(s3);
   console.error(`with-s3: Ceph RGW on ${s3.S3_ENDPOINT}, bucket ${BUCKET} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  child = spawn(command, commandArgs, {
-    stdio: "inherit",
-    env: {
+  await lifecycle.runAndExit(command, commandArgs, {
       ...process.env,
       TMPDIR: childTmp,
       TEST_S3_ENDPOINT: s3.S3_ENDPOINT,
@@ -164,17 +145,7 @@ try {
       TEST_S3_REGION: s3.S3_REGION ?? "us-east-1",
       // For outage tests: the cluster's config (its run/ dir holds radosgw's pid file).
       TEST_S3_CEPH_CONF: s3.CEPH_CONF ?? "",
-    },
-  });
-  const code = await new Promise((resolve) => {
-    child.once("error", (e) => {
-      console.error(`with-s3: cannot run ${command}: ${e.message}`);
-      resolve(127);
     });
-    child.once("exit", (c, signal) => resolve(c ?? 128 + (os.constants.signals[signal] ?? 0)));
-  });
-  cleanup();
-  process.exit(code);
 } catch (e) {
   console.error(`with-s3: ${e.message}`);
   cleanup();
