@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import Link from "next/link";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import clsx from "clsx";
-import { ChevronRight, Download, FolderInput, FolderPlus, FolderUp, HardDrive, LayoutGrid, List, Trash2, Upload, UploadCloud, X } from "lucide-react";
+import { ChevronRight, Download, FolderInput, FolderPlus, FolderUp, HardDrive, LayoutGrid, List, Share2, Trash2, Upload, UploadCloud, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/components/trpc/client";
 import { useUploads } from "@/components/upload/upload-manager";
@@ -184,6 +184,11 @@ export function DriveView({ folderId }: { folderId: string | null }) {
               <Button variant="ghost" onClick={() => actions.download(selectedNodes())}>
                 <Download className="size-4" /> {count === 1 && selectedNodes()[0]?.kind === "FILE" ? t("actions.download") : t("actions.downloadZip")}
               </Button>
+              {count === 1 && (
+                <Button variant="ghost" onClick={() => actions.share(selectedNodes()[0]!)} data-testid="toolbar-share">
+                  <Share2 className="size-4" /> {t("sharing.share")}
+                </Button>
+              )}
               <Button variant="ghost" onClick={() => actions.moveDialog(selectedNodes())}>
                 <FolderInput className="size-4" /> {t("actions.move")}
               </Button>
