@@ -10,7 +10,7 @@ import { createNotification, type NotificationData } from "@/server/notify/notif
 
 export const DROPS_JOB = "notify.drops";
 /** How long drops are gathered before the owner hears of them. */
-export const DROP_BATCH_SECONDS = 60;
+export const DROP_BATCH_SECONDS = 30;
 
 export async function enqueueDropNotice(linkId: string): Promise<void> {
   await enqueueJob(DROPS_JOB, { linkId }, { runAt: new Date(Date.now() + DROP_BATCH_SECONDS * 1000), dedupeKey: `drops:${linkId}` });

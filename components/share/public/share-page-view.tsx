@@ -121,7 +121,14 @@ function FileView({ token, data, canDownload }: { token: string; data: Open; can
       <div className="mt-3">
         <LinkFacts data={data} />
       </div>
-      <div className="mt-6 h-[65vh] min-h-80 overflow-hidden rounded-3xl bg-zinc-950 text-zinc-100 shadow-2xl ring-1 ring-zinc-900/10">
+      <div
+        className={clsx(
+          "mt-6 h-[65vh] min-h-80 overflow-hidden rounded-3xl shadow-xl ring-1",
+          ["text", "pdf"].includes(previewKindOf(file.name, file.mimeType))
+            ? "bg-zinc-100 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800 [&>div]:pt-4"
+            : "bg-zinc-950 text-zinc-100 ring-zinc-900/10",
+        )}
+      >
         <PreviewBody node={file} kind={previewKindOf(file.name, file.mimeType)} url={fileUrl(token, file.id)} />
       </div>
     </div>
@@ -147,7 +154,8 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
 
   return (
     <div data-testid="public-folder">
-      <nav aria-label="breadcrumbs" className="flex flex-wrap items-center gap-1 text-sm">
+      {folder.path.length > 1 && (
+      <nav aria-label="breadcrumbs" className="mb-3 flex flex-wrap items-center gap-1 text-sm">
         {folder.path.map((c, i) => (
           <span key={c.id} className="inline-flex items-center gap-1">
             {i > 0 && <ChevronRight className="size-4 text-zinc-400" />}
@@ -161,7 +169,8 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
           </span>
         ))}
       </nav>
-      <div className="mt-3 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
+      )}
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">{here.name}</h1>
           <div className="mt-1">
@@ -193,9 +202,9 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
                     />
                   </th>
                 )}
-                <th className={clsx("py-2.5", !canDownload && "pl-4")}>{t("sharing.public.name")}</th>
-                <th className="hidden py-2.5 text-right sm:table-cell">{t("sharing.public.size")}</th>
-                <th className="hidden py-2.5 pr-4 pl-6 md:table-cell">{t("sharing.public.modified")}</th>
+                <th className={clsx("w-full py-2.5", !canDownload && "pl-4")}>{t("sharing.public.name")}</th>
+                <th className="hidden py-2.5 pl-4 text-right whitespace-nowrap sm:table-cell">{t("sharing.public.size")}</th>
+                <th className="hidden py-2.5 pr-4 pl-6 whitespace-nowrap md:table-cell">{t("sharing.public.modified")}</th>
                 <th className="w-12" />
               </tr>
             </thead>
@@ -210,17 +219,17 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
                   <td className={clsx("max-w-0 py-2.5", !canDownload && "pl-4")}>
                     {n.kind === "FOLDER" ? (
                       <Link href={folderHref(n.id)} className="flex items-center gap-3 font-medium hover:underline">
-                        <FileIcon kind="FOLDER" mimeType={null} name={n.name} />
+                        <FileIcon kind="FOLDER" mimeType={null} name={n.name} className="size-5 shrink-0" />
                         <span className="truncate">{n.name}</span>
                       </Link>
                     ) : (
                       <button onClick={() => setPreview(n)} className="flex w-full items-center gap-3 text-left font-medium hover:underline">
-                        <FileIcon kind="FILE" mimeType={n.mimeType} name={n.name} />
+                        <FileIcon kind="FILE" mimeType={n.mimeType} name={n.name} className="size-5 shrink-0" />
                         <span className="truncate">{n.name}</span>
                       </button>
                     )}
                   </td>
-                  <td className="hidden py-2.5 text-right whitespace-nowrap text-zinc-500 tabular-nums sm:table-cell">{n.kind === "FILE" ? formatBytes(n.size) : "—"}</td>
+                  <td className="hidden py-2.5 pl-4 text-right whitespace-nowrap text-zinc-500 tabular-nums sm:table-cell">{n.kind === "FILE" ? formatBytes(n.size) : "—"}</td>
                   <td className="hidden py-2.5 pr-4 pl-6 whitespace-nowrap text-zinc-500 md:table-cell">{formatDateTime(n.updatedAt, locale)}</td>
                   <td className="py-2.5 pr-3 text-right">
                     {canDownload && n.kind === "FILE" && (
