@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { makeFile, openFolder, screenshot, sha256, signIn, signUp } from "./helpers";
+import { makeFile, openFolder, screenshot, sha256, signUp } from "./helpers";
 import { readZip } from "../server/test/zip-reader";
 
 const row = (page: Page, name: string) => page.getByTestId("node-row").filter({ hasText: name });
