@@ -126,6 +126,8 @@ test("a folder link with password and expiry: refused, unlocked, browsed, downlo
   await v.page.reload();
   await expect(v.page.getByText("全部下载")).toBeVisible();
   await screenshot(v.page, testInfo, "55-public-folder-zh");
+  await v.page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(v.page, testInfo, "55-public-folder-zh-phone");
   await v.context.close();
 
   // The owner sees the use in the access log and on My links.
@@ -189,6 +191,8 @@ test("an anonymous visitor drops two files into an upload link; the owner sees t
   await expect(v.page.locator('[data-testid="drop-item"][data-status="done"]')).toHaveCount(2);
   await expect(v.page.getByText("All files were sent. Thank you!")).toBeVisible();
   await screenshot(v.page, testInfo, "60-public-drop-done");
+  await v.page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(v.page, testInfo, "60-public-drop-done-phone");
   await v.context.close();
 
   await openFolder(page, "Inbox");
@@ -227,6 +231,9 @@ test("a teammate sees Shared with me and, as editor, uploads into it", async ({ 
   await mate.page.waitForTimeout(400);
   await screenshot(mate.page, testInfo, "63-shared-with-me-dark");
   await mate.page.emulateMedia({ colorScheme: "light" });
+  await mate.page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(mate.page, testInfo, "63-shared-with-me-phone");
+  await mate.page.setViewportSize({ width: 1280, height: 720 });
   await mate.page.getByRole("link", { name: "Team plans" }).click();
   await expect(mate.page).toHaveURL(/\/drive\/[0-9a-f-]{36}$/);
   const f = makeFile(testInfo, "from-tom.txt", 5000);

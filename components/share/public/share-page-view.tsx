@@ -155,20 +155,20 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
   return (
     <div data-testid="public-folder">
       {folder.path.length > 1 && (
-      <nav aria-label="breadcrumbs" className="mb-3 flex flex-wrap items-center gap-1 text-sm">
-        {folder.path.map((c, i) => (
-          <span key={c.id} className="inline-flex items-center gap-1">
-            {i > 0 && <ChevronRight className="size-4 text-zinc-400" />}
-            {i === folder.path.length - 1 ? (
-              <span className="font-semibold">{c.name}</span>
-            ) : (
-              <Link href={folderHref(c.id)} className="text-zinc-500 hover:text-zinc-900 hover:underline dark:hover:text-zinc-100">
-                {c.name}
-              </Link>
-            )}
-          </span>
-        ))}
-      </nav>
+        <nav aria-label="breadcrumbs" className="mb-3 flex flex-wrap items-center gap-1 text-sm">
+          {folder.path.map((c, i) => (
+            <span key={c.id} className="inline-flex items-center gap-1">
+              {i > 0 && <ChevronRight className="size-4 text-zinc-400" />}
+              {i === folder.path.length - 1 ? (
+                <span className="font-semibold">{c.name}</span>
+              ) : (
+                <Link href={folderHref(c.id)} className="text-zinc-500 hover:text-zinc-900 hover:underline dark:hover:text-zinc-100">
+                  {c.name}
+                </Link>
+              )}
+            </span>
+          ))}
+        </nav>
       )}
       <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
         <div>
