@@ -18,9 +18,10 @@ export interface ShareTarget {
   kind: "FILE" | "FOLDER";
 }
 
-function errorParts(e: unknown): { message: string; fieldErrors: Record<string, string> | null } {
-  const err = e as { message?: string; data?: { fieldErrors?: Record<string, string> | null } };
-  return { message: err.message ?? "", fieldErrors: err.data?.fieldErrors ?? null };
+/** A failed call's message and per-field messages; "not found" on a node one can open means it is not one's own. */
+function errorParts(e: unknown, ownerOnly: string): { message: string; fieldErrors: Record<string, string> | null } {
+  const err = e as { message?: string; data?: { fieldErrors?: Record<string, string> | null; appCode?: string } };
+  return { message: err.data?.appCode === "NOT_FOUND" ? ownerOnly : (err.message ?? ""), fieldErrors: err.data?.fieldErrors ?? null };
 }
 
 /** Share a file or folder: public links (create, edit, revoke, access log) and teammates. */
@@ -97,7 +98,7 @@ function LinksTab({ node }: { node: ShareTarget }) {
       // The address is built from the page's own origin, so it works behind any proxy.
       setMode({ kind: "created", url: `${window.location.origin}/s/${res.token}` });
     } catch (e) {
-      setError(errorParts(e));
+      setError(errorParts(e, t("sharing.ownerOnly")));
     }
   }
 
@@ -117,7 +118,7 @@ function LinksTab({ node }: { node: ShareTarget }) {
       toast("success", t("sharing.saved"));
       setMode({ kind: "list" });
     } catch (e) {
-      setError(errorParts(e));
+      setError(errorParts(e, t("sharing.ownerOnly")));
     }
   }
 
@@ -180,7 +181,7 @@ function PeopleTab({ node }: { node: ShareTarget }) {
       toast("success", t("sharing.invited", { email: g.grantee.email }));
       await refresh();
     } catch (err) {
-      const p = errorParts(err);
+      const p = errorParts(err, t("sharing.ownerOnly"));
       setError(p.fieldErrors ? Object.values(p.fieldErrors)[0]! : p.message);
     }
   }
@@ -220,7 +221,7 @@ function PeopleTab({ node }: { node: ShareTarget }) {
           {error}
         </p>
       )}
-      {grants.error && <p className="text-sm text-red-600">{grants.error.message}</p>}
+      {grants.error && <p className="text-sm text-red-600 dark:text-red-400">{errorParts(grants.error, t("sharing.ownerOnly")).message}</p>}
       {grants.data?.length === 0 && <p className="rounded-xl border border-dashed border-zinc-300 p-5 text-center text-sm text-zinc-500 dark:border-zinc-700">{t("sharing.noPeople")}</p>}
       <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
         {grants.data?.map((g) => (

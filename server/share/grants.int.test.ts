@@ -35,7 +35,10 @@ describe("grants: sharing with teammates", () => {
 
     const shared = await mate.share.sharedWithMe();
     expect(shared.map((n) => [n.name, n.role, n.owner.name])).toEqual([["Project", "VIEWER", "Olivia"]]);
-    expect((await mate.drive.list({ folderId: s.docs.id })).items.map((i) => i.name)).toEqual(["plan.txt"]);
+    const inDocs = await mate.drive.list({ folderId: s.docs.id });
+    expect(inDocs.items.map((i) => i.name)).toEqual(["plan.txt"]);
+    // Breadcrumbs start at the shared folder: nothing above it is revealed.
+    expect(inDocs.breadcrumbs.map((c) => c.name)).toEqual(["Project", "docs"]);
     // Siblings of the shared folder, and the owner's root, stay out of reach.
     expect(await rejectionOf(mate.drive.list({ folderId: s.sibling.id }))).toEqual(NOT_FOUND);
     const root = await t.prisma.node.findUniqueOrThrow({ where: { rootOwnerId: s.owner.user.id } });
