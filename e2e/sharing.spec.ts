@@ -239,6 +239,8 @@ test("a teammate sees Shared with me and, as editor, uploads into it", async ({ 
   const f = makeFile(testInfo, "from-tom.txt", 5000);
   await mate.page.getByTestId("upload-input").setInputFiles([f.path]);
   await expect(row(mate.page, f.name)).toBeVisible();
+  await expect(mate.page.getByRole("navigation", { name: "Breadcrumbs" })).toHaveText("Team plans");
+  await screenshot(mate.page, testInfo, "64-teammate-in-shared-folder");
   await mate.context.close();
 
   await openFolder(page, "Team plans");

@@ -193,7 +193,7 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
             <thead className="border-b border-zinc-200 bg-zinc-50/80 text-left text-xs font-medium text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60">
               <tr>
                 {canDownload && (
-                  <th className="w-10 py-2.5 pl-4">
+                  <th className="w-10 py-2.5 pr-3 pl-4">
                     <input
                       type="checkbox"
                       aria-label={t("sharing.public.selectAll")}
@@ -212,7 +212,7 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
               {folder.items.map((n) => (
                 <tr key={n.id} className={clsx("group", selected.has(n.id) ? "bg-brand-50/60 dark:bg-brand-500/10" : "hover:bg-zinc-50 dark:hover:bg-zinc-800/40")} data-testid="public-row">
                   {canDownload && (
-                    <td className="py-2.5 pl-4">
+                    <td className="py-2.5 pr-3 pl-4">
                       <input type="checkbox" aria-label={n.name} checked={selected.has(n.id)} onChange={() => toggle(n.id)} />
                     </td>
                   )}
