@@ -21,7 +21,7 @@ export function CreatedLink({ url, onDone }: { url: string; onDone: () => void }
     setTimeout(() => setCopied(false), 2000);
   }
   return (
-    <div className="rounded-xl border border-brand-200 bg-brand-50/60 p-4 dark:border-brand-500/30 dark:bg-brand-500/10" data-testid="created-link">
+    <div className="rounded-xl border border-brand-100 bg-brand-50/60 p-4 dark:border-brand-500/30 dark:bg-brand-500/10" data-testid="created-link">
       <p className="font-medium">{t("sharing.linkReady")}</p>
       <p className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">{t("sharing.linkOnce")}</p>
       <div className="mt-3 flex gap-2">
@@ -39,7 +39,7 @@ export function CreatedLink({ url, onDone }: { url: string; onDone: () => void }
         </Button>
       </div>
       <div className="mt-3 flex items-center justify-between">
-        <button type="button" onClick={() => setShowQr((v) => !v)} className="inline-flex items-center gap-1.5 text-xs font-medium text-brand-700 hover:underline dark:text-brand-300">
+        <button type="button" onClick={() => setShowQr((v) => !v)} className="inline-flex items-center gap-1.5 text-xs font-medium text-brand-700 hover:underline dark:text-brand-100">
           <QrCode className="size-3.5" /> {t("sharing.qr")}
         </button>
         <Button type="button" variant="secondary" onClick={onDone}>

@@ -106,7 +106,7 @@ export function LinkCard({ link, onEdit }: { link: LinkDto; onEdit: () => void }
           )}
         </div>
       </div>
-      <button onClick={() => setShowLog((v) => !v)} className="mt-2 inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline dark:text-brand-300">
+      <button onClick={() => setShowLog((v) => !v)} className="mt-2 inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline dark:text-brand-100">
         {showLog ? <ChevronUp className="size-3.5" /> : <ChevronDown className="size-3.5" />}
         {showLog ? t("sharing.hideLog") : t("sharing.accessLog")}
       </button>

@@ -90,7 +90,7 @@ export function LinkForm(props: {
               )}
             >
               <input type="radio" name="permission" value={value} checked={permission === value} onChange={() => setPermission(value)} className="sr-only" />
-              <Icon className={clsx("mt-0.5 size-4 shrink-0", permission === value ? "text-brand-600 dark:text-brand-300" : "text-zinc-400")} />
+              <Icon className={clsx("mt-0.5 size-4 shrink-0", permission === value ? "text-brand-600 dark:text-brand-100" : "text-zinc-400")} />
               <span>
                 <span className="block font-medium">{t(`sharing.perm.${value}`)}</span>
                 <span className="block text-xs text-zinc-500">{t(`sharing.permHint.${value}`)}</span>

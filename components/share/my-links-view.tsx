@@ -38,7 +38,7 @@ export function MyLinksView() {
           <table className="w-full text-sm">
             <thead className="border-b border-zinc-200 text-left text-xs font-medium text-zinc-500 dark:border-zinc-800">
               <tr>
-                <th className="px-4 py-2.5">{t("sharing.colItem")}</th>
+                <th className="w-[45%] px-4 py-2.5">{t("sharing.colItem")}</th>
                 <th className="px-3 py-2.5">{t("sharing.colStatus")}</th>
                 <th className="hidden px-3 py-2.5 md:table-cell">{t("sharing.colUse")}</th>
                 <th className="hidden px-4 py-2.5 lg:table-cell">{t("sharing.colLastAccess")}</th>

@@ -33,7 +33,7 @@ export function ShareDialog({ node, onClose }: { node: ShareTarget; onClose: () 
     <Dialog labelledBy={titleId} size="lg" onClose={onClose}>
       <div className="flex items-start justify-between gap-3">
         <div className="flex min-w-0 items-center gap-3">
-          <div className="flex size-10 shrink-0 items-center justify-center rounded-xl bg-brand-50 text-brand-600 dark:bg-brand-500/15 dark:text-brand-300">
+          <div className="flex size-10 shrink-0 items-center justify-center rounded-xl bg-brand-50 text-brand-600 dark:bg-brand-500/15 dark:text-brand-100">
             <Share2 className="size-5" />
           </div>
           <h2 id={titleId} className="truncate text-lg font-semibold">

@@ -101,8 +101,8 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
-          {/* On a phone the header holds the mark only, so every nav icon fits beside it. */}
-          <Logo className="shrink-0 max-sm:[&>span]:hidden" />
+          <Logo className="shrink-0" />
+          {/* On a narrow phone the icons scroll sideways rather than push the last ones off screen. */}
           <div className="flex min-w-0 items-center overflow-x-auto">
             {nav.map(({ href, label, icon: Icon }) => (
               <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">

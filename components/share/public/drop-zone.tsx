@@ -98,7 +98,7 @@ export function DropZone({ token, ownerName, folderName, room }: { token: string
           over ? "border-brand-500 bg-brand-50 dark:bg-brand-500/10" : "border-zinc-300 bg-white dark:border-zinc-700 dark:bg-zinc-900",
         )}
       >
-        <div className="flex size-16 items-center justify-center rounded-2xl bg-brand-50 text-brand-600 dark:bg-brand-500/15 dark:text-brand-300">
+        <div className="flex size-16 items-center justify-center rounded-2xl bg-brand-50 text-brand-600 dark:bg-brand-500/15 dark:text-brand-100">
           <UploadCloud className="size-8" />
         </div>
         <p className="mt-4 font-medium">{t("sharing.public.dropHere")}</p>

@@ -34,7 +34,7 @@ export function PasswordGate({ token, ownerName }: { token: string; ownerName: s
 
   return (
     <div className="mt-10 rounded-3xl border border-zinc-200 bg-white p-8 shadow-xl shadow-zinc-900/5 dark:border-zinc-800 dark:bg-zinc-900" data-testid="password-gate">
-      <div className="mx-auto flex size-14 items-center justify-center rounded-2xl bg-brand-50 text-brand-600 dark:bg-brand-500/15 dark:text-brand-300">
+      <div className="mx-auto flex size-14 items-center justify-center rounded-2xl bg-brand-50 text-brand-600 dark:bg-brand-500/15 dark:text-brand-100">
         <Lock className="size-6" />
       </div>
       <h1 className="mt-5 text-center text-xl font-semibold">{t("sharing.public.lockedTitle")}</h1>
