@@ -81,7 +81,7 @@ export function NotificationBell({ align = "right" }: { align?: "left" | "right"
           <div className="flex items-center justify-between border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
             <span className="font-semibold">{t("sharing.notifications.title")}</span>
             {count > 0 && (
-              <button onClick={() => void markRead.mutateAsync({}).then(refresh)} className="inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline dark:text-brand-300">
+              <button onClick={() => void markRead.mutateAsync({}).then(refresh)} className="inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline dark:text-brand-100">
                 <CheckCheck className="size-3.5" /> {t("sharing.notifications.markAll")}
               </button>
             )}
