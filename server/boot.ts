@@ -57,7 +57,7 @@ export async function startRuntime(env: Env, options: { fallback: Handler; befor
   const server = http.createServer((req, res) => {
     // The client address for audit logs comes from the socket, never from a header it could forge.
     req.headers["x-yunpan-client-ip"] = req.socket.remoteAddress ?? "";
-    if (handleByteRoute(req, res)) return;
+    if (handleByteRoute(req, res, () => options.fallback(req, res))) return;
     options.fallback(req, res);
   });
   // Big uploads and downloads take longer than Node's 5-minute request timeout.

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import Link from "next/link";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import clsx from "clsx";
-import { ChevronRight, Download, FolderInput, FolderPlus, FolderUp, HardDrive, LayoutGrid, List, Trash2, Upload, UploadCloud, X } from "lucide-react";
+import { ChevronRight, Download, FolderInput, FolderPlus, FolderUp, HardDrive, LayoutGrid, List, Share2, Trash2, Upload, UploadCloud, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/components/trpc/client";
 import { useUploads } from "@/components/upload/upload-manager";
@@ -186,6 +186,11 @@ export function DriveView({ folderId }: { folderId: string | null }) {
               <Button variant="ghost" onClick={() => actions.download(selectedNodes())} aria-label={downloadLabel}>
                 <Download className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{downloadLabel}</span>
               </Button>
+              {count === 1 && (
+                <Button variant="ghost" onClick={() => actions.share(selectedNodes()[0]!)} data-testid="toolbar-share" aria-label={t("sharing.share")}>
+                  <Share2 className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("sharing.share")}</span>
+                </Button>
+              )}
               <Button variant="ghost" onClick={() => actions.moveDialog(selectedNodes())} aria-label={t("actions.move")}>
                 <FolderInput className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("actions.move")}</span>
               </Button>

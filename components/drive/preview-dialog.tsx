@@ -173,7 +173,7 @@ function NavButton({ side, label, onClick, children }: { side: "left" | "right";
   );
 }
 
-function PreviewBody({ node, kind, url }: { node: PreviewNode; kind: PreviewKind; url: string }) {
+export function PreviewBody({ node, kind, url }: { node: PreviewNode; kind: PreviewKind; url: string }) {
   const [failed, setFailed] = useState(false);
   if (failed) return <Fallback node={node} url={url} reason="failed" />;
   switch (kind) {

@@ -2,7 +2,7 @@
 import { useCallback, useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Copy, Download, Eye, FolderInput, FolderOpen, History, Pencil, Star, StarOff, Trash2 } from "lucide-react";
+import { Copy, Download, Eye, FolderInput, FolderOpen, History, Pencil, Share2, Star, StarOff, Trash2 } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { useToast } from "@/components/ui/toast";
 import { useT } from "@/components/i18n/i18n-provider";
@@ -10,6 +10,7 @@ import { NameDialog } from "@/components/drive/name-dialog";
 import { FolderPickerDialog } from "@/components/drive/folder-picker-dialog";
 import { NodeMenu, type MenuItem } from "@/components/drive/node-menu";
 import type { ListNode } from "@/components/drive/node-list";
+import { ShareDialog } from "@/components/share/share-dialog";
 
 export function downloadUrl(nodes: ListNode[]): string {
   if (nodes.length === 1 && nodes[0]!.kind === "FILE") return `/api/files/${nodes[0]!.id}/content`;
@@ -29,6 +30,7 @@ type Dialog =
   | { kind: "rename"; node: ListNode }
   | { kind: "move" | "copy"; nodes: ListNode[] }
   | { kind: "menu"; nodes: ListNode[]; at: { x: number; y: number } }
+  | { kind: "share"; node: ListNode }
   | null;
 
 /**
@@ -124,6 +126,7 @@ export function useNodeActions(options: { parentId?: string | null; onPreview?: 
       icon: <Download />,
       onSelect: () => startDownload(downloadUrl(nodes)),
     });
+    if (one) items.push({ id: "share", label: t("sharing.share"), icon: <Share2 />, onSelect: () => setDialog({ kind: "share", node: one }) });
     if (one) items.push({ id: "rename", label: t("actions.rename"), icon: <Pencil />, onSelect: () => setDialog({ kind: "rename", node: one }) });
     items.push({ id: "move", label: t("actions.move"), icon: <FolderInput />, onSelect: () => setDialog({ kind: "move", nodes }) });
     items.push({ id: "copy", label: t("actions.copy"), icon: <Copy />, onSelect: () => setDialog({ kind: "copy", nodes }) });
@@ -140,6 +143,7 @@ export function useNodeActions(options: { parentId?: string | null; onPreview?: 
 
   let rendered: ReactNode = null;
   if (dialog?.kind === "menu") rendered = <NodeMenu at={dialog.at} items={menuItems(dialog.nodes)} onClose={() => setDialog(null)} />;
+  if (dialog?.kind === "share") rendered = <ShareDialog node={dialog.node} onClose={() => setDialog(null)} />;
   if (dialog?.kind === "rename")
     rendered = (
       <NameDialog
@@ -180,6 +184,7 @@ export function useNodeActions(options: { parentId?: string | null; onPreview?: 
     open,
     openMenu: (nodes: ListNode[], at: { x: number; y: number }) => setDialog({ kind: "menu", nodes, at }),
     rename: (node: ListNode) => setDialog({ kind: "rename", node }),
+    share: (node: ListNode) => setDialog({ kind: "share", node }),
     moveDialog: (nodes: ListNode[]) => setDialog({ kind: "move", nodes }),
     moveTo: (nodes: ListNode[], targetId: string) => moveTo(nodes, targetId).catch(fail),
     trash: moveToTrash,

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import clsx from "clsx";
-import { Clock, HardDrive, LogOut, Settings, Star, Trash2 } from "lucide-react";
+import { Clock, HardDrive, LogOut, Settings, Star, Trash2, Users } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useQuery } from "@tanstack/react-query";
 import { Logo } from "@/components/ui/logo";
@@ -15,11 +15,13 @@ import { useRouter } from "next/navigation";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { LanguageSwitch, setLocaleCookie } from "@/components/i18n/language-switch";
 import type { RouterOutputs } from "@/server/trpc/root";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 
 type Me = RouterOutputs["auth"]["me"];
 
 const nav = [
   { href: "/drive", label: "app.myDrive", icon: HardDrive },
+  { href: "/shared", label: "sharing.nav", icon: Users },
   { href: "/recent", label: "app.recent", icon: Clock },
   { href: "/starred", label: "app.starred", icon: Star },
   { href: "/trash", label: "app.trash", icon: Trash2 },
@@ -99,13 +101,15 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
-          <Logo compact />
-          <div className="flex items-center gap-0.5">
+          <Logo compact className="shrink-0" />
+          {/* On a narrow phone the icons scroll sideways rather than push the last ones off screen. */}
+          <div className="flex min-w-0 items-center gap-0.5 overflow-x-auto">
             {nav.map(({ href, label, icon: Icon }) => (
               <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
                 <Icon className="size-5" />
               </Link>
             ))}
+            <NotificationBell />
             <button onClick={() => void signOut({ callbackUrl: "/sign-in" })} aria-label={t("app.signOut")} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
               <LogOut className="size-5" />
             </button>
@@ -116,10 +120,13 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
             <SearchBox />
           </Suspense>
         </div>
-        <div className="sticky top-0 z-30 hidden border-b border-zinc-200 bg-zinc-50/90 px-8 py-3 backdrop-blur md:block dark:border-zinc-800 dark:bg-zinc-950/90">
-          <Suspense>
-            <SearchBox />
-          </Suspense>
+        <div className="sticky top-0 z-30 hidden items-center gap-4 border-b border-zinc-200 bg-zinc-50/90 px-8 py-3 backdrop-blur md:flex dark:border-zinc-800 dark:bg-zinc-950/90">
+          <div className="min-w-0 flex-1">
+            <Suspense>
+              <SearchBox />
+            </Suspense>
+          </div>
+          <NotificationBell />
         </div>
         <main className="flex-1">{children}</main>
       </div>

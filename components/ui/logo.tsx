@@ -16,8 +16,8 @@ export function Logo({ className = "", compact = false }: { className?: string; 
         <rect width="32" height="32" rx="8" fill={`url(#${gradient})`} />
         <path d="M9.5 21.5h13a4 4 0 0 0 .6-7.96A6 6 0 0 0 11.5 12.5a4.5 4.5 0 0 0-2 9Z" fill="white" />
       </svg>
-      <span className="whitespace-nowrap">
-        Yunpan <span className={compact ? "hidden font-normal text-zinc-400 sm:inline" : "font-normal text-zinc-400"}>云盘</span>
+      <span className={compact ? "hidden whitespace-nowrap sm:inline" : "whitespace-nowrap"}>
+        Yunpan <span className="font-normal text-zinc-400">云盘</span>
       </span>
     </span>
   );

@@ -80,9 +80,12 @@ export async function breadcrumbsOf(actor: Actor, nodeId: string): Promise<Crumb
       FROM "Node" n JOIN up ON n.id = up."parentId"
     )
     SELECT id, name, "ownerId", "rootOwnerId", depth FROM up ORDER BY depth DESC`;
-  return rows
-    .filter((r) => r.ownerId === actor.userId)
-    .map((r) => ({ id: r.id, name: r.name, isRoot: r.rootOwnerId !== null }));
+  const own = rows.filter((r) => r.ownerId === actor.userId);
+  if (own.length || !rows.length) return own.map((r) => ({ id: r.id, name: r.name, isRoot: r.rootOwnerId !== null }));
+  // A teammate inside a shared folder: the path starts at the highest node their grant covers.
+  const granted = await prisma.grant.findMany({ where: { granteeId: actor.userId, nodeId: { in: rows.map((r) => r.id) } }, select: { nodeId: true } });
+  const top = rows.findIndex((r) => granted.some((g) => g.nodeId === r.id));
+  return top < 0 ? [] : rows.slice(top).map((r) => ({ id: r.id, name: r.name, isRoot: false }));
 }
 
 export async function createFolder(input: { actor: Actor; parentId?: string | null; name: string }) {

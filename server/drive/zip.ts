@@ -37,6 +37,11 @@ export async function prepareZip(input: { actor: Actor; nodeIds: string[] }): Pr
   const { nodeIds } = selectNodesSchema.parse(input);
   const selected: Node[] = [];
   for (const id of new Set(nodeIds)) selected.push(await requireNodeAccess({ actor: input.actor, nodeId: id, need: "read" }));
+  return prepareZipOfNodes(selected);
+}
+
+/** The archive of nodes the caller has already authorised (a share link confines them itself). */
+export async function prepareZipOfNodes(selected: Node[]): Promise<PreparedZip> {
   if (new Set(selected.map((n) => n.parentId)).size > 1) throw new AppError("BAD_REQUEST", "zip.sameParent");
 
   const prisma = await getPrisma();

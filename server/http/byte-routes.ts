@@ -5,13 +5,14 @@ import { FILE_CONTENT, serveFileContent } from "@/server/http/download";
 import { serveHealth } from "@/server/http/health";
 import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
 import { FILE_THUMBNAIL, serveThumbnail } from "@/server/http/thumbnail";
+import { handleShareRoute } from "@/server/share/share-http";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
  * bare-Node speed (route handlers measured 0.76x), and health must answer even if Next is stuck.
  * Returns false for everything else, which goes to Next.
  */
-export function handleByteRoute(req: IncomingMessage, res: ServerResponse): boolean {
+export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?: () => void): boolean {
   const url = req.url ?? "/";
   const pathname = url.split("?", 1)[0]!;
   if (pathname === UPLOAD_PATH || pathname.startsWith(UPLOAD_PATH + "/")) {
@@ -38,6 +39,8 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse): bool
     void serveZip(req, res);
     return true;
   }
+  // Share links: public downloads, zip and the password gate; `next` lets a live /s/ page through.
+  if (handleShareRoute(req, res, pathname, next)) return true;
   if (pathname === "/api/health") {
     void serveHealth(res);
     return true;

@@ -27,14 +27,31 @@ export async function serveFileContent(req: IncomingMessage, res: ServerResponse
     const versionId = query.get("version");
     if (versionId !== null && !nodeIdSchema.safeParse(versionId).success) throw notFound();
     const file = await getFileForDownload({ actor, nodeId, versionId });
+    await sendFileBytes(req, res, file, { inline: query.get("inline") === "1" });
+  } catch (e) {
+    // A client that goes away mid-download is normal; anything else gets a proper answer.
+    if ((e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
+    sendError(req, res, e);
+  }
+}
+
+export type DownloadableFile = Awaited<ReturnType<typeof getFileForDownload>>;
+
+/**
+ * Answers with an authorised file's bytes: ranges, ETag, safe inline (passive types only, with
+ * `Content-Security-Policy: sandbox` and nosniff), else an attachment. Share links pass
+ * `isPublic`: never cached anywhere, and no presigned S3 URL (a second door that would stay open
+ * after the link is revoked).
+ */
+export async function sendFileBytes(req: IncomingMessage, res: ServerResponse, file: DownloadableFile, opts: { inline: boolean; isPublic?: boolean }) {
     const etag = `"${file.sha256}"`;
     // `?inline=1` asks to view in the browser (previews); only passive types are granted it.
-    const inlineType = query.get("inline") === "1" ? inlineContentType(file.mimeType) : null;
+    const inlineType = opts.inline ? inlineContentType(file.mimeType) : null;
     const headers: Record<string, string | number> = {
       ETag: etag,
       "Accept-Ranges": "bytes",
       "Last-Modified": file.updatedAt.toUTCString(),
-      "Cache-Control": "private, no-cache",
+      "Cache-Control": opts.isPublic ? "private, no-store" : "private, no-cache",
       "Content-Type": inlineType ?? file.mimeType ?? "application/octet-stream",
       "Content-Disposition": contentDisposition(file.name, inlineType ? "inline" : "attachment"),
       "X-Content-Type-Options": "nosniff",
@@ -52,7 +69,7 @@ export async function serveFileContent(req: IncomingMessage, res: ServerResponse
     }
     const store = getBlobStore();
     const env = getEnv();
-    if (env.s3.presignedDownloads && store.presignGet && req.method === "GET" && !inlineType) {
+    if (env.s3.presignedDownloads && store.presignGet && req.method === "GET" && !inlineType && !opts.isPublic) {
       // The bytes go straight from S3 to the browser; the link expires in five minutes.
       const url = await store.presignGet(file.storageKey, { filename: file.name, contentType: headers["Content-Type"] as string, expiresSeconds: 300 });
       res.writeHead(302, { Location: url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
@@ -74,9 +91,4 @@ export async function serveFileContent(req: IncomingMessage, res: ServerResponse
     res.writeHead(200, { ...headers, "Content-Length": file.size });
     if (req.method === "HEAD" || file.size === 0) return void res.end();
     await pipeline(await store.read(file.storageKey), res);
-  } catch (e) {
-    // A client that goes away mid-download is normal; anything else gets a proper answer.
-    if ((e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
-    sendError(req, res, e);
-  }
 }

@@ -9,6 +9,10 @@ export const limits = {
   instantUploadProof: { points: 10, duration: 600 },
   /** Asking whether content is already stored (each answer reveals that it exists somewhere). */
   instantUploadPrepare: { points: 600, duration: 600 },
+  /** Wrong passwords for one share link, from anywhere. */
+  shareUnlockLink: { points: 30, duration: 900 },
+  /** Wrong share-link passwords from one client address, across links. */
+  shareUnlockIp: { points: 10, duration: 900 },
 } as const;
 
 export type LimitName = keyof typeof limits;

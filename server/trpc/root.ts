@@ -4,12 +4,16 @@ import { authRouter } from "@/server/auth/auth.router";
 import { driveRouter } from "@/server/drive/drive.router";
 import { uploadRouter } from "@/server/upload/upload.router";
 import { adminRouter } from "@/server/admin/admin.router";
+import { shareRouter } from "@/server/share/share.router";
+import { notifyRouter } from "@/server/notify/notify.router";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   drive: driveRouter,
   upload: uploadRouter,
   admin: adminRouter,
+  share: shareRouter,
+  notify: notifyRouter,
 });
 
 export type AppRouter = typeof appRouter;

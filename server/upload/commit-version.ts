@@ -12,7 +12,7 @@ import { enqueueThumbnail } from "@/server/thumbnails/thumbnail.service";
  */
 export async function commitFileVersion(
   tx: Prisma.TransactionClient,
-  input: { parentId: string; filename: string; blobId: string; size: bigint; mimeType: string; createdById: string; ownerId?: string },
+  input: { parentId: string; filename: string; blobId: string; size: bigint; mimeType: string; createdById: string; ownerId?: string; keepBoth?: boolean },
 ) {
   // The folder may have been trashed or purged while the bytes travelled: the file then lands in
   // its owner's root rather than inside the trash (or nowhere), so no uploaded byte is lost.
@@ -26,7 +26,8 @@ export async function commitFileVersion(
   const same = await tx.node.findFirst({ where: { parentId: parent.id, liveName: input.filename } });
   let nodeId: string;
   let number = 1;
-  if (same?.kind === "FILE") {
+  // keepBoth (a visitor's drop through a link): never a new version of a file they cannot see.
+  if (same?.kind === "FILE" && !input.keepBoth) {
     nodeId = same.id;
     const last = await tx.fileVersion.findFirst({ where: { nodeId }, orderBy: { number: "desc" }, select: { number: true } });
     number = (last?.number ?? 0) + 1;

@@ -27,6 +27,7 @@ import {
 import type { Actor } from "@/server/auth/actor";
 import { ZodError } from "zod";
 import { createProgressRecorder } from "@/server/upload/progress-recorder";
+import { authenticateShareUpload, createShareUploadSession, recordShareDrop, requireShareUpload, type ShareVisitor } from "@/server/share/share-upload.service";
 
 export const UPLOAD_PATH = "/api/upload";
 
@@ -106,6 +107,8 @@ function createTus(): TusRuntime {
   const store = createStore();
   // Which actor a request belongs to, resolved once in onIncomingRequest and read by later hooks.
   const actors = new WeakMap<Request, Actor>();
+  // Visitors dropping into an upload link (they carry the link's token, not a session).
+  const visitors = new WeakMap<Request, ShareVisitor>();
 
   const server = new Server({
     path: UPLOAD_PATH,
@@ -119,6 +122,17 @@ function createTus(): TusRuntime {
     namingFunction: () => randomBytes(16).toString("hex"),
     async onIncomingRequest(req, uploadId) {
       try {
+        const visitor = await authenticateShareUpload(req.headers);
+        if (visitor) {
+          visitors.set(req, visitor);
+          if (req.method === "POST") return;
+          const session = await requireShareUpload({ visitor, uploadId });
+          if (req.method === "HEAD" && session.status === "ACTIVE") {
+            const upload = await store.getUpload(uploadId).catch(() => null);
+            if (upload?.size !== undefined && upload.offset === upload.size) await finishUpload(store, upload);
+          }
+          return;
+        }
         const actor = await authenticateRequest(req.headers);
         if (!actor) throw new AppError("UNAUTHORIZED", "auth.required");
         actors.set(req, actor);
@@ -143,6 +157,11 @@ function createTus(): TusRuntime {
     },
     async onUploadCreate(req, upload) {
       try {
+        const visitor = visitors.get(req);
+        if (visitor) {
+          await createShareUploadSession({ visitor, uploadId: upload.id, size: upload.size ?? null, metadata: upload.metadata ?? {} });
+          return { metadata: upload.metadata };
+        }
         const actor = actors.get(req);
         if (!actor) throw new AppError("UNAUTHORIZED", "auth.required");
         const metadata = uploadMetadataSchema.parse(upload.metadata ?? {});
@@ -155,6 +174,12 @@ function createTus(): TusRuntime {
     async onUploadFinish(req, upload) {
       try {
         const node = await finishUpload(store, upload);
+        const visitor = visitors.get(req);
+        if (visitor) {
+          await recordShareDrop({ visitor, nodeId: node.id, filename: node.name, size: node.size, metadata: upload.metadata });
+          // A visitor learns nothing of the folder, not even the new file's id.
+          return {};
+        }
         return { headers: { "Upload-Node-Id": node.id } };
       } catch (e) {
         throw tusError(e, req);

@@ -160,6 +160,7 @@ export async function completeUpload(input: { uploadId: string; filePath?: strin
       mimeType,
       createdById: session.userId,
       ownerId: session.chargedToId ?? session.userId,
+      keepBoth: session.shareLinkId !== null,
     });
     await tx.uploadSession.update({
       where: { id: session.id },
@@ -206,7 +207,7 @@ export async function cancelUpload(input: { actor: Actor; uploadId: string; remo
 export async function listUnfinishedUploads(input: { actor: Actor }): Promise<UploadSessionDto[]> {
   const prisma = await getPrisma();
   const rows = await prisma.uploadSession.findMany({
-    where: { userId: input.actor.userId, status: "ACTIVE", expiresAt: { gt: new Date() } },
+    where: { userId: input.actor.userId, status: "ACTIVE", expiresAt: { gt: new Date() }, shareLinkId: null },
     orderBy: { createdAt: "desc" },
     take: 100,
   });

@@ -1,0 +1,192 @@
+import type { z } from "zod";
+import { getPrisma } from "@/server/db/client";
+import { getEnv } from "@/server/env";
+import { AppError, notFound } from "@/server/errors/app-error";
+import { requireNodeAccess } from "@/server/drive/access";
+import { hashPassword } from "@/server/auth/password";
+import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
+import { hashShareToken, newShareToken } from "@/server/share/share-token";
+import { accessLogSchema, createLinkSchema, linkRefSchema, listLinksSchema, updateLinkSchema, type SharePermission } from "@/server/share/share.schemas";
+import { enqueueLinkInvitations } from "@/server/share/share-mail";
+import type { Actor } from "@/server/auth/actor";
+import type { ShareLink } from "@/server/db/generated/client.ts";
+
+export type LinkStatus = "active" | "revoked" | "expired" | "exhausted";
+
+export interface ShareLinkDto {
+  id: string;
+  nodeId: string;
+  nodeName: string;
+  nodeKind: "FILE" | "FOLDER";
+  tokenPrefix: string;
+  label: string | null;
+  permission: SharePermission;
+  hasPassword: boolean;
+  expiresAt: Date | null;
+  maxDownloads: number | null;
+  downloadCount: number;
+  maxUploadBytes: number | null;
+  uploadedBytes: number;
+  revokedAt: Date | null;
+  lastAccessAt: Date | null;
+  createdAt: Date;
+  status: LinkStatus;
+}
+
+/** Why a link no longer works, or "active". Expiry is compared to the minute it was set for. */
+export function linkStatus(link: Pick<ShareLink, "revokedAt" | "expiresAt" | "maxDownloads" | "downloadCount">, now = new Date()): LinkStatus {
+  if (link.revokedAt) return "revoked";
+  if (link.expiresAt && link.expiresAt.getTime() <= now.getTime()) return "expired";
+  if (link.maxDownloads !== null && link.downloadCount >= link.maxDownloads) return "exhausted";
+  return "active";
+}
+
+function toDto(l: ShareLink & { node: { name: string; kind: "FILE" | "FOLDER" } }): ShareLinkDto {
+  return {
+    id: l.id,
+    nodeId: l.nodeId,
+    nodeName: l.node.name,
+    nodeKind: l.node.kind,
+    tokenPrefix: l.tokenPrefix,
+    label: l.label,
+    permission: l.permission,
+    hasPassword: l.passwordHash !== null,
+    expiresAt: l.expiresAt,
+    maxDownloads: l.maxDownloads,
+    downloadCount: l.downloadCount,
+    maxUploadBytes: l.maxUploadBytes === null ? null : Number(l.maxUploadBytes),
+    uploadedBytes: Number(l.uploadedBytes),
+    revokedAt: l.revokedAt,
+    lastAccessAt: l.lastAccessAt,
+    createdAt: l.createdAt,
+    status: linkStatus(l),
+  };
+}
+
+export function shareUrl(token: string): string {
+  return `${getEnv().baseUrl}/s/${token}`;
+}
+
+/** Only the owner of a node makes links to it (a teammate's grant does not pass on). */
+async function requireOwnedNode(actor: Actor, nodeId: string) {
+  const node = await requireNodeAccess({ actor, nodeId, need: "read" });
+  if (node.ownerId !== actor.userId) throw notFound();
+  return node;
+}
+
+async function requireOwnLink(actor: Actor, linkId: string) {
+  const prisma = await getPrisma();
+  const link = await prisma.shareLink.findUnique({ where: { id: linkId }, include: { node: { select: { name: true, kind: true, ownerId: true } } } });
+  // Someone else's link answers exactly like a missing one.
+  if (!link || link.creatorId !== actor.userId) throw new AppError("NOT_FOUND", "share.notFound");
+  return link;
+}
+
+/**
+ * Makes a link. The password is hashed before anything is written, so a link is created with its
+ * password or not at all. The token is returned this once; only its hash is kept.
+ */
+export async function createShareLink(input: { actor: Actor; meta?: RequestMeta } & z.input<typeof createLinkSchema>) {
+  const data = createLinkSchema.parse(input);
+  const node = await requireOwnedNode(input.actor, data.nodeId);
+  if (node.rootOwnerId !== null) throw new AppError("BAD_REQUEST", "share.rootNotShareable");
+  if ((data.permission === "UPLOAD" || data.permission === "DOWNLOAD_UPLOAD") && node.kind !== "FOLDER") {
+    throw new AppError("BAD_REQUEST", "node.notFolder");
+  }
+  const passwordHash = data.password ? await hashPassword(data.password) : null;
+  const token = newShareToken();
+  const prisma = await getPrisma();
+  const link = await prisma.$transaction(async (tx) => {
+    const link = await tx.shareLink.create({
+      data: {
+        nodeId: node.id,
+        creatorId: input.actor.userId,
+        tokenHash: hashShareToken(token),
+        tokenPrefix: token.slice(0, 4),
+        label: data.label || null,
+        permission: data.permission,
+        passwordHash,
+        expiresAt: data.expiresAt ?? null,
+        maxDownloads: data.maxDownloads ?? null,
+        maxUploadBytes: data.maxUploadBytes === null || data.maxUploadBytes === undefined ? null : BigInt(data.maxUploadBytes),
+      },
+      include: { node: { select: { name: true, kind: true } } },
+    });
+    if (data.recipients?.length) {
+      await enqueueLinkInvitations(tx, { senderId: input.actor.userId, linkId: link.id, token, recipients: data.recipients });
+    }
+    return link;
+  });
+  await recordAudit({ actorId: input.actor.userId, action: "share.create", targetType: "shareLink", targetId: link.id, meta: input.meta, data: { nodeId: node.id, permission: data.permission } });
+  return { link: toDto(link), token, url: shareUrl(token) };
+}
+
+/** Edits a link. A new or removed password bumps its version, which ends every earlier unlock. */
+export async function updateShareLink(input: { actor: Actor; meta?: RequestMeta } & z.input<typeof updateLinkSchema>) {
+  const data = updateLinkSchema.parse(input);
+  const link = await requireOwnLink(input.actor, data.linkId);
+  const permission = data.permission ?? link.permission;
+  if ((permission === "UPLOAD" || permission === "DOWNLOAD_UPLOAD") && link.node.kind !== "FOLDER") {
+    throw new AppError("BAD_REQUEST", "node.notFolder");
+  }
+  const passwordChange =
+    data.password === undefined ? {} : { passwordHash: data.password === null ? null : await hashPassword(data.password), passwordVersion: { increment: 1 } };
+  const prisma = await getPrisma();
+  const updated = await prisma.shareLink.update({
+    where: { id: link.id },
+    data: {
+      permission,
+      ...passwordChange,
+      ...(data.expiresAt !== undefined ? { expiresAt: data.expiresAt } : {}),
+      ...(data.maxDownloads !== undefined ? { maxDownloads: data.maxDownloads } : {}),
+      ...(data.maxUploadBytes !== undefined ? { maxUploadBytes: data.maxUploadBytes === null ? null : BigInt(data.maxUploadBytes) } : {}),
+      ...(data.label !== undefined ? { label: data.label || null } : {}),
+    },
+    include: { node: { select: { name: true, kind: true } } },
+  });
+  await recordAudit({ actorId: input.actor.userId, action: "share.update", targetType: "shareLink", targetId: link.id, meta: input.meta, data: { passwordChanged: data.password !== undefined } });
+  return toDto(updated);
+}
+
+export async function revokeShareLink(input: { actor: Actor; linkId: string; meta?: RequestMeta }) {
+  const { linkId } = linkRefSchema.parse(input);
+  const link = await requireOwnLink(input.actor, linkId);
+  const prisma = await getPrisma();
+  const updated = await prisma.shareLink.update({
+    where: { id: link.id },
+    data: { revokedAt: link.revokedAt ?? new Date() },
+    include: { node: { select: { name: true, kind: true } } },
+  });
+  await recordAudit({ actorId: input.actor.userId, action: "share.revoke", targetType: "shareLink", targetId: link.id, meta: input.meta });
+  return toDto(updated);
+}
+
+/** Removes a link for good (with its access log). */
+export async function deleteShareLink(input: { actor: Actor; linkId: string; meta?: RequestMeta }) {
+  const { linkId } = linkRefSchema.parse(input);
+  const link = await requireOwnLink(input.actor, linkId);
+  const prisma = await getPrisma();
+  await prisma.shareLink.delete({ where: { id: link.id } });
+  await recordAudit({ actorId: input.actor.userId, action: "share.delete", targetType: "shareLink", targetId: link.id, meta: input.meta });
+}
+
+/** My links (or those of one of my nodes), newest first; trashed nodes' links are left out. */
+export async function listMyShareLinks(input: { actor: Actor; nodeId?: string | null }): Promise<ShareLinkDto[]> {
+  const { nodeId } = listLinksSchema.parse(input);
+  const prisma = await getPrisma();
+  const rows = await prisma.shareLink.findMany({
+    where: { creatorId: input.actor.userId, ...(nodeId ? { nodeId } : {}), node: { trashedAt: null } },
+    orderBy: { createdAt: "desc" },
+    take: 500,
+    include: { node: { select: { name: true, kind: true } } },
+  });
+  return rows.map(toDto);
+}
+
+export async function listShareAccesses(input: { actor: Actor; linkId: string; limit?: number }) {
+  const { linkId, limit } = accessLogSchema.parse(input);
+  const link = await requireOwnLink(input.actor, linkId);
+  const prisma = await getPrisma();
+  const rows = await prisma.shareAccess.findMany({ where: { linkId: link.id }, orderBy: { at: "desc" }, take: limit });
+  return rows.map((r) => ({ id: r.id, at: r.at, ip: r.ip, action: r.action, bytes: r.bytes === null ? null : Number(r.bytes) }));
+}
