@@ -131,6 +131,31 @@ describe("upload links (file drop over tus)", () => {
     expect(node.currentVersion!.blob.sha256).toBe(sha);
   });
 
+  it("gives a drop's bytes back to the link's cap when it is cancelled or expires unfinished", async () => {
+    const capped = await setup("UPLOAD", { maxUploadBytes: 10 });
+    const start = () =>
+      fetch(`${http.baseUrl}/api/upload`, {
+        method: "POST",
+        headers: { ...TUS, "X-Yunpan-Share": capped.token, "Upload-Length": "8", "Upload-Metadata": meta({ filename: "big.bin" }) },
+      });
+    const first = await start();
+    expect(first.status).toBe(201);
+    expect((await start()).status).toBe(413); // 8 + 8 > 10 while the first is in flight
+    // The visitor gives up: the tus DELETE ends the upload and frees its 8 bytes.
+    const url = new URL(first.headers.get("location")!, http.baseUrl).toString();
+    expect((await fetch(url, { method: "DELETE", headers: { ...TUS, "X-Yunpan-Share": capped.token } })).status).toBe(204);
+    await expect.poll(async () => (await t.prisma.shareLink.findUniqueOrThrow({ where: { id: capped.link.id } })).uploadedBytes).toBe(0n);
+    const second = await start();
+    expect(second.status).toBe(201);
+    // Left alone past its expiry, it frees its bytes again.
+    const id = new URL(second.headers.get("location")!, http.baseUrl).pathname.split("/").pop()!;
+    const { expireStaleUploads } = await import("@/server/upload/upload-expiry.service");
+    await expireStaleUploads(async () => {}, new Date(Date.now() + 365 * 24 * 3600_000));
+    expect((await t.prisma.uploadSession.findUniqueOrThrow({ where: { id } })).status).toBe("ABORTED");
+    expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: capped.link.id } })).uploadedBytes).toBe(0n);
+    expect((await drop(capped.token, "fits.bin", "0123456789")).patch!.status).toBe(204);
+  });
+
   it("lets an upload link whose download limit ran out keep taking drops", async () => {
     const s = await setup("DOWNLOAD_UPLOAD");
     await t.prisma.shareLink.update({ where: { id: s.link.id }, data: { maxDownloads: 1, downloadCount: 1 } });

@@ -1,5 +1,6 @@
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
+import { endUnfinishedUpload } from "@/server/upload/upload.service";
 
 /**
  * Ends uploads left alone past their expiry (UPLOAD_EXPIRY_HOURS after the last byte): their
@@ -11,7 +12,7 @@ export async function expireStaleUploads(removeData: (uploadId: string) => Promi
   const stale = await prisma.uploadSession.findMany({ where: { status: "ACTIVE", expiresAt: { lt: now } }, select: { id: true }, take: 1000 });
   for (const { id } of stale) {
     await removeData(id).catch(() => {});
-    await prisma.uploadSession.updateMany({ where: { id, status: "ACTIVE" }, data: { status: "ABORTED", error: "expired", reservedBytes: 0n } });
+    await endUnfinishedUpload(id, "ABORTED", "expired");
   }
   const keepFinished = new Date(now.getTime() - getEnv().uploadExpiryHours * 3600_000);
   const finished = await prisma.uploadSession.findMany({

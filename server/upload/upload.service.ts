@@ -176,8 +176,27 @@ export async function completeUpload(input: { uploadId: string; filePath?: strin
 }
 
 export async function failUpload(uploadId: string, reason: string) {
+  await endUnfinishedUpload(uploadId, "FAILED", reason);
+}
+
+/**
+ * Ends an upload that will not commit (aborted, expired, failed): its quota reservation is
+ * released and, for a visitor's drop, the bytes it held against the link's upload cap come back.
+ * Only an ACTIVE session changes, once, so concurrent enders release nothing twice.
+ */
+export async function endUnfinishedUpload(uploadId: string, status: "ABORTED" | "FAILED", error: string | null = null) {
   const prisma = await getPrisma();
-  await prisma.uploadSession.updateMany({ where: { id: uploadId, status: "ACTIVE" }, data: { status: "FAILED", error: reason, reservedBytes: 0n } });
+  await prisma.$transaction(async (tx) => {
+    const ended = await tx.uploadSession.updateManyAndReturn({
+      where: { id: uploadId, status: "ACTIVE" },
+      data: { status, error, reservedBytes: 0n },
+      select: { shareLinkId: true, size: true },
+    });
+    const drop = ended[0];
+    if (drop?.shareLinkId && drop.size) {
+      await tx.$executeRaw`UPDATE "ShareLink" SET "uploadedBytes" = GREATEST(0, "uploadedBytes" - ${drop.size}) WHERE id = ${drop.shareLinkId}`;
+    }
+  });
 }
 
 /** The size of a committed upload, or null: lets tus answer HEAD after the store let go of it. */
@@ -188,8 +207,7 @@ export async function getCommittedUploadSize(uploadId: string): Promise<number |
 }
 
 export async function markUploadAborted(uploadId: string) {
-  const prisma = await getPrisma();
-  await prisma.uploadSession.updateMany({ where: { id: uploadId, status: "ACTIVE" }, data: { status: "ABORTED", reservedBytes: 0n } });
+  await endUnfinishedUpload(uploadId, "ABORTED");
 }
 
 /**
