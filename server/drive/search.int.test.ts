@@ -71,7 +71,7 @@ describe("search", () => {
     expect((await search(actor, "旅行")).length).toBe(9);
   });
 
-  it("never returns another user's nodes, nor trashed ones", async () => {
+  it("never returns another user's nodes unless shared with the caller, nor trashed ones", async () => {
     const alice = await createTestUser();
     const bob = await createTestUser();
     await createTestFile({ actor: alice.actor, name: "机密报告.txt" });
@@ -80,7 +80,8 @@ describe("search", () => {
     const gone = await createTestFile({ actor: bob.actor, name: "旧报告.txt" });
     await callerFor(bob.actor).drive.trash({ nodeIds: [gone.id] });
     await createTestFile({ actor: bob.actor, name: "我的报告.txt" });
-    expect(await search(bob.actor, "报告")).toEqual(["我的报告.txt"]);
+    // Alice's folder granted to Bob is found (with what is below it); nothing else of hers is.
+    expect(await search(bob.actor, "报告")).toEqual(["共享报告", "我的报告.txt"]);
     expect(await search(bob.actor, "机密报")).toEqual([]);
     expect(await search(alice.actor, "报告")).toEqual(["共享报告", "机密报告.txt"]);
   });

@@ -1,6 +1,6 @@
 import { getPrisma } from "@/server/db/client";
 import { searchSchema, type SearchKind } from "@/server/drive/drive.schemas";
-import { toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
+import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
 import { kindFilterSql } from "@/server/drive/file-kinds";
 import { folderPathsOf } from "@/server/drive/node-paths";
@@ -19,7 +19,7 @@ export function containsPattern(text: string): string {
 }
 
 /**
- * Finds the caller's own live files and folders whose name contains the query, case-insensitively,
+ * Finds the caller's live files and folders (and those shared with them) whose name contains the query, case-insensitively,
  * most recently changed first, in keyset pages.
  *
  * Queries of three characters or more are served by the trigram index on name. One or two
@@ -31,7 +31,7 @@ export async function searchNodes(input: { actor: Actor; query: string; kind?: S
   const { query, kind, cursor, limit } = searchSchema.parse(input);
   const after = decodeCursor(cursor);
   const prisma = await getPrisma();
-  type Row = { id: string; parentId: string; kind: "FILE" | "FOLDER"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date };
+  type Row = HitRow;
   const matching = Prisma.sql`
     SELECT id, "parentId", kind::text AS kind, name, size, "mimeType", "createdAt", "updatedAt" FROM "Node"
     WHERE "ownerId" = ${input.actor.userId} AND "trashedAt" IS NULL AND "rootOwnerId" IS NULL
@@ -48,11 +48,41 @@ export async function searchNodes(input: { actor: Actor; query: string; kind?: S
           WITH hits AS MATERIALIZED (${matching})
           SELECT * FROM hits ORDER BY "updatedAt" DESC, id DESC LIMIT ${limit + 1}`
       : await prisma.$queryRaw<Row[]>`${matching} ORDER BY "updatedAt" DESC, id DESC LIMIT ${limit + 1}`;
-  const page = rows.slice(0, limit);
-  const paths = await folderPathsOf(prisma, input.actor.userId, page.map((r) => r.parentId));
+  // What teammates shared with the caller is searched too, apart (so the query above keeps its
+  // index plan), and merged in the same order.
+  const shared = await searchShared({ userId: input.actor.userId, query, kind, after, limit });
+  const sharedIds = new Set(shared.map((r) => r.id));
+  const merged = [...rows, ...shared].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const page = merged.slice(0, limit);
+  const paths = await folderPathsOf(prisma, input.actor.userId, page.filter((r) => !sharedIds.has(r.id)).map((r) => r.parentId));
+  for (const parentId of new Set(page.filter((r) => sharedIds.has(r.id)).map((r) => r.parentId))) {
+    paths.set(parentId, await breadcrumbsOf(input.actor, parentId));
+  }
   const last = page.at(-1);
   return {
     items: page.map((r): SearchHitDto => ({ ...toNodeDto(r), parentId: r.parentId, path: paths.get(r.parentId) ?? [] })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.updatedAt, last.id) : null,
+    nextCursor: merged.length > limit && last ? encodeCursor(last.updatedAt, last.id) : null,
   };
+}
+
+type HitRow = { id: string; parentId: string; kind: "FILE" | "FOLDER"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date };
+
+/** Matches inside what others granted the user (the granted nodes and everything live below them). */
+async function searchShared(input: { userId: string; query: string; kind?: SearchKind | null; after: ReturnType<typeof decodeCursor>; limit: number }): Promise<HitRow[]> {
+  const prisma = await getPrisma();
+  if ((await prisma.grant.count({ where: { granteeId: input.userId } })) === 0) return [];
+  const { after } = input;
+  return prisma.$queryRaw<HitRow[]>`
+    WITH RECURSIVE shared AS (
+      SELECT n.id FROM "Grant" g JOIN "Node" n ON n.id = g."nodeId"
+       WHERE g."granteeId" = ${input.userId} AND n."ownerId" <> ${input.userId} AND n."trashedAt" IS NULL
+      UNION
+      SELECT c.id FROM "Node" c JOIN shared s ON c."parentId" = s.id WHERE c."trashedAt" IS NULL
+    )
+    SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt"
+      FROM "Node" n JOIN shared s ON s.id = n.id
+     WHERE n.name ILIKE ${containsPattern(input.query)}
+       ${input.kind ? Prisma.sql`AND ${kindFilterSql(input.kind)}` : Prisma.empty}
+       ${after ? Prisma.sql`AND (n."updatedAt", n.id) < (${after.at}, ${after.id})` : Prisma.empty}
+     ORDER BY n."updatedAt" DESC, n.id DESC LIMIT ${input.limit + 1}`;
 }

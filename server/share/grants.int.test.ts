@@ -45,8 +45,12 @@ describe("grants: sharing with teammates", () => {
     expect(await rejectionOf(mate.drive.list({ folderId: root.id }))).toEqual(NOT_FOUND);
     expect(await rejectionOf(mate.drive.createFolder({ parentId: s.docs.id, name: "nope" }))).toEqual(NOT_FOUND);
     expect(await rejectionOf(mate.drive.rename({ nodeId: s.plan.id, name: "x.txt" }))).toEqual(NOT_FOUND);
-    // Search covers one's own drive only: nothing of the owner's shows up.
+    // Search finds what is shared, with its path from the shared folder, and nothing beside it.
     expect((await mate.drive.search({ query: "diary" })).items).toEqual([]);
+    const found = await mate.drive.search({ query: "plan" });
+    expect(found.items.map((i) => [i.name, i.path.map((c) => c.name)])).toEqual([["plan.txt", ["Project", "docs"]]]);
+    expect((await mate.drive.search({ query: "doc", kind: "folder" })).items.map((i) => i.name)).toEqual(["docs"]);
+    expect((await callerFor(s.owner.actor).drive.search({ query: "plan" })).items.map((i) => i.path.map((c) => c.isRoot || c.name))).toEqual([[true, "Project", "docs"]]);
 
     const { headers } = await createTestToken(s.mate.actor);
     const ok = await fetch(`${http.baseUrl}/api/files/${s.plan.id}/content`, { headers });
@@ -113,6 +117,7 @@ describe("grants: sharing with teammates", () => {
     await callerFor(s.owner.actor).share.revokeGrant({ grantId: grant.id });
     expect(await rejectionOf(callerFor(s.mate.actor).drive.list({ folderId: s.project.id }))).toEqual(NOT_FOUND);
     expect(await callerFor(s.mate.actor).share.sharedWithMe()).toEqual([]);
+    expect((await callerFor(s.mate.actor).drive.search({ query: "plan" })).items).toEqual([]);
 
     const again = await callerFor(s.owner.actor).share.grant({ nodeId: s.project.id, email: s.mate.user.email, role: "VIEWER" });
     await callerFor(s.mate.actor).share.revokeGrant({ grantId: again.id });
