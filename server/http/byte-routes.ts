@@ -4,6 +4,7 @@ import { answerTusPreflight } from "@/server/upload/tus-preflight";
 import { FILE_CONTENT, serveFileContent } from "@/server/http/download";
 import { serveHealth } from "@/server/http/health";
 import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
+import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -30,6 +31,10 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse): bool
   }
   if (pathname === ZIP_PATH && (req.method === "GET" || req.method === "HEAD")) {
     void serveZip(req, res);
+    return true;
+  }
+  if (pathname === DAV_PREFIX || pathname.startsWith(DAV_PREFIX + "/")) {
+    void serveDav(req, res);
     return true;
   }
   if (pathname === "/api/health") {

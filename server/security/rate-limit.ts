@@ -9,6 +9,12 @@ export const limits = {
   instantUploadProof: { points: 10, duration: 600 },
   /** Asking whether content is already stored (each answer reveals that it exists somewhere). */
   instantUploadPrepare: { points: 600, duration: 600 },
+  /** Failed sign-ins from one address (web form, WebDAV Basic), across accounts. */
+  signInIp: { points: 30, duration: 900 },
+  /** Failed sign-ins to one account, from anywhere. */
+  signInAccount: { points: 10, duration: 900 },
+  /** Wrong two-factor codes for one account. */
+  totpCode: { points: 5, duration: 300 },
 } as const;
 
 export type LimitName = keyof typeof limits;
