@@ -40,7 +40,7 @@ function rclone(args: string[], env: Record<string, string>, timeoutMs = 600_000
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn("rclone", ["--config", path.join(work, "rclone.conf"), "--low-level-retries", "1", "--retries", "1", ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: work, ...env },
+      env: { ...process.env, HOME: work, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -115,7 +115,7 @@ describe("rclone over /dav/", () => {
     for (let i = 0; i < 1024; i++) {
       // Each MiB differs (its index in the first bytes), so no two parts are alike.
       block.writeUInt32BE(i, 0);
-      if (!out.write(Buffer.from(block))) await new Promise((r) => out.once("drain", r));
+      if (!out.write(Buffer.from(block))) await new Promise<void>((r) => out.once("drain", () => r()));
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     const expected = await sha256File(big);
