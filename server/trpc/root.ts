@@ -4,12 +4,14 @@ import { authRouter } from "@/server/auth/auth.router";
 import { driveRouter } from "@/server/drive/drive.router";
 import { uploadRouter } from "@/server/upload/upload.router";
 import { adminRouter } from "@/server/admin/admin.router";
+import { securityRouter } from "@/server/auth/security.router";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   drive: driveRouter,
   upload: uploadRouter,
   admin: adminRouter,
+  security: securityRouter,
 });
 
 export type AppRouter = typeof appRouter;
