@@ -4,6 +4,12 @@ import { PASSWORD, screenshot, signUp } from "./helpers";
 
 const codeFor = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
 
+/** Colour scheme switched, then one frame of CSS transitions (inputs, buttons) let finish. */
+async function scheme(page: Page, colorScheme: "light" | "dark") {
+  await page.emulateMedia({ colorScheme });
+  await page.waitForTimeout(400);
+}
+
 async function signOut(page: Page) {
   await page.context().clearCookies();
 }
@@ -33,9 +39,9 @@ test("two-factor sign-in: enroll, sign in with a code, a wrong code fails, a rec
   await screenshot(page, testInfo, "security-recovery-codes-light");
   await page.getByRole("button", { name: "I saved them" }).click();
   await expect(page.getByTestId("two-factor-status")).toHaveText("On");
-  await page.emulateMedia({ colorScheme: "dark" });
+  await scheme(page, "dark");
   await screenshot(page, testInfo, "security-settings-dark");
-  await page.emulateMedia({ colorScheme: "light" });
+  await scheme(page, "light");
   await screenshot(page, testInfo, "security-settings-light");
 
   // Sign out; the password alone is not enough any more.
@@ -45,9 +51,9 @@ test("two-factor sign-in: enroll, sign in with a code, a wrong code fails, a rec
   await page.getByLabel("Authentication code").fill("000000");
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByTestId("form-error")).toHaveText("That code is not right. Check your authenticator app and try again.");
-  await page.emulateMedia({ colorScheme: "dark" });
+  await scheme(page, "dark");
   await screenshot(page, testInfo, "security-2fa-step-dark");
-  await page.emulateMedia({ colorScheme: "light" });
+  await scheme(page, "light");
   await page.getByLabel("Authentication code").fill(codeFor(secret));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL(/\/drive$/);

@@ -112,7 +112,7 @@ export function TwoFactorPanel() {
             <Button variant="secondary" onClick={() => (setError(null), setAsking("regenerate"))}>
               <KeyRound className="size-4" aria-hidden /> {t("security.regenerate")}
             </Button>
-            <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => (setError(null), setAsking("disable"))}>
+            <Button variant="ghost" className="text-red-600! dark:text-red-400!" onClick={() => (setError(null), setAsking("disable"))}>
               {t("security.disable")}
             </Button>
           </div>
