@@ -3,7 +3,7 @@ import { useState } from "react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { signIn } from "next-auth/react";
-import { ShieldCheck } from "lucide-react";
+import { KeyRound, ShieldCheck } from "lucide-react";
 import { AuthCard } from "@/components/auth/auth-card";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -19,16 +19,22 @@ function signInErrorText(error: string | null | undefined, locale: Locale): stri
   return translate(key, locale);
 }
 
-export function SignInForm({ signupOpen }: { signupOpen: boolean }) {
+export function SignInForm({ signupOpen, sso, passwordLogin = true }: { signupOpen: boolean; sso?: { name: string } | null; passwordLogin?: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
-  const [error, setError] = useState<string | null>(null);
+  const t = useT();
+  const locale = useLocale();
+  // A single sign-on that failed comes back as ?error=<key> (ours) or one of next-auth's codes.
+  const [error, setError] = useState<string | null>(() => {
+    const e = params.get("error");
+    if (!e) return null;
+    return e in messages || e.startsWith("rate.limited") ? signInErrorText(e, locale) : t("security.ssoFailed");
+  });
+  const [showPassword, setShowPassword] = useState(passwordLogin || !sso);
   const [busy, setBusy] = useState(false);
   // After a right password on an account with two-factor on, the same form asks for the code; the
   // password stays in memory only for this second request.
   const [pending, setPending] = useState<{ email: string; password: string } | null>(null);
-  const t = useT();
-  const locale = useLocale();
 
   async function attempt(credentials: { email: string; password: string; code?: string }) {
     setBusy(true);
@@ -128,17 +134,47 @@ export function SignInForm({ signupOpen }: { signupOpen: boolean }) {
         )
       }
     >
-      <form onSubmit={onPassword} className="space-y-4">
-        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required autoFocus />
-        <Field label={t("auth.password")} name="password" type="password" autoComplete="current-password" required />
-        {alert}
-        <Button type="submit" className="w-full" disabled={busy}>
-          {busy ? t("auth.signingIn") : t("auth.signIn")}
-        </Button>
-        <div className="flex justify-center pt-2">
-          <LanguageSwitch signedIn={false} />
+      {sso ? (
+        <div className="space-y-4">
+          <Button
+            type="button"
+            variant={passwordLogin ? "secondary" : "primary"}
+            className="w-full"
+            data-testid="sso-button"
+            onClick={() => void signIn("oidc", { callbackUrl: params.get("callbackUrl") ?? "/drive" })}
+          >
+            <KeyRound className="size-4" aria-hidden />
+            {t("security.continueWith", { provider: sso.name })}
+          </Button>
+          {showPassword ? (
+            <div className="flex items-center gap-3 text-xs text-zinc-400">
+              <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+              {t("security.or")}
+              <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+            </div>
+          ) : (
+            <>
+              {alert}
+              <button type="button" onClick={() => setShowPassword(true)} className="block w-full text-center text-sm text-zinc-500 hover:text-zinc-800 hover:underline dark:hover:text-zinc-200">
+                {t("security.adminPassword")}
+              </button>
+            </>
+          )}
         </div>
-      </form>
+      ) : null}
+      {showPassword ? (
+        <form onSubmit={onPassword} className={sso ? "mt-4 space-y-4" : "space-y-4"}>
+          <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required autoFocus={!sso} />
+          <Field label={t("auth.password")} name="password" type="password" autoComplete="current-password" required />
+          {alert}
+          <Button type="submit" className="w-full" disabled={busy}>
+            {busy ? t("auth.signingIn") : t("auth.signIn")}
+          </Button>
+        </form>
+      ) : null}
+      <div className="flex justify-center pt-4">
+        <LanguageSwitch signedIn={false} />
+      </div>
     </AuthCard>
   );
 }

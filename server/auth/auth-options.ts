@@ -1,7 +1,12 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import type { OAuthConfig } from "next-auth/providers/oauth";
 import { recordSignOut, signInWithCredentials } from "@/server/auth/auth.service";
+import { completeOidcSignIn, OIDC_PROVIDER } from "@/server/auth/oidc.service";
+import { getPrisma } from "@/server/db/client";
+import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
+import { logger } from "@/server/log/logger";
 
 /**
  * next-auth turns a thrown Error's message into the `error` query; it stays a stable message key.
@@ -10,6 +15,34 @@ import { AppError } from "@/server/errors/app-error";
  */
 export function signInErrorCode(e: AppError): string {
   return e.key === "rate.limited" && e.retryAfterSeconds ? `rate.limited:${e.retryAfterSeconds}` : e.key;
+}
+
+interface OidcProfile {
+  sub: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+  preferred_username?: string;
+}
+
+/** The OpenID Connect provider when OIDC_ISSUER is set (discovery, PKCE and state checked). */
+function oidcProviders(): OAuthConfig<OidcProfile>[] {
+  const oidc = getEnv().oidc;
+  if (!oidc) return [];
+  return [
+    {
+      id: OIDC_PROVIDER,
+      name: oidc.name,
+      type: "oauth",
+      wellKnown: `${oidc.issuer}/.well-known/openid-configuration`,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      profile: (p) => ({ id: p.sub, email: p.email ?? null, name: p.name ?? p.preferred_username ?? p.email ?? null }),
+    },
+  ];
 }
 
 // Sessions are JWTs in an HttpOnly, SameSite=Lax cookie (Secure when BASE_URL is https). The token
@@ -39,9 +72,39 @@ export const authOptions: NextAuthOptions = {
         }
       },
     }),
+    ...oidcProviders(),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    /** A single sign-on becomes a Yunpan account here: signed in, created, or sent to confirm a link. */
+    async signIn({ account, profile }) {
+      if (account?.provider !== OIDC_PROVIDER) return true;
+      const p = (profile ?? {}) as OidcProfile;
+      try {
+        const outcome = await completeOidcSignIn({
+          identity: { subject: account.providerAccountId, email: p.email ?? null, emailVerified: p.email_verified === true, name: p.name ?? null },
+        });
+        if (outcome.kind === "confirmLink") return `/sign-in/link?token=${encodeURIComponent(outcome.token)}`;
+        return true;
+      } catch (e) {
+        if (e instanceof AppError) return `/sign-in?error=${encodeURIComponent(e.key)}`;
+        logger.error({ err: e }, "single sign-on failed");
+        return "/sign-in?error=server.error";
+      }
+    },
+    async jwt({ token, user, account }) {
+      if (account?.provider === OIDC_PROVIDER) {
+        // The provider's subject maps to our account through the link made in signIn above.
+        const prisma = await getPrisma();
+        const link = await prisma.linkedAccount.findUnique({
+          where: { provider_subject: { provider: OIDC_PROVIDER, subject: account.providerAccountId } },
+          include: { user: { select: { sessionVersion: true } } },
+        });
+        if (link) {
+          token.uid = link.userId;
+          token.sv = link.user.sessionVersion;
+        }
+        return token;
+      }
       if (user) {
         token.uid = user.id;
         token.sv = (user as { sv?: number }).sv ?? 0;

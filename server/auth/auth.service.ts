@@ -126,6 +126,8 @@ export async function verifyCredentials(input: { email: string; password: string
  */
 export async function signInWithCredentials(input: { email: string; password: string; code?: string | null; meta?: RequestMeta }) {
   const user = await verifyCredentials(input);
+  // With PASSWORD_LOGIN=false people sign in through single sign-on; admins keep a way in.
+  if (!getEnv().passwordLogin && user.role !== "ADMIN") throw new AppError("FORBIDDEN", "auth.passwordLoginOff");
   if (user.totpEnabled) {
     if (!input.code) throw new AppError("UNAUTHORIZED", "totp.required");
     await verifySecondFactor({ userId: user.id, code: input.code, meta: input.meta });

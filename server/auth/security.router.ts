@@ -1,5 +1,6 @@
-import { adminProcedure, createTRPCRouter, protectedProcedure } from "@/server/trpc/init";
-import { resetTwoFactorSchema, totpCodeSchema, twoFactorPolicySchema } from "@/server/auth/totp.schemas";
+import { adminProcedure, createTRPCRouter, protectedProcedure, publicProcedure } from "@/server/trpc/init";
+import { confirmLinkSchema, resetTwoFactorSchema, totpCodeSchema, twoFactorPolicySchema } from "@/server/auth/totp.schemas";
+import { confirmOidcLink } from "@/server/auth/oidc.service";
 import {
   adminResetTwoFactor,
   beginTotpEnrollment,
@@ -22,6 +23,8 @@ export const securityRouter = createTRPCRouter({
       .input(totpCodeSchema)
       .mutation(({ input, ctx }) => regenerateRecoveryCodes({ actor: ctx.actor, code: input.code, meta: ctx.meta })),
   }),
+  /** Signed out: the owner of an existing account confirms a single sign-on link with their password. */
+  confirmLink: publicProcedure.input(confirmLinkSchema).mutation(({ input, ctx }) => confirmOidcLink({ token: input.token, password: input.password, meta: ctx.meta })),
   policy: adminProcedure.query(() => getTwoFactorPolicy()),
   setPolicy: adminProcedure.input(twoFactorPolicySchema).mutation(({ input, ctx }) => setTwoFactorPolicy({ actor: ctx.actor, policy: input.policy, meta: ctx.meta })),
   resetUserTwoFactor: adminProcedure

@@ -13,3 +13,5 @@ export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
 export const twoFactorPolicySchema = z.object({ policy: z.enum(TWO_FACTOR_POLICIES) });
 
 export const resetTwoFactorSchema = z.object({ userId: z.uuid() });
+
+export const confirmLinkSchema = z.object({ token: z.string().min(10).max(2000), password: z.string().max(1000) });

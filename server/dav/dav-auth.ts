@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { getPrisma } from "@/server/db/client";
+import { getEnv } from "@/server/env";
 import { authenticateApiToken } from "@/server/auth/api-token.service";
 import { authenticateRequest } from "@/server/auth/request-auth";
 import { burnPasswordCheck, verifyPassword } from "@/server/auth/password";
@@ -58,7 +59,8 @@ async function byPassword(email: string, password: string, header: string): Prom
     select: { id: true, role: true, passwordHash: true, disabledAt: true, deletionRequestedAt: true, totpEnabledAt: true },
   });
   // With two-factor on, the password alone is not enough anywhere: WebDAV needs an app password.
-  if (!user?.passwordHash || user.disabledAt || user.deletionRequestedAt || user.totpEnabledAt) {
+  const passwordOff = !getEnv().passwordLogin && user?.role !== "ADMIN";
+  if (!user?.passwordHash || user.disabledAt || user.deletionRequestedAt || user.totpEnabledAt || passwordOff) {
     await burnPasswordCheck(password);
     return null;
   }
