@@ -15,6 +15,7 @@ import { useRouter } from "next/navigation";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { LanguageSwitch, setLocaleCookie } from "@/components/i18n/language-switch";
 import type { RouterOutputs } from "@/server/trpc/root";
+import { TwoFactorGate } from "@/components/settings/two-factor-gate";
 
 type Me = RouterOutputs["auth"]["me"];
 
@@ -117,6 +118,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
           </Suspense>
         </div>
         <main className="flex-1">{children}</main>
+        <TwoFactorGate />
       </div>
     </div>
   );
