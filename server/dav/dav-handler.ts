@@ -43,6 +43,8 @@ import {
   putDavFile,
   refreshDavLock,
   resolveDavPath,
+  sharedFolderEntry,
+  SHARED_ID,
   type DavEntry,
 } from "@/server/dav/dav.service";
 import type { Actor } from "@/server/auth/actor";
@@ -147,7 +149,7 @@ function sendDavError(req: IncomingMessage, res: ServerResponse, e: unknown) {
   } else if (e instanceof AppError) {
     const locale = localeFromHeaders(req.headers["accept-language"], req.headers.cookie);
     // Out of quota is WebDAV's 507, so clients say "disk full" rather than "too large".
-    status = e.key === "upload.quota" ? 507 : e.key === "node.isRoot" ? 403 : httpStatusOf[e.code];
+    status = e.key === "upload.quota" ? 507 : e.key === "node.isRoot" || e.key === "move.otherOwner" ? 403 : httpStatusOf[e.code];
     text = e.localized(locale) + "\n";
     if (e.retryAfterSeconds) headers["Retry-After"] = String(e.retryAfterSeconds);
   } else if (e instanceof ZodError) {
@@ -414,7 +416,9 @@ async function propfind(ctx: Ctx) {
   await writeChunk(res, responseXml(await davEntryOf(node, wantsDead), ctx.segments, mode, ctx.locks, quota));
   if (depth === "1" && node.kind === "FOLDER") {
     // Written batch by batch with backpressure: memory stays flat however large the folder.
-    for await (const batch of listDavChildren({ folderId: node.id, withDeadProps: wantsDead })) {
+    const shared = await sharedFolderEntry(ctx.actor, node);
+    if (shared) await writeChunk(res, responseXml(shared, [...ctx.segments, shared.node.name], mode, ctx.locks, quota));
+    for await (const batch of listDavChildren({ actor: ctx.actor, folderId: node.id, withDeadProps: wantsDead })) {
       let chunk = "";
       for (const e of batch) chunk += responseXml(e, [...ctx.segments, e.node.name], mode, ctx.locks, quota);
       await writeChunk(res, chunk);
@@ -435,6 +439,7 @@ async function quotaOf(actor: Actor): Promise<Quota> {
 async function proppatch(ctx: Ctx) {
   const body = await readBody(ctx.req);
   const node = await resolveOrThrow(ctx);
+  if (node.id === SHARED_ID) throw new DavStatus(403);
   await checkIf(ctx);
   assertUnlocked(ctx, ctx.path);
   const root = parseXml(body);
@@ -519,6 +524,7 @@ async function put(ctx: Ctx) {
   const { node, parent } = await resolveDavPath({ actor: ctx.actor, segments: ctx.segments });
   if (node?.kind === "FOLDER") throw new DavStatus(405, "", { Allow: ALLOW });
   if (!parent || parent.kind !== "FOLDER") throw new DavStatus(409, "The parent folder does not exist.\n");
+  if (parent.id === SHARED_ID) throw new DavStatus(403, "Nothing can be added to “Shared with me” itself.\n");
   await checkIf(ctx);
   assertUnlocked(ctx, ctx.path, { membership: !node });
   const filename = nodeNameSchema.parse(ctx.segments.at(-1));
@@ -538,6 +544,7 @@ async function mkcol(ctx: Ctx) {
   const { node, parent } = await resolveDavPath({ actor: ctx.actor, segments: ctx.segments });
   if (node) throw new DavStatus(405, "", { Allow: ALLOW });
   if (!parent || parent.kind !== "FOLDER") throw new DavStatus(409, "The parent folder does not exist.\n");
+  if (parent.id === SHARED_ID) throw new DavStatus(403, "Nothing can be added to “Shared with me” itself.\n");
   await checkIf(ctx);
   assertUnlocked(ctx, ctx.path, { membership: true });
   await createFolder({ actor: ctx.actor, parentId: parent.id, name: ctx.segments.at(-1)! });
@@ -546,8 +553,10 @@ async function mkcol(ctx: Ctx) {
 
 /** DELETE moves to the trash, like the web UI: restorable until the trash is emptied. */
 async function remove(ctx: Ctx) {
-  const node = await resolveOrThrow(ctx);
-  if (node.rootOwnerId) throw new DavStatus(403);
+  const { node, fixed } = await resolveDavPath({ actor: ctx.actor, segments: ctx.segments });
+  if (!node) throw new DavStatus(404);
+  // The owner decides about a shared item itself; the grantee changes only what is inside it.
+  if (node.rootOwnerId || fixed) throw new DavStatus(403);
   await checkIf(ctx);
   assertUnlocked(ctx, ctx.path, { subtree: true, membership: true });
   await trashNodes({ actor: ctx.actor, nodeIds: [node.id] });
@@ -562,19 +571,24 @@ async function copyOrMove(ctx: Ctx, method: "COPY" | "MOVE") {
   const destSegments = destinationSegments(headerText(req.headers.destination), req.headers.host);
   if (!req.headers.destination) throw new DavStatus(400, "Destination header required.\n");
   if (!destSegments) throw new DavStatus(502, "The destination is not on this server.\n");
-  const source = await resolveOrThrow(ctx);
-  if (source.rootOwnerId) throw new DavStatus(403);
+  const resolved = await resolveDavPath({ actor, segments: ctx.segments });
+  const source = resolved.node;
+  if (!source) throw new DavStatus(404);
+  if (source.rootOwnerId || source.id === SHARED_ID || (method === "MOVE" && resolved.fixed)) throw new DavStatus(403);
   const destPath = lockPath(destSegments);
   if (destPath === ctx.path) throw new DavStatus(403, "Source and destination are the same.\n");
   if (source.kind === "FOLDER" && isUnder(destPath, ctx.path)) throw new DavStatus(403, "A folder cannot go inside itself.\n");
   const dest = await resolveDavPath({ actor, segments: destSegments });
   if (!dest.parent || dest.parent.kind !== "FOLDER") throw new DavStatus(409, "The destination folder does not exist.\n");
+  if (dest.fixed) throw new DavStatus(403, "Nothing can be added to “Shared with me” itself.\n");
   const overwrite = String(req.headers.overwrite ?? "T").toUpperCase() !== "F";
   await checkIf(ctx);
   if (method === "MOVE") assertUnlocked(ctx, ctx.path, { subtree: true, membership: true });
   assertUnlocked(ctx, destPath, { subtree: true, membership: true });
   if (dest.node && !overwrite) throw new DavStatus(412, "The destination exists.\n");
   const destName = nodeNameSchema.parse(destSegments.at(-1));
+  // Between drives (a shared folder and one's own) there is only COPY: a move would change the owner.
+  if (method === "MOVE" && source.ownerId !== dest.parent.ownerId) throw new DavStatus(403, "Move between drives is not possible; copy instead.\n");
   if (dest.node) {
     await trashNodes({ actor, nodeIds: [dest.node.id] });
     await deleteDavLocksUnder({ actor, path: destPath });
@@ -599,9 +613,15 @@ async function copyOrMove(ctx: Ctx, method: "COPY" | "MOVE") {
 async function moveTo(actor: Actor, source: Node, targetId: string, name: string) {
   if (source.parentId === targetId) return void (await renameNode({ actor, nodeId: source.id, name }));
   if (source.name === name) return void (await moveNodes({ actor, nodeIds: [source.id], targetId }));
-  // Renamed and moved: a free interim name keeps either step from meeting a sibling's name.
+  // Renamed and moved: a free interim name keeps either step from meeting a sibling's name, and a
+  // move that fails puts the old name back.
   await renameNode({ actor, nodeId: source.id, name: `.yunpan-move-${source.id}` });
-  await moveNodes({ actor, nodeIds: [source.id], targetId });
+  try {
+    await moveNodes({ actor, nodeIds: [source.id], targetId });
+  } catch (e) {
+    await renameNode({ actor, nodeId: source.id, name: source.name }).catch(() => {});
+    throw e;
+  }
   await renameNode({ actor, nodeId: source.id, name });
 }
 
@@ -636,6 +656,7 @@ async function lock(ctx: Ctx) {
 
   let created = false;
   const { node, parent } = await resolveDavPath({ actor, segments: ctx.segments });
+  if (node?.id === SHARED_ID || (!node && parent?.id === SHARED_ID)) throw new DavStatus(403);
   if (!node) {
     // Locking an unmapped URL makes an empty file there (RFC 4918 §9.10.4).
     if (!parent || parent.kind !== "FOLDER") throw new DavStatus(409, "The parent folder does not exist.\n");

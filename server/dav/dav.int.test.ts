@@ -106,6 +106,40 @@ describe("WebDAV rules", () => {
     expect((await dav("/orig.bin", "COPY", { ...u.auth, Destination: "/dav/renamed.bin", Overwrite: "F" })).status).toBe(412);
   });
 
+  it("shows what others shared under “Shared with me”, with the grant's role on every action", async () => {
+    const owner = await davUser();
+    const guest = await davUser();
+    const api = callerFor(owner.actor);
+    const team = await api.drive.createFolder({ name: "Team" });
+    const ro = await api.drive.createFolder({ name: "Read only" });
+    await createTestFile({ actor: owner.actor, name: "plan.txt", parentId: team.id, content: "the plan" });
+    await createTestFile({ actor: owner.actor, name: "memo.txt", parentId: ro.id, content: "memo" });
+    // Before any grant there is no shared folder at all.
+    expect((await dav("/Shared with me/", "PROPFIND", { ...guest.auth, Depth: "0" })).status).toBe(404);
+    await t.prisma.grant.create({ data: { nodeId: team.id, granteeId: guest.user.id, createdById: owner.user.id, role: "EDITOR" } });
+    await t.prisma.grant.create({ data: { nodeId: ro.id, granteeId: guest.user.id, createdById: owner.user.id, role: "VIEWER" } });
+
+    const root = await (await dav("/", "PROPFIND", { ...guest.auth, Depth: "1" })).text();
+    expect(root).toContain("<D:href>/dav/Shared%20with%20me/</D:href>");
+    const shared = await (await dav("/Shared%20with%20me/", "PROPFIND", { ...guest.auth, Depth: "1" })).text();
+    expect(shared).toContain("/dav/Shared%20with%20me/Team/");
+    expect(shared).toContain("/dav/Shared%20with%20me/Read%20only/");
+    expect(await (await dav("/Shared%20with%20me/Team/plan.txt", "GET", guest.auth)).text()).toBe("the plan");
+
+    // An editor writes inside; the bytes count against the owner's quota, and the owner sees them.
+    expect((await dav("/Shared%20with%20me/Team/notes.txt", "PUT", guest.auth, "from the guest")).status).toBe(201);
+    expect((await api.drive.list({ folderId: team.id })).items.map((n) => n.name)).toContain("notes.txt");
+    // A viewer cannot write; nobody but the owner deletes or moves the shared item itself.
+    expect((await dav("/Shared%20with%20me/Read%20only/new.txt", "PUT", guest.auth, "no")).status).toBe(404);
+    expect((await dav("/Shared%20with%20me/Team", "DELETE", guest.auth)).status).toBe(403);
+    expect((await dav("/Shared%20with%20me/x.txt", "PUT", guest.auth, "no")).status).toBe(403);
+    expect((await dav("/Shared%20with%20me/Team/plan.txt", "MOVE", { ...guest.auth, Destination: "/dav/mine.txt" })).status).toBe(403);
+    // Copying out into one's own drive is allowed (and charged to the guest).
+    const copied = await dav("/Shared%20with%20me/Team/plan.txt", "COPY", { ...guest.auth, Destination: "/dav/mine.txt" });
+    expect(copied.status, await copied.clone().text()).toBe(201);
+    expect(await (await dav("/mine.txt", "GET", guest.auth)).text()).toBe("the plan");
+  });
+
   it("answers 507 when the quota is used up", async () => {
     const u = await davUser();
     await t.prisma.user.update({ where: { id: u.user.id }, data: { quotaBytes: 10n } });

@@ -16,26 +16,62 @@ import type { PropName } from "@/server/dav/dav-xml";
 /** Children are read and written out this many at a time, so a 100k-entry folder stays in bounded memory. */
 export const LIST_BATCH = 1000;
 
+/** The virtual folder at the top of /dav/ that holds what others shared with the caller (grants). */
+export const SHARED_FOLDER = "Shared with me";
+export const SHARED_ID = "shared-with-me";
+
 export interface Resolved {
   /** The node at the path, or null when nothing lives there. */
   node: Node | null;
   /** The folder that holds (or would hold) the path; null for the root or a missing ancestor. */
   parent: Node | null;
+  /** The shared folder itself and the items directly in it: they cannot be made, moved or deleted here. */
+  fixed?: boolean;
+}
+
+async function hasGrants(userId: string): Promise<boolean> {
+  const prisma = await getPrisma();
+  return (await prisma.grant.count({ where: { granteeId: userId, node: { trashedAt: null } } })) > 0;
+}
+
+/** A folder that exists only over WebDAV: it lists the caller's grants and cannot be changed. */
+function sharedFolderNode(root: Node): Node {
+  return { ...root, id: SHARED_ID, parentId: root.id, name: SHARED_FOLDER, liveName: SHARED_FOLDER, rootOwnerId: null, currentVersionId: null, size: 0n, mimeType: null };
 }
 
 /**
  * Walks a drive-relative path from the caller's root, one indexed lookup per segment among live
  * siblings. The walk starts at the caller's own root, so nobody else's node is ever reachable: a
- * path into another drive is simply a path that does not exist.
+ * path into another drive is simply a path that does not exist. Under "Shared with me" it starts at
+ * the nodes granted to the caller (the drive services then check the grant's role on every action).
  */
 export async function resolveDavPath(input: { actor: Actor; segments: string[] }): Promise<Resolved> {
   const prisma = await getPrisma();
-  let current: Node = await getRootFolderOrThrow(input.actor);
-  let parent: Node | null = null;
-  for (let i = 0; i < input.segments.length; i++) {
+  const root = await getRootFolderOrThrow(input.actor);
+  const { segments } = input;
+  if (segments[0] === SHARED_FOLDER && (await hasGrants(input.actor.userId))) {
+    const shared = sharedFolderNode(root);
+    if (segments.length === 1) return { node: shared, parent: root, fixed: true };
+    const grant = await prisma.grant.findFirst({
+      where: { granteeId: input.actor.userId, node: { trashedAt: null, name: segments[1] } },
+      include: { node: true },
+      orderBy: { createdAt: "asc" },
+    });
+    if (!grant) return { node: null, parent: segments.length === 2 ? shared : null, fixed: true };
+    if (segments.length === 2) return { node: grant.node, parent: shared, fixed: true };
+    return walk(grant.node, segments.slice(2), grant.node);
+  }
+  return walk(root, segments, null);
+}
+
+async function walk(start: Node, segments: string[], startParent: Node | null): Promise<Resolved> {
+  const prisma = await getPrisma();
+  let current = start;
+  let parent = startParent;
+  for (let i = 0; i < segments.length; i++) {
     if (current.kind !== "FOLDER") return { node: null, parent: null };
-    const next = await prisma.node.findUnique({ where: { parentId_liveName: { parentId: current.id, liveName: input.segments[i]! } } });
-    if (!next) return { node: null, parent: i === input.segments.length - 1 ? current : null };
+    const next = await prisma.node.findUnique({ where: { parentId_liveName: { parentId: current.id, liveName: segments[i]! } } });
+    if (!next) return { node: null, parent: i === segments.length - 1 ? current : null };
     parent = current;
     current = next;
   }
@@ -51,6 +87,7 @@ export interface DavEntry {
 /** One node with what PROPFIND shows of it. */
 export async function davEntryOf(node: Node, withDeadProps: boolean): Promise<DavEntry> {
   const prisma = await getPrisma();
+  if (node.id === SHARED_ID) return { node, sha256: null, deadProps: [] };
   const version = node.currentVersionId
     ? await prisma.fileVersion.findUnique({ where: { id: node.currentVersionId }, select: { blob: { select: { sha256: true } } } })
     : null;
@@ -58,9 +95,27 @@ export async function davEntryOf(node: Node, withDeadProps: boolean): Promise<Da
   return { node, sha256: version?.blob.sha256 ?? null, deadProps };
 }
 
+/** The shared folder's entry in the root listing, when the caller has grants. */
+export async function sharedFolderEntry(actor: Actor, root: Node): Promise<DavEntry | null> {
+  if (root.rootOwnerId !== actor.userId || !(await hasGrants(actor.userId))) return null;
+  return { node: sharedFolderNode(root), sha256: null, deadProps: [] };
+}
+
 /** A folder's live children in batches, in the (parentId, kind, name, id) index's order. */
-export async function* listDavChildren(input: { folderId: string; withDeadProps: boolean }): AsyncGenerator<DavEntry[]> {
+export async function* listDavChildren(input: { actor: Actor; folderId: string; withDeadProps: boolean }): AsyncGenerator<DavEntry[]> {
   const prisma = await getPrisma();
+  if (input.folderId === SHARED_ID) {
+    const grants = await prisma.grant.findMany({
+      where: { granteeId: input.actor.userId, node: { trashedAt: null } },
+      include: { node: { include: { currentVersion: { select: { blob: { select: { sha256: true } } } } } } },
+      orderBy: { createdAt: "asc" },
+    });
+    // Two shared items with one name: the first one shared is the one a path reaches.
+    const seen = new Set<string>();
+    const nodes = grants.map((g) => g.node).filter((n) => !seen.has(n.name) && seen.add(n.name));
+    if (nodes.length) yield nodes.map((n) => ({ node: n, sha256: n.currentVersion?.blob.sha256 ?? null, deadProps: [] }));
+    return;
+  }
   let cursor: string | null = null;
   for (;;) {
     const rows: (Node & { currentVersion: { blob: { sha256: string } } | null; davProperties?: { namespace: string; name: string; value: string }[] })[] =
