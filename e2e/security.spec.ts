@@ -89,6 +89,8 @@ test.describe("single sign-on with a real OpenID provider on loopback", () => {
   let closed: YunpanServer;
 
   test.beforeAll(async () => {
+    // Two production servers and two admin CLI runs: generous on a busy 2-core machine.
+    test.setTimeout(300_000);
     const [openPort, closedPort] = [await freePort(), await freePort()];
     provider = await startOidcProvider([openPort, closedPort].map((p) => `http://127.0.0.1:${p}/api/auth/callback/oidc`));
     const sso = { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT.id, OIDC_CLIENT_SECRET: CLIENT.secret, OIDC_NAME: "Acme SSO" };

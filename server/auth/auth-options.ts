@@ -25,7 +25,28 @@ interface OidcProfile {
   preferred_username?: string;
 }
 
-/** The OpenID Connect provider when OIDC_ISSUER is set (discovery, PKCE and state checked). */
+let userinfoEndpoint: Promise<string | null> | undefined;
+
+/**
+ * The claims a sign-in needs (email, email_verified, name). Conforming providers put only `sub` in
+ * the ID token unless asked, so the rest comes from the userinfo endpoint, with the access token.
+ */
+async function oidcClaims(idClaims: OidcProfile, accessToken: string | undefined, issuer: string): Promise<OidcProfile> {
+  if (idClaims.email || !accessToken) return idClaims;
+  userinfoEndpoint ??= fetch(`${issuer}/.well-known/openid-configuration`)
+    .then((r) => r.json() as Promise<{ userinfo_endpoint?: string }>)
+    .then((d) => d.userinfo_endpoint ?? null)
+    .catch(() => ((userinfoEndpoint = undefined), null));
+  const endpoint = await userinfoEndpoint;
+  if (!endpoint) return idClaims;
+  const res = await fetch(endpoint, { headers: { Authorization: `Bearer ${accessToken}` } });
+  if (!res.ok) return idClaims;
+  const info = (await res.json()) as OidcProfile;
+  // The userinfo answer must be about the same subject as the verified ID token.
+  return info.sub === idClaims.sub ? { ...info, ...idClaims, email: info.email, email_verified: info.email_verified, name: idClaims.name ?? info.name } : idClaims;
+}
+
+/** The OpenID Connect provider when OIDC_ISSUER is set (discovery, ID token, PKCE and state checked). */
 function oidcProviders(): OAuthConfig<OidcProfile>[] {
   const oidc = getEnv().oidc;
   if (!oidc) return [];
@@ -40,7 +61,10 @@ function oidcProviders(): OAuthConfig<OidcProfile>[] {
       authorization: { params: { scope: "openid email profile" } },
       idToken: true,
       checks: ["pkce", "state"],
-      profile: (p) => ({ id: p.sub, email: p.email ?? null, name: p.name ?? p.preferred_username ?? p.email ?? null }),
+      async profile(p, tokens) {
+        const c = await oidcClaims(p, tokens.access_token, oidc.issuer);
+        return { id: c.sub, email: c.email ?? null, name: c.name ?? c.preferred_username ?? c.email ?? null, emailVerified: c.email_verified === true };
+      },
     },
   ];
 }
@@ -76,12 +100,13 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     /** A single sign-on becomes a Yunpan account here: signed in, created, or sent to confirm a link. */
-    async signIn({ account, profile }) {
+    async signIn({ user, account }) {
       if (account?.provider !== OIDC_PROVIDER) return true;
-      const p = (profile ?? {}) as OidcProfile;
+      // `user` is what profile() above made of the ID token and userinfo claims.
+      const u = user as { email?: string | null; name?: string | null; emailVerified?: boolean };
       try {
         const outcome = await completeOidcSignIn({
-          identity: { subject: account.providerAccountId, email: p.email ?? null, emailVerified: p.email_verified === true, name: p.name ?? null },
+          identity: { subject: account.providerAccountId, email: u.email ?? null, emailVerified: u.emailVerified === true, name: u.name ?? null },
         });
         if (outcome.kind === "confirmLink") return `/sign-in/link?token=${encodeURIComponent(outcome.token)}`;
         return true;
