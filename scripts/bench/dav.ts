@@ -81,7 +81,7 @@ function propfind(url: string, auth: Record<string, string>): Promise<{ status: 
         // Count <D:response> elements across chunk boundaries without keeping the body.
         const text = tail + c.toString("latin1");
         responses += text.split("<D:response>").length - 1;
-        tail = text.slice(-12);
+        tail = text.slice(-("<D:response>".length - 1));
       });
       res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes, responses }));
       res.on("error", reject);
