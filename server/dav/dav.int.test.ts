@@ -160,3 +160,19 @@ describe("WebDAV rules", () => {
 });
 
 
+
+describe("PROPFIND Depth 1 on a big folder", () => {
+  it("lists every entry exactly once across batches, folders first", async () => {
+    const u = await davUser();
+    const { seedBigFolder } = await import("@/server/drive/seed.service");
+    await seedBigFolder({ actor: { userId: "cli", role: "ADMIN", via: "cli" }, email: u.user.email, folderName: "big", count: 2500 });
+    const big = await t.prisma.node.findFirstOrThrow({ where: { ownerId: u.user.id, name: "big" } });
+    await createTestFile({ actor: u.actor, name: "a-file.txt", parentId: big.id, content: "x" });
+    const xml = await (await dav("/big/", "PROPFIND", { ...u.auth, Depth: "1" })).text();
+    const hrefs = [...xml.matchAll(/<D:href>([^<]+)<\/D:href>/g)].map((m) => m[1]!);
+    expect(hrefs).toHaveLength(2502);
+    expect(new Set(hrefs).size).toBe(2502);
+    expect(hrefs[1]).toBe("/dav/big/item%200001/");
+    expect(hrefs.at(-1)).toBe("/dav/big/a-file.txt");
+  });
+});

@@ -116,20 +116,28 @@ export async function* listDavChildren(input: { actor: Actor; folderId: string; 
     if (nodes.length) yield nodes.map((n) => ({ node: n, sha256: n.currentVersion?.blob.sha256 ?? null, deadProps: [] }));
     return;
   }
-  let cursor: string | null = null;
-  for (;;) {
-    const rows: (Node & { currentVersion: { blob: { sha256: string } } | null; davProperties?: { namespace: string; name: string; value: string }[] })[] =
-      await prisma.node.findMany({
-        where: { parentId: input.folderId, trashedAt: null },
-        orderBy: [{ kind: "desc" }, { name: "asc" }, { id: "asc" }],
-        take: LIST_BATCH,
-        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-        include: { currentVersion: { select: { blob: { select: { sha256: true } } } }, ...(input.withDeadProps ? { davProperties: true } : {}) },
-      });
-    if (rows.length === 0) return;
-    yield rows.map((r) => ({ node: r, sha256: r.currentVersion?.blob.sha256 ?? null, deadProps: r.davProperties ?? null }));
-    if (rows.length < LIST_BATCH) return;
-    cursor = rows.at(-1)!.id;
+  // Folders first, then files, each by (name, id) with a keyset: `name >= last` bounds the index
+  // range (parentId, kind, name, id), so every page costs the same however deep into the folder.
+  for (const kind of ["FOLDER", "FILE"] as const) {
+    let last: { name: string; id: string } | null = null;
+    for (;;) {
+      const rows: (Node & { currentVersion: { blob: { sha256: string } } | null; davProperties?: { namespace: string; name: string; value: string }[] })[] =
+        await prisma.node.findMany({
+          where: {
+            parentId: input.folderId,
+            kind,
+            trashedAt: null,
+            ...(last ? { name: { gte: last.name }, OR: [{ name: { gt: last.name } }, { id: { gt: last.id } }] } : {}),
+          },
+          orderBy: [{ name: "asc" }, { id: "asc" }],
+          take: LIST_BATCH,
+          include: { currentVersion: { select: { blob: { select: { sha256: true } } } }, ...(input.withDeadProps ? { davProperties: true } : {}) },
+        });
+      if (rows.length) yield rows.map((r) => ({ node: r, sha256: r.currentVersion?.blob.sha256 ?? null, deadProps: r.davProperties ?? null }));
+      if (rows.length < LIST_BATCH) break;
+      const tail = rows.at(-1)!;
+      last = { name: tail.name, id: tail.id };
+    }
   }
 }
 
