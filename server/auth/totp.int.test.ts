@@ -65,6 +65,14 @@ describe("two-factor sign-in", () => {
     expect(audit.map((a) => a.action).sort()).toEqual(["auth.2fa.enable", "auth.2fa.failure", "auth.2fa.failure", "auth.2fa.recovery"]);
   });
 
+  it("accepts an authenticator code only once", async () => {
+    const { user, secret } = await enrolledUser();
+    const creds = { email: user.email, password: TEST_PASSWORD };
+    const code = codeFor(secret);
+    expect((await signInWithCredentials({ ...creds, code })).id).toBe(user.id);
+    expect((await appErrorOf(signInWithCredentials({ ...creds, code }))).key).toBe("totp.invalidCode");
+  });
+
   it("rate-limits wrong codes per account", async () => {
     const { user, secret } = await enrolledUser();
     const creds = { email: user.email, password: TEST_PASSWORD };

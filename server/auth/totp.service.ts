@@ -113,7 +113,10 @@ export async function verifySecondFactor(input: { userId: string; code: string; 
   const secret = user.totpEnabledAt && user.totpSecret ? openSecret(user.totpSecret) : null;
   if (!secret) throw new AppError("BAD_REQUEST", "totp.notEnabled");
   await assertUnderLimit("totpCode", user.id);
-  if (isValidTotp(user.email, secret, code)) {
+  // A code seen once (a shoulder-surfer, a replayed request) does not sign in a second time.
+  const valid = isValidTotp(user.email, secret, code);
+  const replayed = valid && (await countAttempt("totpReplay", `${user.id}:${code}`).then(() => false, () => true));
+  if (valid && !replayed) {
     await resetLimit("totpCode", user.id);
     return "totp";
   }

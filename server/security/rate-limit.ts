@@ -15,6 +15,8 @@ export const limits = {
   signInAccount: { points: 10, duration: 900 },
   /** Wrong two-factor codes for one account. */
   totpCode: { points: 5, duration: 300 },
+  /** A two-factor code is good once (keyed by account and code, for longer than its validity). */
+  totpReplay: { points: 1, duration: 120 },
 } as const;
 
 export type LimitName = keyof typeof limits;
