@@ -11,6 +11,7 @@ test("sign-in errors, session cookie flags, API tokens and password change", asy
 
   // Settings: create a token, shown once.
   await page.getByRole("link", { name: "Settings" }).first().click();
+  await page.getByRole("link", { name: "Security" }).click();
   await page.getByLabel("Token name").fill("backup script");
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())!.trim();

@@ -35,3 +35,12 @@ test("byte sizes accept units", () => {
   expect(resolveEnv({ DEFAULT_QUOTA_BYTES: "1GiB" }).defaultQuotaBytes).toBe(1024 ** 3);
   expect(() => resolveEnv({ DEFAULT_QUOTA_BYTES: "lots" })).toThrow(/DEFAULT_QUOTA_BYTES/);
 });
+
+test("single sign-on needs its client credentials; password sign-in stays on unless turned off", () => {
+  expect(resolveEnv({}).oidc).toBeNull();
+  expect(resolveEnv({}).passwordLogin).toBe(true);
+  expect(() => resolveEnv({ OIDC_ISSUER: "https://id.example.com" })).toThrow(/OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: required when OIDC_ISSUER is set/);
+  const env = resolveEnv({ OIDC_ISSUER: "https://id.example.com/", OIDC_CLIENT_ID: "yunpan", OIDC_CLIENT_SECRET: "s3cret", PASSWORD_LOGIN: "false" });
+  expect(env.oidc).toEqual({ issuer: "https://id.example.com", clientId: "yunpan", clientSecret: "s3cret", name: "SSO" });
+  expect(env.passwordLogin).toBe(false);
+});

@@ -47,6 +47,12 @@ export const envSchema = z.object({
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   // Behind nginx: downloads answer with X-Accel-Redirect to this internal location (local storage).
   ACCEL_REDIRECT_PREFIX: optional(z.string().regex(/^\/[\w./-]*\/$/, "must be a path that starts and ends with /, e.g. /_blobs/")),
+  // Single sign-on (OpenID Connect) through next-auth; PASSWORD_LOGIN=false leaves passwords to admins.
+  OIDC_ISSUER: optional(z.url()),
+  OIDC_CLIENT_ID: optional(z.string()),
+  OIDC_CLIENT_SECRET: optional(z.string()),
+  OIDC_NAME: optional(z.string().max(60)),
+  PASSWORD_LOGIN: optional(bool),
 });
 
 export type Env = ReturnType<typeof resolveEnv>;
@@ -73,6 +79,9 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
   if (storage === "s3") {
     const missing = (["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const).filter((k) => !e[k]);
     if (missing.length) throw new EnvError(`Invalid configuration:\n  ${missing.join(", ")}: required when STORAGE=s3`);
+  }
+  if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET)) {
+    throw new EnvError("Invalid configuration:\n  OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: required when OIDC_ISSUER is set");
   }
   const dataDir = path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR ?? "./data");
   return {
@@ -108,6 +117,8 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL ?? "info",
     accelRedirectPrefix: e.ACCEL_REDIRECT_PREFIX ?? null,
+    oidc: e.OIDC_ISSUER ? { issuer: e.OIDC_ISSUER.replace(/\/$/, ""), clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, name: e.OIDC_NAME ?? "SSO" } : null,
+    passwordLogin: e.PASSWORD_LOGIN ?? true,
   };
 }
 

@@ -12,7 +12,7 @@ export default async function SignInPage() {
   if (await isFirstUser()) redirect("/sign-up");
   return (
     <Suspense>
-      <SignInForm signupOpen={getEnv().signup === "open"} />
+      <SignInForm signupOpen={getEnv().signup === "open"} sso={getEnv().oidc ? { name: getEnv().oidc!.name } : null} passwordLogin={getEnv().passwordLogin} />
     </Suspense>
   );
 }

@@ -16,6 +16,7 @@ import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { LanguageSwitch, setLocaleCookie } from "@/components/i18n/language-switch";
 import type { RouterOutputs } from "@/server/trpc/root";
 import { NotificationBell } from "@/components/notifications/notification-bell";
+import { TwoFactorGate } from "@/components/settings/two-factor-gate";
 
 type Me = RouterOutputs["auth"]["me"];
 
@@ -129,6 +130,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
           <NotificationBell />
         </div>
         <main className="flex-1">{children}</main>
+        <TwoFactorGate />
       </div>
     </div>
   );

@@ -7,7 +7,7 @@
 //   BENCH_INSTANT_MIB    instant-upload file size (default 1024)
 //   BENCH_REPS           reps per variant (default 3)
 //   BENCH_RANGES         1 MiB ranges per download-ranges rep (default 2000)
-//   BENCH_ONLY           comma list of upload,download,instant,s3 (default all)
+//   BENCH_ONLY           comma list of upload,download,instant,s3,dav (default all)
 //   BENCH_BUILD=1        rebuild dist/server.mjs (the instant-upload scenario needs the full server)
 //   BENCH_PROFILE_DIR    Yunpan processes write V8 CPU profiles (--cpu-prof) there (skews timings)
 //
@@ -34,6 +34,7 @@ import { Bench, type Scenario, type Variant } from "./report";
 import { cephMissing, startRgw } from "./rgw";
 import { patchSize } from "../../server/upload/part-size.ts";
 import { bundleByteServer, ensureFullServerBuild, root, startYunpan, trpc, type Yunpan } from "./yunpan";
+import { davTransferScenarios, propfindScenarios } from "./dav";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -44,7 +45,7 @@ const config = {
   instantSize: num("BENCH_INSTANT_MIB", quick ? 256 : 1024) * MiB,
   reps: num("BENCH_REPS", quick ? 2 : 3),
   ranges: num("BENCH_RANGES", quick ? 500 : 2000),
-  only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3").split(",").map((s) => s.trim())),
+  only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3,dav").split(",").map((s) => s.trim())),
 };
 const CHUNK = 8 * MiB;
 const RANGE = MiB;
@@ -486,7 +487,7 @@ async function main() {
   console.error(`bench: ${machineLine()}\nbench: temp dir ${tmp}`);
   const bench = new Bench();
 
-  const needLocal = config.only.has("upload") || config.only.has("download");
+  const needLocal = config.only.has("upload") || config.only.has("download") || config.only.has("dav");
   let byteServer = "";
   if (needLocal || config.only.has("s3")) byteServer = await bundleByteServer(path.join(tmp, "bundle"));
   const srcFile = path.join(tmp, "source.bin");
@@ -509,6 +510,11 @@ async function main() {
       if (!nodeIdA) nodeIdA = (await tusUpload({ endpoint: `${a.url}/api/upload`, headers: a.auth, file: src.file, size: src.size, chunk: src.size, filename: "download.bin" })).nodeId;
       console.error("bench: downloads …");
       await bench.runInterleaved(await downloadScenarios(src, a, nodeIdA!, byteServer), config.reps, () => procs.stopping);
+    }
+    if (config.only.has("dav")) {
+      console.error("bench: WebDAV …");
+      await bench.runInterleaved(davTransferScenarios(src, a), config.reps, () => procs.stopping);
+      await bench.runInterleaved(await propfindScenarios(a, [10_000, 100_000]), config.reps, () => procs.stopping);
     }
     // Idle servers would only add noise to the next scenarios.
     await procs.stopProcesses();

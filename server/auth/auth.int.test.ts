@@ -3,7 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/server/errors/app-error";
-import { createUser, listUsers, setRole, signUp, verifyCredentials } from "@/server/auth/auth.service";
+import { createUser, listUsers, setRole, signInWithCredentials, signUp, verifyCredentials } from "@/server/auth/auth.service";
 import { authenticateApiToken, hashToken } from "@/server/auth/api-token.service";
 import { appRouter } from "@/server/trpc/root";
 import type { Context } from "@/server/trpc/init";
@@ -113,7 +113,7 @@ describe("credentials", () => {
 
   it("signs in with the right password (email in any case) and audits the success", async () => {
     const { user, password } = await createTestUser();
-    const signedIn = await verifyCredentials({ email: user.email.toUpperCase(), password, meta: { ip: "127.0.0.9", userAgent: "vitest" } });
+    const signedIn = await signInWithCredentials({ email: user.email.toUpperCase(), password, meta: { ip: "127.0.0.9", userAgent: "vitest" } });
     expect(signedIn).toMatchObject({ id: user.id, email: user.email, role: "USER", sessionVersion: 0 });
     const rows = await t.prisma.auditEvent.findMany({ where: { action: "auth.signin.success", targetId: user.id } });
     expect(rows).toHaveLength(1);

@@ -5,6 +5,8 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from "@/server/auth/p
 import { emailSchema, passwordSchema, signUpSchema, displayNameSchema } from "@/server/auth/auth.schemas";
 import { createRootFolder } from "@/server/drive/root-folder";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
+import { assertUnderLimit, countAttempt, resetLimit } from "@/server/security/rate-limit";
+import { verifySecondFactor } from "@/server/auth/totp.service";
 import type { Actor } from "@/server/auth/actor";
 
 export interface UserDto {
@@ -100,16 +102,44 @@ export async function createUser(input: {
 export async function verifyCredentials(input: { email: string; password: string; meta?: RequestMeta }) {
   const email = String(input.email ?? "").trim().toLowerCase();
   const password = String(input.password ?? "");
+  // Guessing is limited per address (many accounts) and per account (many addresses); the check
+  // comes before the password work, so a blocked guesser costs no argon2 time.
+  const ip = input.meta?.ip || "unknown";
+  await assertUnderLimit("signInIp", ip);
+  if (email) await assertUnderLimit("signInAccount", email);
   const prisma = await getPrisma();
   const user = email ? await prisma.user.findUnique({ where: { email } }) : null;
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
   if (!user || !ok) {
     await recordAudit({ actorId: user?.id, action: "auth.signin.failure", targetType: "user", targetId: user?.id, meta: input.meta, data: { email } });
+    await countAttempt("signInIp", ip).catch(() => {});
+    if (email) await countAttempt("signInAccount", email).catch(() => {});
     throw new AppError("UNAUTHORIZED", "auth.invalidCredentials");
   }
-  if (user.disabledAt) throw new AppError("FORBIDDEN", "auth.disabled");
-  await recordAudit({ actorId: user.id, action: "auth.signin.success", targetType: "user", targetId: user.id, meta: input.meta });
-  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+  if (user.disabledAt || user.deletionRequestedAt) throw new AppError("FORBIDDEN", "auth.disabled");
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion, totpEnabled: !!user.totpEnabledAt };
+}
+
+/**
+ * The whole sign-in: the password, then (when two-factor is on) the code. Without a code the
+ * caller hears `totp.required` and asks for one; the password is checked again with it.
+ */
+export async function signInWithCredentials(input: { email: string; password: string; code?: string | null; meta?: RequestMeta }) {
+  const user = await verifyCredentials(input);
+  // With PASSWORD_LOGIN=false people sign in through single sign-on; admins keep a way in.
+  if (!getEnv().passwordLogin && user.role !== "ADMIN") throw new AppError("FORBIDDEN", "auth.passwordLoginOff");
+  if (user.totpEnabled) {
+    if (!input.code) throw new AppError("UNAUTHORIZED", "totp.required");
+    await verifySecondFactor({ userId: user.id, code: input.code, meta: input.meta });
+  }
+  await resetLimit("signInAccount", user.email).catch(() => {});
+  await recordAudit({ actorId: user.id, action: "auth.signin.success", targetType: "user", targetId: user.id, meta: input.meta, data: { twoFactor: user.totpEnabled } });
+  return user;
+}
+
+/** Sign-out is audited; the session cookie itself is cleared by next-auth. */
+export async function recordSignOut(input: { userId: string; meta?: RequestMeta }) {
+  await recordAudit({ actorId: input.userId, action: "auth.signout", targetType: "user", targetId: input.userId, meta: input.meta });
 }
 
 /** Changes the password and ends every other session (they carry the old session version). */

@@ -6,6 +6,7 @@ import { serveHealth } from "@/server/http/health";
 import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
 import { FILE_THUMBNAIL, serveThumbnail } from "@/server/http/thumbnail";
 import { handleShareRoute } from "@/server/share/share-http";
+import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -41,6 +42,10 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?
   }
   // Share links: public downloads, zip and the password gate; `next` lets a live /s/ page through.
   if (handleShareRoute(req, res, pathname, next)) return true;
+  if (pathname === DAV_PREFIX || pathname.startsWith(DAV_PREFIX + "/")) {
+    void serveDav(req, res);
+    return true;
+  }
   if (pathname === "/api/health") {
     void serveHealth(res);
     return true;

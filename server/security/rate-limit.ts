@@ -13,6 +13,14 @@ export const limits = {
   shareUnlockLink: { points: 30, duration: 900 },
   /** Wrong share-link passwords from one client address, across links. */
   shareUnlockIp: { points: 10, duration: 900 },
+  /** Failed sign-ins from one address (web form, WebDAV Basic), across accounts. */
+  signInIp: { points: 30, duration: 900 },
+  /** Failed sign-ins to one account, from anywhere. */
+  signInAccount: { points: 10, duration: 900 },
+  /** Wrong two-factor codes for one account. */
+  totpCode: { points: 5, duration: 300 },
+  /** A two-factor code is good once (keyed by account and code, for longer than its validity). */
+  totpReplay: { points: 1, duration: 120 },
 } as const;
 
 export type LimitName = keyof typeof limits;

@@ -6,6 +6,7 @@ import { uploadRouter } from "@/server/upload/upload.router";
 import { adminRouter } from "@/server/admin/admin.router";
 import { shareRouter } from "@/server/share/share.router";
 import { notifyRouter } from "@/server/notify/notify.router";
+import { securityRouter } from "@/server/auth/security.router";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   share: shareRouter,
   notify: notifyRouter,
+  security: securityRouter,
 });
 
 export type AppRouter = typeof appRouter;

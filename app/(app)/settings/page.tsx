@@ -2,8 +2,7 @@ import { requirePageActor } from "@/server/auth/page-auth";
 import { getMe } from "@/server/auth/auth.service";
 import { getRequestLocale } from "@/server/i18n/request-locale";
 import { translateUi } from "@/components/i18n/translate";
-import { ChangePasswordForm } from "@/components/settings/change-password-form";
-import { ApiTokens } from "@/components/settings/api-tokens";
+import { SettingsTabs } from "@/components/settings/settings-tabs";
 import { LanguageSwitch } from "@/components/i18n/language-switch";
 
 export const metadata = { title: "Settings" };
@@ -20,21 +19,10 @@ export default async function SettingsPage() {
           {t("settings.signedInAs", { name: me.name, email: me.email })}
           {me.role === "ADMIN" ? ` · ${t("app.admin")}` : ""}
         </p>
+        <div className="mt-5">
+          <SettingsTabs />
+        </div>
       </div>
-      <section className="space-y-4">
-        <div>
-          <h2 className="font-semibold">{t("settings.password")}</h2>
-          <p className="text-sm text-zinc-500">{t("settings.passwordIntro")}</p>
-        </div>
-        <ChangePasswordForm email={me.email} />
-      </section>
-      <section className="space-y-4">
-        <div>
-          <h2 className="font-semibold">{t("settings.tokens")}</h2>
-          <p className="text-sm text-zinc-500">{t("settings.tokensIntro")}</p>
-        </div>
-        <ApiTokens />
-      </section>
       <section className="space-y-3">
         <div>
           <h2 className="font-semibold">{t("settings.language")}</h2>
