@@ -54,7 +54,7 @@ export async function authenticateApiToken(secret: string): Promise<Actor | null
   if (!secret.startsWith(PREFIX) || secret.length > 200) return null;
   const prisma = await getPrisma();
   const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(secret) }, include: { user: true } });
-  if (!row || row.revokedAt || row.user.disabledAt) return null;
+  if (!row || row.revokedAt || row.user.disabledAt || row.user.deletionRequestedAt) return null;
   // lastUsedAt is informational: update at most once a minute to keep hot paths read-only.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });

@@ -4,6 +4,7 @@ import { answerTusPreflight } from "@/server/upload/tus-preflight";
 import { FILE_CONTENT, serveFileContent } from "@/server/http/download";
 import { serveHealth } from "@/server/http/health";
 import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
+import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -30,6 +31,10 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse): bool
   }
   if (pathname === ZIP_PATH && (req.method === "GET" || req.method === "HEAD")) {
     void serveZip(req, res);
+    return true;
+  }
+  if (pathname === AUDIT_CSV_PATH && (req.method === "GET" || req.method === "HEAD")) {
+    void serveAuditCsv(req, res);
     return true;
   }
   if (pathname === "/api/health") {
