@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import clsx from "clsx";
-import { Clock, HardDrive, LogOut, Settings, Star, Trash2 } from "lucide-react";
+import { Clock, HardDrive, LogOut, Settings, ShieldCheck, Star, Trash2 } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useQuery } from "@tanstack/react-query";
 import { Logo } from "@/components/ui/logo";
@@ -25,6 +25,8 @@ const nav = [
   { href: "/trash", label: "app.trash", icon: Trash2 },
   { href: "/settings", label: "app.settings", icon: Settings },
 ] as const;
+// Shown to admins only; the pages and procedures check the role themselves.
+const adminNav = { href: "/admin", label: "admin.title", icon: ShieldCheck } as const;
 
 export function AppShell({ me: initialMe, children }: { me: Me; children: ReactNode }) {
   const pathname = usePathname();
@@ -34,6 +36,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
   const t = useT();
   const locale = useLocale();
   const router = useRouter();
+  const links = me.role === "ADMIN" ? [...nav, adminNav] : nav;
   // A new browser has no language cookie yet: adopt the account's language once.
   useEffect(() => {
     if (!/(?:^|;\s*)yp-locale=/.test(document.cookie) && (me.locale === "en" || me.locale === "zh") && me.locale !== locale) {
@@ -49,7 +52,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
           <Logo />
         </Link>
         <nav className="mt-6 space-y-1">
-          {nav.map(({ href, label, icon: Icon }) => (
+          {links.map(({ href, label, icon: Icon }) => (
             <Link
               key={href}
               href={href}
@@ -101,7 +104,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
         <header className="flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
           <Logo />
           <div className="flex items-center gap-1">
-            {nav.map(({ href, label, icon: Icon }) => (
+            {links.map(({ href, label, icon: Icon }) => (
               <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
                 <Icon className="size-5" />
               </Link>
