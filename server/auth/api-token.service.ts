@@ -4,6 +4,7 @@ import { AppError } from "@/server/errors/app-error";
 import { apiTokenNameSchema } from "@/server/auth/auth.schemas";
 import { recordAudit } from "@/server/audit/audit.service";
 import type { Actor } from "@/server/auth/actor";
+import { setRequestUser } from "@/server/log/request-context";
 
 const PREFIX = "ypt_";
 
@@ -59,6 +60,7 @@ export async function authenticateApiToken(secret: string): Promise<Actor | null
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
+  setRequestUser(row.userId);
   return { userId: row.userId, role: row.user.role, via: "token" };
 }
 

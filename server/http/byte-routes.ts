@@ -5,6 +5,7 @@ import { FILE_CONTENT, serveFileContent } from "@/server/http/download";
 import { serveHealth } from "@/server/http/health";
 import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
 import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
+import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -31,6 +32,10 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse): bool
   }
   if (pathname === ZIP_PATH && (req.method === "GET" || req.method === "HEAD")) {
     void serveZip(req, res);
+    return true;
+  }
+  if (pathname === METRICS_PATH && req.method === "GET") {
+    void serveMetrics(req, res);
     return true;
   }
   if (pathname === AUDIT_CSV_PATH && (req.method === "GET" || req.method === "HEAD")) {

@@ -25,6 +25,7 @@ import {
   requireUploadOwner,
 } from "@/server/upload/upload.service";
 import type { Actor } from "@/server/auth/actor";
+import { getMetrics } from "@/server/metrics/metrics";
 import { ZodError } from "zod";
 
 export const UPLOAD_PATH = "/api/upload";
@@ -165,6 +166,7 @@ function createTus(): TusRuntime {
   const write = store.write.bind(store);
   store.write = async (...args: Parameters<typeof store.write>) => {
     const offset = await write(...args);
+    getMetrics().uploadedBytes.inc(Math.max(0, offset - args[2]));
     void recordUploadProgress(args[1], offset).catch(() => {});
     return offset;
   };

@@ -13,6 +13,7 @@ import { commitFileVersion } from "@/server/upload/commit-version";
 import { lockBlob } from "@/server/storage/blob-lock";
 import type { UploadMetadata } from "@/server/upload/upload.schemas";
 import type { Actor } from "@/server/auth/actor";
+import { getMetrics } from "@/server/metrics/metrics";
 
 export interface UploadSessionDto {
   id: string;
@@ -153,6 +154,7 @@ export async function completeUpload(input: { uploadId: string; filePath?: strin
   // The content was already stored: these bytes are not needed. A failure here leaves only
   // unreferenced bytes, so it does not fail the committed upload.
   if (reused) await store.discardUpload(upload).catch(() => {});
+  getMetrics().uploadsCompleted.inc();
   await recordAudit({ actorId: session.userId, action: "upload.complete", targetType: "node", targetId: node.id, data: { size: input.size } });
   return toNodeDto(node);
 }
