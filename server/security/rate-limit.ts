@@ -9,6 +9,12 @@ export const limits = {
   instantUploadProof: { points: 10, duration: 600 },
   /** Asking whether content is already stored (each answer reveals that it exists somewhere). */
   instantUploadPrepare: { points: 600, duration: 600 },
+  /** New uploads per user (a dropped folder of thousands of files still fits at ~10 a second). */
+  uploadCreate: { points: 3000, duration: 300 },
+  /** Personal API tokens created per user. */
+  apiTokenCreate: { points: 20, duration: 3600 },
+  /** Requests per API token (a runaway script is slowed, the account's other tokens are not). */
+  apiTokenUse: { points: 1200, duration: 60 },
 } as const;
 
 export type LimitName = keyof typeof limits;

@@ -14,6 +14,7 @@ import { lockBlob } from "@/server/storage/blob-lock";
 import type { UploadMetadata } from "@/server/upload/upload.schemas";
 import type { Actor } from "@/server/auth/actor";
 import { getMetrics } from "@/server/metrics/metrics";
+import { countAttempt } from "@/server/security/rate-limit";
 
 export interface UploadSessionDto {
   id: string;
@@ -31,6 +32,7 @@ export interface UploadSessionDto {
  */
 export async function createUploadSession(input: { actor: Actor; uploadId: string; size: number | null; metadata: UploadMetadata }) {
   const env = getEnv();
+  await countAttempt("uploadCreate", input.actor.userId);
   const { metadata, size } = input;
   let parent = metadata.parentId
     ? await requireNodeAccess({ actor: input.actor, nodeId: metadata.parentId, need: "write" })
