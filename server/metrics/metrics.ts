@@ -68,10 +68,12 @@ export function routeOf(pathname: string): string {
   if (pathname.startsWith("/api/trpc/")) return "/api/trpc";
   if (pathname.startsWith("/api/auth/")) return "/api/auth";
   if (pathname.startsWith("/_next/")) return "/_next";
-  const fixed = ["/api/zip", "/api/health", "/api/metrics", "/api/admin/audit.csv", "/", "/drive", "/recent", "/starred", "/trash", "/search", "/settings", "/sign-in", "/sign-up", "/admin"];
+  const fixed = [
+    "/api/zip", "/api/health", "/api/metrics", "/api/admin/audit.csv", "/", "/drive", "/recent", "/starred", "/trash", "/search", "/settings",
+    "/sign-in", "/sign-up", "/admin", "/admin/users", "/admin/shares", "/admin/uploads", "/admin/audit", "/admin/system",
+  ];
   if (fixed.includes(pathname)) return pathname;
   if (/^\/drive\/[^/]+$/.test(pathname)) return "/drive/:id";
-  if (/^\/admin\/[a-z]+$/.test(pathname)) return pathname.length <= 20 ? pathname : "/admin/:page";
   if (/^\/s\/[^/]+/.test(pathname)) return "/s/:token";
   if (pathname.startsWith("/api/")) return "/api/other";
   return "other";
