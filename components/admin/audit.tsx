@@ -25,6 +25,14 @@ function toQuery(f: Filters) {
   };
 }
 
+/** A readable name for the target when the event recorded one (an email, a file name). */
+function targetName(data: unknown): string | null {
+  if (!data || typeof data !== "object") return null;
+  const d = data as Record<string, unknown>;
+  const name = d.email ?? d.filename ?? d.name;
+  return typeof name === "string" ? name : null;
+}
+
 function toneOf(action: string) {
   if (action.endsWith(".failure") || action.includes("abort") || action.includes("delete") || action.includes("disable") || action.includes("revoke")) return "red" as const;
   if (action.startsWith("admin.")) return "brand" as const;
@@ -126,6 +134,7 @@ export function AdminAudit() {
               {e.targetType ? (
                 <>
                   {e.targetType}
+                  {targetName(e.data) ? <span className="text-zinc-700 dark:text-zinc-300"> · {targetName(e.data)}</span> : null}
                   <div className="max-w-40 truncate font-mono" title={e.targetId ?? ""}>
                     {e.targetId}
                   </div>
@@ -143,7 +152,7 @@ export function AdminAudit() {
               ) : null}
             </td>
             <td className="px-4 py-2.5">
-              {e.data ? <code className="block max-w-72 truncate text-xs text-zinc-600 dark:text-zinc-400" title={JSON.stringify(e.data)}>{JSON.stringify(e.data)}</code> : null}
+              {e.data ? <code className="block max-w-56 truncate text-xs text-zinc-600 dark:text-zinc-400" title={JSON.stringify(e.data)}>{JSON.stringify(e.data)}</code> : null}
             </td>
           </tr>
         ))}

@@ -9,6 +9,8 @@ import { Card, Stat } from "@/components/admin/admin-ui";
 
 const axis = { fontSize: 11, fill: "#71717a" };
 const grid = "rgba(113,113,122,0.18)";
+/** Axis ticks stay on one line: whole numbers past 10 (e.g. "15 MiB"). */
+const axisBytes = (v: unknown) => formatBytes(Number(v)).replace(/^(\d{2,})\.\d /, "$1 ");
 const tooltipStyle = { borderRadius: 12, border: "1px solid rgba(113,113,122,0.25)", fontSize: 12, background: "var(--tooltip-bg, #fff)", color: "#18181b" };
 
 export function AdminOverview() {
@@ -74,7 +76,7 @@ export function AdminOverview() {
               <BarChart data={charts.data?.days ?? []} margin={{ top: 4, right: 4, bottom: 0, left: 0 }}>
                 <CartesianGrid vertical={false} stroke={grid} />
                 <XAxis dataKey="day" tickFormatter={dayLabel} tick={axis} tickLine={false} axisLine={false} minTickGap={24} />
-                <YAxis tickFormatter={(v) => formatBytes(Number(v))} tick={axis} tickLine={false} axisLine={false} width={64} />
+                <YAxis tickFormatter={axisBytes} tick={axis} tickLine={false} axisLine={false} width={72} />
                 <Tooltip contentStyle={tooltipStyle} cursor={{ fill: "rgba(113,113,122,0.1)" }} labelFormatter={(d) => dayLabel(String(d))} formatter={(v) => [formatBytes(Number(v)), t("admin.overview.bytesSeries")]} />
                 <Bar dataKey="bytes" fill="oklch(0.7 0.15 165)" radius={[4, 4, 0, 0]} maxBarSize={18} />
               </BarChart>
@@ -93,7 +95,7 @@ export function AdminOverview() {
                 </defs>
                 <CartesianGrid vertical={false} stroke={grid} />
                 <XAxis dataKey="day" tickFormatter={dayLabel} tick={axis} tickLine={false} axisLine={false} minTickGap={24} />
-                <YAxis tickFormatter={(v) => formatBytes(Number(v))} tick={axis} tickLine={false} axisLine={false} width={64} />
+                <YAxis tickFormatter={axisBytes} tick={axis} tickLine={false} axisLine={false} width={72} />
                 <Tooltip contentStyle={tooltipStyle} labelFormatter={(d) => dayLabel(String(d))} formatter={(v) => [formatBytes(Number(v)), t("admin.overview.logical")]} />
                 <Area type="monotone" dataKey="storedBytes" stroke="oklch(0.54 0.2 260)" strokeWidth={2} fill="url(#growthFill)" />
               </AreaChart>
