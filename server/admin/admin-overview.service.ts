@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { getDatabase, getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { requireAdmin } from "@/server/auth/auth.service";
@@ -60,7 +62,7 @@ export async function getCharts(input: { actor: Actor; days?: number }) {
   const today = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS);
   const start = new Date(today.getTime() - (days - 1) * DAY_MS);
   const perDay = await prisma.$queryRaw<{ day: Date; uploads: bigint; bytes: bigint | null }[]>`
-    SELECT date_trunc('day', "createdAt" AT TIME ZONE 'UTC') AS day, count(*)::bigint AS uploads, sum(size)::bigint AS bytes
+    SELECT date_trunc('day', "createdAt") AS day, count(*)::bigint AS uploads, sum(size)::bigint AS bytes
       FROM "FileVersion" WHERE "createdAt" >= ${start} GROUP BY 1 ORDER BY 1`;
   const [before] = await prisma.$queryRaw<{ bytes: bigint | null }[]>`
     SELECT sum(size)::bigint AS bytes FROM "FileVersion" WHERE "createdAt" < ${start}`;
@@ -82,6 +84,19 @@ export async function getCharts(input: { actor: Actor; days?: number }) {
     select: { id: true, email: true, name: true, usedBytes: true },
   });
   return { days: series, topUsers: top.map((u) => ({ id: u.id, email: u.email, name: u.name, usedBytes: Number(u.usedBytes) })) };
+}
+
+// Timestamps are stored as UTC without a zone, so date_trunc above cuts UTC days.
+
+/** The version in package.json (the image and the checkout both carry it), read once. */
+let version: string | null = null;
+function appVersion(): string {
+  try {
+    version ??= (JSON.parse(readFileSync(path.join(/*turbopackIgnore: true*/ process.cwd(), "package.json"), "utf8")) as { version?: string }).version ?? "unknown";
+  } catch {
+    version = "unknown";
+  }
+  return version;
 }
 
 const SECRET_NAME = /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL|REDIS_URL|SMTP_URL/;
@@ -123,7 +138,7 @@ export async function getSystem(input: { actor: Actor }) {
     return { name, set, value: set ? maskConfigValue(name, raw) : null };
   });
   return {
-    version: process.env.YUNPAN_VERSION ?? process.env.npm_package_version ?? "0.1.0",
+    version: appVersion(),
     node: process.version,
     uptimeSeconds: Math.round(process.uptime()),
     database: { mode: database.mode, ...dbCheck },
