@@ -146,6 +146,7 @@ test("an admin runs the server: quota refuses an upload, an upload in flight is 
   // Screenshots of every page.
   await admin.getByRole("link", { name: "Overview" }).click();
   await expect(admin.getByTestId("chart-uploads").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(admin.getByTestId("chart-growth").locator(".recharts-area-area")).toBeVisible();
   await shots(admin, "01-overview");
   await admin.getByRole("link", { name: "Users" }).click();
   await expect(admin.getByTestId("user-row")).toHaveCount(5);
@@ -159,16 +160,22 @@ test("an admin runs the server: quota refuses an upload, an upload in flight is 
   await shots(admin, "06-system");
 
   const dark = await signedIn(browser, ADMIN, { dark: true, locale: "zh" });
-  for (const [path, name] of [["/admin", "07-overview-zh-dark"], ["/admin/users", "08-users-zh-dark"], ["/admin/audit", "09-audit-zh-dark"], ["/admin/system", "10-system-zh-dark"], ["/admin/shares", "11-shares-zh-dark"]] as const) {
+  const pages = [
+    ["/admin", "07-overview-zh-dark", dark.getByTestId("chart-growth").locator(".recharts-area-area")],
+    ["/admin/users", "08-users-zh-dark", dark.getByTestId("user-row").first()],
+    ["/admin/audit", "09-audit-zh-dark", dark.getByTestId("audit-row").first()],
+    ["/admin/system", "10-system-zh-dark", dark.getByTestId("config-table")],
+    ["/admin/shares", "11-shares-zh-dark", dark.getByTestId("share-row").first()],
+  ] as const;
+  for (const [path, name, loaded] of pages) {
     await dark.goto(path);
     await expect(dark.getByRole("heading", { name: "管理" })).toBeVisible();
-    await dark.waitForLoadState("networkidle");
+    await expect(loaded).toBeVisible();
     await shots(dark, name);
   }
   const phone = await signedIn(browser, ADMIN, { mobile: true });
   await phone.goto("/admin");
-  await expect(phone.getByTestId("stat-users")).toBeVisible();
-  await phone.waitForLoadState("networkidle");
+  await expect(phone.getByTestId("stat-users")).toContainText("5");
   await shots(phone, "12-overview-phone");
   await phone.goto("/admin/users");
   await expect(phone.getByTestId("user-row").first()).toBeVisible();

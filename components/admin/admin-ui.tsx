@@ -39,8 +39,8 @@ export function Stat({ label, value, sub, icon, tone = "zinc", testId }: { label
     red: "bg-red-50 text-red-600 dark:bg-red-500/15 dark:text-red-300",
   };
   return (
-    <div data-testid={testId} className="flex items-start gap-3 rounded-2xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-      {icon ? <div className={clsx("flex size-9 shrink-0 items-center justify-center rounded-xl", tones[tone])}>{icon}</div> : null}
+    <div data-testid={testId} className="flex min-w-0 items-start gap-3 rounded-2xl border border-zinc-200 bg-white p-3 shadow-sm sm:p-4 dark:border-zinc-800 dark:bg-zinc-900">
+      {icon ? <div className={clsx("hidden size-9 shrink-0 items-center justify-center rounded-xl sm:flex", tones[tone])}>{icon}</div> : null}
       <div className="min-w-0">
         <div className="text-xs font-medium text-zinc-500">{label}</div>
         <div className="mt-0.5 truncate text-xl font-semibold tabular-nums">{value}</div>

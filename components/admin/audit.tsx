@@ -111,6 +111,7 @@ export function AdminAudit() {
         </div>
       </form>
       <Table testId="audit-table" head={[t("admin.audit.at"), t("admin.audit.actor"), t("admin.audit.action"), t("admin.audit.target"), t("admin.audit.ip"), t("admin.audit.details")]}>
+        {events.isLoading ? <EmptyRow colSpan={6}>{t("admin.common.loading")}</EmptyRow> : null}
         {!events.isLoading && items.length === 0 ? <EmptyRow colSpan={6}>{t("admin.audit.empty")}</EmptyRow> : null}
         {items.map((e) => (
           <tr key={e.id} data-testid="audit-row" data-action={e.action} className="align-top">

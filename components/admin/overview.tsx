@@ -26,7 +26,7 @@ export function AdminOverview() {
 
   return (
     <div className="space-y-6">
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="admin-overview">
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="admin-overview">
         <Stat testId="stat-users" icon={<Users className="size-4" />} tone="brand" label={t("admin.overview.users")} value={o ? nf.format(o.users) : "—"} sub={o ? t("admin.overview.usersSub", { disabled: o.disabledUsers }) : null} />
         <Stat icon={<FileText className="size-4" />} tone="brand" label={t("admin.overview.files")} value={o ? nf.format(o.files) : "—"} sub={o ? t("admin.overview.filesSub", { folders: nf.format(o.folders) }) : null} />
         <Stat icon={<Activity className="size-4" />} tone="amber" label={t("admin.overview.activeUploads")} value={o ? nf.format(o.activeUploads) : "—"} />
@@ -65,7 +65,7 @@ export function AdminOverview() {
                   labelFormatter={(d) => dayLabel(String(d))}
                   formatter={(v, name) => (name === "bytes" ? [formatBytes(Number(v)), t("admin.overview.bytesSeries")] : [nf.format(Number(v)), t("admin.overview.uploadsSeries")])}
                 />
-                <Bar dataKey="uploads" fill="oklch(0.6 0.19 258)" radius={[4, 4, 0, 0]} maxBarSize={18} />
+                <Bar dataKey="uploads" fill="oklch(0.6 0.19 258)" radius={[4, 4, 0, 0]} maxBarSize={18} isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </div>
@@ -78,7 +78,7 @@ export function AdminOverview() {
                 <XAxis dataKey="day" tickFormatter={dayLabel} tick={axis} tickLine={false} axisLine={false} minTickGap={24} />
                 <YAxis tickFormatter={axisBytes} tick={axis} tickLine={false} axisLine={false} width={72} />
                 <Tooltip contentStyle={tooltipStyle} cursor={{ fill: "rgba(113,113,122,0.1)" }} labelFormatter={(d) => dayLabel(String(d))} formatter={(v) => [formatBytes(Number(v)), t("admin.overview.bytesSeries")]} />
-                <Bar dataKey="bytes" fill="oklch(0.7 0.15 165)" radius={[4, 4, 0, 0]} maxBarSize={18} />
+                <Bar dataKey="bytes" fill="oklch(0.7 0.15 165)" radius={[4, 4, 0, 0]} maxBarSize={18} isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </div>
@@ -97,7 +97,7 @@ export function AdminOverview() {
                 <XAxis dataKey="day" tickFormatter={dayLabel} tick={axis} tickLine={false} axisLine={false} minTickGap={24} />
                 <YAxis tickFormatter={axisBytes} tick={axis} tickLine={false} axisLine={false} width={72} />
                 <Tooltip contentStyle={tooltipStyle} labelFormatter={(d) => dayLabel(String(d))} formatter={(v) => [formatBytes(Number(v)), t("admin.overview.logical")]} />
-                <Area type="monotone" dataKey="storedBytes" stroke="oklch(0.54 0.2 260)" strokeWidth={2} fill="url(#growthFill)" />
+                <Area type="monotone" dataKey="storedBytes" stroke="oklch(0.54 0.2 260)" strokeWidth={2} fill="url(#growthFill)" isAnimationActive={false} />
               </AreaChart>
             </ResponsiveContainer>
           </div>

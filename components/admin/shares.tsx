@@ -52,6 +52,7 @@ export function AdminShares() {
         testId="shares-table"
         head={[t("admin.shares.target"), t("admin.shares.owner"), t("admin.shares.permission"), t("admin.shares.expires"), t("admin.shares.downloads"), t("admin.shares.status"), t("admin.shares.created"), ""]}
       >
+        {shares.isLoading ? <EmptyRow colSpan={8}>{t("admin.common.loading")}</EmptyRow> : null}
         {shares.data?.items.length === 0 ? <EmptyRow colSpan={8}>{t("admin.shares.empty")}</EmptyRow> : null}
         {shares.data?.items.map((s) => (
           <tr key={s.id} data-testid="share-row">

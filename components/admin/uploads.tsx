@@ -25,6 +25,7 @@ export function AdminUploads() {
     <div className="space-y-4">
       <PageHeader title={t("admin.uploads.title")} intro={t("admin.uploads.intro")} />
       <Table testId="uploads-table" head={[t("admin.uploads.file"), t("admin.uploads.user"), t("admin.uploads.size"), t("admin.uploads.progress"), t("admin.uploads.age"), t("admin.uploads.lastActivity"), ""]}>
+        {uploads.isLoading ? <EmptyRow colSpan={7}>{t("admin.common.loading")}</EmptyRow> : null}
         {uploads.data?.length === 0 ? <EmptyRow colSpan={7}>{t("admin.uploads.empty")}</EmptyRow> : null}
         {uploads.data?.map((u) => {
           const pct = u.size ? Math.min(100, Math.floor((u.offset / u.size) * 100)) : null;

@@ -87,6 +87,7 @@ export function AdminUsers() {
           <span key="a" className="sr-only">{t("admin.common.actions")}</span>,
         ]}
       >
+        {users.isLoading ? <EmptyRow colSpan={7}>{t("admin.common.loading")}</EmptyRow> : null}
         {users.data?.items.length === 0 ? <EmptyRow colSpan={7}>{t("admin.users.empty")}</EmptyRow> : null}
         {users.data?.items.map((u) => {
           const isMe = u.id === me.data?.id;
