@@ -61,3 +61,17 @@ test("CSV export streams the filtered log to admins only, with formulas neutrali
   expect(exported.items).toHaveLength(1);
   expect(exported.items[0]!.ip).toBe("127.0.0.1");
 });
+
+test("restoring and deleting a version are audited", async () => {
+  const admin = await createTestUser({ role: "ADMIN" });
+  const bo = await createTestUser();
+  await createTestFile({ actor: bo.actor, name: "plan.txt", content: "v1" });
+  const file = await createTestFile({ actor: bo.actor, name: "plan.txt", content: "v2" });
+  const drive = callerFor(bo.actor).drive;
+  const [, first] = await drive.versions({ nodeId: file.id });
+  await drive.restoreVersion({ nodeId: file.id, versionId: first!.id });
+  await drive.deleteVersion({ nodeId: file.id, versionId: first!.id });
+  const log = await callerFor(admin.actor).admin.audit.list({ user: bo.user.id, action: "version." });
+  expect(log.items.map((e) => e.action)).toEqual(["version.delete", "version.restore"]);
+  expect(log.items.every((e) => e.targetId === file.id)).toBe(true);
+});
