@@ -103,13 +103,13 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
           <Logo />
-          <div className="flex items-center gap-1">
+          <div className="flex items-center">
             {links.map(({ href, label, icon: Icon }) => (
-              <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
+              <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-1.5 text-zinc-600 dark:text-zinc-300">
                 <Icon className="size-5" />
               </Link>
             ))}
-            <button onClick={() => void signOut({ callbackUrl: "/sign-in" })} aria-label={t("app.signOut")} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
+            <button onClick={() => void signOut({ callbackUrl: "/sign-in" })} aria-label={t("app.signOut")} className="rounded-md p-1.5 text-zinc-600 dark:text-zinc-300">
               <LogOut className="size-5" />
             </button>
           </div>
