@@ -102,7 +102,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
-          <Logo />
+          <Logo className="shrink-0 [&>span]:hidden min-[440px]:[&>span]:inline" />
           <div className="flex items-center">
             {links.map(({ href, label, icon: Icon }) => (
               <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-1.5 text-zinc-600 dark:text-zinc-300">
