@@ -3,6 +3,7 @@ import type { Server as NetServer } from "node:net";
 import { EnvError, ensureAuthSecret, getEnv, type Env } from "@/server/env";
 import { openDatabase, setDatabase, type Database } from "@/server/db/client";
 import { handleByteRoute } from "@/server/http/byte-routes";
+import { observeRequest } from "@/server/log/request-log";
 import { getTus } from "@/server/upload/tus-server";
 import { startAdminSocket } from "@/server/admin/admin-socket";
 import { logger } from "@/server/log/logger";
@@ -57,8 +58,10 @@ export async function startRuntime(env: Env, options: { fallback: Handler; befor
   const server = http.createServer((req, res) => {
     // The client address for audit logs comes from the socket, never from a header it could forge.
     req.headers["x-yunpan-client-ip"] = req.socket.remoteAddress ?? "";
-    if (handleByteRoute(req, res, () => options.fallback(req, res))) return;
-    options.fallback(req, res);
+    observeRequest(req, res, () => {
+      if (handleByteRoute(req, res, () => options.fallback(req, res))) return;
+      options.fallback(req, res);
+    });
   });
   // Big uploads and downloads take longer than Node's 5-minute request timeout.
   server.requestTimeout = 0;

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import clsx from "clsx";
-import { Clock, HardDrive, LogOut, Settings, Star, Trash2, Users } from "lucide-react";
+import { Clock, HardDrive, LogOut, Settings, ShieldCheck, Star, Trash2, Users } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useQuery } from "@tanstack/react-query";
 import { Logo } from "@/components/ui/logo";
@@ -28,6 +28,8 @@ const nav = [
   { href: "/trash", label: "app.trash", icon: Trash2 },
   { href: "/settings", label: "app.settings", icon: Settings },
 ] as const;
+// Shown to admins only; the pages and procedures check the role themselves.
+const adminNav = { href: "/admin", label: "admin.title", icon: ShieldCheck } as const;
 
 export function AppShell({ me: initialMe, children }: { me: Me; children: ReactNode }) {
   const pathname = usePathname();
@@ -37,6 +39,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
   const t = useT();
   const locale = useLocale();
   const router = useRouter();
+  const links = me.role === "ADMIN" ? [...nav, adminNav] : nav;
   // A new browser has no language cookie yet: adopt the account's language once.
   useEffect(() => {
     if (!/(?:^|;\s*)yp-locale=/.test(document.cookie) && (me.locale === "en" || me.locale === "zh") && me.locale !== locale) {
@@ -52,7 +55,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
           <Logo />
         </Link>
         <nav className="mt-6 space-y-1">
-          {nav.map(({ href, label, icon: Icon }) => (
+          {links.map(({ href, label, icon: Icon }) => (
             <Link
               key={href}
               href={href}
@@ -105,13 +108,13 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
           <Logo compact className="shrink-0" />
           {/* On a narrow phone the icons scroll sideways rather than push the last ones off screen. */}
           <div className="flex min-w-0 items-center gap-0.5 overflow-x-auto">
-            {nav.map(({ href, label, icon: Icon }) => (
-              <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
+            {links.map(({ href, label, icon: Icon }) => (
+              <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-1.5 text-zinc-600 dark:text-zinc-300">
                 <Icon className="size-5" />
               </Link>
             ))}
             <NotificationBell />
-            <button onClick={() => void signOut({ callbackUrl: "/sign-in" })} aria-label={t("app.signOut")} className="rounded-md p-2 text-zinc-600 dark:text-zinc-300">
+            <button onClick={() => void signOut({ callbackUrl: "/sign-in" })} aria-label={t("app.signOut")} className="rounded-md p-1.5 text-zinc-600 dark:text-zinc-300">
               <LogOut className="size-5" />
             </button>
           </div>

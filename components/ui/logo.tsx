@@ -1,9 +1,9 @@
 import { useId } from "react";
 
 export function Logo({ className = "", compact = false }: { className?: string; compact?: boolean }) {
-  // Each logo needs its own gradient id: a shared one resolves to the first logo in the page,
-  // which is display:none on a phone (the sidebar), and the icon then renders blank.
-  const gradient = useId();
+  // One gradient id per logo: with a shared id, a logo inside a hidden parent (the desktop
+  // sidebar on a phone) holds the only definition and every other logo's mark paints nothing.
+  const gradient = `yp-${useId().replace(/[^\w-]/g, "")}`;
   return (
     <span className={`inline-flex items-center gap-2 font-semibold tracking-tight ${className}`}>
       <svg viewBox="0 0 32 32" className="size-7" aria-hidden>

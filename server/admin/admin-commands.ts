@@ -3,6 +3,7 @@ import { cliActor } from "@/server/auth/actor";
 import { createUser, findUserByEmailOrThrow, listUsers, resetPassword, setRole } from "@/server/auth/auth.service";
 import { createApiToken } from "@/server/auth/api-token.service";
 import { seedBigFolder } from "@/server/drive/seed.service";
+import { seedShareLink } from "@/server/admin/admin-seed.service";
 
 /** What `npm run admin -- <command>` can do. The same functions run in the CLI or in the server. */
 export const adminCommands = {
@@ -39,6 +40,19 @@ export const adminCommands = {
     args: z.object({ email: z.string(), name: z.string(), count: z.coerce.number().int() }),
     run: async (a: { email: string; name: string; count: number }) =>
       seedBigFolder({ actor: cliActor, email: a.email, folderName: a.name, count: a.count }),
+  },
+  "seed-share": {
+    usage: "seed-share --email E --name ITEM [--permission VIEW|DOWNLOAD|UPLOAD|DOWNLOAD_UPLOAD] [--expires-in-days N] [--downloads N] [--label L]   (a share link row, for trying the admin screens)",
+    args: z.object({
+      email: z.string(),
+      name: z.string(),
+      permission: z.enum(["VIEW", "DOWNLOAD", "UPLOAD", "DOWNLOAD_UPLOAD"]).optional(),
+      "expires-in-days": z.coerce.number().int().positive().optional(),
+      downloads: z.coerce.number().int().min(0).optional(),
+      label: z.string().optional(),
+    }),
+    run: async (a: { email: string; name: string; permission?: "VIEW" | "DOWNLOAD" | "UPLOAD" | "DOWNLOAD_UPLOAD"; "expires-in-days"?: number; downloads?: number; label?: string }) =>
+      seedShareLink({ actor: cliActor, email: a.email, name: a.name, permission: a.permission, expiresInDays: a["expires-in-days"], downloads: a.downloads, label: a.label }),
   },
   "list-users": {
     usage: "list-users",

@@ -1,5 +1,6 @@
 import { getPrisma } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client.ts";
+import { currentRequest } from "@/server/log/request-context";
 
 export interface RequestMeta {
   ip?: string | null;
@@ -17,14 +18,16 @@ export async function recordAudit(event: {
 }): Promise<void> {
   try {
     const prisma = await getPrisma();
+    // Services that do not pass the request's meta still record where it came from.
+    const meta = event.meta?.ip || event.meta?.userAgent ? event.meta : (currentRequest() ?? event.meta);
     await prisma.auditEvent.create({
       data: {
         actorId: event.actorId && event.actorId !== "cli" ? event.actorId : null,
         action: event.action,
         targetType: event.targetType,
         targetId: event.targetId,
-        ip: event.meta?.ip ?? null,
-        userAgent: event.meta?.userAgent?.slice(0, 400) ?? null,
+        ip: meta?.ip ?? null,
+        userAgent: meta?.userAgent?.slice(0, 400) ?? null,
         data: event.data,
       },
     });

@@ -4,6 +4,8 @@ import { AppError } from "@/server/errors/app-error";
 import { apiTokenNameSchema } from "@/server/auth/auth.schemas";
 import { recordAudit } from "@/server/audit/audit.service";
 import type { Actor } from "@/server/auth/actor";
+import { setRequestUser } from "@/server/log/request-context";
+import { countAttempt } from "@/server/security/rate-limit";
 
 const PREFIX = "ypt_";
 
@@ -20,6 +22,7 @@ export const hashToken = (secret: string) => createHash("sha256").update(secret)
 /** Creates a personal token. The secret is returned once; only its sha256 is kept. */
 export async function createApiToken(input: { actor: Actor; name: string }): Promise<{ token: string; apiToken: ApiTokenDto }> {
   const { name } = apiTokenNameSchema.parse({ name: input.name });
+  await countAttempt("apiTokenCreate", input.actor.userId);
   const token = PREFIX + randomBytes(32).toString("base64url");
   const prisma = await getPrisma();
   const row = await prisma.apiToken.create({
@@ -54,11 +57,13 @@ export async function authenticateApiToken(secret: string): Promise<Actor | null
   if (!secret.startsWith(PREFIX) || secret.length > 200) return null;
   const prisma = await getPrisma();
   const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(secret) }, include: { user: true } });
-  if (!row || row.revokedAt || row.user.disabledAt) return null;
+  if (!row || row.revokedAt || row.user.disabledAt || row.user.deletionRequestedAt) return null;
+  await countAttempt("apiTokenUse", row.id);
   // lastUsedAt is informational: update at most once a minute to keep hot paths read-only.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
+  setRequestUser(row.userId);
   return { userId: row.userId, role: row.user.role, via: "token" };
 }
 

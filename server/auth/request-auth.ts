@@ -3,6 +3,7 @@ import { getToken } from "next-auth/jwt";
 import { getPrisma } from "@/server/db/client";
 import { authenticateApiToken } from "@/server/auth/api-token.service";
 import type { Actor } from "@/server/auth/actor";
+import { setRequestUser } from "@/server/log/request-context";
 
 export type HeadersLike = Headers | IncomingHttpHeaders;
 
@@ -50,6 +51,7 @@ export async function authenticateRequest(headers: HeadersLike): Promise<Actor |
   const prisma = await getPrisma();
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true, sessionVersion: true } });
   if (!user || user.disabledAt || user.sessionVersion !== token?.sv) return null;
+  setRequestUser(userId);
   return { userId, role: user.role, via: "session" };
 }
 

@@ -1,4 +1,5 @@
 import { getPrisma } from "@/server/db/client";
+import { recordAudit } from "@/server/audit/audit.service";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { requireNodeAccess } from "@/server/drive/access";
@@ -75,7 +76,7 @@ export async function restoreNodes(input: { actor: Actor; nodeIds: string[] }): 
     plan.push({ node, destinationId: destination.id });
   }
   const prisma = await getPrisma();
-  return prisma.$transaction(async (tx) => {
+  const restoredNodes = await prisma.$transaction(async (tx) => {
     const restored: (NodeDto & { parentId: string })[] = [];
     for (const { node, destinationId } of plan) {
       const still = await tx.node.findFirst({ where: { id: node.id, trashRootId: node.id } });
@@ -92,6 +93,8 @@ export async function restoreNodes(input: { actor: Actor; nodeIds: string[] }): 
     }
     return restored;
   });
+  for (const n of restoredNodes) await recordAudit({ actorId: input.actor.userId, action: "node.restore", targetType: "node", targetId: n.id, data: { name: n.name } });
+  return restoredNodes;
 }
 
 /**
@@ -142,6 +145,7 @@ export async function purgeNodes(input: { actor: Actor; nodeIds: string[] }): Pr
   for (const id of new Set(nodeIds)) roots.push((await requireTrashRoot(input.actor, id)).id);
   const prisma = await getPrisma();
   const result = await prisma.$transaction((tx) => purgeTrashRoots(tx, roots), { timeout: 300_000 });
+  for (const id of roots) await recordAudit({ actorId: input.actor.userId, action: "node.purge", targetType: "node", targetId: id });
   return { purged: result.nodes, freedBytes: Number(result.bytes) };
 }
 
@@ -156,6 +160,7 @@ export async function emptyTrash(input: { actor: Actor }): Promise<{ purged: num
     },
     { timeout: 300_000 },
   );
+  await recordAudit({ actorId: input.actor.userId, action: "trash.empty", targetType: "user", targetId: input.actor.userId, data: { nodes: result.nodes, freedBytes: Number(result.bytes) } });
   return { purged: result.nodes, freedBytes: Number(result.bytes) };
 }
 

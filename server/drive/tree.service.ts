@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordAudit } from "@/server/audit/audit.service";
 import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { requireNodeAccess } from "@/server/drive/access";
@@ -216,7 +217,7 @@ export async function trashNodes(input: { actor: Actor; nodeIds: string[] }): Pr
   const nodes: Node[] = [];
   for (const id of new Set(nodeIds)) nodes.push(await requireMovableNode(input.actor, id));
   const prisma = await getPrisma();
-  return prisma.$transaction(async (tx) => {
+  const result = await prisma.$transaction(async (tx) => {
     const now = new Date();
     let trashed = 0;
     for (const n of nodes) {
@@ -235,4 +236,6 @@ export async function trashNodes(input: { actor: Actor; nodeIds: string[] }): Pr
     }
     return { trashed };
   });
+  for (const n of nodes) await recordAudit({ actorId: input.actor.userId, action: "node.delete", targetType: "node", targetId: n.id, data: { name: n.name, kind: n.kind } });
+  return result;
 }

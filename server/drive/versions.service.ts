@@ -5,6 +5,7 @@ import { requireNodeAccess } from "@/server/drive/access";
 import { nodeRefSchema, versionRefSchema } from "@/server/drive/drive.schemas";
 import { assertQuotaAllows } from "@/server/upload/quota";
 import { lockBlob } from "@/server/storage/blob-lock";
+import { recordAudit } from "@/server/audit/audit.service";
 import type { Actor } from "@/server/auth/actor";
 import type { Node, Prisma } from "@/server/db/generated/client.ts";
 
@@ -71,6 +72,7 @@ export async function restoreVersion(input: { actor: Actor; nodeId: string; vers
     await applyVersionRetention(tx, node.id);
     return version;
   });
+  await recordAudit({ actorId: input.actor.userId, action: "version.restore", targetType: "node", targetId: node.id, data: { name: node.name, fromVersionId: versionId } });
   return { id: created.id, number: created.number, size: Number(created.size), createdAt: created.createdAt, createdBy: created.createdBy?.name ?? null, isCurrent: true };
 }
 
@@ -82,7 +84,7 @@ export async function deleteVersion(input: { actor: Actor; nodeId: string; versi
   const { nodeId, versionId } = versionRefSchema.parse(input);
   const node = await requireFile(input.actor, nodeId, "write");
   const prisma = await getPrisma();
-  return prisma.$transaction(async (tx) => {
+  const result = await prisma.$transaction(async (tx) => {
     const version = await tx.fileVersion.findFirst({ where: { id: versionId, nodeId: node.id } });
     if (!version) throw new AppError("NOT_FOUND", "version.notFound");
     const next = await tx.fileVersion.findFirst({ where: { nodeId: node.id, id: { not: version.id } }, orderBy: { number: "desc" } });
@@ -96,6 +98,8 @@ export async function deleteVersion(input: { actor: Actor; nodeId: string; versi
     await deleteVersionRows(tx, node.ownerId, [version]);
     return { currentVersionId };
   });
+  await recordAudit({ actorId: input.actor.userId, action: "version.delete", targetType: "node", targetId: node.id, data: { name: node.name, versionId } });
+  return result;
 }
 
 /** Removes versions (never a current one: the caller made sure) and gives back their bytes and blob references. */

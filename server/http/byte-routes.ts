@@ -7,6 +7,8 @@ import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
 import { FILE_THUMBNAIL, serveThumbnail } from "@/server/http/thumbnail";
 import { handleShareRoute } from "@/server/share/share-http";
 import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
+import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
+import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -44,6 +46,14 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?
   if (handleShareRoute(req, res, pathname, next)) return true;
   if (pathname === DAV_PREFIX || pathname.startsWith(DAV_PREFIX + "/")) {
     void serveDav(req, res);
+    return true;
+  }
+  if (pathname === METRICS_PATH && req.method === "GET") {
+    void serveMetrics(req, res);
+    return true;
+  }
+  if (pathname === AUDIT_CSV_PATH && (req.method === "GET" || req.method === "HEAD")) {
+    void serveAuditCsv(req, res);
     return true;
   }
   if (pathname === "/api/health") {

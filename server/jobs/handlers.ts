@@ -2,3 +2,4 @@
 // knows every kind. One line per area.
 import "@/server/thumbnails/thumbnail.service";
 import "@/server/notify/job-handlers";
+import "@/server/admin/user-deletion.job";

@@ -1,6 +1,7 @@
 import { getPrisma } from "@/server/db/client";
 import { logger } from "@/server/log/logger";
 import type { Prisma } from "@/server/db/generated/client.ts";
+import { getMetrics } from "@/server/metrics/metrics";
 
 export interface Job {
   name: string;
@@ -31,6 +32,7 @@ export async function runJobOnce(job: Job): Promise<Prisma.InputJsonValue | null
   const prisma = await getPrisma();
   try {
     const result = await job.run();
+    getMetrics().jobs.inc({ kind: job.name, outcome: "ok" });
     await prisma.jobRun.update({
       where: { name: job.name },
       data: { lastFinishedAt: new Date(), lastError: null, lastResult: result, runs: { increment: 1 }, leaseUntil: new Date(Date.now() + job.everyMs) },
@@ -38,6 +40,7 @@ export async function runJobOnce(job: Job): Promise<Prisma.InputJsonValue | null
     return result;
   } catch (e) {
     logger.error({ err: e, job: job.name }, "job failed");
+    getMetrics().jobs.inc({ kind: job.name, outcome: "error" });
     // A failed run releases its lease early so the next attempt comes soon (a minute), not a full period later.
     await prisma.jobRun.update({
       where: { name: job.name },

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { getPrisma, type PrismaClient } from "@/server/db/client";
 import { logger } from "@/server/log/logger";
 import type { Prisma } from "@/server/db/generated/client.ts";
+import { getMetrics } from "@/server/metrics/metrics";
 
 
 // The work queue: rows in QueuedJob, claimed with FOR UPDATE SKIP LOCKED so any number of replicas
@@ -85,10 +86,12 @@ async function runOne(job: Claimed): Promise<void> {
       where: { id: job.id },
       data: { status: "DONE", finishedAt: new Date(), lockedUntil: null, lastError: null, result: result ?? undefined },
     });
+    getMetrics().jobs.inc({ kind: job.kind, outcome: "done" });
   } catch (e) {
     const message = String((e as Error)?.message ?? e).slice(0, 2000);
     const final = job.attempts >= job.maxAttempts;
     logger.warn({ err: e, jobId: job.id, kind: job.kind, attempts: job.attempts, final }, "queued job failed");
+    getMetrics().jobs.inc({ kind: job.kind, outcome: final ? "failed" : "retry" });
     await prisma.queuedJob.update({
       where: { id: job.id },
       data: final

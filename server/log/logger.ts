@@ -1,14 +1,32 @@
 import pino from "pino";
+import { currentRequest } from "@/server/log/request-context";
 
-// One logger per process. Secrets never reach it: request logs carry method, path and status,
-// never headers or bodies, and these paths are redacted wherever an object is logged.
+// One logger per process, JSON lines. Each line written during a request carries its request id
+// and, once known, the user id (from the request context). Secrets never reach it: request logs
+// carry method, route and status, never headers, query strings or bodies, and these paths are
+// redacted wherever an object is logged anyway.
 const KEY = Symbol.for("yunpan.logger");
 type G = typeof globalThis & { [KEY]?: pino.Logger };
 
-export const logger: pino.Logger = ((globalThis as G)[KEY] ??= pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
-  redact: {
-    paths: ["password", "*.password", "token", "*.token", "headers.authorization", "headers.cookie", "req.headers.authorization", "req.headers.cookie", "secret", "*.secret"],
-    censor: "[redacted]",
-  },
-}));
+export const REDACT_PATHS = [
+  "password", "*.password", "currentPassword", "*.currentPassword", "newPassword", "*.newPassword",
+  "token", "*.token", "secret", "*.secret", "authorization", "*.authorization", "cookie", "*.cookie",
+  "headers.authorization", "headers.cookie", "req.headers.authorization", "req.headers.cookie", "headers[\"set-cookie\"]",
+];
+
+export function createLogger(destination?: pino.DestinationStream): pino.Logger {
+  return pino(
+    {
+      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
+      base: { pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      mixin() {
+        const ctx = currentRequest();
+        return ctx ? (ctx.userId ? { reqId: ctx.requestId, userId: ctx.userId } : { reqId: ctx.requestId }) : {};
+      },
+    },
+    destination,
+  );
+}
+
+export const logger: pino.Logger = ((globalThis as G)[KEY] ??= createLogger());

@@ -21,6 +21,13 @@ export const limits = {
   totpCode: { points: 5, duration: 300 },
   /** A two-factor code is good once (keyed by account and code, for longer than its validity). */
   totpReplay: { points: 1, duration: 120 },
+  /** New uploads per user (a dropped folder of thousands of files still fits at ~10 a second). */
+  uploadCreate: { points: 3000, duration: 300 },
+  /** Personal API tokens created per user. */
+  apiTokenCreate: { points: 20, duration: 3600 },
+  /** Requests per API token (a runaway script is slowed, the account's other tokens are not; a sync
+   * client listing and fetching small files makes ~50 a second). */
+  apiTokenUse: { points: 6000, duration: 60 },
 } as const;
 
 export type LimitName = keyof typeof limits;

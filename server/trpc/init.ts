@@ -16,7 +16,10 @@ export interface Context {
 
 export async function createContext(headers: HeadersLike): Promise<Context> {
   return {
-    actor: await authenticateRequest(headers),
+    // A rate-limited token answers 429, not 500: map the service's error before tRPC wraps it.
+    actor: await authenticateRequest(headers).catch((e: unknown) => {
+      throw e instanceof AppError ? new TRPCError({ code: trpcCodeOf[e.code], message: e.message, cause: e }) : e;
+    }),
     locale: localeFromHeaders(headerOf(headers, "accept-language"), headerOf(headers, "cookie")),
     meta: { ip: headerOf(headers, "x-yunpan-client-ip") ?? null, userAgent: headerOf(headers, "user-agent") ?? null },
   };

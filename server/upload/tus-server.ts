@@ -25,6 +25,7 @@ import {
   requireUploadOwner,
 } from "@/server/upload/upload.service";
 import type { Actor } from "@/server/auth/actor";
+import { getMetrics } from "@/server/metrics/metrics";
 import { ZodError } from "zod";
 import { createProgressRecorder } from "@/server/upload/progress-recorder";
 import { authenticateShareUpload, createShareUploadSession, recordShareDrop, requireShareUpload, type ShareVisitor } from "@/server/share/share-upload.service";
@@ -194,6 +195,7 @@ function createTus(): TusRuntime {
   const write = store.write.bind(store);
   store.write = async (...args: Parameters<typeof store.write>) => {
     const offset = await write(...args);
+    getMetrics().uploadedBytes.inc(Math.max(0, offset - args[2]));
     progress.record(args[1], offset);
     return offset;
   };

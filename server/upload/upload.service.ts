@@ -13,6 +13,8 @@ import { commitFileVersion } from "@/server/upload/commit-version";
 import { lockBlob } from "@/server/storage/blob-lock";
 import type { UploadMetadata } from "@/server/upload/upload.schemas";
 import type { Actor } from "@/server/auth/actor";
+import { getMetrics } from "@/server/metrics/metrics";
+import { countAttempt } from "@/server/security/rate-limit";
 
 export interface UploadSessionDto {
   id: string;
@@ -30,6 +32,7 @@ export interface UploadSessionDto {
  */
 export async function createUploadSession(input: { actor: Actor; uploadId: string; size: number | null; metadata: UploadMetadata }) {
   const env = getEnv();
+  await countAttempt("uploadCreate", input.actor.userId);
   const { metadata, size } = input;
   let parent = metadata.parentId
     ? await requireNodeAccess({ actor: input.actor, nodeId: metadata.parentId, need: "write" })
@@ -171,6 +174,7 @@ export async function completeUpload(input: { uploadId: string; filePath?: strin
   // The content was already stored: these bytes are not needed. A failure here leaves only
   // unreferenced bytes, so it does not fail the committed upload.
   if (reused) await store.discardUpload(upload).catch(() => {});
+  getMetrics().uploadsCompleted.inc();
   await recordAudit({ actorId: session.userId, action: "upload.complete", targetType: "node", targetId: node.id, data: { size: input.size } });
   return toNodeDto(node);
 }

@@ -1,0 +1,5 @@
+import { AdminAudit } from "@/components/admin/audit";
+
+export default function Page() {
+  return <AdminAudit />;
+}

@@ -1,0 +1,5 @@
+import { AdminShares } from "@/components/admin/shares";
+
+export default function Page() {
+  return <AdminShares />;
+}

@@ -1,0 +1,5 @@
+import { AdminSystem } from "@/components/admin/system";
+
+export default function Page() {
+  return <AdminSystem />;
+}

@@ -1,0 +1,5 @@
+import { AdminUploads } from "@/components/admin/uploads";
+
+export default function Page() {
+  return <AdminUploads />;
+}

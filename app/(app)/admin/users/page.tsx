@@ -1,0 +1,5 @@
+import { AdminUsers } from "@/components/admin/users";
+
+export default function Page() {
+  return <AdminUsers />;
+}

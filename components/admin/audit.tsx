@@ -1,0 +1,170 @@
+"use client";
+import { useState } from "react";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { Download, Filter, X } from "lucide-react";
+import { useTRPC } from "@/components/trpc/client";
+import { useLocale, useT } from "@/components/i18n/i18n-provider";
+import { Button } from "@/components/ui/button";
+import { Badge, EmptyRow, PageHeader, Table, selectClass } from "@/components/admin/admin-ui";
+
+interface Filters {
+  user: string;
+  action: string;
+  from: string;
+  to: string;
+}
+const empty: Filters = { user: "", action: "", from: "", to: "" };
+
+/** Dates are typed as days; "to" includes its whole day. */
+function toQuery(f: Filters) {
+  return {
+    user: f.user.trim() || undefined,
+    action: f.action || undefined,
+    from: f.from ? new Date(f.from + "T00:00:00") : undefined,
+    to: f.to ? new Date(new Date(f.to + "T00:00:00").getTime() + 86_400_000) : undefined,
+  };
+}
+
+/** A readable name for the target when the event recorded one (an email, a file name). */
+function targetName(data: unknown): string | null {
+  if (!data || typeof data !== "object") return null;
+  const d = data as Record<string, unknown>;
+  const name = d.email ?? d.filename ?? d.name;
+  return typeof name === "string" ? name : null;
+}
+
+function toneOf(action: string) {
+  if (action.endsWith(".failure") || action.includes("abort") || action.includes("delete") || action.includes("disable") || action.includes("revoke")) return "red" as const;
+  if (action.startsWith("admin.")) return "brand" as const;
+  if (action.startsWith("auth.")) return "amber" as const;
+  return "zinc" as const;
+}
+
+export function AdminAudit() {
+  const trpc = useTRPC();
+  const t = useT();
+  const locale = useLocale();
+  const [draft, setDraft] = useState<Filters>(empty);
+  const [applied, setApplied] = useState<Filters>(empty);
+  const actions = useQuery(trpc.admin.audit.actions.queryOptions());
+  const query = toQuery(applied);
+  const events = useInfiniteQuery(
+    trpc.admin.audit.list.infiniteQueryOptions({ ...query, limit: 50 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+  );
+  const items = events.data?.pages.flatMap((p) => p.items) ?? [];
+  const csv = new URLSearchParams();
+  if (query.user) csv.set("user", query.user);
+  if (query.action) csv.set("action", query.action);
+  if (query.from) csv.set("from", query.from.toISOString());
+  if (query.to) csv.set("to", query.to.toISOString());
+  const fmt = new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en", { dateStyle: "medium", timeStyle: "medium" });
+  const input = "rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-500 focus:ring-3 focus:ring-brand-500/20 dark:border-zinc-700 dark:bg-zinc-900";
+
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={t("admin.audit.title")}
+        intro={t("admin.audit.intro")}
+        actions={
+          <a href={`/api/admin/audit.csv?${csv}`} download className="inline-flex items-center gap-2 rounded-lg border border-zinc-300 bg-white px-3.5 py-2 text-sm font-medium shadow-sm hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800">
+            <Download className="size-4" /> {t("admin.audit.export")}
+          </a>
+        }
+      />
+      <form
+        className="flex flex-wrap items-end gap-3 rounded-2xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied(draft);
+        }}
+      >
+        <label className="block min-w-48 flex-1 text-sm">
+          <span className="mb-1 block font-medium text-zinc-700 dark:text-zinc-300">{t("admin.audit.user")}</span>
+          <input value={draft.user} onChange={(e) => setDraft({ ...draft, user: e.target.value })} placeholder={t("admin.audit.userPlaceholder")} className={`${input} w-full`} />
+        </label>
+        <label className="block text-sm">
+          <span className="mb-1 block font-medium text-zinc-700 dark:text-zinc-300">{t("admin.audit.action")}</span>
+          <select value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} className={`${selectClass} w-56`}>
+            <option value="">{t("admin.audit.allActions")}</option>
+            {actions.data?.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="block text-sm">
+          <span className="mb-1 block font-medium text-zinc-700 dark:text-zinc-300">{t("admin.audit.from")}</span>
+          <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} className={input} />
+        </label>
+        <label className="block text-sm">
+          <span className="mb-1 block font-medium text-zinc-700 dark:text-zinc-300">{t("admin.audit.to")}</span>
+          <input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} className={input} />
+        </label>
+        <div className="flex gap-2">
+          <Button type="submit">
+            <Filter className="size-4" /> {t("admin.audit.apply")}
+          </Button>
+          <Button type="button" variant="ghost" onClick={() => (setDraft(empty), setApplied(empty))}>
+            <X className="size-4" /> {t("admin.audit.clear")}
+          </Button>
+        </div>
+      </form>
+      <Table testId="audit-table" head={[t("admin.audit.at"), t("admin.audit.actor"), t("admin.audit.action"), t("admin.audit.target"), t("admin.audit.ip"), t("admin.audit.details")]}>
+        {events.isLoading ? <EmptyRow colSpan={6}>{t("admin.common.loading")}</EmptyRow> : null}
+        {!events.isLoading && items.length === 0 ? <EmptyRow colSpan={6}>{t("admin.audit.empty")}</EmptyRow> : null}
+        {items.map((e) => (
+          <tr key={e.id} data-testid="audit-row" data-action={e.action} className="align-top">
+            <td className="px-4 py-2.5 text-xs whitespace-nowrap text-zinc-500 tabular-nums">{fmt.format(e.at)}</td>
+            <td className="px-4 py-2.5">
+              {e.actor ? (
+                <>
+                  <div className="truncate text-sm">{e.actor.name}</div>
+                  <div className="truncate text-xs text-zinc-500">{e.actor.email}</div>
+                </>
+              ) : (
+                <span className="text-xs text-zinc-500">{t("admin.audit.system")}</span>
+              )}
+            </td>
+            <td className="px-4 py-2.5">
+              <Badge tone={toneOf(e.action)}>
+                <code>{e.action}</code>
+              </Badge>
+            </td>
+            <td className="px-4 py-2.5 text-xs text-zinc-500">
+              {e.targetType ? (
+                <>
+                  {e.targetType}
+                  {targetName(e.data) ? <span className="text-zinc-700 dark:text-zinc-300"> · {targetName(e.data)}</span> : null}
+                  <div className="max-w-40 truncate font-mono" title={e.targetId ?? ""}>
+                    {e.targetId}
+                  </div>
+                </>
+              ) : (
+                "—"
+              )}
+            </td>
+            <td className="px-4 py-2.5 text-xs text-zinc-500">
+              <div className="font-mono">{e.ip || "—"}</div>
+              {e.userAgent ? (
+                <div className="max-w-48 truncate" title={e.userAgent}>
+                  {e.userAgent}
+                </div>
+              ) : null}
+            </td>
+            <td className="px-4 py-2.5">
+              {e.data ? <code className="block max-w-56 truncate text-xs text-zinc-600 dark:text-zinc-400" title={JSON.stringify(e.data)}>{JSON.stringify(e.data)}</code> : null}
+            </td>
+          </tr>
+        ))}
+      </Table>
+      {events.hasNextPage ? (
+        <div className="flex justify-center">
+          <Button variant="secondary" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+            {t("admin.audit.loadMore")}
+          </Button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import { BlobNotFoundError, type BlobStore } from "@/server/storage/blob-store";
+import { getMetrics } from "@/server/metrics/metrics";
+
+const COUNTED = new Set(["adoptUpload", "discardUpload", "read", "head", "delete", "check", "presignGet"]);
+
+/**
+ * The same store, with every failed operation counted in yunpan_storage_errors_total. A missing
+ * blob is an answer, not a storage error, so BlobNotFoundError is not counted.
+ */
+export function instrumentBlobStore(store: BlobStore): BlobStore {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function" || typeof prop !== "string" || !COUNTED.has(prop)) return value;
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) {
+          return result.catch((e: unknown) => {
+            if (!(e instanceof BlobNotFoundError)) getMetrics().storageErrors.inc({ operation: prop });
+            throw e;
+          });
+        }
+        return result;
+      };
+    },
+  });
+}
