@@ -75,29 +75,33 @@ export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 60 * 60 * 24 * 14 },
   secret: process.env.NEXTAUTH_SECRET,
   pages: { signIn: "/sign-in", error: "/sign-in" },
-  providers: [
-    CredentialsProvider({
-      name: "Email",
-      credentials: { email: { type: "email" }, password: { type: "password" }, code: { type: "text" } },
-      async authorize(credentials, req) {
-        try {
-          const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
-          const ip = headers["x-yunpan-client-ip"] ?? null;
-          const user = await signInWithCredentials({
-            email: credentials?.email ?? "",
-            password: credentials?.password ?? "",
-            code: credentials?.code || null,
-            meta: { ip, userAgent: headers["user-agent"] ?? null },
-          });
-          return { id: user.id, email: user.email, name: user.name, sv: user.sessionVersion };
-        } catch (e) {
-          if (e instanceof AppError) throw new Error(signInErrorCode(e));
-          throw e;
-        }
-      },
-    }),
-    ...oidcProviders(),
-  ],
+  // Read when next-auth handles a request, not at import: the configuration (OIDC_*) is loaded by
+  // then, and a module that merely imports these options never needs it.
+  get providers() {
+    return [
+      CredentialsProvider({
+        name: "Email",
+        credentials: { email: { type: "email" }, password: { type: "password" }, code: { type: "text" } },
+        async authorize(credentials, req) {
+          try {
+            const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
+            const ip = headers["x-yunpan-client-ip"] ?? null;
+            const user = await signInWithCredentials({
+              email: credentials?.email ?? "",
+              password: credentials?.password ?? "",
+              code: credentials?.code || null,
+              meta: { ip, userAgent: headers["user-agent"] ?? null },
+            });
+            return { id: user.id, email: user.email, name: user.name, sv: user.sessionVersion };
+          } catch (e) {
+            if (e instanceof AppError) throw new Error(signInErrorCode(e));
+            throw e;
+          }
+        },
+      }),
+      ...oidcProviders(),
+    ];
+  },
   callbacks: {
     /** A single sign-on becomes a Yunpan account here: signed in, created, or sent to confirm a link. */
     async signIn({ user, account }) {
