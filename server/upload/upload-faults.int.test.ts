@@ -137,8 +137,11 @@ test("two PATCHes racing on one upload never corrupt it", async () => {
   // The second asks the first to stop (tus's lock); the loser is refused or cut off, its bytes never
   // merged into the winner's. Whatever happened, finishing from the reported offset gives the file.
   let nodeId = results.find((r) => r.status === 204)?.nodeId ?? null;
-  const offset = await offsetOf(upload);
   if (!nodeId) {
+    // Neither finished: the upload must still answer HEAD with where to go on from.
+    const head = await fetch(`${server.url}${upload}`, { method: "HEAD", headers: { ...auth(), "Tus-Resumable": "1.0.0" } });
+    expect({ head: head.status, race: results.map((r) => r.status) }).toMatchObject({ head: 200 });
+    const offset = Number(head.headers.get("upload-offset"));
     const res = await fetch(`${server.url}${upload}`, {
       method: "PATCH",
       headers: { ...auth(), "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" },
