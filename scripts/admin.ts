@@ -79,10 +79,16 @@ async function main() {
       await (await db).close();
     }
   }
-  console.log(JSON.stringify(result, null, 2));
+  // Written out in full before the exit below (stdout to a pipe is asynchronous).
+  await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(result, null, 2) + "\n", () => resolve()));
 }
 
-main().catch((e) => {
-  console.error(e instanceof EnvError ? e.message : `Error: ${describeError(e)}`);
-  process.exit(1);
-});
+// Exit once the answer is out: a command may have opened clients that keep the event loop alive
+// (with REDIS_URL, a rate limit's Redis connection), and a CLI must not hang on them.
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e instanceof EnvError ? e.message : `Error: ${describeError(e)}`);
+    process.exit(1);
+  },
+);
