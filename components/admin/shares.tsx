@@ -1,12 +1,12 @@
 "use client";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useState } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { FileText, Folder, Lock, Trash2 } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { useToast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { formatModified } from "@/components/drive/format";
 import { Badge, EmptyRow, PageHeader, Pager, SearchInput, Table } from "@/components/admin/admin-ui";
 import type { RouterOutputs } from "@/server/trpc/root";
@@ -112,38 +112,26 @@ function RevokeDialog({ share, onClose }: { share: Share; onClose: () => void })
   const trpc = useTRPC();
   const t = useT();
   const toast = useToast();
-  const id = useId();
   const queryClient = useQueryClient();
   const revoke = useMutation(trpc.admin.shares.revoke.mutationOptions());
   return (
-    <Dialog labelledBy={id} onClose={onClose} role="alertdialog" size="md">
-      <div className="space-y-4">
-        <h2 id={id} className="text-lg font-semibold">
-          {t("admin.shares.revokeTitle", { name: share.target.name })}
-        </h2>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">{t("admin.shares.revokeBody")}</p>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            {t("admin.common.cancel")}
-          </Button>
-          <Button
-            variant="danger"
-            disabled={revoke.isPending}
-            onClick={() =>
-              revoke
-                .mutateAsync({ linkId: share.id })
-                .then(async () => {
-                  toast("success", t("admin.shares.revoked_"));
-                  await queryClient.invalidateQueries({ queryKey: trpc.admin.shares.list.queryKey() });
-                  onClose();
-                })
-                .catch((e: Error) => toast("error", e.message))
-            }
-          >
-            {t("admin.shares.revoke")}
-          </Button>
-        </div>
-      </div>
-    </Dialog>
+    <ConfirmDialog
+      title={t("admin.shares.revokeTitle", { name: share.target.name })}
+      body={t("admin.shares.revokeBody")}
+      confirmLabel={t("admin.shares.revoke")}
+      cancelLabel={t("admin.common.cancel")}
+      pending={revoke.isPending}
+      onClose={onClose}
+      onConfirm={() =>
+        revoke
+          .mutateAsync({ linkId: share.id })
+          .then(async () => {
+            toast("success", t("admin.shares.revoked_"));
+            await queryClient.invalidateQueries({ queryKey: trpc.admin.shares.list.queryKey() });
+            onClose();
+          })
+          .catch((e: Error) => toast("error", e.message))
+      }
+    />
   );
 }

@@ -1,12 +1,12 @@
 "use client";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link2, XCircle } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { useToast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { formatModified } from "@/components/drive/format";
 import { formatBytes } from "@/server/i18n/messages";
 import { Badge, EmptyRow, PageHeader, Table } from "@/components/admin/admin-ui";
@@ -73,38 +73,26 @@ function AbortDialog({ upload, onClose }: { upload: Upload; onClose: () => void 
   const trpc = useTRPC();
   const t = useT();
   const toast = useToast();
-  const id = useId();
   const queryClient = useQueryClient();
   const abort = useMutation(trpc.admin.uploads.abort.mutationOptions());
   return (
-    <Dialog labelledBy={id} onClose={onClose} role="alertdialog" size="md">
-      <div className="space-y-4">
-        <h2 id={id} className="text-lg font-semibold">
-          {t("admin.uploads.abortTitle", { name: upload.filename })}
-        </h2>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">{t("admin.uploads.abortBody", { user: upload.user.email })}</p>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            {t("admin.common.cancel")}
-          </Button>
-          <Button
-            variant="danger"
-            disabled={abort.isPending}
-            onClick={() =>
-              abort
-                .mutateAsync({ uploadId: upload.id })
-                .then(async () => {
-                  toast("success", t("admin.uploads.aborted", { name: upload.filename }));
-                  await queryClient.invalidateQueries({ queryKey: trpc.admin.uploads.list.queryKey() });
-                  onClose();
-                })
-                .catch((e: Error) => toast("error", e.message))
-            }
-          >
-            {t("admin.uploads.abort")}
-          </Button>
-        </div>
-      </div>
-    </Dialog>
+    <ConfirmDialog
+      title={t("admin.uploads.abortTitle", { name: upload.filename })}
+      body={t("admin.uploads.abortBody", { user: upload.user.email })}
+      confirmLabel={t("admin.uploads.abort")}
+      cancelLabel={t("admin.common.cancel")}
+      pending={abort.isPending}
+      onClose={onClose}
+      onConfirm={() =>
+        abort
+          .mutateAsync({ uploadId: upload.id })
+          .then(async () => {
+            toast("success", t("admin.uploads.aborted", { name: upload.filename }));
+            await queryClient.invalidateQueries({ queryKey: trpc.admin.uploads.list.queryKey() });
+            onClose();
+          })
+          .catch((e: Error) => toast("error", e.message))
+      }
+    />
   );
 }

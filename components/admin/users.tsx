@@ -7,6 +7,7 @@ import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { useToast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { formatModified } from "@/components/drive/format";
 import { formatBytes } from "@/server/i18n/messages";
@@ -377,32 +378,22 @@ function DisableDialog({ user, onClose, onDone }: { user: User; onClose: () => v
   const trpc = useTRPC();
   const t = useT();
   const toast = useToast();
-  const id = useId();
   const disable = useMutation(trpc.admin.users.disable.mutationOptions());
   return (
-    <Dialog labelledBy={id} onClose={onClose} role="alertdialog" size="md">
-      <div className="space-y-4">
-        <DialogTitle id={id}>{t("admin.users.disableTitle", { email: user.email })}</DialogTitle>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">{t("admin.users.disableBody")}</p>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            {t("admin.common.cancel")}
-          </Button>
-          <Button
-            variant="danger"
-            disabled={disable.isPending}
-            onClick={() =>
-              disable
-                .mutateAsync({ userId: user.id })
-                .then(() => (toast("success", t("admin.users.disabledToast", { email: user.email })), onDone(), onClose()))
-                .catch((e: Error) => toast("error", e.message))
-            }
-          >
-            {t("admin.users.disable")}
-          </Button>
-        </div>
-      </div>
-    </Dialog>
+    <ConfirmDialog
+      title={t("admin.users.disableTitle", { email: user.email })}
+      body={t("admin.users.disableBody")}
+      confirmLabel={t("admin.users.disable")}
+      cancelLabel={t("admin.common.cancel")}
+      pending={disable.isPending}
+      onClose={onClose}
+      onConfirm={() =>
+        disable
+          .mutateAsync({ userId: user.id })
+          .then(() => (toast("success", t("admin.users.disabledToast", { email: user.email })), onDone(), onClose()))
+          .catch((e: Error) => toast("error", e.message))
+      }
+    />
   );
 }
 

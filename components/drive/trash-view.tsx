@@ -4,9 +4,9 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
-import { AlertTriangle, Check, Folder, Info, Minus, RotateCcw, Trash2, X } from "lucide-react";
+import { Check, Folder, Info, Minus, RotateCcw, Trash2, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { useTRPC } from "@/components/trpc/client";
 import { FileIcon } from "@/components/drive/file-icon";
@@ -343,46 +343,5 @@ function IconAction({ label, danger = false, ...props }: { label: string; danger
         danger ? "hover:bg-red-50 hover:text-red-600 dark:hover:bg-red-500/10 dark:hover:text-red-400" : "hover:bg-zinc-100 hover:text-zinc-700 dark:hover:bg-zinc-700 dark:hover:text-zinc-100",
       )}
     />
-  );
-}
-
-/** A destructive question: what goes, that it cannot be undone, and a red button to go ahead. */
-function ConfirmDialog(props: {
-  title: string;
-  body: string;
-  detail: string;
-  confirmLabel: string;
-  cancelLabel: string;
-  pending: boolean;
-  onConfirm: () => void;
-  onClose: () => void;
-}) {
-  const { onClose } = props;
-  return (
-    <Dialog role="alertdialog" size="md" labelledBy="confirm-title" describedBy="confirm-body" onClose={onClose}>
-        <div className="flex gap-4">
-          <div className="flex size-10 shrink-0 items-center justify-center rounded-full bg-red-100 text-red-600 dark:bg-red-500/15 dark:text-red-400">
-            <AlertTriangle className="size-5" />
-          </div>
-          <div className="min-w-0">
-            <h2 id="confirm-title" className="text-lg font-semibold">
-              {props.title}
-            </h2>
-            <div id="confirm-body" className="mt-1.5 space-y-1 text-sm text-zinc-600 dark:text-zinc-400">
-              <p className="break-words">{props.body}</p>
-              <p>{props.detail}</p>
-            </div>
-          </div>
-        </div>
-        <div className="mt-6 flex justify-end gap-2">
-          {/* Focus starts on Cancel: Enter must not destroy anything by accident. */}
-          <Button autoFocus type="button" variant="ghost" onClick={onClose}>
-            {props.cancelLabel}
-          </Button>
-          <Button type="button" variant="danger" onClick={props.onConfirm} disabled={props.pending}>
-            {props.confirmLabel}
-          </Button>
-        </div>
-    </Dialog>
   );
 }

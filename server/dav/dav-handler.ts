@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { ZodError } from "zod";
 import { AppError, httpStatusOf } from "@/server/errors/app-error";
 import { localeFromHeaders } from "@/server/i18n/messages";
@@ -8,8 +7,7 @@ import { logger } from "@/server/log/logger";
 import { nodeNameSchema } from "@/server/drive/drive.schemas";
 import { createFolder, getFileForDownload } from "@/server/drive/drive.service";
 import { copyNodes, moveNodes, renameNode, trashNodes } from "@/server/drive/tree.service";
-import { getBlobStore } from "@/server/storage/blob-store-factory";
-import { parseRange } from "@/server/http/range";
+import { sendBlob } from "@/server/http/blob-response";
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { authenticateDav } from "@/server/dav/dav-auth";
@@ -480,35 +478,12 @@ async function get(ctx: Ctx) {
     return void res.end(req.method === "HEAD" ? undefined : body);
   }
   const file = await getFileForDownload({ actor: ctx.actor, nodeId: node.id });
-  const etag = `"${file.sha256}"`;
-  const headers: Record<string, string | number> = {
-    ETag: etag,
-    "Accept-Ranges": "bytes",
+  await sendBlob(req, res, file, {
     "Last-Modified": node.updatedAt.toUTCString(),
     "Content-Type": file.mimeType ?? "application/octet-stream",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "sandbox",
-  };
-  if (req.headers["if-none-match"]?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
-    res.writeHead(304, { ETag: etag });
-    return void res.end();
-  }
-  const ifRange = req.headers["if-range"];
-  const range = ifRange && ifRange !== etag ? ({ kind: "full" } as const) : parseRange(req.headers.range, file.size);
-  if (range.kind === "unsatisfiable") {
-    res.writeHead(416, { "Content-Range": `bytes */${file.size}`, "Accept-Ranges": "bytes" });
-    return void res.end();
-  }
-  const store = getBlobStore();
-  if (range.kind === "partial") {
-    const { start, end } = range.range;
-    res.writeHead(206, { ...headers, "Content-Range": `bytes ${start}-${end}/${file.size}`, "Content-Length": end - start + 1 });
-    if (req.method === "HEAD") return void res.end();
-    return await pipeline(await store.read(file.storageKey, range.range), res);
-  }
-  res.writeHead(200, { ...headers, "Content-Length": file.size });
-  if (req.method === "HEAD" || file.size === 0) return void res.end();
-  await pipeline(await store.read(file.storageKey), res);
+  });
 }
 
 /** The client's type when it names one; otherwise the server guesses from the name. */

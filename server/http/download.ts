@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
 import { authenticateRequest } from "@/server/auth/request-auth";
 import { getFileForDownload } from "@/server/drive/drive.service";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { AppError, notFound } from "@/server/errors/app-error";
 import { nodeIdSchema } from "@/server/drive/drive.schemas";
 import { contentDisposition } from "@/server/http/content-disposition";
-import { parseRange } from "@/server/http/range";
+import { sendBlob } from "@/server/http/blob-response";
 import { inlineContentType, inlineCsp } from "@/server/http/safe-inline";
 import { sendError } from "@/server/http/respond";
 import { getEnv } from "@/server/env";
@@ -44,51 +43,34 @@ export type DownloadableFile = Awaited<ReturnType<typeof getFileForDownload>>;
  * after the link is revoked).
  */
 export async function sendFileBytes(req: IncomingMessage, res: ServerResponse, file: DownloadableFile, opts: { inline: boolean; isPublic?: boolean }) {
-    const etag = `"${file.sha256}"`;
-    // `?inline=1` asks to view in the browser (previews); only passive types are granted it.
-    const inlineType = opts.inline ? inlineContentType(file.mimeType) : null;
-    const headers: Record<string, string | number> = {
-      ETag: etag,
-      "Accept-Ranges": "bytes",
-      "Last-Modified": file.updatedAt.toUTCString(),
-      "Cache-Control": opts.isPublic ? "private, no-store" : "private, no-cache",
-      "Content-Type": inlineType ?? file.mimeType ?? "application/octet-stream",
-      "Content-Disposition": contentDisposition(file.name, inlineType ? "inline" : "attachment"),
-      "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": inlineType ? inlineCsp(inlineType) : "sandbox",
-    };
-    if (req.headers["if-none-match"]?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
-      res.writeHead(304, { ETag: etag, "Cache-Control": headers["Cache-Control"]! });
-      return void res.end();
-    }
-    const ifRange = req.headers["if-range"];
-    const range = ifRange && ifRange !== etag ? ({ kind: "full" } as const) : parseRange(req.headers.range, file.size);
-    if (range.kind === "unsatisfiable") {
-      res.writeHead(416, { "Content-Range": `bytes */${file.size}`, "Accept-Ranges": "bytes" });
-      return void res.end();
-    }
+  // `?inline=1` asks to view in the browser (previews); only passive types are granted it.
+  const inlineType = opts.inline ? inlineContentType(file.mimeType) : null;
+  const headers = {
+    "Last-Modified": file.updatedAt.toUTCString(),
+    "Cache-Control": opts.isPublic ? "private, no-store" : "private, no-cache",
+    "Content-Type": inlineType ?? file.mimeType ?? "application/octet-stream",
+    "Content-Disposition": contentDisposition(file.name, inlineType ? "inline" : "attachment"),
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": inlineType ? inlineCsp(inlineType) : "sandbox",
+  };
+  await sendBlob(req, res, file, headers, async () => {
     const store = getBlobStore();
     const env = getEnv();
     if (env.s3.presignedDownloads && store.presignGet && req.method === "GET" && !inlineType && !opts.isPublic) {
       // The bytes go straight from S3 to the browser; the link expires in five minutes.
-      const url = await store.presignGet(file.storageKey, { filename: file.name, contentType: headers["Content-Type"] as string, expiresSeconds: 300 });
+      const url = await store.presignGet(file.storageKey, { filename: file.name, contentType: headers["Content-Type"], expiresSeconds: 300 });
       res.writeHead(302, { Location: url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
-      return void res.end();
+      res.end();
+      return true;
     }
     const accel = env.accelRedirectPrefix;
     if (accel && store.backend === "local") {
       // nginx sends the bytes with sendfile (ranges included); we only authorised and named them.
       // Our Content-Length/Range would be wrong for its answer, so only the descriptive headers go.
-      res.writeHead(200, { ...headers, "X-Accel-Redirect": accel + localBlobPath(file.storageKey) });
-      return void res.end();
+      res.writeHead(200, { ...headers, ETag: `"${file.sha256}"`, "Accept-Ranges": "bytes", "X-Accel-Redirect": accel + localBlobPath(file.storageKey) });
+      res.end();
+      return true;
     }
-    if (range.kind === "partial") {
-      const { start, end } = range.range;
-      res.writeHead(206, { ...headers, "Content-Range": `bytes ${start}-${end}/${file.size}`, "Content-Length": end - start + 1 });
-      if (req.method === "HEAD") return void res.end();
-      return await pipeline(await store.read(file.storageKey, range.range), res);
-    }
-    res.writeHead(200, { ...headers, "Content-Length": file.size });
-    if (req.method === "HEAD" || file.size === 0) return void res.end();
-    await pipeline(await store.read(file.storageKey), res);
+    return false;
+  });
 }
