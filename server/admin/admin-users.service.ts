@@ -6,6 +6,7 @@ import { createUser, requireAdmin } from "@/server/auth/auth.service";
 import { hashPassword } from "@/server/auth/password";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { enqueueJob } from "@/server/jobs/queue";
+import { deleteNodesForGood } from "@/server/drive/node-removal";
 import { type Prisma } from "@/server/db/generated/client.ts";
 import { createUserSchema, deleteUserSchema, listUsersSchema, setQuotaSchema, setRoleSchema, type ListUsersInput } from "@/server/admin/admin.schemas";
 import type { Actor } from "@/server/auth/actor";
@@ -243,21 +244,7 @@ export async function deleteUserData(input: { userId: string; removeUpload: (id:
           )
           SELECT id FROM down`
       ).map((r) => r.id);
-      if (doomed.length) {
-        await tx.$executeRaw`
-          UPDATE "User" u SET "usedBytes" = u."usedBytes" - s.total
-          FROM (SELECT n."ownerId", sum(v.size)::bigint AS total FROM "FileVersion" v JOIN "Node" n ON n.id = v."nodeId"
-                WHERE n.id = ANY(${doomed}::text[]) AND n."ownerId" <> ${user.id} GROUP BY n."ownerId") s
-          WHERE u.id = s."ownerId"`;
-        await tx.$executeRaw`
-          UPDATE "Blob" b SET "refCount" = b."refCount" - c.n
-          FROM (SELECT "blobId", count(*)::int AS n FROM "FileVersion" WHERE "nodeId" = ANY(${doomed}::text[]) GROUP BY "blobId") c
-          WHERE b.id = c."blobId"`;
-        await tx.$executeRaw`UPDATE "Node" SET "currentVersionId" = NULL WHERE id = ANY(${doomed}::text[])`;
-        await tx.$executeRaw`DELETE FROM "FileVersion" WHERE "nodeId" = ANY(${doomed}::text[])`;
-        await tx.$executeRaw`UPDATE "Node" SET "parentId" = NULL WHERE id = ANY(${doomed}::text[])`;
-        await tx.$executeRaw`DELETE FROM "Node" WHERE id = ANY(${doomed}::text[])`;
-      }
+      await deleteNodesForGood(tx, doomed);
       await tx.user.delete({ where: { id: user.id } });
       return { nodes: doomed.length };
     },

@@ -6,6 +6,7 @@ import { requireNodeAccess } from "@/server/drive/access";
 import { pageSchema, selectNodesSchema } from "@/server/drive/drive.schemas";
 import { getRootFolderOrThrow, nextFreeName, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { folderPathsOf } from "@/server/drive/node-paths";
+import { deleteNodesForGood } from "@/server/drive/node-removal";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
 import type { Actor } from "@/server/auth/actor";
 import { Prisma, type Node } from "@/server/db/generated/client.ts";
@@ -98,9 +99,8 @@ export async function restoreNodes(input: { actor: Actor; nodeIds: string[] }): 
 }
 
 /**
- * Deletes trash roots and everything trashed with them for good, in the caller's transaction:
- * every version's bytes leave its owner's usedBytes and release one reference on its blob (the
- * blob GC deletes bytes nobody references). A node trashed on its own inside a purged folder is
+ * Deletes trash roots and everything trashed with them for good, in the caller's transaction
+ * (`deleteNodesForGood`). A node trashed on its own inside a purged folder is
  * a separate trash item: it is detached (parent NULL) and stays in the trash.
  */
 export async function purgeTrashRoots(tx: Prisma.TransactionClient, rootIds: string[]): Promise<{ nodes: number; bytes: bigint }> {
@@ -121,20 +121,7 @@ export async function purgeTrashRoots(tx: Prisma.TransactionClient, rootIds: str
     WHERE "parentId" = ANY(${doomed}::text[]) AND NOT (id = ANY(${doomed}::text[]))`;
   const [sum] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
     SELECT sum(size)::bigint AS bytes FROM "FileVersion" WHERE "nodeId" = ANY(${doomed}::text[])`;
-  await tx.$executeRaw`
-    UPDATE "User" u SET "usedBytes" = u."usedBytes" - s.total
-    FROM (SELECT n."ownerId", sum(v.size)::bigint AS total FROM "FileVersion" v JOIN "Node" n ON n.id = v."nodeId"
-          WHERE n.id = ANY(${doomed}::text[]) GROUP BY n."ownerId") s
-    WHERE u.id = s."ownerId"`;
-  await tx.$executeRaw`
-    UPDATE "Blob" b SET "refCount" = b."refCount" - c.n
-    FROM (SELECT "blobId", count(*)::int AS n FROM "FileVersion" WHERE "nodeId" = ANY(${doomed}::text[]) GROUP BY "blobId") c
-    WHERE b.id = c."blobId"`;
-  // Versions first: a node's currentVersionId points at one, and a cascade from the node would
-  // have to set that pointer on a row it is deleting.
-  await tx.$executeRaw`UPDATE "Node" SET "currentVersionId" = NULL WHERE id = ANY(${doomed}::text[])`;
-  await tx.$executeRaw`DELETE FROM "FileVersion" WHERE "nodeId" = ANY(${doomed}::text[])`;
-  await tx.$executeRaw`DELETE FROM "Node" WHERE id = ANY(${doomed}::text[])`;
+  await deleteNodesForGood(tx, doomed);
   return { nodes: doomed.length, bytes: sum?.bytes ?? 0n };
 }
 
