@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # Yunpan: multi-stage build. The custom server (dist/server.mjs, esbuild) serves uploads and
-# downloads on Node's own request and hands pages and tRPC to Next's production build (.next).
-# The runtime stage holds the production dependencies only, no compilers and no sources.
+# downloads on Node's own request and hands pages and tRPC to Next's production build. The build
+# ends in Next's standalone output, completed by scripts/standalone.mjs with the files the custom
+# server needs (traced): the runtime stage is that folder alone, with no npm and no build tools.
+# The browser tests run the same folder (scripts/e2e-server.mjs).
 
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
@@ -13,7 +15,7 @@ WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-RUN node scripts/prisma-generate.mjs && node scripts/build.mjs && npm prune --omit=dev --no-audit --no-fund
+RUN node scripts/prisma-generate.mjs && node scripts/build.mjs
 
 FROM node:22-bookworm-slim AS runtime
 WORKDIR /app
@@ -21,12 +23,7 @@ ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 HOST=0.0.0.0 DATA_DIR=/data LOG_LEVEL=info
 # The image's own unprivileged user (uid 1000), which the Kubernetes manifests run as.
 RUN mkdir -p /data && chown node:node /data
-COPY --from=build --chown=node:node /app/package.json ./package.json
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --from=build --chown=node:node /app/.next ./.next
-COPY --from=build --chown=node:node /app/prisma ./prisma
-COPY --from=build --chown=node:node /app/server/db/generated ./server/db/generated
+COPY --from=build --chown=node:node /app/.next/standalone ./
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

@@ -4,6 +4,9 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // .next/standalone: the pages with only the files they need; scripts/standalone.mjs adds the
+  // custom server's own. The container image and the browser tests run that folder.
+  output: "standalone",
   // PGlite bundled into the page layer breaks (its wasm URL is rewritten) and its assets get
   // published; argon2 is a native addon. Both load from node_modules at run time.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino"],

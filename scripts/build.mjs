@@ -1,5 +1,6 @@
 // Production build: `next build` for pages and tRPC, then the custom server bundled by esbuild
-// (dependencies stay in node_modules, so Next and the server share one copy of each package).
+// (dependencies stay in node_modules, so Next and the server share one copy of each package),
+// then .next/standalone completed into an app that runs without the repository.
 import { spawnSync } from "node:child_process";
 import { build } from "esbuild";
 
@@ -21,3 +22,6 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 console.log("built dist/server.mjs");
+
+const standalone = spawnSync(process.execPath, ["scripts/standalone.mjs"], { stdio: "inherit", env: process.env });
+if (standalone.status !== 0) process.exit(standalone.status ?? 1);

@@ -24,6 +24,10 @@ test("Dockerfile: multi-stage, non-root, runs the built server, sets only known 
   const stages = [...text.matchAll(/^FROM\s+\S+\s+AS\s+(\w+)/gim)].map((m) => m[1]);
   expect(stages).toEqual(["deps", "build", "runtime"]);
   expect(text).toMatch(/^USER node$/m);
+  // The runtime stage is the standalone app alone (the browser tests run the same folder).
+  const runtime = text.slice(text.search(/^FROM\s+\S+\s+AS\s+runtime/m));
+  expect([...runtime.matchAll(/^COPY --from=build\s+(?:--\S+\s+)*(\S+)\s+\S+$/gm)].map((m) => m[1])).toEqual(["/app/.next/standalone"]);
+  expect(read("next.config.ts")).toMatch(/output:\s*"standalone"/);
   expect(text).toMatch(/^CMD \["node", "dist\/server\.mjs"\]$/m);
   expect(text).toMatch(/\/api\/health/);
   const env = [...text.matchAll(/^ENV\s+((?:.+\\\n)*.+)$/gm)].flatMap((m) => [...m[1]!.matchAll(/([A-Z_][A-Z0-9_]*)=/g)].map((x) => x[1]!));
