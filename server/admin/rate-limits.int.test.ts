@@ -6,6 +6,7 @@ import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/te
 import { countAttempt, limits, resetLimit } from "@/server/security/rate-limit";
 import { createContext } from "@/server/trpc/init";
 import { createCaller } from "@/server/trpc/root";
+import { handleTrpcRequest } from "@/server/trpc/fetch-handler";
 import { createUploadSession } from "@/server/upload/upload.service";
 
 useTestDatabase();
@@ -34,9 +35,15 @@ test("an API token past its request limit gets 429 with Retry-After on every tra
   const tus = await fetch(`${http.baseUrl}/api/upload`, { method: "POST", headers: { ...busy.headers, "Tus-Resumable": "1.0.0", "Upload-Length": "1" } });
   expect(tus.status).toBe(429);
   await expect(createContext({ authorization: busy.headers.Authorization! })).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+  const trpc = await handleTrpcRequest(new Request("http://localhost/api/trpc/auth.me", { headers: busy.headers }));
+  expect(trpc.status).toBe(429);
+  expect(Number(trpc.headers.get("retry-after"))).toBeGreaterThan(0);
   expect((await fetch(url, { headers: calm.headers })).status).toBe(200);
   const me = await createCaller(await createContext({ authorization: calm.headers.Authorization! })).auth.me();
   expect(me.id).toBe(actor.userId);
+  const fine = await handleTrpcRequest(new Request("http://localhost/api/trpc/auth.me", { headers: calm.headers }));
+  expect(fine.status).toBe(200);
+  expect(fine.headers.get("retry-after")).toBeNull();
   await resetLimit("apiTokenUse", busy.apiToken.id);
 });
 
