@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { useTestDatabase } from "@/server/test/test-db";
 import { callerFor, createTestFile, createTestUser, TEST_PASSWORD } from "@/server/test/factories";
-import { createTestToken, startHttpHarness, TEST_NEXTAUTH_SECRET, type HttpHarness } from "@/server/test/http-harness";
+import { createTestSessionCookie, createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { createContext } from "@/server/trpc/init";
 import { createCaller } from "@/server/trpc/root";
 import { verifyCredentials } from "@/server/auth/auth.service";
@@ -18,12 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => http.close());
 
-/** The cookie a browser holds after signing in as this user (next-auth's own encoding). */
-async function sessionCookie(userId: string) {
-  const user = await t.prisma.user.findUniqueOrThrow({ where: { id: userId } });
-  const jwt = await encode({ token: { uid: user.id, sv: user.sessionVersion }, secret: TEST_NEXTAUTH_SECRET });
-  return `next-auth.session-token=${jwt}`;
-}
+const sessionCookie = createTestSessionCookie;
 
 async function meVia(headers: Record<string, string>) {
   // As Node hands them over: header names in lower case.

@@ -3,6 +3,11 @@ export interface Actor {
   userId: string;
   role: "USER" | "ADMIN";
   via: "session" | "token" | "cli";
+  /**
+   * A browser session whose account the admin's policy requires two-factor sign-in of, and that
+   * has none yet: only the calls that set it up are allowed (`allowedDuringTwoFactorSetup`).
+   */
+  twoFactorSetupPending?: boolean;
 }
 
 /** The admin CLI acts with full rights; it only runs with access to the data directory. */

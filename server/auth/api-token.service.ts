@@ -1,3 +1,4 @@
+import { twoFactorSetupPending, twoFactorSetupRequired } from "@/server/auth/two-factor-policy";
 import { createHash, randomBytes } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
@@ -58,6 +59,8 @@ export async function authenticateApiToken(secret: string): Promise<Actor | null
   const prisma = await getPrisma();
   const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(secret) }, include: { user: true } });
   if (!row || row.revokedAt || row.user.disabledAt || row.user.deletionRequestedAt) return null;
+  // Tokens and app passwords bypass the sign-in page, so the 2FA policy is enforced here.
+  if (await twoFactorSetupPending(row.user)) throw twoFactorSetupRequired();
   await countAttempt("apiTokenUse", row.id);
   // lastUsedAt is informational: update at most once a minute to keep hot paths read-only.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {

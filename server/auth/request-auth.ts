@@ -4,6 +4,7 @@ import { getPrisma } from "@/server/db/client";
 import { authenticateApiToken } from "@/server/auth/api-token.service";
 import type { Actor } from "@/server/auth/actor";
 import { setRequestUser } from "@/server/log/request-context";
+import { twoFactorSetupPending, twoFactorSetupRequired } from "@/server/auth/two-factor-policy";
 
 export type HeadersLike = Headers | IncomingHttpHeaders;
 
@@ -31,8 +32,10 @@ export function parseCookies(header: string | undefined): Record<string, string>
  * The one way every transport (tRPC, tus, downloads, pages) learns who is calling: a personal API
  * token as `Authorization: Bearer`, else the next-auth session cookie. A session is live only while
  * its user is enabled and its session version is current (a password change or an admin ends it).
+ * An account the 2FA policy holds back gets 403 with what to do, except where `setupAllowed` (pages
+ * and tRPC, which let it reach the security settings and nothing else).
  */
-export async function authenticateRequest(headers: HeadersLike): Promise<Actor | null> {
+export async function authenticateRequest(headers: HeadersLike, opts: { setupAllowed?: boolean } = {}): Promise<Actor | null> {
   const authorization = headerOf(headers, "authorization");
   if (authorization?.startsWith("Bearer ")) return authenticateApiToken(authorization.slice(7).trim());
 
@@ -49,9 +52,13 @@ export async function authenticateRequest(headers: HeadersLike): Promise<Actor |
   const userId = typeof token?.uid === "string" ? token.uid : null;
   if (!userId) return null;
   const prisma = await getPrisma();
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true, sessionVersion: true } });
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true, sessionVersion: true, totpEnabledAt: true } });
   if (!user || user.disabledAt || user.sessionVersion !== token?.sv) return null;
   setRequestUser(userId);
+  if (await twoFactorSetupPending(user)) {
+    if (!opts.setupAllowed) throw twoFactorSetupRequired();
+    return { userId, role: user.role, via: "session", twoFactorSetupPending: true };
+  }
   return { userId, role: user.role, via: "session" };
 }
 

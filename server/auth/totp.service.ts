@@ -8,9 +8,9 @@ import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { assertUnderLimit, countAttempt, resetLimit } from "@/server/security/rate-limit";
 import { secondFactorCodeSchema, type TwoFactorPolicy } from "@/server/auth/totp.schemas";
 import type { Actor } from "@/server/auth/actor";
+import { POLICY_KEY, forgetTwoFactorPolicy, isTwoFactorRequired, readTwoFactorPolicy } from "@/server/auth/two-factor-policy";
 
 export const RECOVERY_CODE_COUNT = 10;
-const POLICY_KEY = "twoFactorPolicy";
 
 // The TOTP secret is sealed (AES-256-GCM) with a key derived from the server secret, so a copy of
 // the database alone does not hand out everyone's second factor.
@@ -165,24 +165,17 @@ async function clearTotp(userId: string) {
   });
 }
 
-export async function getTwoFactorPolicy(): Promise<TwoFactorPolicy> {
-  const prisma = await getPrisma();
-  const row = await prisma.setting.findUnique({ where: { key: POLICY_KEY } });
-  const v = row?.value;
-  return v === "admins" || v === "everyone" ? v : "off";
+export function getTwoFactorPolicy(): Promise<TwoFactorPolicy> {
+  return readTwoFactorPolicy({ fresh: true });
 }
 
 export async function setTwoFactorPolicy(input: { actor: Actor; policy: TwoFactorPolicy; meta?: RequestMeta }): Promise<TwoFactorPolicy> {
   requireAdmin(input.actor);
   const prisma = await getPrisma();
   await prisma.setting.upsert({ where: { key: POLICY_KEY }, create: { key: POLICY_KEY, value: input.policy }, update: { value: input.policy } });
+  forgetTwoFactorPolicy();
   await recordAudit({ actorId: input.actor.userId, action: "admin.2fa.policy", targetType: "setting", targetId: POLICY_KEY, meta: input.meta, data: { policy: input.policy } });
   return input.policy;
-}
-
-/** Whether the policy asks this account to have two-factor on. */
-export function isTwoFactorRequired(policy: TwoFactorPolicy, role: "USER" | "ADMIN"): boolean {
-  return policy === "everyone" || (policy === "admins" && role === "ADMIN");
 }
 
 /** An admin turns off a user's two-factor (a lost phone and lost codes); audited. */

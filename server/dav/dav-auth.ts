@@ -8,6 +8,7 @@ import { burnPasswordCheck, verifyPassword } from "@/server/auth/password";
 import { assertUnderLimit, countAttempt } from "@/server/security/rate-limit";
 import { recordAudit } from "@/server/audit/audit.service";
 import type { Actor } from "@/server/auth/actor";
+import { twoFactorSetupPending, twoFactorSetupRequired } from "@/server/auth/two-factor-policy";
 
 // WebDAV clients send Basic credentials with every request, and argon2 costs ~50 ms of a core: a
 // verified password is remembered for a minute, keyed by the hash of the whole credential and
@@ -67,9 +68,12 @@ async function byPassword(email: string, password: string, header: string): Prom
   const key = createHash("sha256").update(header).digest("hex");
   const hit = cache().get(key);
   if (hit && hit.userId === user.id && hit.passwordHash === user.passwordHash && Date.now() - hit.at < PASSWORD_CACHE_MS) {
+    if (await twoFactorSetupPending(user)) throw twoFactorSetupRequired();
     return { userId: user.id, role: user.role, via: "token" };
   }
   if (!(await verifyPassword(user.passwordHash, password))) return null;
+  // Told only to someone who knows the password: the policy wants two-factor set up first.
+  if (await twoFactorSetupPending(user)) throw twoFactorSetupRequired();
   if (cache().size > 10_000) cache().clear();
   cache().set(key, { userId: user.id, passwordHash: user.passwordHash, at: Date.now() });
   return { userId: user.id, role: user.role, via: "token" };

@@ -2,7 +2,9 @@
 // Next: what server/main.ts serves before handing a request to Next.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { encode } from "next-auth/jwt";
 import { createApiToken } from "@/server/auth/api-token.service";
+import { getPrisma } from "@/server/db/client";
 import { handleByteRoute } from "@/server/http/byte-routes";
 import type { Actor } from "@/server/auth/actor";
 
@@ -42,4 +44,11 @@ export async function startHttpHarness(): Promise<HttpHarness> {
 export async function createTestToken(actor: Actor, name = "integration test") {
   const { token, apiToken } = await createApiToken({ actor, name });
   return { token, apiToken, headers: { Authorization: `Bearer ${token}` } as Record<string, string> };
+}
+
+/** The cookie a browser holds after signing in as this user (next-auth's own encoding). */
+export async function createTestSessionCookie(userId: string) {
+  const user = await (await getPrisma()).user.findUniqueOrThrow({ where: { id: userId } });
+  const jwt = await encode({ token: { uid: user.id, sv: user.sessionVersion }, secret: TEST_NEXTAUTH_SECRET });
+  return `next-auth.session-token=${jwt}`;
 }

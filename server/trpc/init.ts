@@ -6,6 +6,7 @@ import { localeFromHeaders, type Locale } from "@/server/i18n/messages";
 import { translateIssue } from "@/server/i18n/issue";
 import { authenticateRequest, headerOf, type HeadersLike } from "@/server/auth/request-auth";
 import type { Actor } from "@/server/auth/actor";
+import { allowedDuringTwoFactorSetup, twoFactorSetupRequired } from "@/server/auth/two-factor-policy";
 import type { RequestMeta } from "@/server/audit/audit.service";
 
 export interface Context {
@@ -17,7 +18,7 @@ export interface Context {
 export async function createContext(headers: HeadersLike): Promise<Context> {
   return {
     // A rate-limited token answers 429, not 500: map the service's error before tRPC wraps it.
-    actor: await authenticateRequest(headers).catch((e: unknown) => {
+    actor: await authenticateRequest(headers, { setupAllowed: true }).catch((e: unknown) => {
       throw e instanceof AppError ? new TRPCError({ code: trpcCodeOf[e.code], message: e.message, cause: e }) : e;
     }),
     locale: localeFromHeaders(headerOf(headers, "accept-language"), headerOf(headers, "cookie")),
@@ -75,8 +76,9 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapErrors);
 
 /** Signed in: narrows ctx.actor to non-null. */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(({ ctx, path, next }) => {
   if (!ctx.actor) throw new AppError("UNAUTHORIZED", "auth.required");
+  if (ctx.actor.twoFactorSetupPending && !allowedDuringTwoFactorSetup(path)) throw twoFactorSetupRequired();
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 

@@ -14,6 +14,10 @@ export const securityServerMessages = {
   "totp.alreadyEnabled": { en: "Two-factor sign-in is already on.", zh: "两步验证已开启。" },
   "totp.notStarted": { en: "Start the set-up again: no authenticator is waiting for confirmation.", zh: "请重新开始设置：没有待确认的身份验证器。" },
   "totp.notEnabled": { en: "Two-factor sign-in is not on for this account.", zh: "此账号未开启两步验证。" },
+  "auth.twoFactorSetupRequired": {
+    en: "Your administrator requires two-factor sign-in for this account. Turn it on under Settings → Security; until then, only that page works.",
+    zh: "管理员要求此账号开启两步验证。请在“设置 → 安全”中开启；在此之前只能使用该页面。",
+  },
   "totp.policyRequires": { en: "Your administrator requires two-factor sign-in. Set it up to continue.", zh: "管理员要求开启两步验证，请完成设置后继续。" },
   "dav.lengthRequired": {
     en: "This server needs the file's length up front (Content-Length) for WebDAV uploads.",
