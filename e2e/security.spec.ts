@@ -160,6 +160,12 @@ test.describe("single sign-on with a real OpenID provider on loopback", () => {
     await screenshot(page, testInfo, "security-admin-policy-light");
     await page.goto(`${open.url}/drive`);
     await expect(page).toHaveURL(`${open.url}/settings/security`);
+    // The server holds the same line: the drive's own calls answer 403 with the reason.
+    const list = await page.request.get(`${open.url}/api/trpc/drive.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`);
+    expect(list.status()).toBe(403);
+    expect(await list.text()).toContain("requires two-factor sign-in");
+    await expect(page.getByTestId("two-factor-status")).toHaveText("Off");
+    await screenshot(page, testInfo, "security-policy-gated-light");
     await page.getByRole("radio", { name: "Optional for everyone" }).click();
     await expect(page.getByRole("radio", { name: "Optional for everyone" })).toHaveAttribute("aria-checked", "true");
   });
