@@ -116,6 +116,8 @@ test("an admin runs the server: quota refuses an upload, an upload in flight is 
   await expect(row).toContainText("16%");
   await shots(admin, "04-uploads");
   await row.getByRole("button", { name: "Abort the upload of Large backup.tar" }).click();
+  await expect(admin.getByRole("alertdialog")).toContainText("Abort the upload of Large backup.tar?");
+  await shots(admin, "04b-abort-dialog");
   await admin.getByRole("alertdialog").getByRole("button", { name: "Abort" }).click();
   await expect(admin.getByTestId("toast").filter({ hasText: "Upload of Large backup.tar aborted" })).toBeVisible();
   await expect(row).toHaveCount(0);
