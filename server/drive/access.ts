@@ -1,5 +1,5 @@
 import { getPrisma } from "@/server/db/client";
-import { notFound } from "@/server/errors/app-error";
+import { AppError, notFound } from "@/server/errors/app-error";
 import type { Actor } from "@/server/auth/actor";
 import type { Node } from "@/server/db/generated/client.ts";
 
@@ -20,6 +20,17 @@ export async function requireNodeAccess(input: { actor: Actor; nodeId: string; n
   const role = await grantRoleOn(input.actor.userId, node.id);
   if (!role || (input.need === "write" && role !== "EDITOR")) throw notFound();
   return node;
+}
+
+/**
+ * Renaming, moving or deleting a node changes its parent folder, so a grantee needs edit rights on
+ * the parent, not only on the node: the folder someone shared with you (the top of the grant) is
+ * theirs to rename, move or delete. Leaving the share removes it from your list instead.
+ */
+export async function requireParentWritable(actor: Actor, node: Node): Promise<void> {
+  if (node.ownerId === actor.userId) return;
+  const role = node.parentId ? await grantRoleOn(actor.userId, node.parentId) : null;
+  if (role !== "EDITOR") throw new AppError("FORBIDDEN", "share.topNotYours", { name: node.name });
 }
 
 /** The strongest grant the user holds on the node or any ancestor, walking up in one query. */

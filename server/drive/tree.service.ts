@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { recordAudit } from "@/server/audit/audit.service";
 import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { requireNodeAccess } from "@/server/drive/access";
+import { requireParentWritable, requireNodeAccess } from "@/server/drive/access";
 import { copyNodesSchema, moveNodesSchema, renameNodeSchema, selectNodesSchema } from "@/server/drive/drive.schemas";
 import { nextFreeName, toNodeDto, uniqueNameError, type NodeDto } from "@/server/drive/drive.service";
 import { assertQuotaAllows } from "@/server/upload/quota";
@@ -17,6 +17,7 @@ const BATCH = 1000;
 async function requireMovableNode(actor: Actor, nodeId: string): Promise<Node> {
   const node = await requireNodeAccess({ actor, nodeId, need: "write" });
   if (node.rootOwnerId !== null) throw new AppError("BAD_REQUEST", "node.isRoot");
+  await requireParentWritable(actor, node);
   return node;
 }
 

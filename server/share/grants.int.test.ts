@@ -103,6 +103,36 @@ describe("grants: sharing with teammates", () => {
     expect(await rejectionOf(mate.drive.trash({ nodeIds: [s.diary.id] }))).toEqual(NOT_FOUND);
   });
 
+  it("keeps the shared folder itself the owner's: an editor cannot rename, move or delete it, over tRPC or WebDAV", async () => {
+    const s = await team();
+    await callerFor(s.owner.actor).share.grant({ nodeId: s.project.id, email: s.mate.user.email, role: "EDITOR" });
+    // A viewer of the whole project who edits only docs cannot take docs out of the project either.
+    const viewer = await createTestUser();
+    await callerFor(s.owner.actor).share.grant({ nodeId: s.project.id, email: viewer.user.email, role: "VIEWER" });
+    await callerFor(s.owner.actor).share.grant({ nodeId: s.docs.id, email: viewer.user.email, role: "EDITOR" });
+    const mate = callerFor(s.mate.actor);
+    const refusal = {
+      code: "FORBIDDEN",
+      message: "“Project” was shared with you: only its owner can rename, move or delete it. To remove it from your list, leave the share.",
+    };
+    expect(await rejectionOf(mate.drive.trash({ nodeIds: [s.project.id] }))).toEqual(refusal);
+    expect(await rejectionOf(mate.drive.rename({ nodeId: s.project.id, name: "Mine now" }))).toEqual(refusal);
+    const inside = await mate.drive.createFolder({ parentId: s.project.id, name: "inside" });
+    expect(await rejectionOf(mate.drive.move({ nodeIds: [s.project.id], targetId: inside.id }))).toMatchObject({ code: "FORBIDDEN" });
+    expect((await rejectionOf(callerFor(viewer.actor).drive.trash({ nodeIds: [s.docs.id] }))).code).toBe("FORBIDDEN");
+    await callerFor(viewer.actor).drive.rename({ nodeId: s.plan.id, name: "plan (viewer edit).txt" });
+    // Over WebDAV the shared folder answers 403 to DELETE and stays where it was.
+    const { token } = await createTestToken(s.mate.actor);
+    const auth = { Authorization: `Basic ${Buffer.from(`${s.mate.user.email}:${token}`).toString("base64")}` };
+    const del = await fetch(`${http.baseUrl}/dav/Shared%20with%20me/Project`, { method: "DELETE", headers: auth });
+    expect(del.status).toBe(403);
+    const project = await t.prisma.node.findUniqueOrThrow({ where: { id: s.project.id } });
+    expect(project).toMatchObject({ name: "Project", trashedAt: null });
+    // Inside, the editor still works freely; the owner still can do it all.
+    await mate.drive.trash({ nodeIds: [inside.id] });
+    await callerFor(s.owner.actor).drive.rename({ nodeId: s.project.id, name: "Project 2026" });
+  });
+
   it("ends access when revoked; only the owner (or the grantee leaving) can revoke", async () => {
     const s = await team();
     const stranger = await createTestUser();

@@ -19,6 +19,10 @@ export const sharingServerMessages = {
   "share.expiryPast": { en: "Choose an expiry in the future.", zh: "请选择一个未来的过期时间。" },
   "share.rootNotShareable": { en: "Your root folder cannot be shared; share a folder inside it.", zh: "根文件夹不能分享，请分享其中的文件夹。" },
   "share.notTrashed": { en: "Files in the trash cannot be shared.", zh: "回收站中的文件不能分享。" },
+  "share.topNotYours": {
+    en: "“{name}” was shared with you: only its owner can rename, move or delete it. To remove it from your list, leave the share.",
+    zh: "“{name}”是别人与您共享的：只有所有者可以重命名、移动或删除它。若要从列表中移除，请退出共享。",
+  },
   "grant.self": { en: "You already own this.", zh: "您已经拥有它。" },
   "grant.notFound": { en: "This share does not exist.", zh: "该共享不存在。" },
   "mail.invite.subject": { en: "{name} shared “{item}” with you", zh: "{name} 与您分享了“{item}”" },
