@@ -14,12 +14,17 @@ export async function requireNodeAccess(input: { actor: Actor; nodeId: string; n
   const prisma = await getPrisma();
   const node = await prisma.node.findUnique({ where: { id: input.nodeId } });
   if (!node) throw notFound();
-  if (node.trashedAt && !input.allowTrashed) throw notFound();
-  if (node.ownerId === input.actor.userId) return node;
-  if (node.trashedAt) throw notFound();
-  const role = await grantRoleOn(input.actor.userId, node.id);
-  if (!role || (input.need === "write" && role !== "EDITOR")) throw notFound();
+  await requireAccessTo(input.actor, node, input.need, input.allowTrashed);
   return node;
+}
+
+/** The same rule for a node the caller has already read (a hot path that reads it in one join). */
+export async function requireAccessTo(actor: Actor, node: Pick<Node, "id" | "ownerId" | "trashedAt">, need: Need, allowTrashed = false): Promise<void> {
+  if (node.trashedAt && !allowTrashed) throw notFound();
+  if (node.ownerId === actor.userId) return;
+  if (node.trashedAt) throw notFound();
+  const role = await grantRoleOn(actor.userId, node.id);
+  if (!role || (need === "write" && role !== "EDITOR")) throw notFound();
 }
 
 /**
