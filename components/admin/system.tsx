@@ -121,7 +121,7 @@ export function AdminSystem() {
                     {j.runs}
                     {j.failures ? <span className="text-red-600"> · {j.failures} ✗</span> : null}
                   </td>
-                  <td className="max-w-96 truncate px-4 py-2.5 text-xs text-red-600 dark:text-red-400">{j.lastError ?? t("admin.system.noError")}</td>
+                  <td className={`max-w-96 truncate px-4 py-2.5 text-xs ${j.lastError ? "text-red-600 dark:text-red-400" : "text-zinc-400"}`}>{j.lastError ?? t("admin.system.noError")}</td>
                 </tr>
               ))}
             </Table>
