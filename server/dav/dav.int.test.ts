@@ -38,6 +38,15 @@ describe("WebDAV rules", () => {
     expect((await dav("/secret.txt", "GET", alice.auth)).status).toBe(200);
   });
 
+  it("takes an app password only with the email of the account it belongs to", async () => {
+    const alice = await davUser();
+    const bob = await davUser();
+    await createTestFile({ actor: alice.actor, name: "secret.txt", content: "alice only" });
+    // Bob's own token presented under Alice's email does not open Alice's drive.
+    expect((await dav("/secret.txt", "GET", basic(alice.user.email, bob.token))).status).toBe(401);
+    expect((await dav("/secret.txt", "GET", basic(alice.user.email, alice.token))).status).toBe(200);
+  });
+
   it("stops a revoked app password at once, and refuses the account password once 2FA is on", async () => {
     const u = await davUser();
     expect((await dav("/", "PROPFIND", { ...u.auth, Depth: "0" })).status).toBe(207);
