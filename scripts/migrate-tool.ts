@@ -11,8 +11,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import pg from "pg";
 import { acquireDirLock } from "../server/db/lock.ts";
+import { withPgClient } from "../server/db/pg-connections.ts";
 import {
   applyMigrations,
   pgExecutor,
@@ -92,13 +92,7 @@ async function check(): Promise<number> {
 /** DATABASE_URL (PostgreSQL) when set, else the PGlite dir DATA_DIR/db under its exclusive lock. */
 async function withDatabase<T>(purpose: string, fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
   if (process.env.DATABASE_URL) {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    try {
-      return await fn(pgExecutor(client));
-    } finally {
-      await client.end();
-    }
+    return withPgClient(process.env.DATABASE_URL, (client) => fn(pgExecutor(client)));
   }
   const dir = path.resolve(process.env.DATA_DIR ?? "./data", "db");
   const lock = acquireDirLock(dir, { purpose });

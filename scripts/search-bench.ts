@@ -5,7 +5,7 @@
 // Seeds with SQL (generate_series), then times searchNodes (the service, paths included) and shows
 // the plan PostgreSQL picks for each query.
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import { connectPgClient, withPgClient } from "@/server/db/pg-connections";
 import { openDatabase, setDatabase } from "@/server/db/client";
 import { resolveEnv, setEnvForTests } from "@/server/env";
 import { searchNodes } from "@/server/drive/search.service";
@@ -19,8 +19,7 @@ async function main() {
   setEnvForTests(resolveEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: "/tmp/yp-search-bench" }));
   let dbUrl: string | undefined;
   if (url) {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
+    const admin = await connectPgClient(url);
     await admin.query("DROP DATABASE IF EXISTS yp_search_bench");
     // SEARCH_BENCH_CTYPE=C.UTF-8: in a C-ctype database pg_trgm drops CJK characters, so Chinese
     // queries cannot use the trigram index there (measured: seq scans).
@@ -88,10 +87,7 @@ async function main() {
   }
   await db.close();
   if (url) {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query("DROP DATABASE IF EXISTS yp_search_bench WITH (FORCE)");
-    await admin.end();
+    await withPgClient(url, (admin) => admin.query("DROP DATABASE IF EXISTS yp_search_bench WITH (FORCE)"));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { ZodError } from "zod";
-import { AppError, httpStatusOf } from "@/server/errors/app-error";
+import { httpStatusOf, toAppError } from "@/server/errors/app-error";
 import { localeFromHeaders } from "@/server/i18n/messages";
 import { logger } from "@/server/log/logger";
 import { nodeNameSchema } from "@/server/drive/drive.schemas";
@@ -140,16 +140,18 @@ function sendDavError(req: IncomingMessage, res: ServerResponse, e: unknown) {
   const headers: Record<string, string> = req.complete ? {} : { Connection: "close" };
   let status: number;
   let text = "";
+  // A lost database connection becomes a 503 with Retry-After here.
+  const app = toAppError(e);
   if (e instanceof DavStatus) {
     status = e.status;
     text = e.body;
     Object.assign(headers, e.headers);
-  } else if (e instanceof AppError) {
+  } else if (app) {
     const locale = localeFromHeaders(req.headers["accept-language"], req.headers.cookie);
     // Out of quota is WebDAV's 507, so clients say "disk full" rather than "too large".
-    status = e.key === "upload.quota" ? 507 : e.key === "node.isRoot" || e.key === "move.otherOwner" ? 403 : httpStatusOf[e.code];
-    text = e.localized(locale) + "\n";
-    if (e.retryAfterSeconds) headers["Retry-After"] = String(e.retryAfterSeconds);
+    status = app.key === "upload.quota" ? 507 : app.key === "node.isRoot" || app.key === "move.otherOwner" ? 403 : httpStatusOf[app.code];
+    text = app.localized(locale) + "\n";
+    if (app.retryAfterSeconds) headers["Retry-After"] = String(app.retryAfterSeconds);
   } else if (e instanceof ZodError) {
     status = 400;
     text = "Invalid name.\n";

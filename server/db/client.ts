@@ -4,10 +4,10 @@ import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { PrismaClient } from "@/server/db/generated/client.ts";
 import { acquireDirLock } from "@/server/db/lock";
 import { applyMigrations, pgliteExecutor, pgExecutor } from "@/server/db/migrate";
+import { openPgPool } from "@/server/db/pg-connections";
 
 export type Db = PrismaClient;
 export { PrismaClient };
@@ -31,8 +31,15 @@ const transactionOptions = { maxWait: 15_000, timeout: 30_000 };
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.mode === "postgres") {
-    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
-    if (opts.migrate !== false) await applyMigrations(pgExecutor(pool));
+    // While PostgreSQL is away (restart, failover) queries fail and the pool opens new
+    // connections once it is back: nothing here has to reconnect by hand.
+    const { pool, close } = openPgPool({ connectionString: opts.url, max: 10 });
+    try {
+      if (opts.migrate !== false) await applyMigrations(pgExecutor(pool));
+    } catch (e) {
+      await close();
+      throw e;
+    }
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions });
     return {
       prisma,
@@ -40,7 +47,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       ping: async () => void (await pool.query("select 1")),
       close: async () => {
         await prisma.$disconnect();
-        await pool.end();
+        await close();
       },
     };
   }

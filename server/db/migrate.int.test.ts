@@ -7,9 +7,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { applyMigrations, pgExecutor, pgliteExecutor, type SqlExecutor } from "./migrate.ts";
+import { openPgPool, withPgClient, type PgPool } from "./pg-connections.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const migrationsDir = path.join(root, "prisma/migrations");
@@ -108,18 +109,17 @@ const pgUrl = process.env.TEST_POSTGRES_URL ?? process.env.DATABASE_URL;
 
 describe.skipIf(!pgUrl)("applyMigrations on PostgreSQL", () => {
   const schema = `migrate_test_${randomUUID().slice(0, 8)}`;
+  let pgPool: PgPool;
   let pool: pg.Pool;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA "${schema}"`);
-    await admin.end();
+    await withPgClient(pgUrl!, (admin) => admin.query(`CREATE SCHEMA "${schema}"`));
     // public stays on the path: pg_trgm's operator classes may already live there.
-    pool = new pg.Pool({ connectionString: pgUrl, options: `-c search_path=${schema},public` });
+    pgPool = openPgPool({ connectionString: pgUrl, options: `-c search_path=${schema},public` });
+    pool = pgPool.pool;
   });
   afterAll(async () => {
     await pool?.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await pool?.end();
+    await pgPool?.close();
   });
 
   it("applies every migration exactly once even when two runners start together, then nothing", async () => {

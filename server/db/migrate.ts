@@ -124,9 +124,14 @@ export function pgExecutor(db: pg.Pool | pg.ClientBase): SqlExecutor {
     if (!(db instanceof pg.Pool)) return fn(db);
     const client = await db.connect();
     try {
-      return await fn(client);
-    } finally {
+      const result = await fn(client);
       client.release();
+      return result;
+    } catch (e) {
+      // A connection that failed mid-session (it may hold a lock or half a transaction) is
+      // destroyed rather than handed to the next caller.
+      client.release(e instanceof Error ? e : new Error(String(e)));
+      throw e;
     }
   };
   return {
@@ -140,7 +145,8 @@ export function pgExecutor(db: pg.Pool | pg.ClientBase): SqlExecutor {
           await c.query("COMMIT");
           return result;
         } catch (e) {
-          await c.query("ROLLBACK");
+          // On a lost connection ROLLBACK fails too; the first error is the one that explains.
+          await c.query("ROLLBACK").catch(() => {});
           throw e;
         }
       }),

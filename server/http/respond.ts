@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError, httpStatusOf } from "@/server/errors/app-error";
+import { AppError, httpStatusOf, toAppError } from "@/server/errors/app-error";
 import { localeFromHeaders } from "@/server/i18n/messages";
 import { logger } from "@/server/log/logger";
 
@@ -15,9 +15,10 @@ export function sendError(req: IncomingMessage, res: ServerResponse, e: unknown)
     return;
   }
   const locale = localeFromHeaders(req.headers["accept-language"], req.headers.cookie);
-  if (e instanceof AppError) {
-    const headers: Record<string, string> = e.retryAfterSeconds ? { "Retry-After": String(e.retryAfterSeconds) } : {};
-    return sendJson(res, httpStatusOf[e.code], { code: e.code, message: e.localized(locale) }, headers);
+  const app = toAppError(e);
+  if (app) {
+    const headers: Record<string, string> = app.retryAfterSeconds ? { "Retry-After": String(app.retryAfterSeconds) } : {};
+    return sendJson(res, httpStatusOf[app.code], { code: app.code, message: app.localized(locale) }, headers);
   }
   logger.error({ err: e, url: req.url }, "request failed");
   const err = new AppError("INTERNAL_SERVER_ERROR", "server.error");

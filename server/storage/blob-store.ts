@@ -37,8 +37,9 @@ export class BlobNotFoundError extends Error {
 export interface BlobStore {
   readonly backend: "local" | "s3";
   /**
-   * Makes a finished upload a blob without copying or re-reading it (local: a rename to its
-   * sha256; S3: the upload's object stays where it is and its key becomes the storage key).
+   * Makes a finished upload a blob without copying or re-reading it (local: a hard link named by
+   * its sha256; S3: the upload's object stays where it is and its key becomes the storage key).
+   * Safe to repeat for the same upload: a commit whose transaction rolled back adopts it again.
    */
   adoptUpload(upload: UploadRef, sha256: string): Promise<{ storageKey: string }>;
   /** Deletes a finished upload's bytes that are not needed, e.g. when the blob already exists. */

@@ -1,5 +1,6 @@
 import { constants, createReadStream } from "node:fs";
-import { access, mkdir, opendir, rename, stat, unlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { access, link, mkdir, opendir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { BlobNotFoundError, type BlobStore, type ByteRange, type UploadRef } from "@/server/storage/blob-store";
@@ -27,8 +28,16 @@ export class LocalBlobStore implements BlobStore {
     if (!upload.localPath) throw new Error(`upload ${upload.uploadId} has no local file to adopt`);
     const target = this.pathOf(sha256);
     await mkdir(path.dirname(target), { recursive: true });
-    // Identical bytes may already be stored; renaming over them is harmless (same content).
-    await rename(upload.localPath, target);
+    // A hard link, not a rename: adoption runs inside the commit's transaction, and when that rolls
+    // back (the database went away) the upload must still be there for the retry. The caller
+    // removes the upload's own name once the commit is durable (releaseCommitted / discard).
+    // Identical bytes may already be stored; replacing them is harmless (same content).
+    const temp = `${target}.${randomBytes(6).toString("hex")}.adopt`;
+    await link(upload.localPath, temp);
+    await rename(temp, target).catch(async (e: unknown) => {
+      await unlinkIfPresent(temp);
+      throw e;
+    });
     return { storageKey: sha256 };
   }
 

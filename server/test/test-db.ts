@@ -5,9 +5,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { openDatabase, setDatabase, type Database, type PrismaClient } from "@/server/db/client";
+import { withPgClient } from "@/server/db/pg-connections";
 import { resolveEnv, setEnvForTests, type Env } from "@/server/env";
 
 /** Environment variables, as a deployment would set them (e.g. `{ SIGNUP: "closed" }`). */
@@ -44,24 +44,11 @@ function buildEnv(dataDir: string, overrides: EnvOverrides): Env {
 /** Opens a new database named yp_<random> on the TEST_POSTGRES_URL cluster; `drop` removes it. */
 async function createPostgresDatabase(baseUrl: string) {
   const name = `yp_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await withPgClient(baseUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const drop = async () => {
-    const c = new pg.Client({ connectionString: baseUrl });
-    await c.connect();
-    try {
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    } finally {
-      await c.end();
-    }
-  };
+  // Called after the file's pool is closed (every socket ended), so FORCE ends nobody of ours.
+  const drop = () => withPgClient(baseUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {});
   return { url: url.toString(), drop };
 }
 
@@ -105,10 +92,14 @@ export function useTestDatabase(options: { env?: EnvOverrides } = {}): TestDatab
     current = null;
     if (!state) return;
     try {
+      // close() resolves once every connection's socket is closed: none is left for the drop to end.
       await state.db.close();
-      await state.drop?.();
     } finally {
-      await rm(state.dataDir, { recursive: true, force: true });
+      try {
+        await state.drop?.();
+      } finally {
+        await rm(state.dataDir, { recursive: true, force: true });
+      }
     }
   });
 

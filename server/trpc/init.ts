@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import { AppError, type AppErrorCode } from "@/server/errors/app-error";
+import { AppError, toAppError, type AppErrorCode } from "@/server/errors/app-error";
 import { localeFromHeaders, type Locale } from "@/server/i18n/messages";
 import { translateIssue } from "@/server/i18n/issue";
 import { authenticateRequest, headerOf, type HeadersLike } from "@/server/auth/request-auth";
@@ -18,8 +18,10 @@ export interface Context {
 export async function createContext(headers: HeadersLike): Promise<Context> {
   return {
     // A rate-limited token answers 429, not 500: map the service's error before tRPC wraps it.
+    // A lost database answers 503 here too, before any procedure runs.
     actor: await authenticateRequest(headers, { setupAllowed: true }).catch((e: unknown) => {
-      throw e instanceof AppError ? new TRPCError({ code: trpcCodeOf[e.code], message: e.message, cause: e }) : e;
+      const app = toAppError(e);
+      throw app ? new TRPCError({ code: trpcCodeOf[app.code], message: app.message, cause: app }) : e;
     }),
     locale: localeFromHeaders(headerOf(headers, "accept-language"), headerOf(headers, "cookie")),
     meta: { ip: headerOf(headers, "x-yunpan-client-ip") ?? null, userAgent: headerOf(headers, "user-agent") ?? null },
@@ -37,6 +39,7 @@ const trpcCodeOf: Record<AppErrorCode, TRPCError["code"]> = {
   RANGE_NOT_SATISFIABLE: "BAD_REQUEST",
   TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 const t = initTRPC.context<Context>().create({
@@ -65,7 +68,8 @@ const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    if (cause instanceof AppError) throw new TRPCError({ code: trpcCodeOf[cause.code], message: cause.message, cause });
+    const app = toAppError(cause);
+    if (app) throw new TRPCError({ code: trpcCodeOf[app.code], message: app.message, cause: app });
     if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
   }
   return result;

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { runAdminCli, startServerProcess } from "@/server/test/server-process";
+import { withPgClient } from "@/server/db/pg-connections";
 import { startRedis } from "@/server/test/redis-server";
 
 // Scaled out: two replicas on one PostgreSQL, one Redis and shared storage (S3 when the harness
@@ -23,16 +23,8 @@ let token = "";
 beforeAll(async () => {
   if (!pgBase) return;
   const name = `yp_replicas_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: pgBase });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  dropDb = async () => {
-    const c = new pg.Client({ connectionString: pgBase });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  };
+  await withPgClient(pgBase, (admin) => admin.query(`CREATE DATABASE "${name}"`));
+  dropDb = () => withPgClient(pgBase, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {});
   const url = new URL(pgBase);
   url.pathname = `/${name}`;
   redis = await startRedis();

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import path from "node:path";
 import { Server, EVENTS, MemoryLocker } from "@tus/server";
 import { RedisLocker } from "@/server/upload/redis-locker";
 import type { DataStore, Upload } from "@tus/utils";
 import { getEnv } from "@/server/env";
-import { AppError, httpStatusOf } from "@/server/errors/app-error";
+import { AppError, httpStatusOf, toAppError } from "@/server/errors/app-error";
 import { localeFromHeaders } from "@/server/i18n/messages";
 import { translateIssue } from "@/server/i18n/issue";
 import { authenticateRequest } from "@/server/auth/request-auth";
@@ -49,11 +50,19 @@ export function getTus(): TusRuntime {
   return (g[KEY] ??= createTus());
 }
 
+/** The Node response under tus's Request (srvx keeps it there; tus itself reads `runtime.node`). */
+function nodeResponseOf(req: Request): ServerResponse | undefined {
+  return (req as Request & { runtime?: { node?: { res?: ServerResponse } } }).runtime?.node?.res;
+}
+
 /** tus expects thrown `{ status_code, body }`; our errors carry a code and a translated message. */
 function tusError(e: unknown, req: Request): { status_code: number; body: string } {
   const locale = localeFromHeaders(req.headers.get("accept-language"), req.headers.get("cookie"));
-  if (e instanceof AppError) {
-    return { status_code: httpStatusOf[e.code], body: JSON.stringify({ code: e.code, message: e.localized(locale) }) + "\n" };
+  const app = toAppError(e);
+  if (app) {
+    // tus's error answer carries no headers of its own; the Node response it is written to does.
+    if (app.retryAfterSeconds) nodeResponseOf(req)?.setHeader("Retry-After", String(app.retryAfterSeconds));
+    return { status_code: httpStatusOf[app.code], body: JSON.stringify({ code: app.code, message: app.localized(locale) }) + "\n" };
   }
   if (e instanceof ZodError) {
     const message = translateIssue(e.issues[0]?.message ?? "input.invalid", locale);
@@ -121,6 +130,8 @@ function createTus(): TusRuntime {
     maxSize: env.maxUploadBytes,
     // Ids are made here, never taken from the client: 128 random bits, hex.
     namingFunction: () => randomBytes(16).toString("hex"),
+    // A lost database connection met outside our hooks (a store asking the database) is a 503 too.
+    onResponseError: (req, e) => (toAppError(e) ? tusError(e, req) : undefined),
     async onIncomingRequest(req, uploadId) {
       try {
         const visitor = await authenticateShareUpload(req.headers);
