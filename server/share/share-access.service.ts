@@ -5,7 +5,7 @@ import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { verifyPassword } from "@/server/auth/password";
 import { signToken, verifyToken } from "@/server/security/signed-token";
-import { assertUnderLimit, countAttempt, resetLimit } from "@/server/security/rate-limit";
+import { admitPasswordAttempt, recordPasswordFailure, recordPasswordSuccess, type PasswordGuard } from "@/server/security/password-guard";
 import { parseCookies } from "@/server/auth/request-auth";
 import { toNodeDto, type NodeDto } from "@/server/drive/drive.service";
 import { hashShareToken } from "@/server/share/share-token";
@@ -87,24 +87,24 @@ export function requirePermission(permission: SharePermission, need: LinkNeed) {
 }
 
 /**
- * Checks a password and returns the unlock cookie's name and value. Wrong answers count per link
- * and per client address; past the limit both answer 429 with Retry-After, right or wrong.
+ * Checks a password and returns the unlock cookie's name and value. Guessing is throttled per
+ * address and per (link, address); the link as a whole is only slowed, and not for addresses it
+ * was unlocked from lately (password-guard.ts), so guessers cannot lock its visitors out.
  */
 export async function unlockLink(input: { token: string; password: string; ip: string | null }) {
   const link = await findLinkOrThrow(input.token);
   const gone = goneReason(link);
   if (gone) throw goneError(gone);
-  const ipKey = input.ip || "unknown";
   if (link.passwordHash) {
-    await assertUnderLimit("shareUnlockLink", link.id);
-    await assertUnderLimit("shareUnlockIp", ipKey);
+    const ip = input.ip || "unknown";
+    const guard: PasswordGuard = { kind: "shareUnlock", subject: link.id, ip, isFamiliarAddress: () => wasUnlockedFrom(link.id, ip) };
+    await admitPasswordAttempt(guard);
     if (!(await verifyPassword(link.passwordHash, input.password))) {
       await logShareAccess({ linkId: link.id, ip: input.ip, action: "unlock-failed" });
-      await countAttempt("shareUnlockIp", ipKey);
-      await countAttempt("shareUnlockLink", link.id);
+      await recordPasswordFailure(guard);
       throw new AppError("FORBIDDEN", "share.wrongPassword");
     }
-    await resetLimit("shareUnlockIp", ipKey);
+    await recordPasswordSuccess(guard);
     await logShareAccess({ linkId: link.id, ip: input.ip, action: "unlock" });
   }
   return {
@@ -112,6 +112,13 @@ export async function unlockLink(input: { token: string; password: string; ip: s
     value: signToken(UNLOCK_PURPOSE, { l: link.id, v: link.passwordVersion }, UNLOCK_TTL_SECONDS),
     maxAgeSeconds: UNLOCK_TTL_SECONDS,
   };
+}
+
+/** Whether the link was unlocked from this address in the last 30 days (its access log says). */
+async function wasUnlockedFrom(linkId: string, ip: string): Promise<boolean> {
+  const prisma = await getPrisma();
+  const since = new Date(Date.now() - 30 * 86_400_000);
+  return (await prisma.shareAccess.count({ where: { linkId, action: "unlock", ip, at: { gt: since } }, take: 1 })) > 0;
 }
 
 /**

@@ -6,7 +6,7 @@ import { useTestDatabase } from "@/server/test/test-db";
 import { NOT_FOUND, rejectionOf } from "@/server/test/rejection";
 import { handleByteRoute } from "@/server/http/byte-routes";
 import { TEST_NEXTAUTH_SECRET } from "@/server/test/http-harness";
-import { claimLinkDownload, getSharePage, openLink } from "@/server/share/share-access.service";
+import { claimLinkDownload, getSharePage, openLink, unlockLink } from "@/server/share/share-access.service";
 import { readZip } from "@/server/test/zip-reader";
 import type { Actor } from "@/server/auth/actor";
 
@@ -211,6 +211,23 @@ describe("share links: password gate", () => {
     expect(blocked.cookie).toBeNull();
     const log = await callerFor(o.actor).share.accessLog({ linkId: link.id });
     expect(log.filter((l) => l.action === "unlock-failed")).toHaveLength(10);
+  });
+});
+
+describe("share links: password guessing", () => {
+  it("stops guessing addresses without locking out the right password from a fresh or familiar address", async () => {
+    const o = await ownerWithTree();
+    const { token } = await makeLink(o.actor, { nodeId: o.a.id, permission: "DOWNLOAD", password: "hunter22" });
+    await unlockLink({ token, password: "hunter22", ip: "10.17.6.9" }); // a visitor who opened it before
+    for (const ip of ["10.66.2.1", "10.66.2.2", "10.66.2.3"]) {
+      for (let i = 0; i < 10; i++) expect((await rejectionOf(unlockLink({ token, password: `wrong-${i}`, ip }))).code).toBe("FORBIDDEN");
+      expect((await rejectionOf(unlockLink({ token, password: "hunter22", ip }))).code).toBe("TOO_MANY_REQUESTS");
+    }
+    // 30 wrong answers from 3 addresses: the right password from a fresh address still opens it…
+    expect((await unlockLink({ token, password: "hunter22", ip: "10.17.6.10" })).name).toMatch(/^yps_/);
+    // …strangers are slowed to one attempt per 10 s, and the familiar address is never slowed.
+    expect((await rejectionOf(unlockLink({ token, password: "guess", ip: "10.66.2.4" }))).code).toBe("TOO_MANY_REQUESTS");
+    expect((await unlockLink({ token, password: "hunter22", ip: "10.17.6.9" })).name).toMatch(/^yps_/);
   });
 });
 
