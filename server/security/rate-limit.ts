@@ -32,6 +32,8 @@ export const limits = {
   totpCode: { points: 5, duration: 300 },
   /** A two-factor code is good once (keyed by account and code, for longer than its validity). */
   totpReplay: { points: 1, duration: 120 },
+  /** Bytes served on one share download ticket (the budget itself travels in the signed ticket). */
+  shareTicketBytes: { points: Number.MAX_SAFE_INTEGER, duration: 6 * 3600 },
   /** New uploads per user (a dropped folder of thousands of files still fits at ~10 a second). */
   uploadCreate: { points: 3000, duration: 300 },
   /** Personal API tokens created per user. */
@@ -82,6 +84,29 @@ export async function countAttempt(name: LimitName, key: string): Promise<void> 
     if (e instanceof RateLimiterRes) throw tooMany(e);
     throw e;
   }
+}
+
+/**
+ * Takes `amount` from a budget of `cap` for `key`, all or nothing (false when it does not fit).
+ * One atomic add in memory or Redis, so concurrent requests cannot both take the last of it.
+ */
+export async function takeFromBudget(name: LimitName, key: string, amount: number, cap: number): Promise<boolean> {
+  const l = limiter(name);
+  const res = await l.consume(key, amount);
+  if (res.consumedPoints <= cap) return true;
+  await l.reward(key, amount);
+  return false;
+}
+
+/** Gives back part of what takeFromBudget took (bytes that were never sent). */
+export async function returnToBudget(name: LimitName, key: string, amount: number): Promise<void> {
+  if (amount > 0) await limiter(name).reward(key, amount);
+}
+
+/** What is left of a budget of `cap` for `key`. */
+export async function budgetLeft(name: LimitName, key: string, cap: number): Promise<number> {
+  const res = await limiter(name).get(key);
+  return cap - (res?.consumedPoints ?? 0);
 }
 
 export async function resetLimit(name: LimitName, key: string): Promise<void> {

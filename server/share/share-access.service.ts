@@ -1,12 +1,14 @@
 // What a visitor of /s/{token} may do: every public path (page, preview, download, zip, tus drop)
 // resolves the link through here, so the status, the password gate and the subtree confinement are
 // decided in one place, on every request (nothing is cached).
+import { randomUUID } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { verifyPassword } from "@/server/auth/password";
 import { signToken, verifyToken } from "@/server/security/signed-token";
 import { admitPasswordAttempt, recordPasswordFailure, recordPasswordSuccess, type PasswordGuard } from "@/server/security/password-guard";
 import { parseCookies } from "@/server/auth/request-auth";
+import { budgetLeft, returnToBudget, takeFromBudget } from "@/server/security/rate-limit";
 import { toNodeDto, type NodeDto } from "@/server/drive/drive.service";
 import { hashShareToken } from "@/server/share/share-token";
 import { linkStatus, type LinkStatus } from "@/server/share/share-link.service";
@@ -148,19 +150,58 @@ export async function requireNodeInLink(link: ShareLink, nodeId: string): Promis
 const TICKET_PURPOSE = "share-download";
 const TICKET_TTL_SECONDS = 6 * 3600;
 
-export function downloadTicketName(linkId: string): string {
-  return `ypd_${linkId.replace(/-/g, "").slice(0, 16)}`;
+/**
+ * A download is counted once per visitor and file, however many requests it takes: the counted
+ * request gives a signed ticket (a cookie per link and file) carrying a byte budget of the file's
+ * size plus a little slack for bytes lost in flight when a connection drops (half the file, at
+ * most 8 MiB). Every GET of the file with that ticket takes the bytes it serves from the budget
+ * and gives back what it did not send, so an interrupted download resumes with ranges, but the
+ * ticket never yields a second copy: a request that does not fit counts as a new download, which
+ * a used-up link refuses (410). The bytes taken are counted in the rate-limit store (memory, or
+ * Redis with REDIS_URL).
+ */
+export interface DownloadTicket {
+  id: string;
+  budget: number;
 }
 
-/** Proof that this client's download of this file was counted, so its ranges may resume it. */
-export function issueDownloadTicket(link: ShareLink, nodeId: string) {
-  return { name: downloadTicketName(link.id), value: signToken(TICKET_PURPOSE, { l: link.id, n: nodeId, v: link.passwordVersion }, TICKET_TTL_SECONDS), maxAgeSeconds: TICKET_TTL_SECONDS };
+export function downloadTicketName(linkId: string, nodeId: string): string {
+  return `ypd_${linkId.replace(/-/g, "").slice(0, 16)}_${nodeId.replace(/-/g, "").slice(0, 12)}`;
 }
 
-export function hasDownloadTicket(link: ShareLink, nodeId: string, cookieHeader: string | null | undefined): boolean {
-  const cookie = parseCookies(cookieHeader ?? undefined)[downloadTicketName(link.id)];
-  const payload = cookie ? verifyToken<{ l: string; n: string; v: number }>(TICKET_PURPOSE, cookie) : null;
-  return payload?.l === link.id && payload.n === nodeId && payload.v === link.passwordVersion;
+export const ticketBudget = (size: number) => size + Math.min(Math.floor(size / 2), 8 * 1024 * 1024);
+
+/** A new ticket for a counted download of this file, and its cookie's name and value. */
+export function issueDownloadTicket(link: ShareLink, nodeId: string, size: number) {
+  const ticket: DownloadTicket = { id: randomUUID(), budget: ticketBudget(size) };
+  return {
+    ticket,
+    name: downloadTicketName(link.id, nodeId),
+    value: signToken(TICKET_PURPOSE, { l: link.id, n: nodeId, v: link.passwordVersion, g: ticket.id, b: ticket.budget }, TICKET_TTL_SECONDS),
+    maxAgeSeconds: TICKET_TTL_SECONDS,
+  };
+}
+
+/** The visitor's ticket for this link, file and password, if the cookie holds a genuine one. */
+export function readDownloadTicket(link: ShareLink, nodeId: string, cookieHeader: string | null | undefined): DownloadTicket | null {
+  const cookie = parseCookies(cookieHeader ?? undefined)[downloadTicketName(link.id, nodeId)];
+  const p = cookie ? verifyToken<{ l: string; n: string; v: number; g: string; b: number }>(TICKET_PURPOSE, cookie) : null;
+  return p && p.l === link.id && p.n === nodeId && p.v === link.passwordVersion && typeof p.g === "string" && typeof p.b === "number" ? { id: p.g, budget: p.b } : null;
+}
+
+/** Whether the ticket still has bytes to give (its download is not finished). */
+export async function ticketHasRoom(ticket: DownloadTicket): Promise<boolean> {
+  return (await budgetLeft("shareTicketBytes", ticket.id, ticket.budget)) > 0;
+}
+
+/** Takes `bytes` from the ticket's budget; false when they do not fit. */
+export function takeTicketBytes(ticket: DownloadTicket, bytes: number): Promise<boolean> {
+  return takeFromBudget("shareTicketBytes", ticket.id, bytes, ticket.budget);
+}
+
+/** Gives back bytes a request took but did not send (the connection dropped). */
+export function returnTicketBytes(ticket: DownloadTicket, bytes: number): Promise<void> {
+  return returnToBudget("shareTicketBytes", ticket.id, bytes);
 }
 
 /**

@@ -145,6 +145,46 @@ describe("share links: expiry, limits, revocation", () => {
     expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount).toBe(2);
   });
 
+  it("gives a counted visitor one copy however many ranges it takes, and nobody a copy past the limit", async () => {
+    const o = await ownerWithTree();
+    const bytes = Buffer.from("0123456789".repeat(30));
+    const file = await createTestFile({ actor: o.actor, parentId: o.shared.id, name: "data.bin", content: bytes });
+    const { token, link } = await makeLink(o.actor, { nodeId: file.id, permission: "DOWNLOAD", maxDownloads: 1 });
+    const count = async () => (await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount;
+
+    // The one download, in three ranges (a resumed transfer): counted once, finished past the limit.
+    const first = await get(fileUrl(token, file.id), { Range: "bytes=0-99" });
+    expect(first.status).toBe(206);
+    const ticket = first.headers.get("set-cookie")!.split(";")[0]!;
+    expect(await count()).toBe(1);
+    const middle = await get(fileUrl(token, file.id), { Range: "bytes=100-199", Cookie: ticket });
+    const end = await get(fileUrl(token, file.id), { Range: "bytes=200-", Cookie: ticket });
+    expect([middle.status, end.status]).toEqual([206, 206]);
+    expect(Buffer.concat([Buffer.from(await first.arrayBuffer()), Buffer.from(await middle.arrayBuffer()), Buffer.from(await end.arrayBuffer())]).equals(bytes)).toBe(true);
+
+    // The finished ticket gives no second copy, by any request; a new visitor gets nothing either.
+    const attempts: Record<string, string>[] = [{ Range: "bytes=0-", Cookie: ticket }, { Cookie: ticket }, { Range: "bytes=0-" }, {}];
+    for (const headers of attempts) expect((await get(fileUrl(token, file.id), headers)).status, JSON.stringify(headers)).toBe(410);
+    expect((await fetch(baseUrl + fileUrl(token, file.id), { method: "HEAD" })).status).toBe(410);
+    expect((await get(fileUrl(token, file.id, "?inline=1"), { Cookie: ticket })).status).toBe(410);
+    expect(await count()).toBe(1);
+  });
+
+  it("never counts a preview, text included (the share page reads it with a range)", async () => {
+    const o = await ownerWithTree();
+    const notes = await createTestFile({ actor: o.actor, parentId: o.shared.id, name: "notes.log", content: "line one\nline two\n", mimeType: "application/octet-stream" });
+    const { token, link } = await makeLink(o.actor, { nodeId: notes.id, permission: "DOWNLOAD", maxDownloads: 1 });
+    for (let i = 0; i < 3; i++) {
+      const preview = await get(fileUrl(token, notes.id, "?inline=1"), { Range: "bytes=0-1048575" });
+      expect(preview.status).toBe(206);
+      expect(preview.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(preview.headers.get("content-security-policy")).toBe("sandbox");
+    }
+    expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount).toBe(0);
+    expect(await (await get(fileUrl(token, notes.id))).text()).toBe("line one\nline two\n");
+    expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount).toBe(1);
+  });
+
   it("stops working once revoked, and when its creator is disabled or being deleted", async () => {
     const o = await ownerWithTree();
     const { token, link } = await makeLink(o.actor, { nodeId: o.a.id, permission: "DOWNLOAD" });
