@@ -8,9 +8,11 @@ import { handleByteRoute } from "@/server/http/byte-routes";
 import { TEST_NEXTAUTH_SECRET } from "@/server/test/http-harness";
 import { claimLinkDownload, getSharePage, openLink, unlockLink } from "@/server/share/share-access.service";
 import { readZip } from "@/server/test/zip-reader";
+import { listSharesForAdmin } from "@/server/admin/admin-ops.service";
 import type { Actor } from "@/server/auth/actor";
 
 const t = useTestDatabase();
+let link0 = 0;
 
 // The byte routes as the real server runs them, with Next replaced by a stub that answers "page",
 // so the /s/ page's gate (410 or hand-over with a CSP) can be observed.
@@ -183,6 +185,18 @@ describe("share links: expiry, limits, revocation", () => {
     expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount).toBe(0);
     expect(await (await get(fileUrl(token, notes.id))).text()).toBe("line one\nline two\n");
     expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount).toBe(1);
+  });
+
+  it("shows a used-up link as used up to its owner and to admins alike (one status rule)", async () => {
+    const o = await ownerWithTree();
+    const admin = await createTestUser({ role: "ADMIN" });
+    const { token, link } = await makeLink(o.actor, { nodeId: o.a.id, permission: "DOWNLOAD", maxDownloads: 1, label: `used-up-${link0++}` });
+    expect((await get(fileUrl(token, o.a.id))).status).toBe(200);
+    expect((await callerFor(o.actor).share.links({})).find((l) => l.id === link.id)?.status).toBe("exhausted");
+    const all = await listSharesForAdmin({ actor: admin.actor, search: o.user.email, status: "all" });
+    expect(all.items.find((l) => l.id === link.id)?.status).toBe("exhausted");
+    const live = await listSharesForAdmin({ actor: admin.actor, search: o.user.email, status: "live" });
+    expect(live.items.map((l) => l.id)).not.toContain(link.id);
   });
 
   it("stops working once revoked, and when its creator is disabled or being deleted", async () => {
