@@ -12,7 +12,7 @@ import { Badge, EmptyRow, PageHeader, Pager, SearchInput, Table } from "@/compon
 import type { RouterOutputs } from "@/server/trpc/root";
 
 type Share = RouterOutputs["admin"]["shares"]["list"]["items"][number];
-const stateTone = { live: "emerald", expired: "zinc", revoked: "red", ownerDisabled: "amber" } as const;
+const stateTone = { active: "emerald", exhausted: "zinc", expired: "zinc", revoked: "red", ownerDisabled: "amber" } as const;
 
 export function AdminShares() {
   const trpc = useTRPC();

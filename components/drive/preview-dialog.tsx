@@ -313,7 +313,8 @@ function TextView({ node, url }: { node: PreviewNode; url: string }) {
     const abort = new AbortController();
     (async () => {
       try {
-        const res = await fetch(url, { headers: { Range: `bytes=0-${TEXT_LIMIT - 1}` }, signal: abort.signal });
+        // `?inline=1`: a preview, which a share link never counts as a download.
+        const res = await fetch(`${url}?inline=1`, { headers: { Range: `bytes=0-${TEXT_LIMIT - 1}` }, signal: abort.signal });
         if (!res.ok) throw new Error(String(res.status));
         const bytes = new Uint8Array(await res.arrayBuffer());
         const head = bytes.subarray(0, TEXT_LIMIT);

@@ -26,3 +26,14 @@ test("the Chinese table has every English key, with the same placeholders", () =
   };
   walk(uiMessages.en, uiMessages.zh, "");
 });
+
+test("plurals follow each language's rules, with exact =N forms first", () => {
+  expect(translateUi("en", "sharing.public.downloadsLeft", { count: 1 })).toBe("1 download left");
+  expect(translateUi("en", "sharing.public.downloadsLeft", { count: 2 })).toBe("2 downloads left");
+  expect(translateUi("en", "sharing.public.downloadsLeft", { count: 0 })).toBe("No downloads left");
+  expect(translateUi("zh", "sharing.public.downloadsLeft", { count: 1 })).toBe("还可下载 1 次");
+  expect(translateUi("zh", "sharing.public.downloadsLeft", { count: 0 })).toBe("下载次数已用完");
+  expect(translateUi("en", "sharing.downloads", { count: 1 })).toBe("1 download");
+  expect(translateUi("en", "sharing.public.items", { count: 1 })).toBe("1 item");
+  expect(formatMessage("{n, plural, one {# one} other {many}}", { n: 1 }, "zh")).toBe("many");
+});

@@ -25,10 +25,11 @@ function braced(s: string, open: number): { body: string; end: number } {
 }
 
 /**
- * Fills `{name}` and the one ICU form we use, `{count, plural, one {…} other {…}}` (branches may
- * hold placeholders of their own).
+ * Fills `{name}` and the one ICU form we use, `{count, plural, =0 {…} one {…} other {…}}`
+ * (branches may hold placeholders of their own): an exact `=N` first, else the language's own
+ * plural category (Intl.PluralRules: English one/other, Chinese always other), else `other`.
  */
-export function formatMessage(template: string, params: Params = {}): string {
+export function formatMessage(template: string, params: Params = {}, locale: Locale = "en"): string {
   let out = "";
   let i = 0;
   while (i < template.length) {
@@ -37,13 +38,14 @@ export function formatMessage(template: string, params: Params = {}): string {
       const { body, end } = braced(template, i);
       const options: Record<string, string> = {};
       let rest = body.slice(plural[0].length - 1);
-      for (let m = /^\s*(\w+)\s*\{/.exec(rest); m; m = /^\s*(\w+)\s*\{/.exec(rest)) {
+      for (let m = /^\s*(=?\w+)\s*\{/.exec(rest); m; m = /^\s*(=?\w+)\s*\{/.exec(rest)) {
         const b = braced(rest, m[0].length - 1);
         options[m[1]!] = b.body;
         rest = rest.slice(b.end);
       }
-      const branch = Number(params[plural[1]!]) === 1 && options.one !== undefined ? options.one : (options.other ?? "");
-      out += formatMessage(branch, params);
+      const n = Number(params[plural[1]!]);
+      const branch = options[`=${n}`] ?? options[pluralRules(locale).select(n)] ?? options.other ?? "";
+      out += formatMessage(branch, params, locale);
       i = end;
       continue;
     }
@@ -59,6 +61,9 @@ export function formatMessage(template: string, params: Params = {}): string {
   return out;
 }
 
+const rules = new Map<Locale, Intl.PluralRules>();
+const pluralRules = (locale: Locale) => rules.get(locale) ?? rules.set(locale, new Intl.PluralRules(locale === "zh" ? "zh-CN" : "en")).get(locale)!;
+
 export function translateUi(locale: Locale, key: UiKey, params?: Params): string {
-  return formatMessage(lookup(locale, key), params);
+  return formatMessage(lookup(locale, key), params, locale);
 }

@@ -6,6 +6,7 @@ import { markUploadAborted } from "@/server/upload/upload.service";
 import { listSharesSchema, type AuditFilter } from "@/server/admin/admin.schemas";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import type { Actor } from "@/server/auth/actor";
+import { linkStatus, liveLinkWhere, type LinkStatus } from "@/server/share/share-link.service";
 
 export interface AdminShareDto {
   id: string;
@@ -21,7 +22,8 @@ export interface AdminShareDto {
   revokedAt: Date | null;
   lastAccessAt: Date | null;
   createdAt: Date;
-  status: "live" | "expired" | "revoked" | "ownerDisabled";
+  /** The same rule as the owner's My links (linkStatus), plus the owner's account being disabled. */
+  status: LinkStatus | "ownerDisabled";
 }
 
 /** Every share link, newest first, searchable by owner, target name or label. */
@@ -31,21 +33,19 @@ export async function listSharesForAdmin(input: { actor: Actor; search?: string;
   const prisma = await getPrisma();
   const now = new Date();
   const where: Prisma.ShareLinkWhereInput = {
-    ...(status === "live" ? { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } : {}),
-    ...(search
-      ? {
-          AND: [
-            {
-              OR: [
-                { creator: { email: { contains: search, mode: "insensitive" } } },
-                { node: { name: { contains: search, mode: "insensitive" } } },
-                { label: { contains: search, mode: "insensitive" } },
-                { tokenPrefix: { startsWith: search } },
-              ],
-            },
-          ],
-        }
-      : {}),
+    AND: [
+      status === "live" ? await liveLinkWhere(now) : {},
+      search
+        ? {
+            OR: [
+              { creator: { email: { contains: search, mode: "insensitive" } } },
+              { node: { name: { contains: search, mode: "insensitive" } } },
+              { label: { contains: search, mode: "insensitive" } },
+              { tokenPrefix: { startsWith: search } },
+            ],
+          }
+        : {},
+    ],
   };
   const [total, rows] = await Promise.all([
     prisma.shareLink.count({ where }),
@@ -79,7 +79,7 @@ export async function listSharesForAdmin(input: { actor: Actor; search?: string;
         revokedAt: r.revokedAt,
         lastAccessAt: r.lastAccessAt,
         createdAt: r.createdAt,
-        status: r.revokedAt ? "revoked" : r.expiresAt && r.expiresAt <= now ? "expired" : r.creator.disabledAt ? "ownerDisabled" : "live",
+        status: linkStatus(r, now) === "active" && r.creator.disabledAt ? "ownerDisabled" : linkStatus(r, now),
       }),
     ),
   };

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { liveLinkWhere } from "@/server/share/share-link.service";
 import path from "node:path";
 import { getDatabase, getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
@@ -31,7 +32,7 @@ export async function getOverview(input: { actor: Actor }) {
     prisma.node.count({ where: { kind: "FILE", trashedAt: null } }),
     prisma.node.count({ where: { kind: "FOLDER", trashedAt: null, rootOwnerId: null } }),
     prisma.uploadSession.count({ where: { status: "ACTIVE", expiresAt: { gt: now } } }),
-    prisma.shareLink.count({ where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } }),
+    liveLinkWhere(now).then((where) => prisma.shareLink.count({ where })),
     getStorageStats(),
     getDatabase().then((d) => reachable(() => d.ping()).then((r) => ({ mode: d.mode, ...r }))),
     reachable(() => getBlobStore().check()),

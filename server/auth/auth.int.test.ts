@@ -120,6 +120,27 @@ describe("credentials", () => {
     expect(rows[0]).toMatchObject({ actorId: user.id, ip: "127.0.0.9", userAgent: "vitest" });
   });
 
+  it("stops guessers per address without locking the owner out: ten addresses guessing leave the right password working", async () => {
+    const { user, password } = await createTestUser();
+    const signIn = (ip: string, pw: string) => signInWithCredentials({ email: user.email, password: pw, meta: { ip, userAgent: "vitest" } });
+    await signIn("10.17.6.1", password); // the owner's own address
+    for (let i = 0; i < 10; i++) expect((await rejectionOf(signIn(`10.66.0.${i}`, "a wrong guess"))).code).toBe("UNAUTHORIZED");
+
+    // The owner from their own address, and even from a new one, still gets in.
+    expect((await signIn("10.17.6.1", password)).id).toBe(user.id);
+    expect((await signIn("10.17.6.2", password)).id).toBe(user.id);
+    // Strangers now share a slow lane (one attempt per 10 s, just taken by the new address): the
+    // next guess waits; the owner's familiar address does not.
+    const slowed = await rejectionOf(signIn("10.66.1.2", "another guess"));
+    expect(slowed.code).toBe("TOO_MANY_REQUESTS");
+    expect((slowed as AppError).retryAfterSeconds).toBeLessThanOrEqual(10);
+    expect((await signIn("10.17.6.1", password)).id).toBe(user.id);
+
+    // One address guessing at one account is stopped after ten, for the right password too.
+    for (let i = 0; i < 10; i++) await rejectionOf(verifyCredentials({ email: user.email, password: "guess", meta: { ip: "10.17.6.1" } }));
+    expect((await rejectionOf(signIn("10.17.6.1", password))).code).toBe("TOO_MANY_REQUESTS");
+  });
+
   it("changes a password only with the current one, and ends other sessions", async () => {
     const { user, actor, password } = await createTestUser();
     const caller = callerFor(actor);

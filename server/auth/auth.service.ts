@@ -5,7 +5,7 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from "@/server/auth/p
 import { emailSchema, passwordSchema, signUpSchema, displayNameSchema } from "@/server/auth/auth.schemas";
 import { createRootFolder } from "@/server/drive/root-folder";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
-import { assertUnderLimit, countAttempt, resetLimit } from "@/server/security/rate-limit";
+import { admitPasswordAttempt, recordPasswordFailure, recordPasswordSuccess, type PasswordGuard } from "@/server/security/password-guard";
 import { verifySecondFactor } from "@/server/auth/totp.service";
 import type { Actor } from "@/server/auth/actor";
 
@@ -95,6 +95,30 @@ export async function createUser(input: {
   return toUserDto(user);
 }
 
+/** How guessing at an account's password from an address is throttled (password-guard.ts). */
+export function signInGuard(email: string, ip: string): PasswordGuard {
+  return { kind: "signIn", subject: email, ip, isFamiliarAddress: () => hasSignedInFrom(email, ip) };
+}
+
+const FAMILIAR_DAYS = 30;
+
+/** Whether the account signed in from this address in the last 30 days, as its audit log says. */
+async function hasSignedInFrom(email: string, ip: string): Promise<boolean> {
+  const prisma = await getPrisma();
+  const since = new Date(Date.now() - FAMILIAR_DAYS * 86_400_000);
+  const rows = await prisma.$queryRaw<unknown[]>`
+    SELECT 1 FROM "AuditEvent" a JOIN "User" u ON u.id = a."actorId"
+    WHERE u.email = ${email} AND a.action = 'auth.signin.success' AND a.ip = ${ip} AND a.at > ${since}
+    LIMIT 1`;
+  return rows.length > 0;
+}
+
+/** Records a sign-in from an address the account has not used lately (WebDAV clients sign in on every request). */
+export async function noteSignInAddress(input: { userId: string; email: string; ip: string; via: string }): Promise<void> {
+  if (await hasSignedInFrom(input.email, input.ip)) return;
+  await recordAudit({ actorId: input.userId, action: "auth.signin.success", targetType: "user", targetId: input.userId, meta: { ip: input.ip }, data: { via: input.via } });
+}
+
 /**
  * Checks an email and password. Unknown emails and wrong passwords give the same error after the
  * same amount of work, so sign-in does not reveal which accounts exist.
@@ -102,20 +126,19 @@ export async function createUser(input: {
 export async function verifyCredentials(input: { email: string; password: string; meta?: RequestMeta }) {
   const email = String(input.email ?? "").trim().toLowerCase();
   const password = String(input.password ?? "");
-  // Guessing is limited per address (many accounts) and per account (many addresses); the check
-  // comes before the password work, so a blocked guesser costs no argon2 time.
-  const ip = input.meta?.ip || "unknown";
-  await assertUnderLimit("signInIp", ip);
-  if (email) await assertUnderLimit("signInAccount", email);
+  // Guessing is throttled before the password work, so a blocked guesser costs no argon2 time;
+  // guessers stop themselves, never the owner (password-guard.ts).
+  const guard = signInGuard(email, input.meta?.ip || "unknown");
+  await admitPasswordAttempt(guard);
   const prisma = await getPrisma();
   const user = email ? await prisma.user.findUnique({ where: { email } }) : null;
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
   if (!user || !ok) {
     await recordAudit({ actorId: user?.id, action: "auth.signin.failure", targetType: "user", targetId: user?.id, meta: input.meta, data: { email } });
-    await countAttempt("signInIp", ip).catch(() => {});
-    if (email) await countAttempt("signInAccount", email).catch(() => {});
+    await recordPasswordFailure(guard);
     throw new AppError("UNAUTHORIZED", "auth.invalidCredentials");
   }
+  await recordPasswordSuccess(guard);
   if (user.disabledAt || user.deletionRequestedAt) throw new AppError("FORBIDDEN", "auth.disabled");
   return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion, totpEnabled: !!user.totpEnabledAt };
 }
@@ -132,7 +155,6 @@ export async function signInWithCredentials(input: { email: string; password: st
     if (!input.code) throw new AppError("UNAUTHORIZED", "totp.required");
     await verifySecondFactor({ userId: user.id, code: input.code, meta: input.meta });
   }
-  await resetLimit("signInAccount", user.email).catch(() => {});
   await recordAudit({ actorId: user.id, action: "auth.signin.success", targetType: "user", targetId: user.id, meta: input.meta, data: { twoFactor: user.totpEnabled } });
   return user;
 }

@@ -5,7 +5,9 @@ import { getEnv } from "@/server/env";
 import { authenticateApiToken } from "@/server/auth/api-token.service";
 import { authenticateRequest } from "@/server/auth/request-auth";
 import { burnPasswordCheck, verifyPassword } from "@/server/auth/password";
-import { assertUnderLimit, countAttempt } from "@/server/security/rate-limit";
+import { countAttempt } from "@/server/security/rate-limit";
+import { admitPasswordAttempt, recordPasswordFailure, recordPasswordSuccess } from "@/server/security/password-guard";
+import { noteSignInAddress, signInGuard } from "@/server/auth/auth.service";
 import { recordAudit } from "@/server/audit/audit.service";
 import type { Actor } from "@/server/auth/actor";
 import { twoFactorSetupPending, twoFactorSetupRequired } from "@/server/auth/two-factor-policy";
@@ -21,56 +23,80 @@ const cache = () => ((globalThis as G)[KEY] ??= new Map());
 /**
  * Who a WebDAV request comes from: HTTP Basic with the account email and an app password (a
  * personal API token), or the account password while two-factor sign-in is off. A session cookie
- * or Bearer token also works (the browser, scripts). Failures count against the sign-in limits.
+ * or Bearer token also works (the browser, scripts). An app password is checked before any limit
+ * (256 random bits cannot be guessed, so password failures never block one; wrong ones count
+ * against the address); the account password goes through the sign-in throttle.
  */
 export async function authenticateDav(req: IncomingMessage): Promise<Actor | null> {
   const header = req.headers.authorization;
   if (!header?.startsWith("Basic ")) return authenticateRequest(req.headers);
-  const ip = String(req.headers["x-yunpan-client-ip"] ?? req.socket.remoteAddress ?? "");
-  await assertUnderLimit("signInIp", ip);
+  const ip = String(req.headers["x-yunpan-client-ip"] || req.socket.remoteAddress || "unknown");
   const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   const email = (colon >= 0 ? decoded.slice(0, colon) : decoded).trim().toLowerCase();
   const secret = colon >= 0 ? decoded.slice(colon + 1) : "";
   if (!email || !secret) return null;
-  await assertUnderLimit("signInAccount", email);
+  const failed = () => recordAudit({ action: "auth.dav.failure", meta: { ip, userAgent: req.headers["user-agent"] ?? null }, data: { email } });
 
-  const actor = secret.startsWith("ypt_") ? await byAppPassword(email, secret) : await byPassword(email, secret, header);
-  if (!actor) {
-    await countAttempt("signInIp", ip).catch(() => {});
-    await countAttempt("signInAccount", email).catch(() => {});
-    await recordAudit({ action: "auth.dav.failure", meta: { ip, userAgent: req.headers["user-agent"] ?? null }, data: { email } });
+  if (secret.startsWith("ypt_")) {
+    // Another user's token with your email is refused.
+    const actor = await authenticateApiToken(secret, { email });
+    if (!actor) {
+      await failed();
+      await countAttempt("signInIp", ip);
+    }
+    return actor;
   }
+  const user = await accountFor(email);
+  const cached = user && (await fromPasswordCache(user, header));
+  if (cached) return cached;
+  const guard = signInGuard(email, ip);
+  await admitPasswordAttempt(guard);
+  const actor = await byPassword(user, secret, header);
+  if (!actor) {
+    await recordPasswordFailure(guard);
+    await failed();
+    return null;
+  }
+  await recordPasswordSuccess(guard);
+  await noteSignInAddress({ userId: actor.userId, email, ip, via: "webdav" });
   return actor;
 }
 
-function byAppPassword(email: string, secret: string): Promise<Actor | null> {
-  // Another user's token with your email is refused.
-  return authenticateApiToken(secret, { email });
-}
+type Account = { id: string; role: "USER" | "ADMIN"; passwordHash: string | null; disabledAt: Date | null; deletionRequestedAt: Date | null; totpEnabledAt: Date | null };
 
-async function byPassword(email: string, password: string, header: string): Promise<Actor | null> {
+async function accountFor(email: string): Promise<Account | null> {
   const prisma = await getPrisma();
-  const user = await prisma.user.findUnique({
+  return prisma.user.findUnique({
     where: { email },
     select: { id: true, role: true, passwordHash: true, disabledAt: true, deletionRequestedAt: true, totpEnabledAt: true },
   });
-  // With two-factor on, the password alone is not enough anywhere: WebDAV needs an app password.
+}
+
+/** With two-factor on (or password sign-in off) the password alone is not enough: WebDAV needs an app password. */
+function passwordUsable(user: Account | null): user is Account & { passwordHash: string } {
   const passwordOff = !getEnv().passwordLogin && user?.role !== "ADMIN";
-  if (!user?.passwordHash || user.disabledAt || user.deletionRequestedAt || user.totpEnabledAt || passwordOff) {
+  return !!user?.passwordHash && !user.disabledAt && !user.deletionRequestedAt && !user.totpEnabledAt && !passwordOff;
+}
+
+/** The actor of a credential verified within the last minute against the current password hash. */
+async function fromPasswordCache(user: Account, header: string): Promise<Actor | null> {
+  if (!passwordUsable(user)) return null;
+  const hit = cache().get(createHash("sha256").update(header).digest("hex"));
+  if (!hit || hit.userId !== user.id || hit.passwordHash !== user.passwordHash || Date.now() - hit.at >= PASSWORD_CACHE_MS) return null;
+  if (await twoFactorSetupPending(user)) throw twoFactorSetupRequired();
+  return { userId: user.id, role: user.role, via: "token" };
+}
+
+async function byPassword(user: Account | null, password: string, header: string): Promise<Actor | null> {
+  if (!passwordUsable(user)) {
     await burnPasswordCheck(password);
     return null;
-  }
-  const key = createHash("sha256").update(header).digest("hex");
-  const hit = cache().get(key);
-  if (hit && hit.userId === user.id && hit.passwordHash === user.passwordHash && Date.now() - hit.at < PASSWORD_CACHE_MS) {
-    if (await twoFactorSetupPending(user)) throw twoFactorSetupRequired();
-    return { userId: user.id, role: user.role, via: "token" };
   }
   if (!(await verifyPassword(user.passwordHash, password))) return null;
   // Told only to someone who knows the password: the policy wants two-factor set up first.
   if (await twoFactorSetupPending(user)) throw twoFactorSetupRequired();
   if (cache().size > 10_000) cache().clear();
-  cache().set(key, { userId: user.id, passwordHash: user.passwordHash, at: Date.now() });
+  cache().set(createHash("sha256").update(header).digest("hex"), { userId: user.id, passwordHash: user.passwordHash, at: Date.now() });
   return { userId: user.id, role: user.role, via: "token" };
 }

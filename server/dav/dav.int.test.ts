@@ -4,6 +4,8 @@ import { callerFor, createTestFile, createTestUser, TEST_PASSWORD } from "@/serv
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase } from "@/server/test/test-db";
 import { revokeApiToken } from "@/server/auth/api-token.service";
+import { authenticateDav } from "@/server/dav/dav-auth";
+import type { IncomingMessage } from "node:http";
 
 const t = useTestDatabase();
 let http: HttpHarness;
@@ -163,8 +165,24 @@ describe("WebDAV rules", () => {
     for (let i = 0; i < 12; i++) last = await dav("/", "PROPFIND", { ...basic(u.user.email, "wrong password"), Depth: "0" });
     expect(last!.status).toBe(429);
     expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
-    // Even the right app password waits until the window passes: the account is the key.
-    expect((await dav("/", "PROPFIND", { ...u.auth, Depth: "0" })).status).toBe(429);
+    // The right password from this guessing address waits too; an app password never does.
+    expect((await dav("/", "PROPFIND", { ...basic(u.user.email, TEST_PASSWORD), Depth: "0" })).status).toBe(429);
+    expect((await dav("/", "PROPFIND", { ...u.auth, Depth: "0" })).status).toBe(207);
+  });
+
+  it("lets ten addresses guessing a password block neither the app password nor the owner's password", async () => {
+    const u = await davUser();
+    const request = (ip: string, secret: string) =>
+      ({ headers: { authorization: basic(u.user.email, secret).Authorization, "x-yunpan-client-ip": ip }, socket: {} }) as unknown as IncomingMessage;
+    expect((await authenticateDav(request("10.17.6.20", TEST_PASSWORD)))?.userId).toBe(u.user.id); // the owner's client
+    for (let i = 0; i < 10; i++) expect(await authenticateDav(request(`10.66.3.${i}`, "wrong password"))).toBeNull();
+    expect((await authenticateDav(request("10.66.3.1", u.token)))?.userId).toBe(u.user.id);
+    expect((await authenticateDav(request("10.17.6.21", u.token)))?.userId).toBe(u.user.id);
+    for (let i = 0; i < 40; i++) await authenticateDav(request("10.66.3.99", `ypt_forged${i}`)).catch(() => null);
+    expect((await authenticateDav(request("10.66.3.99", u.token)))?.userId).toBe(u.user.id);
+    // The owner's password from their own address, past the minute the client cache holds it.
+    (globalThis as Record<symbol, unknown>)[Symbol.for("yunpan.davPasswordCache")] = new Map();
+    expect((await authenticateDav(request("10.17.6.20", TEST_PASSWORD)))?.userId).toBe(u.user.id);
   });
 });
 

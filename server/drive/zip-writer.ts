@@ -6,6 +6,7 @@
 // the entry count does not fit the classic fields (4 GiB, 65535 entries). Names are UTF-8 (bit 11).
 import { crc32 } from "node:zlib";
 import type { Readable, Writable } from "node:stream";
+import { isSafeZipPath } from "@/server/drive/zip-names";
 
 export interface ZipEntry {
   /** Path inside the archive, "/"-separated, without a trailing slash. */
@@ -38,6 +39,8 @@ function layout(entries: ZipEntry[]) {
   let offset = 0;
   const laid: Laid[] = [];
   for (const entry of entries) {
+    // The last guard against a name that would climb out of the extraction folder (zip-names.ts).
+    if (!isSafeZipPath(entry.path)) throw new Error(`unsafe zip entry name: ${JSON.stringify(entry.path)}`);
     const name = Buffer.from(entry.kind === "dir" ? `${entry.path}/` : entry.path, "utf8");
     const size = entry.kind === "dir" ? 0 : entry.size;
     const bigData = size >= U32_MAX;

@@ -5,6 +5,7 @@ import { requireNodeAccess } from "@/server/drive/access";
 import { selectNodesSchema } from "@/server/drive/drive.schemas";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { writeZip, zipLength, type ZipEntry } from "@/server/drive/zip-writer";
+import { uniqueZipSegments } from "@/server/drive/zip-names";
 import type { Actor } from "@/server/auth/actor";
 import type { Node } from "@/server/db/generated/client.ts";
 
@@ -29,9 +30,10 @@ interface TreeRow {
 
 /**
  * Plans the archive for a folder or a selection of siblings: checks access to every id, then lists
- * the live subtree with each file's current blob. Paths come from the tree (sibling names are
- * unique), so an archive never holds a name twice; every folder gets an entry, so empty ones
- * survive. Selecting one's root folder archives its contents.
+ * the live subtree with each file's current blob. Paths come from the tree, each name made safe
+ * and unique among its siblings (zip-names.ts), so an archive never holds a name twice nor one
+ * that climbs out; every folder gets an entry, so empty ones survive. Selecting one's root folder
+ * archives its contents.
  */
 export async function prepareZip(input: { actor: Actor; nodeIds: string[] }): Promise<PreparedZip> {
   const { nodeIds } = selectNodesSchema.parse(input);
@@ -60,27 +62,32 @@ export async function prepareZipOfNodes(selected: Node[]): Promise<PreparedZip> 
     ORDER BY d.depth`;
 
   const store = getBlobStore();
-  const pathOf = new Map<string, string>();
-  const entries: ZipEntry[] = [];
+  // Children by parent; the selected nodes (whose parent is outside the set) share one level.
+  const ids = new Set(rows.map((r) => r.id));
+  const TOP = "";
+  const childrenOf = new Map<string, TreeRow[]>();
   for (const r of rows) {
-    const parentPath = r.parentId !== null && pathOf.has(r.parentId) ? pathOf.get(r.parentId)! : null;
-    // A selected root folder contributes its contents only ("" is its path).
-    const path = r.rootOwnerId !== null ? "" : parentPath ? `${parentPath}/${r.name}` : r.name;
-    pathOf.set(r.id, path);
-    if (path === "") continue;
-    if (r.kind === "FOLDER") {
-      entries.push({ path, kind: "dir", size: 0, modifiedAt: r.updatedAt });
-    } else {
-      const storageKey = r.storageKey;
-      entries.push({
-        path,
-        kind: "file",
-        size: Number(r.size ?? 0n),
-        modifiedAt: r.updatedAt,
-        open: storageKey ? () => store.read(storageKey) : undefined,
-      });
-    }
+    const key = r.parentId !== null && ids.has(r.parentId) ? r.parentId : TOP;
+    childrenOf.set(key, [...(childrenOf.get(key) ?? []), r]);
   }
+  const entries: ZipEntry[] = [];
+  const place = (siblings: TreeRow[], parentPath: string) => {
+    siblings.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+    const names = uniqueZipSegments(siblings.map((r) => r.name));
+    siblings.forEach((r, i) => {
+      // A selected root folder contributes its contents only.
+      if (r.rootOwnerId !== null) return place(childrenOf.get(r.id) ?? [], parentPath);
+      const path = parentPath ? `${parentPath}/${names[i]}` : names[i]!;
+      if (r.kind === "FOLDER") {
+        entries.push({ path, kind: "dir", size: 0, modifiedAt: r.updatedAt });
+        place(childrenOf.get(r.id) ?? [], path);
+      } else {
+        const storageKey = r.storageKey;
+        entries.push({ path, kind: "file", size: Number(r.size ?? 0n), modifiedAt: r.updatedAt, open: storageKey ? () => store.read(storageKey) : undefined });
+      }
+    });
+  };
+  place(childrenOf.get(TOP) ?? [], "");
   // Folder by folder, parents before their contents, as archive tools list them.
   entries.sort((a, b) => comparePaths(a.path, b.path));
   const only = selected.length === 1 ? selected[0]! : null;

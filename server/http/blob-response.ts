@@ -1,9 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
-import { parseRange } from "@/server/http/range";
+import type { Readable } from "node:stream";
+import { parseRange, type RangeResult } from "@/server/http/range";
 
 export type ResponseHeaders = Record<string, string | number>;
+
+/**
+ * Told, before any header is written, how many bytes a GET is about to send (it may throw to
+ * refuse); returns what to call with the bytes actually handed to the socket once the answer ends.
+ */
+export type ByteMeter = (bytes: number) => Promise<(sent: number) => Promise<void>>;
 
 /**
  * Answers GET/HEAD for a stored blob whose ETag is its sha256: 304 for a matching If-None-Match,
@@ -17,6 +24,7 @@ export async function sendBlob(
   blob: { storageKey: string; size: number; sha256: string },
   headers: ResponseHeaders,
   divert?: () => Promise<boolean>,
+  meter?: ByteMeter,
 ) {
   const etag = `"${blob.sha256}"`;
   if (req.headers["if-none-match"]?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
@@ -30,15 +38,36 @@ export async function sendBlob(
     res.writeHead(416, { "Content-Range": `bytes */${blob.size}`, "Accept-Ranges": "bytes" });
     return void res.end();
   }
-  if (divert && (await divert())) return;
+  const planned = range.kind === "partial" ? range.range.end - range.range.start + 1 : blob.size;
+  const settle = meter && req.method === "GET" ? await meter(planned) : null;
+  if (divert && (await divert())) return void (await settle?.(planned));
+  if (!settle) return send(req, res, blob, headers, etag, range);
+  let sent = 0;
+  try {
+    await send(req, res, blob, headers, etag, range, (n) => (sent += n));
+  } finally {
+    await settle(sent);
+  }
+}
+
+async function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  blob: { storageKey: string; size: number },
+  headers: ResponseHeaders,
+  etag: string,
+  range: Exclude<RangeResult, { kind: "unsatisfiable" }>,
+  onBytes?: (n: number) => void,
+) {
+  const counted = (stream: Readable) => (onBytes ? stream.on("data", (c: Buffer) => onBytes(c.length)) : stream);
   const all = { ...headers, ETag: etag, "Accept-Ranges": "bytes" };
   if (range.kind === "partial") {
     const { start, end } = range.range;
     res.writeHead(206, { ...all, "Content-Range": `bytes ${start}-${end}/${blob.size}`, "Content-Length": end - start + 1 });
     if (req.method === "HEAD") return void res.end();
-    return await pipeline(await getBlobStore().read(blob.storageKey, range.range), res);
+    return await pipeline(counted(await getBlobStore().read(blob.storageKey, range.range)), res);
   }
   res.writeHead(200, { ...all, "Content-Length": blob.size });
   if (req.method === "HEAD" || blob.size === 0) return void res.end();
-  await pipeline(await getBlobStore().read(blob.storageKey), res);
+  await pipeline(counted(await getBlobStore().read(blob.storageKey)), res);
 }

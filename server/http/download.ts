@@ -5,8 +5,8 @@ import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { AppError, notFound } from "@/server/errors/app-error";
 import { nodeIdSchema } from "@/server/drive/drive.schemas";
 import { contentDisposition } from "@/server/http/content-disposition";
-import { sendBlob } from "@/server/http/blob-response";
-import { inlineContentType, inlineCsp } from "@/server/http/safe-inline";
+import { sendBlob, type ByteMeter } from "@/server/http/blob-response";
+import { inlineCsp, previewContentType } from "@/server/http/safe-inline";
 import { sendError } from "@/server/http/respond";
 import { getEnv } from "@/server/env";
 import { localBlobPath } from "@/server/storage/local-blob-store";
@@ -42,9 +42,9 @@ export type DownloadableFile = Awaited<ReturnType<typeof getFileForDownload>>;
  * `isPublic`: never cached anywhere, and no presigned S3 URL (a second door that would stay open
  * after the link is revoked).
  */
-export async function sendFileBytes(req: IncomingMessage, res: ServerResponse, file: DownloadableFile, opts: { inline: boolean; isPublic?: boolean }) {
+export async function sendFileBytes(req: IncomingMessage, res: ServerResponse, file: DownloadableFile, opts: { inline: boolean; isPublic?: boolean; meter?: ByteMeter }) {
   // `?inline=1` asks to view in the browser (previews); only passive types are granted it.
-  const inlineType = opts.inline ? inlineContentType(file.mimeType) : null;
+  const inlineType = opts.inline ? previewContentType(file.name, file.mimeType) : null;
   const headers = {
     "Last-Modified": file.updatedAt.toUTCString(),
     "Cache-Control": opts.isPublic ? "private, no-store" : "private, no-cache",
@@ -72,5 +72,5 @@ export async function sendFileBytes(req: IncomingMessage, res: ServerResponse, f
       return true;
     }
     return false;
-  });
+  }, opts.meter);
 }

@@ -39,3 +39,21 @@ export function inlineContentType(mimeType: string | null): string | null {
 export function inlineCsp(contentType: string): string {
   return contentType === "application/pdf" ? "sandbox allow-scripts" : "sandbox";
 }
+
+// Text and source files a preview shows as text, whatever type the upload recorded (as
+// components/drive/preview-dialog.tsx decides): served as text/plain. Markup (HTML, SVG, XML) stays
+// an attachment, as above.
+const TEXT_EXTENSIONS = new Set(
+  ("txt text md markdown csv tsv log rst tex srt vtt properties lock json jsonc sql " +
+    "js jsx mjs cjs ts tsx mts cts java c h cpp cc hpp cs go rs swift kt kts scala php dart css scss less " +
+    "py rb sh bash zsh fish yml yaml toml ini cfg conf env r pl dockerfile mk makefile gitignore").split(" "),
+);
+
+/** The Content-Type a preview (`?inline=1`) is answered with: inlineContentType, or text/plain for text by its name. */
+export function previewContentType(name: string, mimeType: string | null): string | null {
+  const passive = inlineContentType(mimeType);
+  if (passive) return passive;
+  const dot = name.lastIndexOf(".");
+  const ext = (dot > 0 ? name.slice(dot + 1) : name).toLowerCase();
+  return TEXT_EXTENSIONS.has(ext) ? "text/plain; charset=utf-8" : null;
+}

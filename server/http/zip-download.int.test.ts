@@ -105,6 +105,31 @@ describe("GET /api/zip", () => {
     expect((await getZip([], headers)).status).toBe(400);
   });
 
+  it("names entries without backslashes, drive letters or .. segments, unique within the archive", async () => {
+    const { actor } = await createTestUser();
+    const { headers } = await createTestToken(actor);
+    const drive = callerFor(actor).drive;
+    const names = await drive.createFolder({ name: "names" });
+    const sub = await drive.createFolder({ name: "C:\\sub", parentId: names.id });
+    await createTestFile({ actor, name: "..\\..\\evil.txt", parentId: names.id, content: "evil" });
+    await createTestFile({ actor, name: ".._.._evil.txt", parentId: names.id, content: "plain" });
+    await createTestFile({ actor, name: "a:b.txt", parentId: sub.id, content: "stream" });
+
+    const res = await getZip([names.id], headers);
+    expect(res.status).toBe(200);
+    const zip = Buffer.from(await res.arrayBuffer());
+    expect(Number(res.headers.get("content-length"))).toBe(zip.length);
+    const { entries } = readZip(zip);
+    expect(entries.map((e) => [e.name, e.data.toString()])).toEqual([
+      ["names/", ""],
+      ["names/.._.._evil (1).txt", "evil"],
+      ["names/.._.._evil.txt", "plain"],
+      ["names/C__sub/", ""],
+      ["names/C__sub/a_b.txt", "stream"],
+    ]);
+    for (const e of entries) expect(e.name).not.toMatch(/\\|:|(^|\/)\.\.(\/|$)/);
+  });
+
   it("answers another user's ids exactly like random ids, and needs a session", async () => {
     const alice = await createTestUser();
     const bob = await createTestUser();

@@ -9,18 +9,31 @@ export const limits = {
   instantUploadProof: { points: 10, duration: 600 },
   /** Asking whether content is already stored (each answer reveals that it exists somewhere). */
   instantUploadPrepare: { points: 600, duration: 600 },
-  /** Wrong passwords for one share link, from anywhere. */
-  shareUnlockLink: { points: 30, duration: 900 },
+  // Password guessing (password-guard.ts): an address is stopped per account or link it guesses
+  // at and across them; the account or link as a whole is only slowed, and never for addresses
+  // it was opened from before, so nobody can lock its owner out.
   /** Wrong share-link passwords from one client address, across links. */
-  shareUnlockIp: { points: 10, duration: 900 },
+  shareUnlockIp: { points: 30, duration: 900 },
+  /** Wrong passwords for one share link from one client address. */
+  shareUnlockPair: { points: 10, duration: 900 },
+  /** Wrong passwords for one share link, from anywhere: past this, unfamiliar addresses are slowed. */
+  shareUnlockLink: { points: 30, duration: 900 },
+  /** While a link is past shareUnlockLink: one attempt per 10 s from addresses it was not unlocked from. */
+  shareUnlockSlow: { points: 1, duration: 10 },
   /** Failed sign-ins from one address (web form, WebDAV Basic), across accounts. */
   signInIp: { points: 30, duration: 900 },
-  /** Failed sign-ins to one account, from anywhere. */
+  /** Failed sign-ins to one account from one address. */
+  signInPair: { points: 10, duration: 900 },
+  /** Failed sign-ins to one account, from anywhere: past this, unfamiliar addresses are slowed. */
   signInAccount: { points: 10, duration: 900 },
+  /** While an account is past signInAccount: one attempt per 10 s from addresses it never signed in from. */
+  signInSlow: { points: 1, duration: 10 },
   /** Wrong two-factor codes for one account. */
   totpCode: { points: 5, duration: 300 },
   /** A two-factor code is good once (keyed by account and code, for longer than its validity). */
   totpReplay: { points: 1, duration: 120 },
+  /** Bytes served on one share download ticket (the budget itself travels in the signed ticket). */
+  shareTicketBytes: { points: Number.MAX_SAFE_INTEGER, duration: 6 * 3600 },
   /** New uploads per user (a dropped folder of thousands of files still fits at ~10 a second). */
   uploadCreate: { points: 3000, duration: 300 },
   /** Personal API tokens created per user. */
@@ -57,6 +70,12 @@ export async function assertUnderLimit(name: LimitName, key: string): Promise<vo
   if (res && res.consumedPoints >= limits[name].points) throw tooMany(res);
 }
 
+/** True while `key` has used up the limit (nothing is counted). */
+export async function isOverLimit(name: LimitName, key: string): Promise<boolean> {
+  const res = await limiter(name).get(key);
+  return !!res && res.consumedPoints >= limits[name].points;
+}
+
 /** Counts one attempt against the limit (throws once it is used up). */
 export async function countAttempt(name: LimitName, key: string): Promise<void> {
   try {
@@ -65,6 +84,29 @@ export async function countAttempt(name: LimitName, key: string): Promise<void> 
     if (e instanceof RateLimiterRes) throw tooMany(e);
     throw e;
   }
+}
+
+/**
+ * Takes `amount` from a budget of `cap` for `key`, all or nothing (false when it does not fit).
+ * One atomic add in memory or Redis, so concurrent requests cannot both take the last of it.
+ */
+export async function takeFromBudget(name: LimitName, key: string, amount: number, cap: number): Promise<boolean> {
+  const l = limiter(name);
+  const res = await l.consume(key, amount);
+  if (res.consumedPoints <= cap) return true;
+  await l.reward(key, amount);
+  return false;
+}
+
+/** Gives back part of what takeFromBudget took (bytes that were never sent). */
+export async function returnToBudget(name: LimitName, key: string, amount: number): Promise<void> {
+  if (amount > 0) await limiter(name).reward(key, amount);
+}
+
+/** What is left of a budget of `cap` for `key`. */
+export async function budgetLeft(name: LimitName, key: string, cap: number): Promise<number> {
+  const res = await limiter(name).get(key);
+  return cap - (res?.consumedPoints ?? 0);
 }
 
 export async function resetLimit(name: LimitName, key: string): Promise<void> {

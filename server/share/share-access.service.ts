@@ -1,12 +1,14 @@
 // What a visitor of /s/{token} may do: every public path (page, preview, download, zip, tus drop)
 // resolves the link through here, so the status, the password gate and the subtree confinement are
 // decided in one place, on every request (nothing is cached).
+import { randomUUID } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { verifyPassword } from "@/server/auth/password";
 import { signToken, verifyToken } from "@/server/security/signed-token";
-import { assertUnderLimit, countAttempt, resetLimit } from "@/server/security/rate-limit";
+import { admitPasswordAttempt, recordPasswordFailure, recordPasswordSuccess, type PasswordGuard } from "@/server/security/password-guard";
 import { parseCookies } from "@/server/auth/request-auth";
+import { budgetLeft, returnToBudget, takeFromBudget } from "@/server/security/rate-limit";
 import { toNodeDto, type NodeDto } from "@/server/drive/drive.service";
 import { hashShareToken } from "@/server/share/share-token";
 import { linkStatus, type LinkStatus } from "@/server/share/share-link.service";
@@ -87,24 +89,24 @@ export function requirePermission(permission: SharePermission, need: LinkNeed) {
 }
 
 /**
- * Checks a password and returns the unlock cookie's name and value. Wrong answers count per link
- * and per client address; past the limit both answer 429 with Retry-After, right or wrong.
+ * Checks a password and returns the unlock cookie's name and value. Guessing is throttled per
+ * address and per (link, address); the link as a whole is only slowed, and not for addresses it
+ * was unlocked from lately (password-guard.ts), so guessers cannot lock its visitors out.
  */
 export async function unlockLink(input: { token: string; password: string; ip: string | null }) {
   const link = await findLinkOrThrow(input.token);
   const gone = goneReason(link);
   if (gone) throw goneError(gone);
-  const ipKey = input.ip || "unknown";
   if (link.passwordHash) {
-    await assertUnderLimit("shareUnlockLink", link.id);
-    await assertUnderLimit("shareUnlockIp", ipKey);
+    const ip = input.ip || "unknown";
+    const guard: PasswordGuard = { kind: "shareUnlock", subject: link.id, ip, isFamiliarAddress: () => wasUnlockedFrom(link.id, ip) };
+    await admitPasswordAttempt(guard);
     if (!(await verifyPassword(link.passwordHash, input.password))) {
       await logShareAccess({ linkId: link.id, ip: input.ip, action: "unlock-failed" });
-      await countAttempt("shareUnlockIp", ipKey);
-      await countAttempt("shareUnlockLink", link.id);
+      await recordPasswordFailure(guard);
       throw new AppError("FORBIDDEN", "share.wrongPassword");
     }
-    await resetLimit("shareUnlockIp", ipKey);
+    await recordPasswordSuccess(guard);
     await logShareAccess({ linkId: link.id, ip: input.ip, action: "unlock" });
   }
   return {
@@ -112,6 +114,13 @@ export async function unlockLink(input: { token: string; password: string; ip: s
     value: signToken(UNLOCK_PURPOSE, { l: link.id, v: link.passwordVersion }, UNLOCK_TTL_SECONDS),
     maxAgeSeconds: UNLOCK_TTL_SECONDS,
   };
+}
+
+/** Whether the link was unlocked from this address in the last 30 days (its access log says). */
+async function wasUnlockedFrom(linkId: string, ip: string): Promise<boolean> {
+  const prisma = await getPrisma();
+  const since = new Date(Date.now() - 30 * 86_400_000);
+  return (await prisma.shareAccess.count({ where: { linkId, action: "unlock", ip, at: { gt: since } }, take: 1 })) > 0;
 }
 
 /**
@@ -141,19 +150,58 @@ export async function requireNodeInLink(link: ShareLink, nodeId: string): Promis
 const TICKET_PURPOSE = "share-download";
 const TICKET_TTL_SECONDS = 6 * 3600;
 
-export function downloadTicketName(linkId: string): string {
-  return `ypd_${linkId.replace(/-/g, "").slice(0, 16)}`;
+/**
+ * A download is counted once per visitor and file, however many requests it takes: the counted
+ * request gives a signed ticket (a cookie per link and file) carrying a byte budget of the file's
+ * size plus a little slack for bytes lost in flight when a connection drops (half the file, at
+ * most 8 MiB). Every GET of the file with that ticket takes the bytes it serves from the budget
+ * and gives back what it did not send, so an interrupted download resumes with ranges, but the
+ * ticket never yields a second copy: a request that does not fit counts as a new download, which
+ * a used-up link refuses (410). The bytes taken are counted in the rate-limit store (memory, or
+ * Redis with REDIS_URL).
+ */
+export interface DownloadTicket {
+  id: string;
+  budget: number;
 }
 
-/** Proof that this client's download of this file was counted, so its ranges may resume it. */
-export function issueDownloadTicket(link: ShareLink, nodeId: string) {
-  return { name: downloadTicketName(link.id), value: signToken(TICKET_PURPOSE, { l: link.id, n: nodeId, v: link.passwordVersion }, TICKET_TTL_SECONDS), maxAgeSeconds: TICKET_TTL_SECONDS };
+export function downloadTicketName(linkId: string, nodeId: string): string {
+  return `ypd_${linkId.replace(/-/g, "").slice(0, 16)}_${nodeId.replace(/-/g, "").slice(0, 12)}`;
 }
 
-export function hasDownloadTicket(link: ShareLink, nodeId: string, cookieHeader: string | null | undefined): boolean {
-  const cookie = parseCookies(cookieHeader ?? undefined)[downloadTicketName(link.id)];
-  const payload = cookie ? verifyToken<{ l: string; n: string; v: number }>(TICKET_PURPOSE, cookie) : null;
-  return payload?.l === link.id && payload.n === nodeId && payload.v === link.passwordVersion;
+export const ticketBudget = (size: number) => size + Math.min(Math.floor(size / 2), 8 * 1024 * 1024);
+
+/** A new ticket for a counted download of this file, and its cookie's name and value. */
+export function issueDownloadTicket(link: ShareLink, nodeId: string, size: number) {
+  const ticket: DownloadTicket = { id: randomUUID(), budget: ticketBudget(size) };
+  return {
+    ticket,
+    name: downloadTicketName(link.id, nodeId),
+    value: signToken(TICKET_PURPOSE, { l: link.id, n: nodeId, v: link.passwordVersion, g: ticket.id, b: ticket.budget }, TICKET_TTL_SECONDS),
+    maxAgeSeconds: TICKET_TTL_SECONDS,
+  };
+}
+
+/** The visitor's ticket for this link, file and password, if the cookie holds a genuine one. */
+export function readDownloadTicket(link: ShareLink, nodeId: string, cookieHeader: string | null | undefined): DownloadTicket | null {
+  const cookie = parseCookies(cookieHeader ?? undefined)[downloadTicketName(link.id, nodeId)];
+  const p = cookie ? verifyToken<{ l: string; n: string; v: number; g: string; b: number }>(TICKET_PURPOSE, cookie) : null;
+  return p && p.l === link.id && p.n === nodeId && p.v === link.passwordVersion && typeof p.g === "string" && typeof p.b === "number" ? { id: p.g, budget: p.b } : null;
+}
+
+/** Whether the ticket still has bytes to give (its download is not finished). */
+export async function ticketHasRoom(ticket: DownloadTicket): Promise<boolean> {
+  return (await budgetLeft("shareTicketBytes", ticket.id, ticket.budget)) > 0;
+}
+
+/** Takes `bytes` from the ticket's budget; false when they do not fit. */
+export function takeTicketBytes(ticket: DownloadTicket, bytes: number): Promise<boolean> {
+  return takeFromBudget("shareTicketBytes", ticket.id, bytes, ticket.budget);
+}
+
+/** Gives back bytes a request took but did not send (the connection dropped). */
+export function returnTicketBytes(ticket: DownloadTicket, bytes: number): Promise<void> {
+  return returnToBudget("shareTicketBytes", ticket.id, bytes);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, httpStatusOf } from "@/server/errors/app-error";
 import { sendError } from "@/server/http/respond";
 import { sendFileBytes } from "@/server/http/download";
-import { inlineContentType } from "@/server/http/safe-inline";
+import { previewContentType } from "@/server/http/safe-inline";
 import { contentDisposition } from "@/server/http/content-disposition";
 import { prepareZipOfNodes } from "@/server/drive/zip";
 import { writeZip } from "@/server/drive/zip-writer";
@@ -22,11 +22,14 @@ import {
   findLinkOrThrow,
   goneError,
   goneReason,
-  hasDownloadTicket,
   issueDownloadTicket,
   logShareAccess,
   openLink,
+  readDownloadTicket,
   requireNodeInLink,
+  returnTicketBytes,
+  takeTicketBytes,
+  ticketHasRoom,
   unlockLink,
 } from "@/server/share/share-access.service";
 import { canDownload, nodeIdsSchemaForLink, unlockSchema } from "@/server/share/share.schemas";
@@ -68,25 +71,38 @@ const publicHeaders = { "Cache-Control": "private, no-store", "Referrer-Policy":
 async function serveLinkFile(req: IncomingMessage, res: ServerResponse, token: string, nodeId: string) {
   try {
     const wantsInline = new URL(req.url ?? "/", "http://x").searchParams.get("inline") === "1";
-    // A range of a download this client already started (and was counted for) resumes it, even
-    // if that download used up the link; every other GET of the bytes counts as a download.
     const link = await findLinkOrThrow(token);
-    const resuming = !wantsInline && !!req.headers.range && hasDownloadTicket(link, nodeId, req.headers.cookie);
-    await openLink({ token, cookieHeader: req.headers.cookie, need: "preview", allowExhausted: resuming });
+    // A visitor whose counted download of this file is unfinished may finish it even if that
+    // download used up the link (share-access.service.ts, DownloadTicket); nobody else may.
+    const ticket = wantsInline ? null : readDownloadTicket(link, nodeId, req.headers.cookie);
+    const finishing = !!ticket && (await ticketHasRoom(ticket));
+    await openLink({ token, cookieHeader: req.headers.cookie, need: "preview", allowExhausted: finishing });
     const { node } = await requireNodeInLink(link, nodeId);
     const file = await fileForLink(node);
-    // Only passive types are shown inline; anything else is a download, which a view link refuses.
-    const inline = wantsInline && inlineContentType(file.mimeType) !== null;
+    // Previews (`?inline=1`, what the share page asks for) never count: only passive types and
+    // text are shown inline; anything else is a download, which a view link refuses.
+    const inline = wantsInline && previewContentType(file.name, file.mimeType) !== null;
     if (!inline && !canDownload(link.permission)) throw new AppError("FORBIDDEN", "share.noDownload");
-    const counts = !inline && !resuming && req.method === "GET";
-    if (counts) {
-      if (!(await claimLinkDownload(link.id))) throw goneError(goneReason(await findLinkOrThrow(token)) ?? "exhausted");
-      const ticket = issueDownloadTicket(link, nodeId);
-      res.setHeader("Set-Cookie", `${ticket.name}=${ticket.value}; Path=/api/s/; Max-Age=${ticket.maxAgeSeconds}; HttpOnly; SameSite=Lax${secureFlag()}`);
-    }
     for (const [k, v] of Object.entries(publicHeaders)) res.setHeader(k, v);
-    if (req.method === "GET") await logShareAccess({ linkId: link.id, ip: clientIp(req), action: inline ? "preview" : "download", bytes: file.size });
-    await sendFileBytes(req, res, file, { inline, isPublic: true });
+    if (inline) {
+      if (req.method === "GET") await logShareAccess({ linkId: link.id, ip: clientIp(req), action: "preview", bytes: file.size });
+      return await sendFileBytes(req, res, file, { inline: true, isPublic: true });
+    }
+    const meter = async (bytes: number) => {
+      let current = ticket && (await takeTicketBytes(ticket, bytes)) ? ticket : null;
+      if (!current) {
+        // Not part of a download this visitor started: a new download, counted now.
+        if (!(await claimLinkDownload(link.id))) throw goneError(goneReason(await findLinkOrThrow(token)) ?? "exhausted");
+        const issued = issueDownloadTicket(link, nodeId, file.size);
+        res.setHeader("Set-Cookie", `${issued.name}=${issued.value}; Path=/api/s/; Max-Age=${issued.maxAgeSeconds}; HttpOnly; SameSite=Lax${secureFlag()}`);
+        await takeTicketBytes(issued.ticket, bytes);
+        await logShareAccess({ linkId: link.id, ip: clientIp(req), action: "download", bytes: file.size });
+        current = issued.ticket;
+      }
+      const taken = current;
+      return (sent: number) => returnTicketBytes(taken, bytes - sent);
+    };
+    await sendFileBytes(req, res, file, { inline: false, isPublic: true, meter });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
     sendError(req, res, e);

@@ -9,7 +9,7 @@ import { hashShareToken, newShareToken } from "@/server/share/share-token";
 import { accessLogSchema, createLinkSchema, linkRefSchema, listLinksSchema, updateLinkSchema, type SharePermission } from "@/server/share/share.schemas";
 import { enqueueLinkInvitations } from "@/server/share/share-mail";
 import type { Actor } from "@/server/auth/actor";
-import type { ShareLink } from "@/server/db/generated/client.ts";
+import type { Prisma, ShareLink } from "@/server/db/generated/client.ts";
 
 export type LinkStatus = "active" | "revoked" | "expired" | "exhausted";
 
@@ -39,6 +39,18 @@ export function linkStatus(link: Pick<ShareLink, "revokedAt" | "expiresAt" | "ma
   if (link.expiresAt && link.expiresAt.getTime() <= now.getTime()) return "expired";
   if (link.maxDownloads !== null && link.downloadCount >= link.maxDownloads) return "exhausted";
   return "active";
+}
+
+/** The database twin of linkStatus(...) === "active": not revoked, not expired, downloads left. */
+export async function liveLinkWhere(now = new Date()): Promise<Prisma.ShareLinkWhereInput> {
+  const prisma = await getPrisma();
+  return {
+    revokedAt: null,
+    AND: [
+      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      { OR: [{ maxDownloads: null }, { downloadCount: { lt: prisma.shareLink.fields.maxDownloads } }] },
+    ],
+  };
 }
 
 function toDto(l: ShareLink & { node: { name: string; kind: "FILE" | "FOLDER" } }): ShareLinkDto {

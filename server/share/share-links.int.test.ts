@@ -6,11 +6,13 @@ import { useTestDatabase } from "@/server/test/test-db";
 import { NOT_FOUND, rejectionOf } from "@/server/test/rejection";
 import { handleByteRoute } from "@/server/http/byte-routes";
 import { TEST_NEXTAUTH_SECRET } from "@/server/test/http-harness";
-import { claimLinkDownload, getSharePage, openLink } from "@/server/share/share-access.service";
+import { claimLinkDownload, getSharePage, openLink, unlockLink } from "@/server/share/share-access.service";
 import { readZip } from "@/server/test/zip-reader";
+import { listSharesForAdmin } from "@/server/admin/admin-ops.service";
 import type { Actor } from "@/server/auth/actor";
 
 const t = useTestDatabase();
+let link0 = 0;
 
 // The byte routes as the real server runs them, with Next replaced by a stub that answers "page",
 // so the /s/ page's gate (410 or hand-over with a CSP) can be observed.
@@ -145,6 +147,58 @@ describe("share links: expiry, limits, revocation", () => {
     expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount).toBe(2);
   });
 
+  it("gives a counted visitor one copy however many ranges it takes, and nobody a copy past the limit", async () => {
+    const o = await ownerWithTree();
+    const bytes = Buffer.from("0123456789".repeat(30));
+    const file = await createTestFile({ actor: o.actor, parentId: o.shared.id, name: "data.bin", content: bytes });
+    const { token, link } = await makeLink(o.actor, { nodeId: file.id, permission: "DOWNLOAD", maxDownloads: 1 });
+    const count = async () => (await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount;
+
+    // The one download, in three ranges (a resumed transfer): counted once, finished past the limit.
+    const first = await get(fileUrl(token, file.id), { Range: "bytes=0-99" });
+    expect(first.status).toBe(206);
+    const ticket = first.headers.get("set-cookie")!.split(";")[0]!;
+    expect(await count()).toBe(1);
+    const middle = await get(fileUrl(token, file.id), { Range: "bytes=100-199", Cookie: ticket });
+    const end = await get(fileUrl(token, file.id), { Range: "bytes=200-", Cookie: ticket });
+    expect([middle.status, end.status]).toEqual([206, 206]);
+    expect(Buffer.concat([Buffer.from(await first.arrayBuffer()), Buffer.from(await middle.arrayBuffer()), Buffer.from(await end.arrayBuffer())]).equals(bytes)).toBe(true);
+
+    // The finished ticket gives no second copy, by any request; a new visitor gets nothing either.
+    const attempts: Record<string, string>[] = [{ Range: "bytes=0-", Cookie: ticket }, { Cookie: ticket }, { Range: "bytes=0-" }, {}];
+    for (const headers of attempts) expect((await get(fileUrl(token, file.id), headers)).status, JSON.stringify(headers)).toBe(410);
+    expect((await fetch(baseUrl + fileUrl(token, file.id), { method: "HEAD" })).status).toBe(410);
+    expect((await get(fileUrl(token, file.id, "?inline=1"), { Cookie: ticket })).status).toBe(410);
+    expect(await count()).toBe(1);
+  });
+
+  it("never counts a preview, text included (the share page reads it with a range)", async () => {
+    const o = await ownerWithTree();
+    const notes = await createTestFile({ actor: o.actor, parentId: o.shared.id, name: "notes.log", content: "line one\nline two\n", mimeType: "application/octet-stream" });
+    const { token, link } = await makeLink(o.actor, { nodeId: notes.id, permission: "DOWNLOAD", maxDownloads: 1 });
+    for (let i = 0; i < 3; i++) {
+      const preview = await get(fileUrl(token, notes.id, "?inline=1"), { Range: "bytes=0-1048575" });
+      expect(preview.status).toBe(206);
+      expect(preview.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(preview.headers.get("content-security-policy")).toBe("sandbox");
+    }
+    expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount).toBe(0);
+    expect(await (await get(fileUrl(token, notes.id))).text()).toBe("line one\nline two\n");
+    expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount).toBe(1);
+  });
+
+  it("shows a used-up link as used up to its owner and to admins alike (one status rule)", async () => {
+    const o = await ownerWithTree();
+    const admin = await createTestUser({ role: "ADMIN" });
+    const { token, link } = await makeLink(o.actor, { nodeId: o.a.id, permission: "DOWNLOAD", maxDownloads: 1, label: `used-up-${link0++}` });
+    expect((await get(fileUrl(token, o.a.id))).status).toBe(200);
+    expect((await callerFor(o.actor).share.links({})).find((l) => l.id === link.id)?.status).toBe("exhausted");
+    const all = await listSharesForAdmin({ actor: admin.actor, search: o.user.email, status: "all" });
+    expect(all.items.find((l) => l.id === link.id)?.status).toBe("exhausted");
+    const live = await listSharesForAdmin({ actor: admin.actor, search: o.user.email, status: "live" });
+    expect(live.items.map((l) => l.id)).not.toContain(link.id);
+  });
+
   it("stops working once revoked, and when its creator is disabled or being deleted", async () => {
     const o = await ownerWithTree();
     const { token, link } = await makeLink(o.actor, { nodeId: o.a.id, permission: "DOWNLOAD" });
@@ -211,6 +265,23 @@ describe("share links: password gate", () => {
     expect(blocked.cookie).toBeNull();
     const log = await callerFor(o.actor).share.accessLog({ linkId: link.id });
     expect(log.filter((l) => l.action === "unlock-failed")).toHaveLength(10);
+  });
+});
+
+describe("share links: password guessing", () => {
+  it("stops guessing addresses without locking out the right password from a fresh or familiar address", async () => {
+    const o = await ownerWithTree();
+    const { token } = await makeLink(o.actor, { nodeId: o.a.id, permission: "DOWNLOAD", password: "hunter22" });
+    await unlockLink({ token, password: "hunter22", ip: "10.17.6.9" }); // a visitor who opened it before
+    for (const ip of ["10.66.2.1", "10.66.2.2", "10.66.2.3"]) {
+      for (let i = 0; i < 10; i++) expect((await rejectionOf(unlockLink({ token, password: `wrong-${i}`, ip }))).code).toBe("FORBIDDEN");
+      expect((await rejectionOf(unlockLink({ token, password: "hunter22", ip }))).code).toBe("TOO_MANY_REQUESTS");
+    }
+    // 30 wrong answers from 3 addresses: the right password from a fresh address still opens it…
+    expect((await unlockLink({ token, password: "hunter22", ip: "10.17.6.10" })).name).toMatch(/^yps_/);
+    // …strangers are slowed to one attempt per 10 s, and the familiar address is never slowed.
+    expect((await rejectionOf(unlockLink({ token, password: "guess", ip: "10.66.2.4" }))).code).toBe("TOO_MANY_REQUESTS");
+    expect((await unlockLink({ token, password: "hunter22", ip: "10.17.6.9" })).name).toMatch(/^yps_/);
   });
 });
 
