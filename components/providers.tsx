@@ -6,13 +6,14 @@ import superjson from "superjson";
 import { TRPCProvider } from "@/components/trpc/client";
 import { ToastProvider } from "@/components/ui/toast";
 import type { AppRouter } from "@/server/trpc/root";
+import { TRPC_MAX_BATCH_CALLS } from "@/server/trpc/limits";
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: (n, e) => n < 2 && !/UNAUTHORIZED|NOT_FOUND|FORBIDDEN/.test(String((e as { data?: { code?: string } }).data?.code)) } } }),
   );
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: TRPC_MAX_BATCH_CALLS })] }),
   );
   return (
     <QueryClientProvider client={queryClient}>

@@ -24,6 +24,8 @@ export const envSchema = z.object({
   SIGNUP: optional(z.enum(["open", "closed"])),
   DEFAULT_QUOTA_BYTES: optional(bytes),
   MAX_UPLOAD_BYTES: optional(bytes),
+  // The largest tRPC request body; counted while it streams in, before sign-in checks anything.
+  TRPC_MAX_BODY_BYTES: optional(bytes.pipe(z.number().min(1024, "at least 1KiB").max(1024 ** 3, "at most 1GiB"))),
   UPLOAD_EXPIRY_HOURS: optional(z.coerce.number().positive()),
   STORAGE: optional(z.enum(["local", "s3"])),
   S3_ENDPOINT: optional(z.url()),
@@ -95,6 +97,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     signup: e.SIGNUP ?? "open",
     defaultQuotaBytes: e.DEFAULT_QUOTA_BYTES ?? null,
     maxUploadBytes: e.MAX_UPLOAD_BYTES ?? 1024 ** 4,
+    trpcMaxBodyBytes: e.TRPC_MAX_BODY_BYTES ?? 1024 ** 2,
     uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS ?? 24,
     storage,
     s3: {

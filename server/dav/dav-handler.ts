@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { ZodError } from "zod";
 import { httpStatusOf, toAppError } from "@/server/errors/app-error";
 import { localeFromHeaders } from "@/server/i18n/messages";
+import { translateIssue } from "@/server/i18n/issue";
 import { logger } from "@/server/log/logger";
 import { nodeNameSchema } from "@/server/drive/drive.schemas";
 import { createFolder, getFileForDownload } from "@/server/drive/drive.service";
@@ -153,8 +154,9 @@ function sendDavError(req: IncomingMessage, res: ServerResponse, e: unknown) {
     text = app.localized(locale) + "\n";
     if (app.retryAfterSeconds) headers["Retry-After"] = String(app.retryAfterSeconds);
   } else if (e instanceof ZodError) {
+    // The name rule that failed, as the web interface words it.
     status = 400;
-    text = "Invalid name.\n";
+    text = translateIssue(e.issues[0]?.message ?? "input.invalid", localeFromHeaders(req.headers["accept-language"], req.headers.cookie)) + "\n";
   } else if (e instanceof XmlBodyError || e instanceof IfHeaderError || e instanceof DavPathError) {
     status = 400;
     text = e.message + "\n";

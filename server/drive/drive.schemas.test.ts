@@ -25,3 +25,13 @@ test("every rule has a message a person understands, in English and Chinese", ()
   expect(problem("a/b", "zh")).toBe("名称不能包含“/”。");
   expect(problem("文".repeat(85))).toBeNull(); // 255 bytes
 });
+
+test("text-direction characters that could disguise an extension are refused, each of them", () => {
+  for (const c of ["\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069", "\u200E", "\u200F", "\u061C"]) {
+    expect(problem(`invoice${c}fdp.exe`), c.codePointAt(0)!.toString(16)).toBe("A name cannot contain invisible text-direction characters: they can disguise a file's real type.");
+  }
+  expect(problem("invoice\u202Efdp.exe", "zh")).toBe("名称不能包含不可见的文字方向控制字符：它们可能伪装文件的真实类型。");
+  // Right-to-left scripts themselves are names like any other.
+  expect(problem("تقرير.pdf")).toBeNull();
+  expect(problem("דוח.pdf")).toBeNull();
+});

@@ -4,8 +4,14 @@ import { msg } from "@/server/i18n/issue";
 export const NAME_MAX_BYTES = 255;
 
 /**
+ * Invisible characters that reorder how text is shown (embeddings, overrides, isolates and the
+ * LRM/RLM/ALM marks): "invoice\u202Efdp.exe" displays as "invoiceexe.pdf".
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
+
+/**
  * The one rule for file and folder names, shared by forms, tRPC, tus metadata and WebDAV:
- * NFC-normalised, no "/" or control characters, not "." or "..", no leading or trailing spaces,
+ * NFC-normalised, no "/", control or text-direction characters, not "." or "..", no leading or trailing spaces,
  * at most 255 UTF-8 bytes.
  */
 export const nodeNameSchema = z
@@ -16,6 +22,7 @@ export const nodeNameSchema = z
     if (name.length === 0) return fail(msg("name.required"));
     if (name.includes("/")) return fail(msg("name.slash"));
     if (/[\u0000-\u001f\u007f]/.test(name)) return fail(msg("name.control"));
+    if (BIDI_CONTROLS.test(name)) return fail(msg("name.bidi"));
     if (name === "." || name === "..") return fail(msg("name.dots"));
     if (name.trim() !== name) return fail(msg("name.spaces"));
     if (new TextEncoder().encode(name).length > NAME_MAX_BYTES) return fail(msg("name.tooLong", { max: NAME_MAX_BYTES }));

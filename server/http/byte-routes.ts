@@ -9,6 +9,11 @@ import { handleShareRoute } from "@/server/share/share-http";
 import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
+import { serveTrpc, TRPC_PATH } from "@/server/trpc/trpc-node";
+import { getEnv } from "@/server/env";
+import { AppError } from "@/server/errors/app-error";
+import { sendError } from "@/server/http/respond";
+import { isForeignOrigin, isSafeMethod } from "@/server/security/same-origin";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -18,6 +23,11 @@ import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
 export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?: () => void): boolean {
   const url = req.url ?? "/";
   const pathname = url.split("?", 1)[0]!;
+  if (refuseForeignWrite(req, res, pathname)) return true;
+  if (pathname === TRPC_PATH || pathname.startsWith(TRPC_PATH + "/")) {
+    void serveTrpc(req, res);
+    return true;
+  }
   if (pathname === UPLOAD_PATH || pathname.startsWith(UPLOAD_PATH + "/")) {
     if (answerTusPreflight(req, res)) return true;
     // A client that vanishes mid-PATCH must end the write: without an error on the request body,
@@ -61,4 +71,19 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?
     return true;
   }
   return false;
+}
+
+/**
+ * A write to the byte paths (tus, share unlock and drops, WebDAV) sent by a page of another
+ * website is refused before it does anything: SameSite cookies alone would let a same-site
+ * sibling (another app on a subdomain) through. next-auth checks its own CSRF token, and
+ * /api/trpc checks the same rule in its handler.
+ */
+function refuseForeignWrite(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
+  if (isSafeMethod(req.method)) return false;
+  const guarded = (pathname.startsWith("/api/") && !pathname.startsWith("/api/auth/") && !pathname.startsWith(TRPC_PATH)) || pathname === DAV_PREFIX || pathname.startsWith(DAV_PREFIX + "/");
+  if (!guarded || !isForeignOrigin(req.headers.origin, req.headers.host, getEnv().baseUrl)) return false;
+  res.setHeader("Connection", "close");
+  sendError(req, res, new AppError("FORBIDDEN", "request.foreignOrigin"));
+  return true;
 }

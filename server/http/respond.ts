@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, httpStatusOf, toAppError } from "@/server/errors/app-error";
 import { localeFromHeaders } from "@/server/i18n/messages";
 import { logger } from "@/server/log/logger";
+import { currentRequest } from "@/server/log/request-context";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers });
@@ -21,6 +22,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, e: unknown)
     return sendJson(res, httpStatusOf[app.code], { code: app.code, message: app.localized(locale) }, headers);
   }
   logger.error({ err: e, url: req.url }, "request failed");
-  const err = new AppError("INTERNAL_SERVER_ERROR", "server.error");
+  // The error's own text stays in the log line above, found by the request id shown here.
+  const err = new AppError("INTERNAL_SERVER_ERROR", "server.errorWithId", { requestId: currentRequest()?.requestId ?? "-" });
   sendJson(res, 500, { code: err.code, message: err.localized(locale) });
 }

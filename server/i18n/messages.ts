@@ -6,6 +6,7 @@ import { sharingServerMessages } from "@/server/i18n/areas/sharing";
 import { adminServerMessages } from "@/server/i18n/areas/admin";
 import { securityServerMessages } from "@/server/i18n/areas/security";
 import { databaseServerMessages } from "@/server/i18n/areas/database";
+import { requestGuardServerMessages } from "@/server/i18n/areas/request-guards";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -64,6 +65,7 @@ export const messages = {
   ...adminServerMessages,
   ...securityServerMessages,
   ...databaseServerMessages,
+  ...requestGuardServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

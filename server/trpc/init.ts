@@ -2,7 +2,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { AppError, toAppError, type AppErrorCode } from "@/server/errors/app-error";
-import { localeFromHeaders, type Locale } from "@/server/i18n/messages";
+import { localeFromHeaders, translate, type Locale, type MessageKey } from "@/server/i18n/messages";
+import { currentRequest } from "@/server/log/request-context";
 import { translateIssue } from "@/server/i18n/issue";
 import { authenticateRequest, headerOf, type HeadersLike } from "@/server/auth/request-auth";
 import type { Actor } from "@/server/auth/actor";
@@ -42,6 +43,16 @@ const trpcCodeOf: Record<AppErrorCode, TRPCError["code"]> = {
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
+/** What a caller is told for tRPC's own refusals; any other code is an internal error. */
+const genericMessageOf: Partial<Record<TRPCError["code"], MessageKey>> = {
+  BAD_REQUEST: "request.invalid",
+  PARSE_ERROR: "request.invalid",
+  NOT_FOUND: "request.unknownProcedure",
+  METHOD_NOT_SUPPORTED: "request.methodNotAllowed",
+  PAYLOAD_TOO_LARGE: "request.invalid",
+  UNAUTHORIZED: "auth.required",
+};
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // The one place errors become what the browser sees: a translated message, the app's own code,
@@ -58,7 +69,9 @@ const t = initTRPC.context<Context>().create({
       const first = translateIssue(cause.issues[0]?.message ?? "input.invalid", locale);
       return { ...shape, message: first, data: { ...shape.data, appCode: "BAD_REQUEST", fieldErrors, stack: undefined } };
     }
-    const message = error.code === "INTERNAL_SERVER_ERROR" ? new AppError("INTERNAL_SERVER_ERROR", "server.error").localized(locale) : shape.message;
+    // Anything else is tRPC's own refusal or a bug: its text (a parser's or V8's message, a
+    // procedure path) is never shown; the log has it, under the request id an internal error shows.
+    const message = translate(genericMessageOf[error.code] ?? "server.errorWithId", locale, { requestId: currentRequest()?.requestId ?? "-" });
     return { ...shape, message, data: { ...shape.data, appCode: error.code, fieldErrors: null, stack: undefined } };
   },
 });

@@ -9,11 +9,11 @@ const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const answer = (content: Buffer, ranges: { start: number; end: number }[]) => ranges.map((r) => sha(content.subarray(r.start, r.end + 1)));
 
 describe("instant upload (秒传) with proof of possession", () => {
-  test("someone holding the bytes adds a file without a transfer; blob shared, quota charged", async () => {
-    const alice = await createTestUser();
+  test("content the caller already stores is added again without a transfer; blob shared, quota charged", async () => {
     const bob = await createTestUser();
     const content = randomBytes(300 * 1024);
-    await createTestFile({ actor: alice.actor, name: "dataset.bin", content });
+    const archive = await callerFor(bob.actor).drive.createFolder({ name: "Archive" });
+    await createTestFile({ actor: bob.actor, parentId: archive.id, name: "dataset.bin", content });
     const bobRoot = (await callerFor(bob.actor).drive.list({})).folder.id;
 
     const prep = await callerFor(bob.actor).upload.instantPrepare({ parentId: bobRoot, filename: "copy.bin", size: content.length, sha256: sha(content) });
@@ -26,7 +26,26 @@ describe("instant upload (秒传) with proof of possession", () => {
     const blobs = await t.prisma.blob.findMany({ where: { sha256: sha(content) } });
     expect(blobs).toHaveLength(1);
     expect(blobs[0]!.refCount).toBe(2);
-    expect((await callerFor(bob.actor).auth.me()).usedBytes).toBe(content.length);
+    expect((await callerFor(bob.actor).auth.me()).usedBytes).toBe(2 * content.length);
+  });
+
+  test("content held only by another account answers exactly like unknown content (no existence oracle)", async () => {
+    const alice = await createTestUser();
+    const bob = await createTestUser();
+    const content = randomBytes(90 * 1024);
+    await createTestFile({ actor: alice.actor, name: "private.bin", content });
+    const bobRoot = (await callerFor(bob.actor).drive.list({})).folder.id;
+    const api = callerFor(bob.actor).upload;
+    const held = await api.instantPrepare({ parentId: bobRoot, filename: "p.bin", size: content.length, sha256: sha(content) });
+    const unknown = await api.instantPrepare({ parentId: bobRoot, filename: "p.bin", size: content.length, sha256: sha(randomBytes(90 * 1024)) });
+    expect(held).toEqual({ kind: "upload" });
+    expect(held).toEqual(unknown);
+
+    // Once Alice shares a folder holding it, Bob can read it, so the shortcut is his too.
+    const shared = await callerFor(alice.actor).drive.createFolder({ name: "Shared" });
+    await createTestFile({ actor: alice.actor, parentId: shared.id, name: "copy.bin", content });
+    await callerFor(alice.actor).share.grant({ nodeId: shared.id, email: bob.user.email, role: "VIEWER" });
+    expect((await api.instantPrepare({ parentId: bobRoot, filename: "p.bin", size: content.length, sha256: sha(content) })).kind).toBe("challenge");
   });
 
   test("a leaked hash alone yields nothing: wrong answers are refused, then rate limited", async () => {
@@ -34,6 +53,13 @@ describe("instant upload (秒传) with proof of possession", () => {
     const mallory = await createTestUser();
     const content = randomBytes(200 * 1024);
     await createTestFile({ actor: alice.actor, name: "secret.bin", content });
+    // A hash she only read somewhere gets no challenge at all; share the folder, and it does.
+    const malloryRoot = (await callerFor(mallory.actor).drive.list({})).folder.id;
+    expect((await callerFor(mallory.actor).upload.instantPrepare({ parentId: malloryRoot, filename: "g.bin", size: content.length, sha256: sha(content) })).kind).toBe("upload");
+    const aliceRoot = (await callerFor(alice.actor).drive.list({})).folder.id;
+    const box = await callerFor(alice.actor).drive.createFolder({ parentId: aliceRoot, name: "Box" });
+    await createTestFile({ actor: alice.actor, parentId: box.id, name: "secret-copy.bin", content });
+    await callerFor(alice.actor).share.grant({ nodeId: box.id, email: mallory.user.email, role: "VIEWER" });
     const root = (await callerFor(mallory.actor).drive.list({})).folder.id;
     const api = callerFor(mallory.actor);
 

@@ -3,7 +3,7 @@ import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { formatBytes } from "@/server/i18n/messages";
-import { requireNodeAccess } from "@/server/drive/access";
+import { requireAccessTo, requireNodeAccess } from "@/server/drive/access";
 import { toNodeDto, type NodeDto } from "@/server/drive/drive.service";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { recordAudit } from "@/server/audit/audit.service";
@@ -44,9 +44,10 @@ export async function prepareInstantUpload(input: { actor: Actor; parentId: stri
   if (parent.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
   const max = getEnv().maxUploadBytes;
   if (data.size > max) throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(max) });
-  const prisma = await getPrisma();
-  const blob = await prisma.blob.findUnique({ where: { backend_sha256: { backend: getBlobStore().backend, sha256: data.sha256 } } });
-  if (!blob || Number(blob.size) !== data.size) return { kind: "upload" as const };
+  // Only content the caller can already read counts as stored: if another account's files
+  // counted, this answer would tell anyone whether someone else stores a given file. Such content
+  // is still stored once: completeUpload reuses the blob after a real upload.
+  if (!(await callerCanReadContent(input.actor, data.sha256, data.size))) return { kind: "upload" as const };
   const ranges = pickRanges(data.size);
   const challenge: Challenge = { u: input.actor.userId, p: parent.id, f: data.filename, s: data.sha256, z: data.size, r: ranges };
   return { kind: "challenge" as const, challenge: signToken(PURPOSE, challenge, CHALLENGE_TTL_SECONDS), ranges };
@@ -98,4 +99,34 @@ async function hashRange(store: ReturnType<typeof getBlobStore>, key: string, ra
   const hash = createHash("sha256");
   for await (const chunk of await store.read(key, range)) hash.update(chunk as Buffer);
   return hash.digest("hex");
+}
+
+/**
+ * Whether a file version with this content sits in the caller's own drive (trash included) or in a
+ * folder someone granted them. The same queries run whatever other accounts store.
+ */
+async function callerCanReadContent(actor: Actor, sha256: string, size: number): Promise<boolean> {
+  const prisma = await getPrisma();
+  const blob = { backend: getBlobStore().backend, sha256, size: BigInt(size) };
+  const own = await prisma.fileVersion.findFirst({ where: { blob, node: { ownerId: actor.userId } }, select: { id: true } });
+  if (own) return true;
+  // In drives that granted the caller something: a few candidates, each checked by the access rule.
+  const candidates = await prisma.node.findMany({
+    where: {
+      trashedAt: null,
+      versions: { some: { blob } },
+      owner: { nodes: { some: { grants: { some: { granteeId: actor.userId } } } } },
+    },
+    select: { id: true, ownerId: true, trashedAt: true },
+    take: 20,
+  });
+  for (const node of candidates) {
+    try {
+      await requireAccessTo(actor, node, "read");
+      return true;
+    } catch {
+      // not readable by the caller: keep looking
+    }
+  }
+  return false;
 }

@@ -41,6 +41,11 @@ describe("tus conformance", () => {
     const res = await fetch(url("/api/upload"), { method: "POST", headers: { ...auth, "Tus-Resumable": "0.2.0", "Upload-Length": "5" } });
     expect(res.status).toBe(412);
     expect(res.headers.get("tus-version")).toContain("1.0.0");
+    for (const method of ["POST", "HEAD", "PATCH", "DELETE"]) {
+      const missing = await fetch(url(method === "POST" ? "/api/upload" : "/api/upload/0123456789abcdef0123456789abcdef"), { method, headers: { ...auth, "Upload-Length": "5" } });
+      expect(missing.status, method).toBe(412);
+      expect(missing.headers.get("tus-version"), method).toContain("1.0.0");
+    }
   });
 
   it("413 over the maximum size, with our message", async () => {
