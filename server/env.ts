@@ -25,6 +25,8 @@ export const envSchema = z.object({
   DEFAULT_QUOTA_BYTES: optional(bytes),
   MAX_UPLOAD_BYTES: optional(bytes),
   UPLOAD_EXPIRY_HOURS: optional(z.coerce.number().positive()),
+  // The largest file a visitor may drop through an upload link that has no size cap of its own.
+  SHARE_DROP_MAX_BYTES: optional(bytes),
   STORAGE: optional(z.enum(["local", "s3"])),
   S3_ENDPOINT: optional(z.url()),
   S3_REGION: optional(z.string()),
@@ -96,6 +98,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     defaultQuotaBytes: e.DEFAULT_QUOTA_BYTES ?? null,
     maxUploadBytes: e.MAX_UPLOAD_BYTES ?? 1024 ** 4,
     uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS ?? 24,
+    shareDropMaxBytes: e.SHARE_DROP_MAX_BYTES ?? 1024 ** 3,
     storage,
     s3: {
       endpoint: e.S3_ENDPOINT,

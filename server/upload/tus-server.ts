@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -53,6 +54,16 @@ type G = typeof globalThis & { [KEY]?: TusRuntime };
 export function getTus(): TusRuntime {
   const g = globalThis as G;
   return (g[KEY] ??= createTus());
+}
+
+/**
+ * The client address boot.ts set on Node's own request. Not from `req.headers`: once tus iterates
+ * them, srvx rebuilds them from the raw headers, where only a client-sent X-Yunpan-Client-Ip is.
+ */
+function clientIpOf(req: Request): string | null {
+  const node = (req as Request & { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
+  const ip = node?.headers["x-yunpan-client-ip"];
+  return typeof ip === "string" && ip ? ip : null;
 }
 
 /** tus expects thrown `{ status_code, body }`; our errors carry a code and a translated message. */
@@ -136,7 +147,7 @@ function createTus(): TusRuntime {
     namingFunction: () => randomBytes(16).toString("hex"),
     async onIncomingRequest(req, uploadId) {
       try {
-        const visitor = await authenticateShareUpload(req.headers);
+        const visitor = await authenticateShareUpload(req.headers, clientIpOf(req));
         if (visitor) {
           visitors.set(req, visitor);
           if (req.method === "POST") return;

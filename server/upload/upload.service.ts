@@ -24,7 +24,12 @@ export interface UploadSessionDto {
   offset: number;
   createdAt: Date;
   expiresAt: Date;
+  /** A visitor's drop through one of the caller's upload links (the caller cannot resume it). */
+  viaLink: { id: string; label: string | null; tokenPrefix: string } | null;
 }
+
+/** A visitor's drop that receives no bytes for this long ends, giving back the quota it holds. */
+export const DROP_IDLE_MS = 15 * 60_000;
 
 /**
  * Opens an upload: checks the target folder, the size limit and the quota, then records the
@@ -140,9 +145,14 @@ export async function assertUploadOwner(input: { actor: Actor; uploadId: string 
 export async function recordUploadProgress(uploadId: string, offset: number) {
   const prisma = await getPrisma();
   const env = getEnv();
-  await prisma.uploadSession.updateMany({
-    where: { id: uploadId, status: "ACTIVE" },
+  const own = await prisma.uploadSession.updateMany({
+    where: { id: uploadId, status: "ACTIVE", shareLinkId: null },
     data: { offset: BigInt(offset), expiresAt: new Date(Date.now() + env.uploadExpiryHours * 3600_000) },
+  });
+  if (own.count > 0) return;
+  await prisma.uploadSession.updateMany({
+    where: { id: uploadId, status: "ACTIVE", shareLinkId: { not: null } },
+    data: { offset: BigInt(offset), expiresAt: new Date(Date.now() + DROP_IDLE_MS) },
   });
 }
 
@@ -256,14 +266,22 @@ export async function cancelUpload(input: { actor: Actor; uploadId: string; remo
   await markUploadAborted(input.uploadId);
 }
 
-/** The caller's unfinished uploads, so any browser can offer to resume or cancel them. */
+/**
+ * The caller's unfinished uploads, so any browser can offer to resume or cancel them, and the
+ * drops visitors are making through the caller's links (they hold the caller's quota).
+ */
 export async function listUnfinishedUploads(input: { actor: Actor }): Promise<UploadSessionDto[]> {
   const prisma = await getPrisma();
   const rows = await prisma.uploadSession.findMany({
-    where: { userId: input.actor.userId, status: "ACTIVE", expiresAt: { gt: new Date() }, shareLinkId: null },
+    where: { userId: input.actor.userId, status: "ACTIVE", expiresAt: { gt: new Date() } },
     orderBy: { createdAt: "desc" },
     take: 100,
   });
+  const linkIds = [...new Set(rows.flatMap((r) => (r.shareLinkId ? [r.shareLinkId] : [])))];
+  const links = linkIds.length
+    ? await prisma.shareLink.findMany({ where: { id: { in: linkIds }, creatorId: input.actor.userId }, select: { id: true, label: true, tokenPrefix: true } })
+    : [];
+  const linkById = new Map(links.map((l) => [l.id, l]));
   return rows.map((r) => ({
     id: r.id,
     filename: r.filename,
@@ -272,5 +290,6 @@ export async function listUnfinishedUploads(input: { actor: Actor }): Promise<Up
     offset: Number(r.offset),
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
+    viaLink: r.shareLinkId ? (linkById.get(r.shareLinkId) ?? { id: r.shareLinkId, label: null, tokenPrefix: "" }) : null,
   }));
 }
