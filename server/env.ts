@@ -27,6 +27,8 @@ export const envSchema = z.object({
   // The largest tRPC request body; counted while it streams in, before sign-in checks anything.
   TRPC_MAX_BODY_BYTES: optional(bytes.pipe(z.number().min(1024, "at least 1KiB").max(1024 ** 3, "at most 1GiB"))),
   UPLOAD_EXPIRY_HOURS: optional(z.coerce.number().positive()),
+  // The largest file a visitor may drop through an upload link that has no size cap of its own.
+  SHARE_DROP_MAX_BYTES: optional(bytes),
   STORAGE: optional(z.enum(["local", "s3"])),
   S3_ENDPOINT: optional(z.url()),
   S3_REGION: optional(z.string()),
@@ -99,6 +101,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     maxUploadBytes: e.MAX_UPLOAD_BYTES ?? 1024 ** 4,
     trpcMaxBodyBytes: e.TRPC_MAX_BODY_BYTES ?? 1024 ** 2,
     uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS ?? 24,
+    shareDropMaxBytes: e.SHARE_DROP_MAX_BYTES ?? 1024 ** 3,
     storage,
     s3: {
       endpoint: e.S3_ENDPOINT,

@@ -142,22 +142,33 @@ export function UploadPanel({ api, interrupted, onDiscard }: { api: Api; interru
                   {t("uploads.interrupted", { percent: u.size ? Math.floor((u.offset / u.size) * 100) : 0 })}
                 </span>
               </div>
-              <p className="mt-1 text-xs text-zinc-500">
-                {t("uploads.chooseAgain")}{" "}
-                <button
-                  className="font-medium text-brand-600 hover:underline"
-                  onClick={() => {
-                    setResumeTarget(u.parentId);
-                    picker.current?.click();
-                  }}
-                >
-                  {t("uploads.chooseFile")}
-                </button>
-                {" · "}
-                <button className="font-medium text-zinc-500 hover:text-red-600 hover:underline" onClick={() => onDiscard(u.id)}>
-                  {t("uploads.discard")}
-                </button>
-              </p>
+              {u.viaLink ? (
+                // A visitor's drop: only they can continue it; the owner may discard it.
+                <p className="mt-1 text-xs text-zinc-500" title={t("drops.droppedHint")} data-testid="interrupted-drop">
+                  {t("drops.droppedVia", { link: u.viaLink.label || `${u.viaLink.tokenPrefix}…` })}
+                  {" · "}
+                  <button className="font-medium text-zinc-500 hover:text-red-600 hover:underline" onClick={() => onDiscard(u.id)}>
+                    {t("uploads.discard")}
+                  </button>
+                </p>
+              ) : (
+                <p className="mt-1 text-xs text-zinc-500">
+                  {t("uploads.chooseAgain")}{" "}
+                  <button
+                    className="font-medium text-brand-600 hover:underline"
+                    onClick={() => {
+                      setResumeTarget(u.parentId);
+                      picker.current?.click();
+                    }}
+                  >
+                    {t("uploads.chooseFile")}
+                  </button>
+                  {" · "}
+                  <button className="font-medium text-zinc-500 hover:text-red-600 hover:underline" onClick={() => onDiscard(u.id)}>
+                    {t("uploads.discard")}
+                  </button>
+                </p>
+              )}
             </li>
           ))}
         </ul>

@@ -7,6 +7,7 @@ import { adminServerMessages } from "@/server/i18n/areas/admin";
 import { securityServerMessages } from "@/server/i18n/areas/security";
 import { databaseServerMessages } from "@/server/i18n/areas/database";
 import { requestGuardServerMessages } from "@/server/i18n/areas/request-guards";
+import { dropServerMessages } from "@/server/i18n/areas/drops";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -66,6 +67,7 @@ export const messages = {
   ...securityServerMessages,
   ...databaseServerMessages,
   ...requestGuardServerMessages,
+  ...dropServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -36,6 +36,10 @@ export const limits = {
   shareTicketBytes: { points: Number.MAX_SAFE_INTEGER, duration: 6 * 3600 },
   /** New uploads per user (a dropped folder of thousands of files still fits at ~10 a second). */
   uploadCreate: { points: 3000, duration: 300 },
+  /** Drops started through one upload link, from anywhere (each holds quota until it ends). */
+  shareDropLink: { points: 1000, duration: 600 },
+  /** Drops started from one client address, across links. */
+  shareDropIp: { points: 200, duration: 600 },
   /** Personal API tokens created per user. */
   apiTokenCreate: { points: 20, duration: 3600 },
   /** Requests per API token (a runaway script is slowed, the account's other tokens are not; a sync

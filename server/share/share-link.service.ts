@@ -6,8 +6,9 @@ import { requireNodeAccess } from "@/server/drive/access";
 import { hashPassword } from "@/server/auth/password";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { hashShareToken, newShareToken } from "@/server/share/share-token";
-import { accessLogSchema, createLinkSchema, linkRefSchema, listLinksSchema, updateLinkSchema, type SharePermission } from "@/server/share/share.schemas";
+import { accessLogSchema, canUpload, createLinkSchema, linkRefSchema, listLinksSchema, updateLinkSchema, type SharePermission } from "@/server/share/share.schemas";
 import { enqueueLinkInvitations } from "@/server/share/share-mail";
+import { endLinkDrops } from "@/server/share/share-upload.service";
 import type { Actor } from "@/server/auth/actor";
 import type { Prisma, ShareLink } from "@/server/db/generated/client.ts";
 
@@ -133,8 +134,14 @@ export async function createShareLink(input: { actor: Actor; meta?: RequestMeta 
   return { link: toDto(link), token, url: shareUrl(token) };
 }
 
-/** Edits a link. A new or removed password bumps its version, which ends every earlier unlock. */
-export async function updateShareLink(input: { actor: Actor; meta?: RequestMeta } & z.input<typeof updateLinkSchema>) {
+/** Deletes an unfinished upload's bytes from the tus store (the router passes the store's). */
+type RemoveUploadData = (uploadId: string) => Promise<void>;
+
+/**
+ * Edits a link. A new or removed password bumps its version, which ends every earlier unlock; a
+ * link that stops taking uploads ends the drops in flight.
+ */
+export async function updateShareLink(input: { actor: Actor; meta?: RequestMeta; removeData: RemoveUploadData } & z.input<typeof updateLinkSchema>) {
   const data = updateLinkSchema.parse(input);
   const link = await requireOwnLink(input.actor, data.linkId);
   const permission = data.permission ?? link.permission;
@@ -156,11 +163,13 @@ export async function updateShareLink(input: { actor: Actor; meta?: RequestMeta 
     },
     include: { node: { select: { name: true, kind: true } } },
   });
+  if (!canUpload(permission)) await endLinkDrops({ linkId: link.id, removeData: input.removeData });
   await recordAudit({ actorId: input.actor.userId, action: "share.update", targetType: "shareLink", targetId: link.id, meta: input.meta, data: { passwordChanged: data.password !== undefined } });
   return toDto(updated);
 }
 
-export async function revokeShareLink(input: { actor: Actor; linkId: string; meta?: RequestMeta }) {
+/** Turns a link off; the drops visitors had in flight through it end and give back their quota. */
+export async function revokeShareLink(input: { actor: Actor; linkId: string; meta?: RequestMeta; removeData: RemoveUploadData }) {
   const { linkId } = linkRefSchema.parse(input);
   const link = await requireOwnLink(input.actor, linkId);
   const prisma = await getPrisma();
@@ -169,15 +178,17 @@ export async function revokeShareLink(input: { actor: Actor; linkId: string; met
     data: { revokedAt: link.revokedAt ?? new Date() },
     include: { node: { select: { name: true, kind: true } } },
   });
+  await endLinkDrops({ linkId: link.id, removeData: input.removeData });
   await recordAudit({ actorId: input.actor.userId, action: "share.revoke", targetType: "shareLink", targetId: link.id, meta: input.meta });
   return toDto(updated);
 }
 
-/** Removes a link for good (with its access log). */
-export async function deleteShareLink(input: { actor: Actor; linkId: string; meta?: RequestMeta }) {
+/** Removes a link for good (with its access log), ending the drops in flight through it. */
+export async function deleteShareLink(input: { actor: Actor; linkId: string; meta?: RequestMeta; removeData: RemoveUploadData }) {
   const { linkId } = linkRefSchema.parse(input);
   const link = await requireOwnLink(input.actor, linkId);
   const prisma = await getPrisma();
+  await endLinkDrops({ linkId: link.id, removeData: input.removeData });
   await prisma.shareLink.delete({ where: { id: link.id } });
   await recordAudit({ actorId: input.actor.userId, action: "share.delete", targetType: "shareLink", targetId: link.id, meta: input.meta });
 }

@@ -13,12 +13,16 @@ import {
 } from "@/server/share/share.schemas";
 import { createShareLink, deleteShareLink, listMyShareLinks, listShareAccesses, revokeShareLink, updateShareLink } from "@/server/share/share-link.service";
 import { listGrants, listSharedWithMe, revokeGrant, shareWithUser, updateGrant } from "@/server/share/grant.service";
+import { getTus } from "@/server/upload/tus-server";
+
+/** Drops in flight through a link that stops taking them lose their bytes in the tus store. */
+const removeData = (uploadId: string) => getTus().store.remove(uploadId);
 
 export const shareRouter = createTRPCRouter({
   createLink: protectedProcedure.input(createLinkSchema).mutation(({ input, ctx }) => createShareLink({ actor: ctx.actor, meta: ctx.meta, ...input })),
-  updateLink: protectedProcedure.input(updateLinkSchema).mutation(({ input, ctx }) => updateShareLink({ actor: ctx.actor, meta: ctx.meta, ...input })),
-  revokeLink: protectedProcedure.input(linkRefSchema).mutation(({ input, ctx }) => revokeShareLink({ actor: ctx.actor, meta: ctx.meta, ...input })),
-  deleteLink: protectedProcedure.input(linkRefSchema).mutation(({ input, ctx }) => deleteShareLink({ actor: ctx.actor, meta: ctx.meta, ...input })),
+  updateLink: protectedProcedure.input(updateLinkSchema).mutation(({ input, ctx }) => updateShareLink({ actor: ctx.actor, meta: ctx.meta, removeData, ...input })),
+  revokeLink: protectedProcedure.input(linkRefSchema).mutation(({ input, ctx }) => revokeShareLink({ actor: ctx.actor, meta: ctx.meta, removeData, ...input })),
+  deleteLink: protectedProcedure.input(linkRefSchema).mutation(({ input, ctx }) => deleteShareLink({ actor: ctx.actor, meta: ctx.meta, removeData, ...input })),
   links: protectedProcedure.input(listLinksSchema).query(({ input, ctx }) => listMyShareLinks({ actor: ctx.actor, ...input })),
   accessLog: protectedProcedure.input(accessLogSchema).query(({ input, ctx }) => listShareAccesses({ actor: ctx.actor, ...input })),
 

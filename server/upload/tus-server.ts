@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { Server, EVENTS, MemoryLocker } from "@tus/server";
 import { RedisLocker } from "@/server/upload/redis-locker";
-import type { DataStore, Upload } from "@tus/utils";
+import { ERRORS, type DataStore, type Upload } from "@tus/utils";
 import { getEnv } from "@/server/env";
 import { AppError, httpStatusOf, toAppError } from "@/server/errors/app-error";
 import { localeFromHeaders } from "@/server/i18n/messages";
@@ -22,9 +24,13 @@ import {
   failUpload,
   getCommittedUploadSize,
   assertUploadOwner,
+  isLengthKnown,
   markUploadAborted,
   requireUploadOwner,
+  revertUploadLength,
 } from "@/server/upload/upload.service";
+import { ByteLimit, reserveDeferredWrite, settleDeferredReservation } from "@/server/upload/deferred-quota";
+import { bodyLengthOf, trackLockHolders } from "@/server/upload/lock-holders";
 import type { Actor } from "@/server/auth/actor";
 import { getMetrics } from "@/server/metrics/metrics";
 import { ZodError } from "zod";
@@ -55,8 +61,24 @@ function nodeResponseOf(req: Request): ServerResponse | undefined {
   return (req as Request & { runtime?: { node?: { res?: ServerResponse } } }).runtime?.node?.res;
 }
 
+/**
+ * The client address boot.ts set on Node's own request. Not from `req.headers`: once tus iterates
+ * them, srvx rebuilds them from the raw headers, where only a client-sent X-Yunpan-Client-Ip is.
+ */
+function clientIpOf(req: Request): string | null {
+  const node = (req as Request & { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
+  const ip = node?.headers["x-yunpan-client-ip"];
+  return typeof ip === "string" && ip ? ip : null;
+}
+
 /** tus expects thrown `{ status_code, body }`; our errors carry a code and a translated message. */
 function tusError(e: unknown, req: Request): { status_code: number; body: string } {
+  const mapped = tusErrorOf(e, req);
+  if (mapped) return mapped;
+  throw e;
+}
+
+function tusErrorOf(e: unknown, req: Request): { status_code: number; body: string } | undefined {
   const locale = localeFromHeaders(req.headers.get("accept-language"), req.headers.get("cookie"));
   const app = toAppError(e);
   if (app) {
@@ -68,7 +90,7 @@ function tusError(e: unknown, req: Request): { status_code: number; body: string
     const message = translateIssue(e.issues[0]?.message ?? "input.invalid", locale);
     return { status_code: 400, body: JSON.stringify({ code: "BAD_REQUEST", message }) + "\n" };
   }
-  throw e;
+  return undefined;
 }
 
 /**
@@ -119,22 +141,21 @@ function createTus(): TusRuntime {
   const actors = new WeakMap<Request, Actor>();
   // Visitors dropping into an upload link (they carry the link's token, not a session).
   const visitors = new WeakMap<Request, ShareVisitor>();
+  const lockHolders = trackLockHolders(env.redisUrl ? new RedisLocker(env.redisUrl) : new MemoryLocker());
 
   const server = new Server({
     path: UPLOAD_PATH,
     datastore: store,
     // Several replicas share uploads only through Redis locks; one process locks in memory.
-    locker: env.redisUrl ? new RedisLocker(env.redisUrl) : new MemoryLocker(),
+    locker: (req) => lockHolders.lockerFor(req),
     relativeLocation: true,
     disableTerminationForFinishedUploads: true,
     maxSize: env.maxUploadBytes,
     // Ids are made here, never taken from the client: 128 random bits, hex.
     namingFunction: () => randomBytes(16).toString("hex"),
-    // A lost database connection met outside our hooks (a store asking the database) is a 503 too.
-    onResponseError: (req, e) => (toAppError(e) ? tusError(e, req) : undefined),
     async onIncomingRequest(req, uploadId) {
       try {
-        const visitor = await authenticateShareUpload(req.headers);
+        const visitor = await authenticateShareUpload(req.headers, clientIpOf(req));
         if (visitor) {
           visitors.set(req, visitor);
           if (req.method === "POST") return;
@@ -149,19 +170,16 @@ function createTus(): TusRuntime {
         if (!actor) throw new AppError("UNAUTHORIZED", "auth.required");
         actors.set(req, actor);
         if (req.method === "POST") return;
-        const declared = req.headers.get("upload-length");
-        // The hot path: a PATCH of a known upload costs no query beyond the caller's identity.
-        if (req.method === "PATCH" && declared === null) return await assertUploadOwner({ actor, uploadId });
+        // The hot path: a PATCH of a known upload costs no query beyond the caller's identity. A
+        // length it declares is recorded by the store's declareUploadLength (below), under the
+        // upload's lock and after tus has validated it, so a refused PATCH changes nothing.
+        if (req.method === "PATCH") return await assertUploadOwner({ actor, uploadId });
         const session = await requireUploadOwner({ actor, uploadId });
         // A server that died after the last byte but before the commit left a complete upload:
         // the client's HEAD on resume finishes it, so no upload is ever stuck.
         if (req.method === "HEAD" && session.status === "ACTIVE") {
           const upload = await store.getUpload(uploadId).catch(() => null);
           if (upload?.size !== undefined && upload.offset === upload.size) await finishUpload(store, upload);
-        }
-        // A deferred length, declared now: the quota is checked and reserved like at creation.
-        if (req.method === "PATCH" && declared !== null && session.size === null && /^\d+$/.test(declared)) {
-          await declareUploadLength({ uploadId, size: Number(declared) });
         }
       } catch (e) {
         throw tusError(e, req);
@@ -183,6 +201,9 @@ function createTus(): TusRuntime {
         throw tusError(e, req);
       }
     },
+    // Errors met outside our hooks (the store's quota and limit checks, a store that lost the
+    // database: a 503) reach tus as thrown AppErrors.
+    onResponseError: (req, e) => tusErrorOf(e, req),
     async onUploadFinish(req, upload) {
       try {
         const node = await finishUpload(store, upload);
@@ -204,11 +225,46 @@ function createTus(): TusRuntime {
   // ourselves, at most once a second per upload but always the last offset (trailing write).
   const progress = createProgressRecorder();
   const write = store.write.bind(store);
-  store.write = async (...args: Parameters<typeof store.write>) => {
-    const offset = await write(...args);
-    getMetrics().uploadedBytes.inc(Math.max(0, offset - args[2]));
-    progress.record(args[1], offset);
-    return offset;
+  store.write = async (readable: Readable, id: string, offset: number) => {
+    const end = isLengthKnown(id) ? await write(readable, id, offset) : await writeDeferred(readable, id, offset);
+    getMetrics().uploadedBytes.inc(Math.max(0, end - offset));
+    progress.record(id, end);
+    return end;
+  };
+
+  /** A write of an upload whose length may not be declared yet: its bytes count against the quota as they arrive. */
+  async function writeDeferred(readable: Readable, id: string, offset: number): Promise<number> {
+    const allowance = await reserveDeferredWrite({ uploadId: id, offset, bodyLength: bodyLengthOf(lockHolders.holder(id)) });
+    if (!allowance) return write(readable, id, offset);
+    const limit = new ByteLimit(allowance.maxBytes, (seen) => allowance.refusal(offset + seen));
+    pipeline(readable, limit).catch(() => {}); // a failure also fails the write below
+    try {
+      const end = await write(limit, id, offset);
+      if (end !== allowance.reservedBytes) await settleDeferredReservation(id, end);
+      return end;
+    } catch (e) {
+      // Hold what was kept, not what was allowed.
+      const kept = await store.getUpload(id).then((u) => u.offset, () => null);
+      if (kept !== null) await settleDeferredReservation(id, kept).catch(() => {});
+      throw limit.error ?? e;
+      throw e;
+    }
+  }
+
+  // tus declares a deferred length before it measures the PATCH's body against it, and our rules
+  // (size limit, quota) come after its own checks: everything is checked here, before anything is
+  // written, so a refused PATCH leaves the upload as it was.
+  const declareLength = store.declareUploadLength.bind(store);
+  store.declareUploadLength = async (id: string, size: number) => {
+    const body = bodyLengthOf(lockHolders.holder(id));
+    if (body !== null && (await store.getUpload(id)).offset + body > size) throw ERRORS.ERR_SIZE_EXCEEDED;
+    const before = await declareUploadLength({ uploadId: id, size });
+    try {
+      await declareLength(id, size);
+    } catch (e) {
+      await revertUploadLength(id, before);
+      throw e;
+    }
   };
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
     store.forget(id);

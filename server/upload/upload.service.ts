@@ -24,7 +24,12 @@ export interface UploadSessionDto {
   offset: number;
   createdAt: Date;
   expiresAt: Date;
+  /** A visitor's drop through one of the caller's upload links (the caller cannot resume it). */
+  viaLink: { id: string; label: string | null; tokenPrefix: string } | null;
 }
+
+/** A visitor's drop that receives no bytes for this long ends, giving back the quota it holds. */
+export const DROP_IDLE_MS = 15 * 60_000;
 
 /**
  * Opens an upload: checks the target folder, the size limit and the quota, then records the
@@ -64,21 +69,38 @@ export async function createUploadSession(input: { actor: Actor; uploadId: strin
       },
     });
   });
+  rememberUpload({ id: input.uploadId, userId: input.actor.userId, size });
 }
 
-/** The length of an upload created with Upload-Defer-Length, once known: limits and quota apply now. */
-export async function declareUploadLength(input: { uploadId: string; size: number }) {
+/**
+ * The length of an upload created with Upload-Defer-Length, once known: the size limit applies
+ * and the quota holds the rest of the file (the bytes already written hold their place already).
+ * Returns what the upload held before, for `revertUploadLength`.
+ */
+export async function declareUploadLength(input: { uploadId: string; size: number }): Promise<{ reservedBytes: bigint }> {
   const env = getEnv();
   if (input.size > env.maxUploadBytes) {
     throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(env.maxUploadBytes) });
   }
   const prisma = await getPrisma();
-  await prisma.$transaction(async (tx) => {
-    const session = await tx.uploadSession.findUniqueOrThrow({ where: { id: input.uploadId } });
-    if (session.size !== null) return;
-    await assertQuotaAllows(tx, session.chargedToId ?? session.userId, BigInt(input.size));
+  const before = await prisma.$transaction(async (tx) => {
+    const session = await tx.uploadSession.findUnique({ where: { id: input.uploadId } });
+    if (!session || session.status !== "ACTIVE") throw new AppError("NOT_FOUND", "upload.notFound");
+    const more = BigInt(input.size) - session.reservedBytes;
+    if (more > 0n) await assertQuotaAllows(tx, session.chargedToId ?? session.userId, more);
     await tx.uploadSession.update({ where: { id: session.id }, data: { size: BigInt(input.size), reservedBytes: BigInt(input.size) } });
+    return { reservedBytes: session.reservedBytes };
   });
+  const known = knownUploads.get(input.uploadId);
+  if (known) known.lengthKnown = true;
+  return before;
+}
+
+/** Undoes declareUploadLength when the upload store could not record the length. */
+export async function revertUploadLength(uploadId: string, before: { reservedBytes: bigint }) {
+  knownUploads.delete(uploadId);
+  const prisma = await getPrisma();
+  await prisma.uploadSession.updateMany({ where: { id: uploadId, status: "ACTIVE" }, data: { size: null, reservedBytes: before.reservedBytes } });
 }
 
 /** Only the user who opened an upload may touch it; anyone else gets "not found". */
@@ -86,32 +108,51 @@ export async function requireUploadOwner(input: { actor: Actor; uploadId: string
   const prisma = await getPrisma();
   const session = await prisma.uploadSession.findUnique({ where: { id: input.uploadId } });
   if (!session || session.userId !== input.actor.userId) throw new AppError("NOT_FOUND", "upload.notFound");
+  rememberUpload(session);
   return session;
 }
 
-// An upload's owner never changes, so a PATCH needs the database only for an upload this process
-// has not seen yet. Bounded: the oldest entries go first (a later PATCH just asks again).
-const knownOwners = new Map<string, string>();
-const KNOWN_OWNERS_MAX = 10_000;
+// An upload's owner never changes and a declared length stays, so a PATCH needs the database only
+// for an upload this process has not seen yet. Bounded: the oldest entries go first (a later
+// PATCH just asks again).
+const knownUploads = new Map<string, { userId: string; lengthKnown: boolean }>();
+const KNOWN_UPLOADS_MAX = 10_000;
+
+/** Lets later PATCHes of this upload skip the database (see assertUploadOwner, isLengthKnown). */
+export function rememberUpload(session: { id: string; userId: string; size: bigint | number | null }) {
+  if (knownUploads.size >= KNOWN_UPLOADS_MAX && !knownUploads.has(session.id)) knownUploads.delete(knownUploads.keys().next().value!);
+  knownUploads.set(session.id, { userId: session.userId, lengthKnown: session.size !== null });
+}
+
+/**
+ * True when this process knows the upload's length is declared. False means "deferred, or not
+ * known here": the caller asks the database (another replica may have declared it since).
+ */
+export function isLengthKnown(uploadId: string): boolean {
+  return knownUploads.get(uploadId)?.lengthKnown === true;
+}
 
 /** requireUploadOwner for PATCHes: the same answer (404 for another user's id), cached per upload. */
 export async function assertUploadOwner(input: { actor: Actor; uploadId: string }): Promise<void> {
-  const owner = knownOwners.get(input.uploadId);
-  if (owner !== undefined) {
-    if (owner !== input.actor.userId) throw new AppError("NOT_FOUND", "upload.notFound");
+  const known = knownUploads.get(input.uploadId);
+  if (known !== undefined) {
+    if (known.userId !== input.actor.userId) throw new AppError("NOT_FOUND", "upload.notFound");
     return;
   }
-  const session = await requireUploadOwner(input);
-  if (knownOwners.size >= KNOWN_OWNERS_MAX) knownOwners.delete(knownOwners.keys().next().value!);
-  knownOwners.set(input.uploadId, session.userId);
+  await requireUploadOwner(input);
 }
 
 export async function recordUploadProgress(uploadId: string, offset: number) {
   const prisma = await getPrisma();
   const env = getEnv();
-  await prisma.uploadSession.updateMany({
-    where: { id: uploadId, status: "ACTIVE" },
+  const own = await prisma.uploadSession.updateMany({
+    where: { id: uploadId, status: "ACTIVE", shareLinkId: null },
     data: { offset: BigInt(offset), expiresAt: new Date(Date.now() + env.uploadExpiryHours * 3600_000) },
+  });
+  if (own.count > 0) return;
+  await prisma.uploadSession.updateMany({
+    where: { id: uploadId, status: "ACTIVE", shareLinkId: { not: null } },
+    data: { offset: BigInt(offset), expiresAt: new Date(Date.now() + DROP_IDLE_MS) },
   });
 }
 
@@ -225,14 +266,22 @@ export async function cancelUpload(input: { actor: Actor; uploadId: string; remo
   await markUploadAborted(input.uploadId);
 }
 
-/** The caller's unfinished uploads, so any browser can offer to resume or cancel them. */
+/**
+ * The caller's unfinished uploads, so any browser can offer to resume or cancel them, and the
+ * drops visitors are making through the caller's links (they hold the caller's quota).
+ */
 export async function listUnfinishedUploads(input: { actor: Actor }): Promise<UploadSessionDto[]> {
   const prisma = await getPrisma();
   const rows = await prisma.uploadSession.findMany({
-    where: { userId: input.actor.userId, status: "ACTIVE", expiresAt: { gt: new Date() }, shareLinkId: null },
+    where: { userId: input.actor.userId, status: "ACTIVE", expiresAt: { gt: new Date() } },
     orderBy: { createdAt: "desc" },
     take: 100,
   });
+  const linkIds = [...new Set(rows.flatMap((r) => (r.shareLinkId ? [r.shareLinkId] : [])))];
+  const links = linkIds.length
+    ? await prisma.shareLink.findMany({ where: { id: { in: linkIds }, creatorId: input.actor.userId }, select: { id: true, label: true, tokenPrefix: true } })
+    : [];
+  const linkById = new Map(links.map((l) => [l.id, l]));
   return rows.map((r) => ({
     id: r.id,
     filename: r.filename,
@@ -241,5 +290,6 @@ export async function listUnfinishedUploads(input: { actor: Actor }): Promise<Up
     offset: Number(r.offset),
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
+    viaLink: r.shareLinkId ? (linkById.get(r.shareLinkId) ?? { id: r.shareLinkId, label: null, tokenPrefix: "" }) : null,
   }));
 }
