@@ -77,7 +77,7 @@ export async function prepareZipOfNodes(selected: Node[]): Promise<PreparedZip> 
         kind: "file",
         size: Number(r.size ?? 0n),
         modifiedAt: r.updatedAt,
-        open: storageKey ? () => store.read(storageKey) : undefined,
+        open: storageKey ? () => store.openChunks(storageKey) : undefined,
       });
     }
   }
