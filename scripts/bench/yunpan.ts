@@ -102,7 +102,8 @@ export async function startYunpan(
         ...options.env,
       },
     });
-    await waitUntil(`${options.name} to answer /api/health`, proc, () => httpOk(`${url}/api/health`));
+    // The first start creates the database and Next prepares: minutes on a loaded 2-core machine.
+    await waitUntil(`${options.name} to answer /api/health`, proc, () => httpOk(`${url}/api/health`), 300_000);
     const startupPeak = peakRssMiB([proc.pid]);
     processLog.push(`pid ${proc.pid}: start-up peak RSS ${startupPeak.toFixed(0)} MiB`);
     return proc;
