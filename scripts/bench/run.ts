@@ -18,8 +18,10 @@
 // ratios, CPU per GiB and the spread are per process, so a bimodal path shows instead of being
 // averaged away. The notes list each process's start-up peak RSS (VmHWM) and idle RSS.
 //
-// Duration on the 2-vCPU dev VM (busy with other work): BENCH_QUICK=1 about 4.5 min, the full run
-// about 27 min, of which the S3 scenario (2 GiB at 16-60 MiB/s into RGW, 9 uploads) takes ~13 min.
+// Duration on the 2-vCPU dev VM (busy with other work), measured before every Yunpan rep got a
+// fresh production process: BENCH_QUICK=1 about 4.5 min, the full run about 27 min, of which the S3
+// scenario takes ~13 min. Fresh processes add a start per Yunpan rep (5-20 s) and 40 s of idle per
+// whole-file download rep: BENCH_QUICK=1 BENCH_ONLY=download took 9 min at load 1.5-21.
 //
 // Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID
 // at the end (also on failure or Ctrl-C) and the temp dir, with the generated files, is removed.
