@@ -9,7 +9,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["server/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"], exclude: ["**/*.int.test.ts", "node_modules/**"] },
+        test: { name: "unit", include: ["server/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"], exclude: ["**/*.int.test.ts", "**/*.prod.test.ts", "node_modules/**"] },
       },
       {
         extends: true,
@@ -22,6 +22,11 @@ export default defineConfig({
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
+      },
+      {
+        extends: true,
+        // Tests of the built server (dist/server.mjs): the test command runs them after `npm run build`.
+        test: { name: "production", include: ["server/**/*.prod.test.ts"], testTimeout: 600_000, hookTimeout: 300_000, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -38,6 +38,10 @@ TEST_S3_OUTAGE=1 node scripts/with-s3.mjs \
 step "Production build"
 npm run build
 
+# Needs the build above: it starts dist/server.mjs itself (a missing build fails, never skips).
+step "Production server checks (downloads without a garbage-collection crawl)"
+npx vitest run --project production --reporter=default --reporter=json --outputFile.json="$RESULTS/production.json"
+
 step "Browser tests (Playwright, Chromium)"
 E2E_PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})') \
 PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e.json" npx playwright test --reporter=list,json

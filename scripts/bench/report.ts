@@ -18,6 +18,9 @@ export interface Variant {
   verify?: () => Promise<string>;
   /** Untimed tidy-up after every rep (delete what the baseline servers stored). */
   after?: () => Promise<void>;
+  /** Untimed, before every rep: e.g. a fresh server process, so each rep is another process. */
+  before?: (rep: number) => Promise<void>;
+
 }
 
 export interface Scenario {
@@ -48,6 +51,7 @@ export class Bench {
       for (const s of scenarios) {
         for (const v of s.variants) {
           if (isStopping()) throw new Error("interrupted");
+          await v.before?.(rep);
           const procs = v.processes();
           const pids = procs.map((p) => p.pid);
           const sample = await measure(pids, v.bytes, () => v.run(rep));
@@ -57,8 +61,8 @@ export class Bench {
           r.rssParts.push(rssParts);
           this.results.set(v, r);
           console.error(
-            `  ${s.title} | ${v.name} | rep ${rep + 1}/${reps}: ${mibPerSecond(sample).toFixed(0)} MiB/s, ` +
-              `${sample.seconds.toFixed(2)} s, CPU ${sample.cpu.toFixed(2)} s, peak RSS ${sample.rssMiB.toFixed(0)} MiB (before ${sample.idleMiB.toFixed(0)})`,
+            `  ${s.title} | ${v.name} | rep ${rep + 1}/${reps}${procs.map((p) => ` ${p.label} pid ${p.pid}`).join("")}: ${mibPerSecond(sample).toFixed(0)} MiB/s, ` +
+              `${sample.seconds.toFixed(2)} s, CPU ${sample.cpu.toFixed(2)} s (${(sample.cpu / (sample.bytes / GiB)).toFixed(2)}/GiB), peak RSS ${sample.rssMiB.toFixed(0)} MiB (before ${sample.idleMiB.toFixed(0)})`,
           );
           if (rep === 0 && v.verify) {
             r.verified = await v.verify();
@@ -72,7 +76,7 @@ export class Bench {
 
   markdown(): string {
     const lines = [
-      "| scenario | variant | MiB/s median [reps] | ratio vs baseline | server CPU s (per GiB) | peak RSS MiB (before) |",
+      "| scenario | variant | MiB/s median [reps] | ratio vs baseline: median [per rep] (spread) | server CPU s (per GiB) [per rep, per GiB] | peak RSS MiB (before) |",
       "|---|---|---|---|---|---|",
     ];
     const notes: string[] = [];
@@ -93,9 +97,15 @@ export class Bench {
         const before = median(r.samples.map((x) => x.idleMiB));
         const parts = labels.length > 1 ? `: ${labels.map((l, i) => `${l} ${Math.max(...r.rssParts.map((p) => p[i] ?? 0)).toFixed(0)}`).join(" + ")}` : "";
         const rss = `${peak.toFixed(0)} (${before.toFixed(0)})${parts}`;
+        // Each rep against the baseline's same rep (run next to it): a bimodal variant shows as such.
+        const ratios = speeds.map((x, i) => x / (baseResult ? mibPerSecond(baseResult.samples[i] ?? baseResult.samples[0]!) : NaN));
+        const ratio = v.baseline
+          ? "1.00"
+          : `${(mibs / baseMiBs).toFixed(2)} [${ratios.map((x) => x.toFixed(2)).join(", ")}] (${(Math.max(...ratios) - Math.min(...ratios)).toFixed(2)})`;
+        const cpuPerRep = r.samples.map((x) => (x.cpu / gib).toFixed(2)).join(", ");
         lines.push(
           `| ${first ? s.title : ""} | ${v.name}${v.baseline ? " (baseline)" : ""} | ${mibs.toFixed(0)} [${speeds.map((x) => x.toFixed(0)).join(", ")}] | ` +
-            `${v.baseline ? "1.00" : (mibs / baseMiBs).toFixed(2)} | ${cpu.toFixed(2)} (${(cpu / gib).toFixed(2)}/GiB) | ${rss} |`,
+            `${ratio} | ${cpu.toFixed(2)} (${(cpu / gib).toFixed(2)}/GiB) [${cpuPerRep}] | ${rss} |`,
         );
         first = false;
       }

@@ -2,17 +2,26 @@
 // (variants interleaved rep by rep, medians), each with the server's CPU and peak RSS; the
 // methods are those of shared/notes/baselines.md. Prints a Markdown table; asserts nothing.
 //
-//   BENCH_QUICK=1        256 MiB files, 2 reps, 500 ranges (for development)
+//   BENCH_QUICK=1        256 MiB files, 500 ranges (for development)
 //   BENCH_SIZE_MIB       upload/download file size (default 2048)
 //   BENCH_INSTANT_MIB    instant-upload file size (default 1024)
 //   BENCH_REPS           reps per variant (default 3)
 //   BENCH_RANGES         1 MiB ranges per download-ranges rep (default 2000)
 //   BENCH_ONLY           comma list of upload,download,instant,s3,dav (default all)
-//   BENCH_BUILD=1        rebuild dist/server.mjs (the instant-upload scenario needs the full server)
+//   BENCH_BUILD=1        rebuild dist/server.mjs (it is rebuilt anyway when missing or older than the sources)
+//   BENCH_SETTLE_S       before a timed whole-file download, how long a fresh process may idle until its
+//                        first memory-reducer mark-compact (default 60, quick 30; see yunpan.ts)
 //   BENCH_PROFILE_DIR    Yunpan processes write V8 CPU profiles (--cpu-prof) there (skews timings)
 //
-// Duration on the 2-vCPU dev VM (busy with other work): BENCH_QUICK=1 about 4.5 min, the full run
-// about 27 min, of which the S3 scenario (2 GiB at 16-60 MiB/s into RGW, 9 uploads) takes ~13 min.
+// Every Yunpan row is the production server (`node dist/server.mjs`, Next loaded), and every rep of
+// a Yunpan row runs in a FRESH process (restarted untimed before the rep, same data): the per-rep
+// ratios, CPU per GiB and the spread are per process, so a bimodal path shows instead of being
+// averaged away. The notes list each process's start-up peak RSS (VmHWM) and idle RSS.
+//
+// Duration on the 2-vCPU dev VM (busy with other work), measured before every Yunpan rep got a
+// fresh production process: BENCH_QUICK=1 about 4.5 min, the full run about 27 min, of which the S3
+// scenario takes ~13 min. Fresh processes add a start per Yunpan rep (5-20 s) and 40 s of idle per
+// whole-file download rep: BENCH_QUICK=1 BENCH_ONLY=download took 9 min at load 1.5-21.
 //
 // Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID
 // at the end (also on failure or Ctrl-C) and the temp dir, with the generated files, is removed.
@@ -33,7 +42,7 @@ import { freePort, Processes, waitUntil, type Started } from "./processes";
 import { Bench, type Scenario, type Variant } from "./report";
 import { cephMissing, startRgw } from "./rgw";
 import { patchSize } from "../../server/upload/part-size.ts";
-import { bundleByteServer, ensureFullServerBuild, root, startYunpan, trpc, type Yunpan } from "./yunpan";
+import { ensureFullServerBuild, root, startedYunpans, startYunpan, trpc, type Yunpan } from "./yunpan";
 import { davTransferScenarios, propfindScenarios } from "./dav";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -43,7 +52,7 @@ const num = (name: string, fallback: number) => (process.env[name] ? Number(proc
 const config = {
   size: num("BENCH_SIZE_MIB", quick ? 256 : 2048) * MiB,
   instantSize: num("BENCH_INSTANT_MIB", quick ? 256 : 1024) * MiB,
-  reps: num("BENCH_REPS", quick ? 2 : 3),
+  reps: num("BENCH_REPS", 3), // at least 3 fresh processes per Yunpan row, also in BENCH_QUICK
   ranges: num("BENCH_RANGES", quick ? 500 : 2000),
   only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3,dav").split(",").map((s) => s.trim())),
 };
@@ -172,8 +181,9 @@ async function uploadScenarios(src: Source, yunpan: Yunpan): Promise<{ scenarios
       after: async () => emptyDir(path.join(tmp, "bare-tus")),
     },
     {
-      name: "Yunpan byte server (Bearer token, sha256, DB commit)",
+      name: "Yunpan dist/server.mjs (Bearer token, sha256, DB commit)",
       processes: () => [{ label: "Yunpan", pid: yunpan.proc.pid }],
+      before: () => yunpan.restart(),
       bytes: src.size,
       run: async (rep) => {
         const r = await tusUpload({ endpoint: `${yunpan.url}/api/upload`, headers: yunpan.auth, file: src.file, size: src.size, chunk, filename: `yunpan-${tag}-${rep}.bin` });
@@ -203,9 +213,9 @@ async function uploadScenarios(src: Source, yunpan: Yunpan): Promise<{ scenarios
   };
 }
 
-async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, byteServer: string): Promise<Scenario[]> {
+async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, entry: string): Promise<Scenario[]> {
   // X-Accel-Redirect needs its own Yunpan (the mode is process-wide) behind nginx.
-  const b = await startYunpan(procs, { name: "Yunpan (X-Accel-Redirect)", entry: byteServer, dataDir: path.join(tmp, "yunpan-accel"), env: { ACCEL_REDIRECT_PREFIX: ACCEL_PREFIX } });
+  const b = await startYunpan(procs, { name: "Yunpan (X-Accel-Redirect)", entry, dataDir: path.join(tmp, "yunpan-accel"), env: { ACCEL_REDIRECT_PREFIX: ACCEL_PREFIX } });
   const upB = await tusUpload({ endpoint: `${b.url}/api/upload`, headers: b.auth, file: src.file, size: src.size, chunk: src.size, filename: "download.bin" });
   const nginx = await startNginx(procs, {
     dir: path.join(tmp, "nginx"),
@@ -217,7 +227,15 @@ async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, byteSe
     upstreamPort: Number(new URL(b.url).port),
   });
   const targets = [
-    { name: "nginx sendfile, direct", baseline: true, url: nginx.directUrl(blobPathOf(src.sha256)), headers: {}, processes: () => [{ label: "nginx", pid: nginx.worker }, { label: "master", pid: nginx.master.pid }] },
+    {
+      name: "nginx sendfile, direct",
+      baseline: true,
+      url: nginx.directUrl(blobPathOf(src.sha256)),
+      headers: {},
+      processes: () => [{ label: "nginx", pid: nginx.worker }, { label: "master", pid: nginx.master.pid }],
+      yunpan: null,
+      settle: false,
+    },
     {
       name: "nginx X-Accel-Redirect ← Yunpan",
       url: `${nginx.accelBase}/api/files/${upB.nodeId}/content`,
@@ -226,8 +244,17 @@ async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, byteSe
         { label: "nginx", pid: nginx.worker },
         { label: "Yunpan", pid: b.proc.pid },
       ],
+      yunpan: b,
+      settle: false,
     },
-    { name: "Yunpan byte server, direct", url: `${a.url}/api/files/${nodeIdA}/content`, headers: a.auth, processes: () => [{ label: "Yunpan", pid: a.proc.pid }] },
+    {
+      name: "Yunpan dist/server.mjs, direct",
+      url: `${a.url}/api/files/${nodeIdA}/content`,
+      headers: a.auth,
+      processes: () => [{ label: "Yunpan", pid: a.proc.pid }],
+      yunpan: a,
+      settle: true,
+    },
   ];
   const offsets = seededOffsets(20240601, config.ranges, src.size, RANGE);
   const whole: Scenario = {
@@ -237,6 +264,8 @@ async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, byteSe
       name: t.name,
       baseline: t.baseline,
       processes: t.processes,
+      // A fresh process per rep, idle until settled: the state in which the old path crawled.
+      before: t.yunpan ? () => t.yunpan!.restart({ settle: t.settle }) : undefined,
       bytes: src.size,
       run: async () => void (await curlDownload(t.url, src.size, t.headers)),
       verify: async () => {
@@ -253,6 +282,13 @@ async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, byteSe
       name: t.name,
       baseline: t.baseline,
       processes: t.processes,
+      // A fresh process, warmed by 64 untimed ranges (else its JIT warm-up counts as range cost).
+      before: t.yunpan
+        ? async () => {
+            await t.yunpan!.restart();
+            await fetchRanges({ url: t.url, offsets: seededOffsets(11, 64, src.size, RANGE), length: RANGE, concurrency: CONCURRENCY, headers: t.headers });
+          }
+        : undefined,
       bytes: config.ranges * RANGE,
       requests: config.ranges,
       run: () => fetchRanges({ url: t.url, offsets, length: RANGE, concurrency: CONCURRENCY, headers: t.headers }),
@@ -317,6 +353,7 @@ async function instantScenario(src: Source): Promise<Scenario> {
         name: "full tus upload",
         baseline: true,
         processes: pids,
+        before: () => d.restart(),
         bytes: src.size,
         run: async (rep) => {
           const r = await tusUpload({ endpoint: `${d.url}/api/upload`, headers: d.auth, file: src.file, size: src.size, chunk: CHUNK, filename: `full-${rep}.bin`, metadata: { parentId: rootId } });
@@ -327,6 +364,7 @@ async function instantScenario(src: Source): Promise<Scenario> {
       {
         name: "instant: hash-wasm sha256 + prepare + prove 3 ranges + commit",
         processes: pids,
+        before: () => d.restart(),
         bytes: src.size,
         run: async (rep) => {
           const t0 = performance.now();
@@ -389,7 +427,7 @@ function startDirectUploader(env: Record<string, string>) {
   };
 }
 
-async function s3Scenario(src: Source, byteServer: string): Promise<Scenario> {
+async function s3Scenario(src: Source, entry: string): Promise<Scenario> {
   const missing = cephMissing();
   if (missing.length) throw new Error(`Ceph is not installed (missing ${missing.join(", ")}); run: bash scripts/ceph-rgw.sh install`);
   const gib = src.size / 1024 ** 3;
@@ -413,7 +451,7 @@ async function s3Scenario(src: Source, byteServer: string): Promise<Scenario> {
   mkdirSync(s3tmp, { recursive: true });
   const c = await startYunpan(procs, {
     name: "Yunpan (S3)",
-    entry: byteServer,
+    entry,
     dataDir: path.join(tmp, "yunpan-s3"),
     env: { ...s3Env, STORAGE: "s3", S3_PART_SIZE: `${partSize}`, S3_UPLOAD_CONCURRENCY: String(queue), TMPDIR: s3tmp },
   });
@@ -432,6 +470,7 @@ async function s3Scenario(src: Source, byteServer: string): Promise<Scenario> {
   const yunpanVariant = (chunk: number, tag: string, label: string): Variant => ({
     name: label,
     processes: () => [{ label: "Yunpan", pid: c.proc.pid }],
+    before: () => c.restart(),
     bytes: src.size,
     run: (rep) =>
       withRgwCpu(async () => {
@@ -488,8 +527,8 @@ async function main() {
   const bench = new Bench();
 
   const needLocal = config.only.has("upload") || config.only.has("download") || config.only.has("dav");
-  let byteServer = "";
-  if (needLocal || config.only.has("s3")) byteServer = await bundleByteServer(path.join(tmp, "bundle"));
+  // The server users run, for every scenario (built first when missing or stale).
+  const entry = ensureFullServerBuild();
   const srcFile = path.join(tmp, "source.bin");
   let src: Source | null = null;
   if (needLocal || config.only.has("s3")) {
@@ -498,7 +537,7 @@ async function main() {
   }
 
   if (needLocal && src) {
-    const a = await startYunpan(procs, { name: "Yunpan", entry: byteServer, dataDir: path.join(tmp, "yunpan") });
+    const a = await startYunpan(procs, { name: "Yunpan", entry, dataDir: path.join(tmp, "yunpan") });
     let nodeIdA: string | null = null;
     if (config.only.has("upload")) {
       console.error("bench: uploads …");
@@ -509,7 +548,7 @@ async function main() {
     if (config.only.has("download")) {
       if (!nodeIdA) nodeIdA = (await tusUpload({ endpoint: `${a.url}/api/upload`, headers: a.auth, file: src.file, size: src.size, chunk: src.size, filename: "download.bin" })).nodeId;
       console.error("bench: downloads …");
-      await bench.runInterleaved(await downloadScenarios(src, a, nodeIdA!, byteServer), config.reps, () => procs.stopping);
+      await bench.runInterleaved(await downloadScenarios(src, a, nodeIdA!, entry), config.reps, () => procs.stopping);
     }
     if (config.only.has("dav")) {
       console.error("bench: WebDAV …");
@@ -537,7 +576,7 @@ async function main() {
   if (config.only.has("s3") && src) {
     console.error("bench: S3 …");
     try {
-      await bench.runInterleaved([await s3Scenario(src, byteServer)], config.reps, () => procs.stopping);
+      await bench.runInterleaved([await s3Scenario(src, entry)], config.reps, () => procs.stopping);
     } catch (e) {
       if (procs.stopping) return;
       bench.failures.push(`S3: ${(e as Error).message}`);
@@ -557,6 +596,8 @@ async function main() {
     "- Loopback caveat: client and servers share the same cores over loopback, and with sendfile the client pays for the first touch of the " +
       "page-cache pages, so nginx's MiB/s is client-bound here; compare downloads by server CPU per GiB, which carries over to a real NIC.",
   );
+  console.log("\nYunpan processes (`node dist/server.mjs`), one line per fresh process:");
+  for (const y of startedYunpans) for (const line of y.processLog) console.log(`- ${y.name}, ${line}`);
   for (const f of bench.failures) console.log(`- FAILED: ${f}`);
   console.log(`\nWall time ${minutes.toFixed(1)} min (setup included).`);
   if (bench.failures.length) process.exitCode = 1;

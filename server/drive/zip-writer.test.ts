@@ -5,6 +5,7 @@ import path from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { writeZip, zipLength, type ZipEntry } from "@/server/drive/zip-writer";
+import { streamChunks } from "@/server/storage/blob-chunks";
 import { readZip } from "@/server/test/zip-reader";
 
 const hasUnzip = spawnSync("unzip", ["-v"]).status === 0;
@@ -12,7 +13,7 @@ const when = new Date(Date.UTC(2026, 10, 24, 8, 30, 12));
 
 function file(p: string, content: Buffer | string): ZipEntry {
   const data = Buffer.from(content);
-  return { path: p, kind: "file", size: data.length, modifiedAt: when, open: async () => Readable.from([data]) };
+  return { path: p, kind: "file", size: data.length, modifiedAt: when, open: async () => streamChunks(Readable.from([data])) };
 }
 
 async function zipToBuffer(entries: ZipEntry[]): Promise<Buffer> {
@@ -97,10 +98,12 @@ describe("zip writer", () => {
       size,
       modifiedAt: when,
       open: async () =>
-        Readable.from(
-          (function* () {
-            for (let left = size; left > 0; left -= chunk.length) yield left >= chunk.length ? chunk : chunk.subarray(0, left);
-          })(),
+        streamChunks(
+          Readable.from(
+            (function* () {
+              for (let left = size; left > 0; left -= chunk.length) yield left >= chunk.length ? chunk : chunk.subarray(0, left);
+            })(),
+          ),
         ),
     };
     const entries = [huge, file("after.txt", "after the big one")];

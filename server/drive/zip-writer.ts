@@ -5,8 +5,10 @@
 // entries set flag bit 3 and carry it in a data descriptor. ZIP64 is used where a size, an offset or
 // the entry count does not fit the classic fields (4 GiB, 65535 entries). Names are UTF-8 (bit 11).
 import { crc32 } from "node:zlib";
-import type { Readable, Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { isSafeZipPath } from "@/server/drive/zip-names";
+import type { BlobChunks } from "@/server/storage/blob-chunks";
+import { writeChunk } from "@/server/http/write-chunk";
 
 export interface ZipEntry {
   /** Path inside the archive, "/"-separated, without a trailing slash. */
@@ -15,8 +17,8 @@ export interface ZipEntry {
   /** Exact byte count of a file's data; the writer fails if the stream yields a different count. */
   size: number;
   modifiedAt: Date;
-  /** Opens the file's bytes (files only). */
-  open?: () => Promise<Readable>;
+  /** Opens the file's bytes (files only); each chunk is written before the next is read. */
+  open?: () => Promise<BlobChunks>;
 }
 
 const U32_MAX = 0xffffffff;
@@ -262,12 +264,13 @@ export async function writeZip(out: Writable, entries: ZipEntry[]): Promise<void
     let written = 0;
     if (l.entry.size > 0) {
       if (!l.entry.open) throw new Error(`zip entry ${l.entry.path} has no content`);
-      for await (const chunk of await l.entry.open()) {
-        const buf = chunk as Buffer;
+      const data = await l.entry.open();
+      await data.pipeTo((buf) => {
         crc = crc32(buf, crc);
         written += buf.length;
-        await put(out, buf);
-      }
+        if (out.destroyed) throw Object.assign(new Error("output closed"), { code: "ERR_STREAM_PREMATURE_CLOSE" });
+        return writeChunk(out, buf);
+      });
     }
     if (written !== l.entry.size) throw new Error(`zip entry ${l.entry.path}: expected ${l.entry.size} bytes, read ${written}`);
     crcs.push(crc);

@@ -83,7 +83,7 @@ export async function prepareZipOfNodes(selected: Node[]): Promise<PreparedZip> 
         place(childrenOf.get(r.id) ?? [], path);
       } else {
         const storageKey = r.storageKey;
-        entries.push({ path, kind: "file", size: Number(r.size ?? 0n), modifiedAt: r.updatedAt, open: storageKey ? () => store.read(storageKey) : undefined });
+        entries.push({ path, kind: "file", size: Number(r.size ?? 0n), modifiedAt: r.updatedAt, open: storageKey ? () => store.openChunks(storageKey) : undefined });
       }
     });
   };

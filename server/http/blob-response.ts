@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
-import type { Readable } from "node:stream";
 import { parseRange, type RangeResult } from "@/server/http/range";
+import { endOutput, writeChunk } from "@/server/http/write-chunk";
+import type { BlobChunks } from "@/server/storage/blob-chunks";
 
 export type ResponseHeaders = Record<string, string | number>;
 
@@ -16,7 +16,9 @@ export type ByteMeter = (bytes: number) => Promise<(sent: number) => Promise<voi
  * Answers GET/HEAD for a stored blob whose ETag is its sha256: 304 for a matching If-None-Match,
  * 416 for a range past the end, 206 for one range (If-Range honoured), else 200 with every byte.
  * `divert` may answer instead once the request is known to want bytes (a redirect to S3 or to
- * nginx); it returns true when it did.
+ * nginx); it returns true when it did. Every download path answers through here (files, versions,
+ * WebDAV GET, share links); the bytes go through the store's reused buffers, chunk by chunk, each
+ * after the previous one's write finished.
  */
 export async function sendBlob(
   req: IncomingMessage,
@@ -59,15 +61,30 @@ async function send(
   range: Exclude<RangeResult, { kind: "unsatisfiable" }>,
   onBytes?: (n: number) => void,
 ) {
-  const counted = (stream: Readable) => (onBytes ? stream.on("data", (c: Buffer) => onBytes(c.length)) : stream);
   const all = { ...headers, ETag: etag, "Accept-Ranges": "bytes" };
   if (range.kind === "partial") {
     const { start, end } = range.range;
-    res.writeHead(206, { ...all, "Content-Range": `bytes ${start}-${end}/${blob.size}`, "Content-Length": end - start + 1 });
-    if (req.method === "HEAD") return void res.end();
-    return await pipeline(counted(await getBlobStore().read(blob.storageKey, range.range)), res);
+    const head = { ...all, "Content-Range": `bytes ${start}-${end}/${blob.size}`, "Content-Length": end - start + 1 };
+    if (req.method === "HEAD") return void res.writeHead(206, head).end();
+    // Opened before the status line, so a missing blob still gets a proper error answer.
+    return await sendChunks(res, await getBlobStore().openChunks(blob.storageKey, range.range), 206, head, onBytes);
   }
-  res.writeHead(200, { ...all, "Content-Length": blob.size });
-  if (req.method === "HEAD" || blob.size === 0) return void res.end();
-  await pipeline(counted(await getBlobStore().read(blob.storageKey)), res);
+  const head = { ...all, "Content-Length": blob.size };
+  if (req.method === "HEAD" || blob.size === 0) return void res.writeHead(200, head).end();
+  await sendChunks(res, await getBlobStore().openChunks(blob.storageKey, { start: 0, end: blob.size - 1 }), 200, head, onBytes);
+}
+
+/** Writes the status line, then every chunk; `onBytes` hears each chunk once the socket took it. */
+async function sendChunks(res: ServerResponse, chunks: BlobChunks, status: number, headers: ResponseHeaders, onBytes?: (n: number) => void) {
+  try {
+    res.writeHead(status, headers);
+  } catch (e) {
+    await chunks.close();
+    throw e;
+  }
+  await chunks.pipeTo(async (chunk) => {
+    await writeChunk(res, chunk);
+    onBytes?.(chunk.length);
+  });
+  await endOutput(res);
 }

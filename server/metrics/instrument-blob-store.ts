@@ -1,7 +1,8 @@
 import { BlobNotFoundError, type BlobStore } from "@/server/storage/blob-store";
 import { getMetrics } from "@/server/metrics/metrics";
 
-const COUNTED = new Set(["adoptUpload", "discardUpload", "read", "head", "delete", "check", "presignGet"]);
+// openChunks counts its opening only: a failed transfer afterwards is mostly a client that left.
+const COUNTED = new Set(["adoptUpload", "discardUpload", "read", "openChunks", "head", "delete", "check", "presignGet"]);
 
 /**
  * The same store, with every failed operation counted in yunpan_storage_errors_total. A missing

@@ -1,5 +1,6 @@
 import client from "prom-client";
 import { getPrisma } from "@/server/db/client";
+import { registerGcCounter } from "@/server/metrics/gc-counter";
 
 // The process's Prometheus metrics (prom-client). One registry per process on globalThis: the
 // custom server's bundle and Next's layers all count into the same series.
@@ -10,6 +11,7 @@ function createMetrics() {
   client.collectDefaultMetrics({ register: registry, prefix: "yunpan_" });
   return {
     registry,
+    gcs: registerGcCounter(registry),
     httpRequests: new client.Counter({
       name: "yunpan_http_requests_total",
       help: "HTTP requests by method, route and status",

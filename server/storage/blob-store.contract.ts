@@ -92,6 +92,19 @@ export function runBlobStoreContract(name: string, setup: () => Promise<Contract
       }
     });
 
+    it("gives the same bytes chunk by chunk (openChunks, what downloads use), whole and in ranges", async () => {
+      const pass = async (range?: { start: number; end: number }) => {
+        const copies: Buffer[] = [];
+        await (await h.store.openChunks(key, range)).pipeTo(async (c) => void copies.push(Buffer.from(c)));
+        return Buffer.concat(copies);
+      };
+      expect((await pass()).equals(bytes)).toBe(true);
+      const r = { start: h.boundary - 7, end: h.boundary + 6 };
+      expect((await pass(r)).equals(bytes.subarray(r.start, r.end + 1))).toBe(true);
+      const missing = randomBytes(key.length / 2).toString("hex");
+      await expect(h.store.openChunks(missing)).rejects.toBeInstanceOf(BlobNotFoundError);
+    });
+
     it("lists adopted blobs, not uploads in flight, and discards an upload it does not need", async () => {
       const other = randomBytes(1000);
       const { ref } = await h.finishUpload(other);

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { BlobChunks } from "@/server/storage/blob-chunks";
 
 /** Inclusive byte range, as HTTP ranges are. */
 export interface ByteRange {
@@ -46,6 +47,12 @@ export interface BlobStore {
   discardUpload(upload: UploadRef): Promise<void>;
   /** Rejects with BlobNotFoundError when the key holds nothing. */
   read(storageKey: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Opens the blob (or a range) for one pass into a sink: what downloads use (whole files, ranges,
+   * ZIP, WebDAV, share links), so local disk reads into reused buffers instead of a new 1 MiB
+   * buffer per chunk. Rejects with BlobNotFoundError before any byte, so no answer has started.
+   */
+  openChunks(storageKey: string, range?: ByteRange): Promise<BlobChunks>;
   /** Size of the stored blob, or null when it is missing. */
   head(storageKey: string): Promise<{ size: number; modifiedAt: Date } | null>;
   /** Idempotent: deleting a missing blob succeeds. */

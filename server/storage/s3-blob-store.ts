@@ -13,6 +13,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Env } from "@/server/env";
 import { contentDisposition } from "@/server/http/content-disposition";
 import { BlobNotFoundError, type BlobStore, type ByteRange, type PresignOptions, type UploadRef } from "@/server/storage/blob-store";
+import { streamChunks } from "@/server/storage/blob-chunks";
 
 /** Where the bucket is and how to sign for it; `STORAGE=s3` makes env validation require all of it. */
 export interface S3Settings {
@@ -110,6 +111,11 @@ export class S3BlobStore implements BlobStore {
       if (isNotFound(e)) throw new BlobNotFoundError(storageKey);
       throw e;
     }
+  }
+
+  /** The SDK's body chunks as they arrive (the HTTP client allocates them; nothing to reuse here). */
+  async openChunks(storageKey: string, range?: ByteRange) {
+    return streamChunks(await this.read(storageKey, range));
   }
 
   async head(storageKey: string) {
