@@ -3,12 +3,16 @@ import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { I18nProvider } from "@/components/i18n/i18n-provider";
 import { getRequestLocale } from "@/server/i18n/request-locale";
+import { translateUi } from "@/components/i18n/translate";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Yunpan 云盘", template: "%s · Yunpan" },
-  description: "Your self-hosted cloud drive",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const locale = await getRequestLocale();
+  return {
+    title: { default: translateUi(locale, "titles.default"), template: translateUi(locale, "titles.template", { page: "%s" }) },
+    description: translateUi(locale, "titles.description"),
+  };
+}
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getRequestLocale();
