@@ -11,6 +11,14 @@ export async function generateMetadata(): Promise<Metadata> {
   return {
     title: { default: translateUi(locale, "titles.default"), template: translateUi(locale, "titles.template", { page: "%s" }) },
     description: translateUi(locale, "titles.description"),
+    // public/: the mark as SVG with a PNG for browsers without SVG icons; the manifest is app/manifest.ts.
+    icons: {
+      icon: [
+        { url: "/favicon.svg", type: "image/svg+xml" },
+        { url: "/favicon-32.png", sizes: "32x32", type: "image/png" },
+      ],
+      apple: "/apple-touch-icon.png",
+    },
   };
 }
 
