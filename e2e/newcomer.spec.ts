@@ -14,6 +14,8 @@ async function shareLinkOf(page: Page, name: string) {
   await page.getByRole("button", { name: "Create link" }).click();
   const url = await page.getByTestId("created-url").inputValue();
   await page.getByRole("button", { name: "Done" }).click();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
   return url;
 }
 
