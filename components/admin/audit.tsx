@@ -122,7 +122,7 @@ export function AdminAudit() {
       </form>
       <Table
         testId="audit-table"
-        widths={["w-44", "w-56", "w-48", "w-56", ""]}
+        widths={["w-40", "w-52", "w-40", "w-48", ""]}
         head={[t("admin.audit.at"), t("admin.audit.actor"), t("admin.audit.action"), t("admin.audit.target"), t("admin.audit.details")]}
       >
         {events.isLoading ? <EmptyRow colSpan={5}>{t("admin.common.loading")}</EmptyRow> : null}
@@ -183,7 +183,7 @@ export function AdminAudit() {
               </td>
               <td className="px-4 py-2.5">
                 {details ? (
-                  <p className="line-clamp-3 text-xs break-all text-zinc-600 dark:text-zinc-400" title={JSON.stringify(e.data, null, 1)} data-testid="audit-details">
+                  <p className="line-clamp-3 text-xs [overflow-wrap:anywhere] text-zinc-600 dark:text-zinc-400" title={JSON.stringify(e.data, null, 1)} data-testid="audit-details">
                     {details}
                   </p>
                 ) : null}
