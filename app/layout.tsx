@@ -3,12 +3,24 @@ import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { I18nProvider } from "@/components/i18n/i18n-provider";
 import { getRequestLocale } from "@/server/i18n/request-locale";
+import { translateUi } from "@/components/i18n/translate";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Yunpan 云盘", template: "%s · Yunpan" },
-  description: "Your self-hosted cloud drive",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const locale = await getRequestLocale();
+  return {
+    title: { default: translateUi(locale, "titles.default"), template: translateUi(locale, "titles.template", { page: "%s" }) },
+    description: translateUi(locale, "titles.description"),
+    // public/: the mark as SVG with a PNG for browsers without SVG icons; the manifest is app/manifest.ts.
+    icons: {
+      icon: [
+        { url: "/favicon.svg", type: "image/svg+xml" },
+        { url: "/favicon-32.png", sizes: "32x32", type: "image/png" },
+      ],
+      apple: "/apple-touch-icon.png",
+    },
+  };
+}
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getRequestLocale();

@@ -12,8 +12,8 @@ test("sign-in errors, session cookie flags, API tokens and password change", asy
   // Settings: create a token, shown once.
   await page.getByRole("link", { name: "Settings" }).first().click();
   await page.getByRole("link", { name: "Security" }).click();
-  await page.getByLabel("Token name").fill("backup script");
-  await page.getByRole("button", { name: "Create token" }).click();
+  await page.getByLabel("App password name").fill("backup script");
+  await page.getByRole("button", { name: "Create app password" }).click();
   const token = (await page.getByTestId("new-token").textContent())!.trim();
   expect(token).toMatch(/^ypt_/);
   await expect(page.getByTestId("token-row")).toContainText("backup script");

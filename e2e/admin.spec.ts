@@ -127,8 +127,8 @@ test("an admin runs the server: quota refuses an upload, an upload in flight is 
 
   // The audit log shows both.
   await admin.getByRole("link", { name: "Audit log" }).click();
-  await expect(admin.getByTestId("audit-row").filter({ hasText: "admin.upload.abort" })).toBeVisible();
-  await expect(admin.getByTestId("audit-row").filter({ hasText: "admin.user.setQuota" })).toContainText("ann");
+  await expect(admin.locator(`[data-testid="audit-row"][data-action="admin.upload.abort"]`)).toBeVisible();
+  await expect(admin.locator(`[data-testid="audit-row"][data-action="admin.user.setQuota"]`)).toContainText("ann");
   await admin.getByLabel("Action").selectOption("admin.user.setQuota");
   await admin.getByRole("button", { name: "Apply" }).click();
   await expect(admin.getByTestId("audit-row")).toHaveCount(1);

@@ -35,7 +35,10 @@ install_npm_deps() {
     say "Installing npm dependencies"
     # `npm install` with the committed lock: npm 11's `npm ci` refuses this lock because it lists
     # only this platform's optional native packages (SWC, Tailwind oxide), which is harmless here.
-    npm install --no-audit --no-fund
+    # --loglevel=error: npm's warnings here are about packages, not this machine. The one every
+    # install printed, EBADENGINE for @prisma/streams-local (Node 22+), comes from the prisma CLI's
+    # `prisma dev` (prisma -> @prisma/dev), which Yunpan never runs. Errors still show.
+    npm install --no-audit --no-fund --loglevel=error
   fi
   # generated code is not committed; make sure it matches the schema
   node scripts/prisma-generate.mjs >/dev/null

@@ -8,7 +8,7 @@ import { logger } from "@/server/log/logger";
 async function main() {
   const env = loadEnvOrExit();
   const started = Date.now();
-  useBuiltConfigWhenStandalone();
+  if (env.nodeEnv !== "development") useBuiltConfig();
   const app = next({ dev: env.nodeEnv === "development", dir: process.cwd(), hostname: env.host, port: env.port });
   const handle = app.getRequestHandler();
   const { db } = await startRuntime(env, { fallback: (req, res) => void handle(req, res), beforeListen: () => app.prepare() });
@@ -18,13 +18,15 @@ async function main() {
 }
 
 /**
- * The standalone app (the container image) has no next.config.ts to compile; Next's build wrote
- * the resolved config next to the pages, and Next reads it from this variable, as its own
- * standalone server.js does.
+ * A production server runs what `next build` made, with the config the build resolved and wrote
+ * next to the pages; Next reads it from this variable, as its own standalone server.js does. The
+ * container image has no next.config.ts to compile, and from the repository (scripts/start.sh)
+ * this also keeps Next from warning that "next start" does not work with output: standalone:
+ * this server is not `next start`.
  */
-function useBuiltConfigWhenStandalone() {
+function useBuiltConfig() {
   const built = ".next/required-server-files.json";
-  if (existsSync("next.config.ts") || !existsSync(built) || process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) return;
+  if (!existsSync(built) || process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) return;
   process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify((JSON.parse(readFileSync(built, "utf8")) as { config: unknown }).config);
 }
 

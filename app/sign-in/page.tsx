@@ -4,8 +4,9 @@ import { getPageActor } from "@/server/auth/page-auth";
 import { getEnv } from "@/server/env";
 import { isFirstUser } from "@/server/auth/auth.service";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { localizedTitle } from "@/components/i18n/page-title";
 
-export const metadata = { title: "Sign in" };
+export const generateMetadata = localizedTitle("titles.signIn");
 
 export default async function SignInPage() {
   if (await getPageActor()) redirect("/drive");

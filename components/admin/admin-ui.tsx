@@ -62,14 +62,15 @@ export function Badge({ tone = "zinc", children }: { tone?: "zinc" | "brand" | "
 }
 
 /** A table that scrolls sideways on a phone instead of squeezing its columns. */
-export function Table({ head, children, testId }: { head: ReactNode[]; children: ReactNode; testId?: string }) {
+/** `widths` (one class per column, e.g. "w-40") makes a fixed layout: long cells wrap or truncate instead of widening the table. */
+export function Table({ head, children, testId, widths }: { head: ReactNode[]; children: ReactNode; testId?: string; widths?: string[] }) {
   return (
     <div className="overflow-x-auto rounded-2xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-      <table data-testid={testId} className="w-full min-w-[720px] text-left text-sm">
+      <table data-testid={testId} className={clsx("w-full min-w-[720px] text-left text-sm", widths && "table-fixed")}>
         <thead className="border-b border-zinc-200 bg-zinc-50/80 text-xs font-medium text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60">
           <tr>
             {head.map((h, i) => (
-              <th key={i} scope="col" className="px-4 py-2.5 font-medium whitespace-nowrap">
+              <th key={i} scope="col" className={clsx("px-4 py-2.5 font-medium whitespace-nowrap", widths?.[i])}>
                 {h}
               </th>
             ))}

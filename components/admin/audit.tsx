@@ -6,6 +6,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { Button } from "@/components/ui/button";
 import { Badge, EmptyRow, PageHeader, Table, selectClass } from "@/components/admin/admin-ui";
+import { auditActionLabel } from "@/components/i18n/areas/audit-actions";
 
 interface Filters {
   user: string;
@@ -31,6 +32,15 @@ function targetName(data: unknown): string | null {
   const d = data as Record<string, unknown>;
   const name = d.email ?? d.filename ?? d.name;
   return typeof name === "string" ? name : null;
+}
+
+/** The event's data as `key: value` pairs, for a cell that wraps. */
+function detailsOf(data: unknown): string {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return JSON.stringify(data);
+  return Object.entries(data as Record<string, unknown>)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(" · ");
 }
 
 function toneOf(action: string) {
@@ -88,7 +98,7 @@ export function AdminAudit() {
             <option value="">{t("admin.audit.allActions")}</option>
             {actions.data?.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {auditActionLabel(a, locale)}
               </option>
             ))}
           </select>
@@ -110,53 +120,77 @@ export function AdminAudit() {
           </Button>
         </div>
       </form>
-      <Table testId="audit-table" head={[t("admin.audit.at"), t("admin.audit.actor"), t("admin.audit.action"), t("admin.audit.target"), t("admin.audit.ip"), t("admin.audit.details")]}>
-        {events.isLoading ? <EmptyRow colSpan={6}>{t("admin.common.loading")}</EmptyRow> : null}
-        {!events.isLoading && items.length === 0 ? <EmptyRow colSpan={6}>{t("admin.audit.empty")}</EmptyRow> : null}
-        {items.map((e) => (
-          <tr key={e.id} data-testid="audit-row" data-action={e.action} className="align-top">
-            <td className="px-4 py-2.5 text-xs whitespace-nowrap text-zinc-500 tabular-nums">{fmt.format(e.at)}</td>
-            <td className="px-4 py-2.5">
-              {e.actor ? (
-                <>
-                  <div className="truncate text-sm">{e.actor.name}</div>
-                  <div className="truncate text-xs text-zinc-500">{e.actor.email}</div>
-                </>
-              ) : (
-                <span className="text-xs text-zinc-500">{t("admin.audit.system")}</span>
-              )}
-            </td>
-            <td className="px-4 py-2.5">
-              <Badge tone={toneOf(e.action)}>
-                <code>{e.action}</code>
-              </Badge>
-            </td>
-            <td className="px-4 py-2.5 text-xs text-zinc-500">
-              {e.targetType ? (
-                <>
-                  {e.targetType}
-                  {targetName(e.data) ? <span className="text-zinc-700 dark:text-zinc-300"> · {targetName(e.data)}</span> : null}
-                  <div className="max-w-40 truncate font-mono" title={e.targetId ?? ""}>
-                    {e.targetId}
+      <Table
+        testId="audit-table"
+        widths={["w-40", "w-52", "w-40", "w-48", ""]}
+        head={[t("admin.audit.at"), t("admin.audit.actor"), t("admin.audit.action"), t("admin.audit.target"), t("admin.audit.details")]}
+      >
+        {events.isLoading ? <EmptyRow colSpan={5}>{t("admin.common.loading")}</EmptyRow> : null}
+        {!events.isLoading && items.length === 0 ? <EmptyRow colSpan={5}>{t("admin.audit.empty")}</EmptyRow> : null}
+        {items.map((e) => {
+          const name = targetName(e.data);
+          const details = e.data ? detailsOf(e.data) : "";
+          return (
+            <tr key={e.id} data-testid="audit-row" data-action={e.action} className="align-top">
+              <td className="px-4 py-2.5 text-xs text-zinc-500 tabular-nums">{fmt.format(e.at)}</td>
+              <td className="px-4 py-2.5" data-testid="audit-actor">
+                {e.actor ? (
+                  <>
+                    <div className="truncate text-sm" title={e.actor.name}>
+                      {e.actor.name}
+                    </div>
+                    <div className="truncate text-xs text-zinc-500" title={e.actor.email}>
+                      {e.actor.email}
+                    </div>
+                  </>
+                ) : e.visitor ? (
+                  <>
+                    <div className="truncate text-sm" title={e.visitor.name ?? undefined}>
+                      {e.visitor.name ? t("admin.audit.visitorNamed", { name: e.visitor.name }) : t("admin.audit.visitor")}
+                    </div>
+                    <div className="truncate font-mono text-xs text-zinc-500" title={e.visitor.shareLinkId}>
+                      {t("admin.audit.viaLink", { id: e.visitor.shareLinkId.slice(0, 8) })}
+                    </div>
+                  </>
+                ) : (
+                  <span className="text-xs text-zinc-500">{t("admin.audit.system")}</span>
+                )}
+                {e.ip || e.userAgent ? (
+                  <div className="truncate font-mono text-xs text-zinc-400" title={[e.ip, e.userAgent].filter(Boolean).join(" · ")}>
+                    {e.ip || e.userAgent}
                   </div>
-                </>
-              ) : (
-                "—"
-              )}
-            </td>
-            <td className="px-4 py-2.5 text-xs text-zinc-500">
-              <div className="font-mono">{e.ip || "—"}</div>
-              {e.userAgent ? (
-                <div className="max-w-48 truncate" title={e.userAgent}>
-                  {e.userAgent}
-                </div>
-              ) : null}
-            </td>
-            <td className="px-4 py-2.5">
-              {e.data ? <code className="block max-w-56 truncate text-xs text-zinc-600 dark:text-zinc-400" title={JSON.stringify(e.data)}>{JSON.stringify(e.data)}</code> : null}
-            </td>
-          </tr>
-        ))}
+                ) : null}
+              </td>
+              <td className="px-4 py-2.5">
+                <span title={e.action}>
+                  <Badge tone={toneOf(e.action)}>{auditActionLabel(e.action, locale)}</Badge>
+                </span>
+              </td>
+              <td className="px-4 py-2.5 text-xs text-zinc-500">
+                {e.targetType ? (
+                  <>
+                    <div className="truncate text-zinc-700 dark:text-zinc-300" title={name ?? undefined}>
+                      {name ?? e.targetType}
+                    </div>
+                    <div className="truncate font-mono" title={`${e.targetType} ${e.targetId ?? ""}`}>
+                      {name ? `${e.targetType} · ` : ""}
+                      {e.targetId}
+                    </div>
+                  </>
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td className="px-4 py-2.5">
+                {details ? (
+                  <p className="line-clamp-3 text-xs [overflow-wrap:anywhere] text-zinc-600 dark:text-zinc-400" title={JSON.stringify(e.data, null, 1)} data-testid="audit-details">
+                    {details}
+                  </p>
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
       </Table>
       {events.hasNextPage ? (
         <div className="flex justify-center">

@@ -96,6 +96,8 @@ export function DriveView({ folderId }: { folderId: string | null }) {
         void filesFromDrop(e.dataTransfer).then(upload);
       }}
     >
+      {/* The selection bar appears over the header row instead of holding an empty band above the list. */}
+      <div className="relative">
       <div className="flex flex-wrap items-center gap-3">
         <nav aria-label={t("drive.breadcrumbs")} className="flex min-w-[10rem] flex-1 items-center gap-1 text-lg font-semibold">
           {(first?.breadcrumbs ?? [{ id: "root", name: "", isRoot: true }]).map((c, i, all) => (
@@ -174,9 +176,8 @@ export function DriveView({ folderId }: { folderId: string | null }) {
         </div>
       </div>
 
-      <div className={clsx("mt-4 flex h-11 items-center gap-2 rounded-xl px-3 text-sm transition", count ? "bg-brand-50 dark:bg-brand-500/10" : "")} data-testid="selection-bar">
         {count ? (
-          <>
+          <div className="absolute inset-x-0 top-1/2 z-10 flex min-h-11 -translate-y-1/2 items-center gap-2 rounded-xl bg-brand-50 px-3 text-sm shadow-sm ring-1 ring-brand-100 dark:bg-zinc-800 dark:ring-zinc-700" data-testid="selection-bar">
             <button aria-label={t("actions.clearSelection")} onClick={selection.clear} className="rounded-md p-1 hover:bg-white/60 dark:hover:bg-zinc-800">
               <X className="size-4" />
             </button>
@@ -198,11 +199,11 @@ export function DriveView({ folderId }: { folderId: string | null }) {
                 <Trash2 className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("actions.trash")}</span>
               </Button>
             </div>
-          </>
+          </div>
         ) : null}
       </div>
 
-      <div onKeyDown={onKeyDown} className="mt-1">
+      <div onKeyDown={onKeyDown} className="mt-4">
         {!query.isPending && items.length === 0 ? (
           <div className="flex flex-col items-center rounded-xl border border-zinc-200 bg-white px-6 py-20 text-center dark:border-zinc-800 dark:bg-zinc-900" data-testid="empty-folder">
             <div className="flex size-14 items-center justify-center rounded-2xl bg-brand-50 text-brand-600 dark:bg-brand-500/15 dark:text-brand-100">

@@ -211,6 +211,16 @@ function ImageView({ node, src, onError }: { node: PreviewNode; src: string; onE
   const [loaded, setLoaded] = useState(false);
   const [zoom, setZoom] = useState<{ width: number; fx: number; fy: number } | null>(null);
   const box = useRef<HTMLDivElement>(null);
+  const image = useRef<HTMLImageElement>(null);
+  const failed = useEffectEvent(onError);
+
+  // A server-rendered <img> (the public share page) often finishes loading, from the cache or just
+  // fast, before React hydrates and attaches onLoad, so that event never arrives: ask the element.
+  // decode() resolves for a loaded picture and rejects for a broken one.
+  useEffect(() => {
+    const img = image.current;
+    if (img?.complete) img.decode().then(() => setLoaded(true), () => failed());
+  }, []);
 
   // Keep the point that was clicked under the pointer after zooming in.
   useEffect(() => {
@@ -232,13 +242,16 @@ function ImageView({ node, src, onError }: { node: PreviewNode; src: string; onE
   }
 
   return (
-    <div ref={box} className={clsx("h-full", zoom ? "overflow-auto" : "flex items-center justify-center overflow-hidden px-4 pb-6 sm:px-20")}>
+    <div ref={box} className={clsx("relative h-full", zoom ? "overflow-auto" : "flex items-center justify-center overflow-hidden px-4 pb-6 sm:px-20")}>
       {!loaded ? (
-        <div className="absolute inset-0 flex items-center justify-center text-zinc-400" aria-label={t("preview.loading")}>
+        // Over the picture only, and never in the way of a click.
+        <div className="pointer-events-none absolute inset-0 flex items-center justify-center text-zinc-400" aria-label={t("preview.loading")} data-testid="preview-spinner">
           <Loader2 className="size-8 animate-spin" />
         </div>
       ) : null}
       <img
+        ref={image}
+        data-testid="preview-image"
         src={src}
         alt={node.name}
         draggable={false}

@@ -6,6 +6,7 @@ import { sharingMessages } from "@/components/i18n/areas/sharing";
 import { adminMessages } from "@/components/i18n/areas/admin";
 import { securityMessages } from "@/components/i18n/areas/security";
 import { dropMessages } from "@/components/i18n/areas/drops";
+import { titleMessages } from "@/components/i18n/areas/titles";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -97,16 +98,14 @@ const core = {
     mismatch: "The two new passwords do not match.",
     changePassword: "Change password",
     passwordChanged: "Password changed. Other devices have been signed out.",
-    tokens: "Personal API tokens",
-    tokensIntro: "For scripts and tools: they act as you until you revoke them. Only a hash is stored.",
-    tokenName: "Token name",
-    tokenPlaceholder: "Token name, e.g. “backup script”",
-    createToken: "Create token",
-    copyNow: "Copy your new token now. It will not be shown again.",
+    tokenName: "App password name",
+    tokenPlaceholder: "Name, e.g. “laptop” or “backup script”",
+    createToken: "Create app password",
+    copyNow: "Copy your new app password now. It will not be shown again.",
     copy: "Copy",
-    copied: "Token copied",
-    tokenUsage: "Use it as Authorization: Bearer … for the API, uploads and downloads.",
-    noTokens: "No tokens yet.",
+    copied: "App password copied",
+    tokenUsage: "Use it as the password for WebDAV, or as Authorization: Bearer … for the API, uploads and downloads.",
+    noTokens: "No app passwords yet.",
     created: "created {when}",
     lastUsed: "last used {when}",
     neverUsed: "never used",
@@ -333,16 +332,14 @@ const coreZh: Shape<typeof core> = {
     mismatch: "两次输入的新密码不一致。",
     changePassword: "修改密码",
     passwordChanged: "密码已修改，其他设备已退出登录。",
-    tokens: "个人 API 令牌",
-    tokensIntro: "供脚本和工具使用：撤销之前它们代表您操作。服务器只保存其哈希值。",
-    tokenName: "令牌名称",
-    tokenPlaceholder: "令牌名称，例如“备份脚本”",
-    createToken: "创建令牌",
-    copyNow: "请立即复制新令牌，它不会再次显示。",
+    tokenName: "应用密码名称",
+    tokenPlaceholder: "名称，例如“笔记本电脑”或“备份脚本”",
+    createToken: "创建应用密码",
+    copyNow: "请立即复制新的应用密码，它不会再次显示。",
     copy: "复制",
-    copied: "令牌已复制",
-    tokenUsage: "在 API、上传和下载请求中以 Authorization: Bearer … 使用。",
-    noTokens: "还没有令牌。",
+    copied: "应用密码已复制",
+    tokenUsage: "用作 WebDAV 的密码，或在 API、上传和下载请求中以 Authorization: Bearer … 使用。",
+    noTokens: "还没有应用密码。",
     created: "创建于{when}",
     lastUsed: "最近使用于{when}",
     neverUsed: "从未使用",
@@ -478,8 +475,8 @@ const coreZh: Shape<typeof core> = {
   },
 };
 
-const en = { ...core, sharing: sharingMessages.en, admin: adminMessages.en, security: securityMessages.en, drops: dropMessages.en };
-const zh: Shape<typeof en> = { ...coreZh, sharing: sharingMessages.zh, admin: adminMessages.zh, security: securityMessages.zh, drops: dropMessages.zh };
+const en = { ...core, sharing: sharingMessages.en, admin: adminMessages.en, security: securityMessages.en, drops: dropMessages.en, titles: titleMessages.en };
+const zh: Shape<typeof en> = { ...coreZh, sharing: sharingMessages.zh, admin: adminMessages.zh, security: securityMessages.zh, drops: dropMessages.zh, titles: titleMessages.zh };
 
 export const uiMessages = { en, zh };
 export type UiMessages = typeof en;

@@ -9,6 +9,8 @@ export interface AuditEventDto {
   id: string;
   at: Date;
   actor: { id: string; email: string; name: string } | null;
+  /** No account acted: a visitor of this share link (with the name they typed, if any). */
+  visitor: { shareLinkId: string; name: string | null } | null;
   action: string;
   targetType: string | null;
   targetId: string | null;
@@ -30,10 +32,17 @@ function whereOf(filter: AuditFilter): Prisma.AuditEventWhereInput {
 
 type Row = Prisma.AuditEventGetPayload<{ include: { actor: { select: { id: true; email: true; name: true } } } }>;
 
+function visitorOf(r: Row): AuditEventDto["visitor"] {
+  const data = r.data && typeof r.data === "object" && !Array.isArray(r.data) ? (r.data as Record<string, unknown>) : null;
+  if (r.actorId !== null || typeof data?.viaShareLink !== "string") return null;
+  return { shareLinkId: data.viaShareLink, name: typeof data.name === "string" && data.name ? data.name : null };
+}
+
 const toDto = (r: Row): AuditEventDto => ({
   id: r.id,
   at: r.at,
   actor: r.actor,
+  visitor: visitorOf(r),
   action: r.action,
   targetType: r.targetType,
   targetId: r.targetId,

@@ -1,3 +1,4 @@
+import { recordAudit } from "@/server/audit/audit.service";
 import { getPrisma } from "@/server/db/client";
 import { AppError, notFound } from "@/server/errors/app-error";
 import { requireAccessTo, requireNodeAccess } from "@/server/drive/access";
@@ -99,6 +100,7 @@ export async function createFolder(input: { actor: Actor; parentId?: string | nu
     const node = await prisma.node.create({
       data: { ownerId: parent.ownerId, parentId: parent.id, kind: "FOLDER", name, liveName: name },
     });
+    await recordAudit({ actorId: input.actor.userId, action: "folder.create", targetType: "node", targetId: node.id, data: { name, parentId: parent.id } });
     return toNodeDto(node);
   } catch (e) {
     throw uniqueNameError(e, name) ?? e;

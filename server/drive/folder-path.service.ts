@@ -1,3 +1,4 @@
+import { recordAudit } from "@/server/audit/audit.service";
 import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { requireNodeAccess } from "@/server/drive/access";
@@ -25,6 +26,7 @@ export async function ensureFolderPath(input: { actor: Actor; parentId: string; 
     if (!node) {
       try {
         node = await prisma.node.create({ data: { ownerId: parent.ownerId, parentId: currentId, kind: "FOLDER", name, liveName: name } });
+        await recordAudit({ actorId: input.actor.userId, action: "folder.create", targetType: "node", targetId: node.id, data: { name, parentId: currentId } });
       } catch (e) {
         if ((e as { code?: string }).code !== "P2002") throw e;
         node = await find();

@@ -125,6 +125,37 @@ describe("restore", () => {
   });
 });
 
+describe("modified time", () => {
+  it("is the item's own: kept through trash, restore and move, changed by a new version or a rename", async () => {
+    const { actor } = await createTestUser();
+    const drive = callerFor(actor).drive;
+    const folder = await drive.createFolder({ name: "Reports" });
+    const other = await drive.createFolder({ name: "Other" });
+    const file = await createTestFile({ actor, parentId: folder.id, name: "q3.txt", content: "v1" });
+    const inside = await createTestFile({ actor, parentId: folder.id, name: "inside.txt" });
+    const then = new Date("2024-03-01T10:00:00Z");
+    await t.prisma.node.updateMany({ where: { id: { in: [folder.id, file.id, inside.id] } }, data: { updatedAt: then } });
+    const modified = async (id: string) => (await t.prisma.node.findUniqueOrThrow({ where: { id } })).updatedAt.toISOString();
+
+    await drive.trash({ nodeIds: [file.id] });
+    const [restored] = await drive.restore({ nodeIds: [file.id] });
+    expect(restored!.updatedAt.toISOString()).toBe(then.toISOString());
+    expect((await drive.list({ folderId: folder.id })).items.find((i) => i.id === file.id)!.updatedAt.toISOString()).toBe(then.toISOString());
+    // A folder restored with its contents: none of them becomes "just now".
+    await drive.trash({ nodeIds: [folder.id] });
+    await drive.restore({ nodeIds: [folder.id] });
+    for (const id of [folder.id, file.id, inside.id]) expect(await modified(id)).toBe(then.toISOString());
+    await drive.move({ nodeIds: [file.id], targetId: other.id });
+    expect(await modified(file.id)).toBe(then.toISOString());
+
+    await drive.rename({ nodeId: file.id, name: "q3-final.txt" });
+    expect(new Date(await modified(file.id)).getTime()).toBeGreaterThan(then.getTime());
+    await t.prisma.node.update({ where: { id: inside.id }, data: { updatedAt: then } });
+    await createTestFile({ actor, parentId: folder.id, name: "inside.txt", content: "a new version" });
+    expect(new Date(await modified(inside.id)).getTime()).toBeGreaterThan(then.getTime());
+  });
+});
+
 describe("purge", () => {
   it("deletes nodes and versions for good: usedBytes and every blob's refCount drop exactly", async () => {
     const { actor } = await createTestUser();

@@ -55,11 +55,12 @@ export async function renameNode(input: { actor: Actor; nodeId: string; name: st
   const prisma = await getPrisma();
   try {
     // The condition keeps a rename from resurrecting a node trashed since the access check.
-    const { count } = await prisma.node.updateMany({ where: { id: node.id, trashedAt: null }, data: { name, liveName: name } });
+    const { count } = await prisma.node.updateMany({ where: { id: node.id, trashedAt: null }, data: { name, liveName: name, updatedAt: new Date() } });
     if (count === 0) throw new AppError("NOT_FOUND", "node.notFound");
   } catch (e) {
     throw uniqueNameError(e, name) ?? e;
   }
+  await recordAudit({ actorId: input.actor.userId, action: "node.rename", targetType: "node", targetId: node.id, data: { name, from: node.name, kind: node.kind } });
   return toNodeDto(await prisma.node.findUniqueOrThrow({ where: { id: node.id } }));
 }
 
@@ -75,7 +76,7 @@ export async function moveNodes(input: { actor: Actor; nodeIds: string[]; target
   if (nodes.some((n) => n.ownerId !== target.ownerId)) throw new AppError("BAD_REQUEST", "move.otherOwner");
 
   const prisma = await getPrisma();
-  return prisma.$transaction(async (tx) => {
+  const moved = await prisma.$transaction(async (tx) => {
     await lockDrive(tx, target.ownerId);
     const fresh = await tx.node.findMany({ where: { id: { in: nodes.map((n) => n.id) }, trashedAt: null } });
     const liveTarget = await tx.node.findFirst({ where: { id: target.id, trashedAt: null } });
@@ -105,6 +106,8 @@ export async function moveNodes(input: { actor: Actor; nodeIds: string[]; target
     }
     return moved;
   });
+  for (const n of nodes.filter((n) => n.parentId !== target.id)) await recordAudit({ actorId: input.actor.userId, action: "node.move", targetType: "node", targetId: n.id, data: { name: n.name, kind: n.kind, fromId: n.parentId, toId: target.id } });
+  return moved;
 }
 
 interface CopyRow {
@@ -151,7 +154,7 @@ export async function copyNodes(input: { actor: Actor; nodeIds: string[]; target
   const createdById = input.actor.via === "cli" ? null : input.actor.userId;
 
   const prisma = await getPrisma();
-  return prisma.$transaction(
+  const copies = await prisma.$transaction(
     async (tx) => {
       await lockDrive(tx, target.ownerId);
       await assertNotIntoItself(tx, sources, target.id);
@@ -199,13 +202,15 @@ export async function copyNodes(input: { actor: Actor; nodeIds: string[]; target
           WHERE b.id = c."blobId"`;
       }
       if (total > 0n) await tx.user.update({ where: { id: target.ownerId }, data: { usedBytes: { increment: total } } });
-      const tops = rows.filter((r) => r.depth === 0).map((r) => newId.get(r.id)!);
-      const created = await tx.node.findMany({ where: { id: { in: tops } } });
-      return tops.map((id) => toNodeDto(created.find((n) => n.id === id)!));
+      const tops = rows.filter((r) => r.depth === 0);
+      const created = await tx.node.findMany({ where: { id: { in: tops.map((r) => newId.get(r.id)!) } } });
+      return tops.map((r) => ({ sourceId: r.id, node: toNodeDto(created.find((n) => n.id === newId.get(r.id))!) }));
     },
     // A large folder is copied in one transaction: give it more than the default half minute.
     { timeout: 300_000 },
   );
+  for (const { sourceId, node } of copies) await recordAudit({ actorId: input.actor.userId, action: "node.copy", targetType: "node", targetId: node.id, data: { name: node.name, kind: node.kind, sourceId, toId: target.id } });
+  return copies.map((c) => c.node);
 }
 
 /**

@@ -67,7 +67,7 @@ export async function restoreVersion(input: { actor: Actor; nodeId: string; vers
       include: { createdBy: { select: { name: true } } },
     });
     await tx.blob.update({ where: { id: source.blobId }, data: { refCount: { increment: 1 } } });
-    await tx.node.update({ where: { id: node.id }, data: { currentVersionId: version.id, size: source.size } });
+    await tx.node.update({ where: { id: node.id }, data: { currentVersionId: version.id, size: source.size, updatedAt: new Date() } });
     await tx.user.update({ where: { id: node.ownerId }, data: { usedBytes: { increment: source.size } } });
     await applyVersionRetention(tx, node.id);
     return version;
@@ -93,7 +93,7 @@ export async function deleteVersion(input: { actor: Actor; nodeId: string; versi
     let currentVersionId = fresh.currentVersionId ?? next.id;
     if (fresh.currentVersionId === version.id) {
       currentVersionId = next.id;
-      await tx.node.update({ where: { id: node.id }, data: { currentVersionId: next.id, size: next.size } });
+      await tx.node.update({ where: { id: node.id }, data: { currentVersionId: next.id, size: next.size, updatedAt: new Date() } });
     }
     await deleteVersionRows(tx, node.ownerId, [version]);
     return { currentVersionId };

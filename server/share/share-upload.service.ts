@@ -124,7 +124,8 @@ export async function recordShareDrop(input: { visitor: ShareVisitor; nodeId: st
     targetType: "shareLink",
     targetId: input.visitor.linkId,
     meta: { ip: input.visitor.ip },
-    data: { nodeId: input.nodeId, filename: input.filename, size: input.size, name: dropper },
+    // No account acted: the visitor is known by the link (`viaShareLink`) and the name they typed.
+    data: { nodeId: input.nodeId, filename: input.filename, size: input.size, name: dropper, viaShareLink: input.visitor.linkId },
   });
   await enqueueDropNotice(input.visitor.linkId);
 }

@@ -39,7 +39,7 @@ export async function commitFileVersion(
     nodeId = created.id;
   }
   const version = await tx.fileVersion.create({ data: { nodeId, number, blobId: input.blobId, size: input.size, createdById: input.createdById } });
-  const node = await tx.node.update({ where: { id: nodeId }, data: { currentVersionId: version.id, size: input.size, mimeType: input.mimeType } });
+  const node = await tx.node.update({ where: { id: nodeId }, data: { currentVersionId: version.id, size: input.size, mimeType: input.mimeType, updatedAt: new Date() } });
   await tx.user.update({ where: { id: parent.ownerId }, data: { usedBytes: { increment: input.size } } });
   await applyVersionRetention(tx, nodeId);
   await enqueueThumbnail(tx, { blobId: input.blobId, mimeType: input.mimeType, size: input.size });

@@ -216,7 +216,8 @@ export async function completeUpload(input: { uploadId: string; filePath?: strin
   // unreferenced bytes, so it does not fail the committed upload.
   if (reused) await store.discardUpload(upload).catch(() => {});
   getMetrics().uploadsCompleted.inc();
-  await recordAudit({ actorId: session.userId, action: "upload.complete", targetType: "node", targetId: node.id, data: { size: input.size } });
+  // A visitor's drop is audited as `share.drop` by its link (recordShareDrop), not as the owner.
+  if (!session.shareLinkId) await recordAudit({ actorId: session.userId, action: "upload.complete", targetType: "node", targetId: node.id, data: { name: node.name, size: input.size } });
   return toNodeDto(node);
 }
 

@@ -4,9 +4,10 @@ import { requirePageActor } from "@/server/auth/page-auth";
 import { getRequestLocale } from "@/server/i18n/request-locale";
 import { translateUi } from "@/components/i18n/translate";
 import { AdminNav } from "@/components/admin/admin-nav";
+import { localizedTitle } from "@/components/i18n/page-title";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Administration" };
+export const generateMetadata = localizedTitle("titles.admin");
 
 // Not an admin: the page does not exist for them (the procedures answer FORBIDDEN as well).
 export default async function AdminLayout({ children }: { children: ReactNode }) {

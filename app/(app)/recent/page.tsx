@@ -1,6 +1,7 @@
 import { RecentView } from "@/components/drive/recent-starred-views";
+import { localizedTitle } from "@/components/i18n/page-title";
 
-export const metadata = { title: "Recent" };
+export const generateMetadata = localizedTitle("titles.recent");
 
 export default function RecentPage() {
   return <RecentView />;

@@ -1,7 +1,8 @@
 import { Suspense } from "react";
 import { SearchView } from "@/components/drive/search-view";
+import { localizedTitle } from "@/components/i18n/page-title";
 
-export const metadata = { title: "Search" };
+export const generateMetadata = localizedTitle("titles.search");
 
 export default function SearchPage() {
   return (

@@ -4,8 +4,9 @@ import { getRequestLocale } from "@/server/i18n/request-locale";
 import { translateUi } from "@/components/i18n/translate";
 import { SettingsTabs } from "@/components/settings/settings-tabs";
 import { LanguageSwitch } from "@/components/i18n/language-switch";
+import { localizedTitle } from "@/components/i18n/page-title";
 
-export const metadata = { title: "Settings" };
+export const generateMetadata = localizedTitle("titles.settings");
 
 export default async function SettingsPage() {
   const me = await getMe(await requirePageActor("/settings"));

@@ -1,6 +1,7 @@
 import { StarredView } from "@/components/drive/recent-starred-views";
+import { localizedTitle } from "@/components/i18n/page-title";
 
-export const metadata = { title: "Starred" };
+export const generateMetadata = localizedTitle("titles.starred");
 
 export default function StarredPage() {
   return <StarredView />;

@@ -1,14 +1,15 @@
-import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { AppError } from "@/server/errors/app-error";
 import { getSharePage } from "@/server/share/share-access.service";
 import { SharePageView } from "@/components/share/public/share-page-view";
+import { localizedTitle } from "@/components/i18n/page-title";
 
 // Every visit decides access anew (status, password, subtree): never prerendered or cached.
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = { title: "Shared", robots: { index: false, follow: false }, referrer: "no-referrer" };
+// A share page is never indexed: the link is meant for the people it was given to.
+export const generateMetadata = localizedTitle("titles.share", { robots: { index: false, follow: false }, referrer: "no-referrer" });
 
 export default async function SharePage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ folder?: string }> }) {
   const { token } = await params;

@@ -2,8 +2,9 @@ import { redirect } from "next/navigation";
 import { readLinkToken } from "@/server/auth/oidc.service";
 import { getEnv } from "@/server/env";
 import { LinkAccountForm } from "@/components/auth/link-account-form";
+import { localizedTitle } from "@/components/i18n/page-title";
 
-export const metadata = { title: "Link your account" };
+export const generateMetadata = localizedTitle("titles.linkAccount");
 export const dynamic = "force-dynamic";
 
 export default async function LinkAccountPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {

@@ -9,8 +9,9 @@ import { TwoFactorPanel } from "@/components/settings/two-factor-panel";
 import { AppPasswords } from "@/components/settings/app-passwords";
 import { LinkedAccounts } from "@/components/settings/linked-accounts";
 import { TwoFactorPolicy } from "@/components/settings/two-factor-policy";
+import { localizedTitle } from "@/components/i18n/page-title";
 
-export const metadata = { title: "Security" };
+export const generateMetadata = localizedTitle("titles.security");
 
 export default async function SecuritySettingsPage() {
   const me = await getMe(await requirePageActor("/settings/security"));
