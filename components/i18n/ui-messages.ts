@@ -5,6 +5,8 @@ import type { Shape } from "@/components/i18n/shape";
 import { sharingMessages } from "@/components/i18n/areas/sharing";
 import { adminMessages } from "@/components/i18n/areas/admin";
 import { securityMessages } from "@/components/i18n/areas/security";
+import { uploadConflictMessages } from "@/components/i18n/areas/upload-conflict";
+import { mobileMessages } from "@/components/i18n/areas/mobile";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -477,8 +479,8 @@ const coreZh: Shape<typeof core> = {
   },
 };
 
-const en = { ...core, sharing: sharingMessages.en, admin: adminMessages.en, security: securityMessages.en };
-const zh: Shape<typeof en> = { ...coreZh, sharing: sharingMessages.zh, admin: adminMessages.zh, security: securityMessages.zh };
+const en = { ...core, sharing: sharingMessages.en, admin: adminMessages.en, security: securityMessages.en, uploadConflict: uploadConflictMessages.en, mobile: mobileMessages.en };
+const zh: Shape<typeof en> = { ...coreZh, sharing: sharingMessages.zh, admin: adminMessages.zh, security: securityMessages.zh, uploadConflict: uploadConflictMessages.zh, mobile: mobileMessages.zh };
 
 export const uiMessages = { en, zh };
 export type UiMessages = typeof en;
