@@ -5,6 +5,12 @@ import { makeFile, screenshot, signUp } from "./helpers";
 // Issue 18.5 (upload onto an existing name asks: replace, keep both, skip) and 18.6 (the drive on
 // a 390 px phone: tap opens, long press selects, labeled navigation, size and date, storage used).
 
+/** Switches light/dark and waits out the colour transitions before a screenshot. */
+async function scheme(page: Page, colorScheme: "light" | "dark") {
+  await page.emulateMedia({ colorScheme });
+  await page.waitForTimeout(400);
+}
+
 const row = (page: Page, name: string) => page.locator(`[data-testid="node-row"][data-name="${name}"]`);
 
 async function trpcQuery<T>(page: Page, procedure: string, input: unknown): Promise<T> {
@@ -52,9 +58,9 @@ test("uploading onto an existing name asks: keep both, replace with apply to all
   await expect(dialog).toContainText("“plan.txt” already exists in this folder.");
   await expect(dialog).toContainText("plan (1).txt");
   await screenshot(page, testInfo, "18-5-conflict-en-light");
-  await page.emulateMedia({ colorScheme: "dark" });
+  await scheme(page, "dark");
   await screenshot(page, testInfo, "18-5-conflict-en-dark");
-  await page.emulateMedia({ colorScheme: "light" });
+  await scheme(page, "light");
   await dialog.getByLabel(/Keep both/).check();
   await dialog.getByRole("button", { name: "Upload" }).click();
   await expect(row(page, "plan (1).txt")).toBeVisible();
@@ -84,7 +90,7 @@ test("uploading onto an existing name asks: keep both, replace with apply to all
   await page.getByTestId("upload-input").setInputFiles([textFile(testInfo, "v4", "plan.txt", "fourth plan\n")]);
   await expect(dialog).toContainText("此文件夹中已存在“plan.txt”。");
   await screenshot(page, testInfo, "18-5-conflict-zh-light");
-  await page.emulateMedia({ colorScheme: "dark" });
+  await scheme(page, "dark");
   await screenshot(page, testInfo, "18-5-conflict-zh-dark");
   await dialog.getByRole("button", { name: "取消" }).click();
   await expect(dialog).toHaveCount(0);
@@ -141,7 +147,7 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
   for (const label of ["My Drive", "Shared with me", "Recent", "Starred", "Trash", "Settings"]) await expect(drawer.getByRole("link", { name: label })).toBeVisible();
   await expect(drawer.getByTestId("storage-usage")).toContainText("KiB");
   await screenshot(page, testInfo, "18-6-phone-drawer-en-light");
-  await page.emulateMedia({ colorScheme: "dark" });
+  await scheme(page, "dark");
   await screenshot(page, testInfo, "18-6-phone-drawer-en-dark");
   await drawer.getByRole("link", { name: "My Drive" }).tap();
   await expect(drawer).toHaveCount(0);
@@ -154,7 +160,7 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
   for (const label of ["云盘", "最近", "已加星标", "共享", "回收站"]) await expect(bar.getByRole("link", { name: label })).toBeVisible();
   await expect(row(page, "Photos").getByTestId("node-meta")).toContainText("文件夹");
   await screenshot(page, testInfo, "18-6-phone-list-zh-dark");
-  await page.emulateMedia({ colorScheme: "light" });
+  await scheme(page, "light");
   await screenshot(page, testInfo, "18-6-phone-list-zh-light");
   await page.getByTestId("menu-button").tap();
   await expect(drawer.getByTestId("storage-usage")).toContainText("已用");

@@ -192,7 +192,7 @@ export function NodeList(props: Props) {
           <div className="w-10" />
         </div>
       ) : null}
-      <div ref={scroller} className="h-[calc(100vh-15.5rem)] min-h-72 overflow-y-auto" data-testid="node-scroller">
+      <div ref={scroller} className="h-[calc(100dvh-23.5rem)] min-h-72 overflow-y-auto md:h-[calc(100vh-15.5rem)]" data-testid="node-scroller">
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualRows.map((vr) => {
             const row = items.slice(vr.index * columns, vr.index * columns + columns);
