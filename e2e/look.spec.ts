@@ -76,6 +76,7 @@ test("grid thumbnails, previews and versions in Chinese", async ({ page, context
   // A second upload of the same name is version 2.
   writeFileSync(notes, "# 周会纪要\n\n- 发布 0.2 版本\n- 修复上传恢复问题\n- 新增缩略图\n");
   await page.getByTestId("upload-input").setInputFiles([notes]);
+  await page.getByTestId("conflict-dialog").getByRole("button", { name: "上传" }).click();
   await expect
     .poll(() =>
       page.evaluate(async () => {

@@ -45,10 +45,18 @@ function writeTestFile(testInfo: TestInfo, name: string, data: Buffer | string) 
   return { path: file, name, size: Buffer.byteLength(data) };
 }
 
-/** Uploads through the drive page's file input and waits until every file is listed. */
-async function upload(page: Page, files: { path: string; name: string }[]) {
+/**
+ * Uploads through the drive page's file input and waits until every file is listed. `replace`: the
+ * names exist, so the page asks first; the answer is "Replace" (a new version) for all of them.
+ */
+async function upload(page: Page, files: { path: string; name: string }[], opts: { replace?: boolean } = {}) {
   if (!/\/drive$/.test(page.url())) await page.goto("/drive");
   await page.getByTestId("upload-input").setInputFiles(files.map((f) => f.path));
+  if (opts.replace) {
+    const dialog = page.getByTestId("conflict-dialog");
+    if (files.length > 1) await dialog.getByRole("checkbox").check();
+    await dialog.getByRole("button", { name: "Upload" }).click();
+  }
   for (const f of files) await expect(page.getByTestId("upload-item").filter({ hasText: f.name }).last()).toHaveAttribute("data-status", "done", { timeout: 60_000 });
   for (const f of files) await expect(page.locator(`[data-testid="node-row"][data-name="${f.name}"]`).first()).toBeVisible();
 }
@@ -293,7 +301,7 @@ test("download an old version by id; a version of another file is not found", as
   const v2 = writeTestFile(testInfo, "budget.csv", "month,amount\njan,100\nfeb,120\n");
   const other = writeTestFile(testInfo, "other.txt", "something else\n");
   await upload(page, [v1, other]);
-  await upload(page, [v2]);
+  await upload(page, [v2], { replace: true });
   const items = await rootItems(page);
   const budget = items.get("budget.csv")!.id;
   const versions = await trpcQuery<{ id: string; number: number; isCurrent: boolean }[]>(page, "drive.versions", { nodeId: budget });
@@ -318,7 +326,7 @@ test("version history from the drive list: download, restore, delete", async ({ 
   const v1 = writeTestFile(testInfo, "plan.txt", "first draft\n");
   const v2 = writeTestFile(testInfo, "plan.txt", "second draft, longer than the first\n");
   await upload(page, [v1]);
-  await upload(page, [v2]);
+  await upload(page, [v2], { replace: true });
 
   await page.getByRole("button", { name: "More actions for plan.txt" }).click();
   await page.getByRole("menuitem", { name: "Versions" }).click({ timeout: 20_000 });

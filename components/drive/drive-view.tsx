@@ -5,7 +5,8 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import clsx from "clsx";
 import { ChevronRight, Download, FolderInput, FolderPlus, FolderUp, HardDrive, LayoutGrid, List, Share2, Trash2, Upload, UploadCloud, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC, useTRPCClient } from "@/components/trpc/client";
+import { useUploadConflicts, type ConflictChoice } from "@/components/upload/upload-conflicts";
 import { useUploads } from "@/components/upload/upload-manager";
 import { NewFolderDialog } from "@/components/drive/new-folder-dialog";
 import { NodeList, DRAG_TYPE, type ListNode } from "@/components/drive/node-list";
@@ -19,7 +20,9 @@ import { VersionsDialog } from "@/components/drive/versions-dialog";
 
 export function DriveView({ folderId }: { folderId: string | null }) {
   const trpc = useTRPC();
+  const trpcClient = useTRPCClient();
   const uploads = useUploads();
+  const conflicts = useUploadConflicts();
   const t = useT();
   const [newFolder, setNewFolder] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -46,20 +49,52 @@ export function DriveView({ folderId }: { folderId: string | null }) {
   const selectedNodes = () => items.filter((n) => selection.has(n.id));
   const onKeyDown = useListKeyboard({ items, selection, focusedId, setFocusedId, columns: view === "grid" ? 4 : 1, actions, disabled: actions.isDialogOpen || newFolder || !!preview || !!versions });
 
+  /**
+   * Uploads into a folder, asking first about files whose name the folder already holds (replace,
+   * keep both, skip). Files of a dropped tree go into folders made on the way and are not asked about.
+   */
+  const uploadInto = useCallback(
+    async (files: DroppedFile[], parentId: string) => {
+      const plain = files.filter((f) => !f.relativePath);
+      let taken = new Set<string>();
+      try {
+        const names = [...new Set(plain.map((f) => f.name.normalize("NFC")))];
+        for (let i = 0; i < names.length; i += 1000) {
+          const found = await trpcClient.upload.conflicts.query({ parentId, names: names.slice(i, i + 1000) });
+          // A folder of that name is never replaced: the server gives the file a number anyway.
+          for (const c of found) if (c.kind === "FILE") taken.add(c.name);
+        }
+      } catch {
+        // The check is only a courtesy; the upload itself reports a missing folder or a bad name.
+        taken = new Set();
+      }
+      const isTaken = (f: DroppedFile) => !f.relativePath && taken.has(f.name.normalize("NFC"));
+      const free = files.filter((f) => !isTaken(f));
+      if (free.length) uploads.enqueue(free, parentId);
+      const clashing = files.filter(isTaken);
+      if (!clashing.length) return;
+      const choices = await conflicts.ask([...new Set(clashing.map((f) => f.name.normalize("NFC")))]);
+      const chosen = (choice: ConflictChoice) => clashing.filter((f) => choices.get(f.name.normalize("NFC")) === choice);
+      if (chosen("version").length) uploads.enqueue(chosen("version"), parentId, "version");
+      if (chosen("rename").length) uploads.enqueue(chosen("rename"), parentId, "rename");
+    },
+    [trpcClient, uploads, conflicts.ask],
+  );
+
   // Files chosen before the folder has loaded wait for it instead of being lost.
   const waiting = useRef<DroppedFile[]>([]);
   const upload = useCallback(
     (files: DroppedFile[]) => {
       if (!files.length) return;
-      if (currentId) uploads.enqueue(files, currentId);
+      if (currentId) void uploadInto(files, currentId);
       else waiting.current.push(...files);
     },
-    [currentId, uploads],
+    [currentId, uploadInto],
   );
   useEffect(() => {
     if (!currentId || !waiting.current.length) return;
-    uploads.enqueue(waiting.current.splice(0), currentId);
-  }, [currentId, uploads]);
+    void uploadInto(waiting.current.splice(0), currentId);
+  }, [currentId, uploadInto]);
 
   if (query.isError) {
     return (
@@ -248,6 +283,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
 
       {newFolder && currentId ? <NewFolderDialog parentId={currentId} onClose={() => setNewFolder(false)} /> : null}
       {actions.dialogs}
+      {conflicts.dialog}
       {preview ? (
         <PreviewDialog
           node={preview}

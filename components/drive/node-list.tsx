@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
+import { useTouchGestures } from "@/components/drive/use-touch-gestures";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import clsx from "clsx";
 import { ArrowDown, ArrowUp, Check, MoreHorizontal, Star } from "lucide-react";
@@ -51,6 +52,8 @@ export function NodeList(props: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(1000);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const touch = useTouchGestures(selection, props.onOpen, props.onFocus);
+  const narrow = width < 720;
 
   useEffect(() => {
     const el = scroller.current;
@@ -65,7 +68,8 @@ export function NodeList(props: Props) {
   const virtualizer = useVirtualizer({
     count: rowCount,
     getScrollElement: () => scroller.current,
-    estimateSize: () => (view === "grid" ? 176 : 48),
+    // A phone's rows have a second line (size and date).
+    estimateSize: () => (view === "grid" ? 176 : narrow ? 60 : 48),
     overscan: 8,
   });
   const virtualRows = virtualizer.getVirtualItems();
@@ -112,13 +116,17 @@ export function NodeList(props: Props) {
       const ids = (JSON.parse(raw) as string[]).filter((id) => id !== n.id);
       if (ids.length) props.onDropInto(n.id, ids);
     },
+    ...touch.handlers(n),
     onClick: (e: React.MouseEvent) => {
+      if (touch.tapped(n)) return;
       props.onFocus(n.id);
       selection.click(n.id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
     },
     onDoubleClick: () => props.onOpen(n),
     onContextMenu: (e: React.MouseEvent) => {
       e.preventDefault();
+      // A finger's long press selects (see useTouchGestures); the ⋯ button opens the menu.
+      if (touch.isTouch()) return;
       if (!selection.has(n.id)) selection.click(n.id);
       props.onMenu(n, { x: e.clientX, y: e.clientY });
     },
@@ -149,7 +157,9 @@ export function NodeList(props: Props) {
       }}
       className={clsx(
         "flex size-4 shrink-0 items-center justify-center rounded border transition",
-        selection.has(n.id) ? "border-brand-600 bg-brand-600 text-white" : "border-zinc-300 opacity-0 group-hover:opacity-100 dark:border-zinc-600",
+        selection.has(n.id)
+          ? "border-brand-600 bg-brand-600 text-white"
+          : clsx("border-zinc-300 dark:border-zinc-600", selection.selected.size ? "opacity-100" : "opacity-0 group-hover:opacity-100"),
       )}
     >
       {selection.has(n.id) ? <Check className="size-3" strokeWidth={3} /> : null}
@@ -177,12 +187,12 @@ export function NodeList(props: Props) {
           <div className="w-7" />
           <div className="min-w-0 flex-1">{header("name", t("drive.name"))}</div>
           {props.showLocation ? <div className="hidden w-48 lg:block">{t("drive.location")}</div> : null}
-          <div className="hidden w-24 justify-end sm:flex">{header("size", t("drive.size"))}</div>
+          <div className="hidden w-24 justify-end md:flex">{header("size", t("drive.size"))}</div>
           <div className="hidden w-40 pl-6 md:block">{header("modified", t("drive.modified"))}</div>
           <div className="w-10" />
         </div>
       ) : null}
-      <div ref={scroller} className="h-[calc(100vh-15.5rem)] min-h-72 overflow-y-auto" data-testid="node-scroller">
+      <div ref={scroller} className="h-[calc(100dvh-23.5rem)] min-h-72 overflow-y-auto md:h-[calc(100vh-15.5rem)]" data-testid="node-scroller">
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualRows.map((vr) => {
             const row = items.slice(vr.index * columns, vr.index * columns + columns);
@@ -200,7 +210,7 @@ export function NodeList(props: Props) {
                       key={n.id}
                       {...itemProps(n)}
                       className={clsx(
-                        "group flex h-12 cursor-default items-center border-b border-zinc-100 px-4 text-sm outline-none select-none dark:border-zinc-800",
+                        "group flex h-15 cursor-default items-center border-b border-zinc-100 px-4 text-sm outline-none select-none [-webkit-touch-callout:none] md:h-12 dark:border-zinc-800",
                         selection.has(n.id) ? "bg-brand-50 dark:bg-brand-500/10" : "hover:bg-zinc-50 dark:hover:bg-zinc-800/50",
                         props.focusedId === n.id && "ring-2 ring-inset ring-brand-500/60",
                         dropTarget === n.id && "bg-sky-100 ring-2 ring-inset ring-sky-500 dark:bg-sky-500/20",
@@ -209,11 +219,21 @@ export function NodeList(props: Props) {
                       <div className="w-7">{checkbox(n)}</div>
                       <div className="flex min-w-0 flex-1 items-center gap-3">
                         <FileIcon kind={n.kind} mimeType={n.mimeType} name={n.name} />
-                        <span className={clsx("truncate", n.kind === "FOLDER" && "font-medium")}>{n.name}</span>
-                        {n.starred ? <Star className="size-3.5 shrink-0 fill-amber-400 text-amber-400" aria-label={t("drive.starredMark")} /> : null}
+                        <div className="min-w-0 flex-1">
+                          <div className="flex min-w-0 items-center gap-1.5">
+                            <span className={clsx("truncate", n.kind === "FOLDER" && "font-medium")}>{n.name}</span>
+                            {n.starred ? <Star className="size-3.5 shrink-0 fill-amber-400 text-amber-400" aria-label={t("drive.starredMark")} /> : null}
+                          </div>
+                          {/* Below md the size and date columns are hidden: they come under the name. */}
+                          <div className="mt-0.5 truncate text-xs text-zinc-500 md:hidden dark:text-zinc-400" data-testid="node-meta">
+                            {[n.kind === "FILE" ? formatBytes(n.size) : t("mobile.folder"), formatModified(n.updatedAt, locale), props.showLocation ? n.location : null]
+                              .filter(Boolean)
+                              .join(" · ")}
+                          </div>
+                        </div>
                       </div>
                       {props.showLocation ? <div className="hidden w-48 truncate text-zinc-500 lg:block">{n.location}</div> : null}
-                      <div className="hidden w-24 text-right tabular-nums text-zinc-500 sm:block">{n.kind === "FILE" ? formatBytes(n.size) : "—"}</div>
+                      <div className="hidden w-24 text-right tabular-nums text-zinc-500 md:block">{n.kind === "FILE" ? formatBytes(n.size) : "—"}</div>
                       <div className="hidden w-40 truncate pl-6 text-zinc-500 md:block" title={n.updatedAt.toLocaleString(locale === "zh" ? "zh-CN" : "en")}>
                         {formatModified(n.updatedAt, locale)}
                       </div>

@@ -7,6 +7,8 @@ import { adminMessages } from "@/components/i18n/areas/admin";
 import { securityMessages } from "@/components/i18n/areas/security";
 import { dropMessages } from "@/components/i18n/areas/drops";
 import { titleMessages } from "@/components/i18n/areas/titles";
+import { uploadConflictMessages } from "@/components/i18n/areas/upload-conflict";
+import { mobileMessages } from "@/components/i18n/areas/mobile";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -475,8 +477,19 @@ const coreZh: Shape<typeof core> = {
   },
 };
 
-const en = { ...core, sharing: sharingMessages.en, admin: adminMessages.en, security: securityMessages.en, drops: dropMessages.en, titles: titleMessages.en };
-const zh: Shape<typeof en> = { ...coreZh, sharing: sharingMessages.zh, admin: adminMessages.zh, security: securityMessages.zh, drops: dropMessages.zh, titles: titleMessages.zh };
+// Each larger area keeps its messages in areas/<area>.ts, one line per area here.
+const areas = {
+  sharing: sharingMessages,
+  admin: adminMessages,
+  security: securityMessages,
+  drops: dropMessages,
+  titles: titleMessages,
+  uploadConflict: uploadConflictMessages,
+  mobile: mobileMessages,
+};
+type Areas = typeof areas;
+const en = { ...core, ...(Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v.en])) as { [K in keyof Areas]: Areas[K]["en"] }) };
+const zh: Shape<typeof en> = { ...coreZh, ...(Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v.zh])) as { [K in keyof Areas]: Areas[K]["zh"] }) };
 
 export const uiMessages = { en, zh };
 export type UiMessages = typeof en;

@@ -1,9 +1,9 @@
 "use client";
-import type { ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import clsx from "clsx";
-import { Clock, HardDrive, LogOut, Settings, ShieldCheck, Star, Trash2, Users } from "lucide-react";
+import { LogOut, Menu } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useQuery } from "@tanstack/react-query";
 import { Logo } from "@/components/ui/logo";
@@ -17,19 +17,10 @@ import { LanguageSwitch, setLocaleCookie } from "@/components/i18n/language-swit
 import type { RouterOutputs } from "@/server/trpc/root";
 import { NotificationBell } from "@/components/notifications/notification-bell";
 import { TwoFactorGate } from "@/components/settings/two-factor-gate";
+import { adminNavLink, navLinks } from "@/components/shell/nav-links";
+import { BottomBar, NavDrawer } from "@/components/shell/mobile-nav";
 
 type Me = RouterOutputs["auth"]["me"];
-
-const nav = [
-  { href: "/drive", label: "app.myDrive", icon: HardDrive },
-  { href: "/shared", label: "sharing.nav", icon: Users },
-  { href: "/recent", label: "app.recent", icon: Clock },
-  { href: "/starred", label: "app.starred", icon: Star },
-  { href: "/trash", label: "app.trash", icon: Trash2 },
-  { href: "/settings", label: "app.settings", icon: Settings },
-] as const;
-// Shown to admins only; the pages and procedures check the role themselves.
-const adminNav = { href: "/admin", label: "admin.title", icon: ShieldCheck } as const;
 
 export function AppShell({ me: initialMe, children }: { me: Me; children: ReactNode }) {
   const pathname = usePathname();
@@ -39,7 +30,9 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
   const t = useT();
   const locale = useLocale();
   const router = useRouter();
-  const links = me.role === "ADMIN" ? [...nav, adminNav] : nav;
+  const links = me.role === "ADMIN" ? [...navLinks, adminNavLink] : navLinks;
+  const [drawer, setDrawer] = useState(false);
+  const closeDrawer = useCallback(() => setDrawer(false), []);
   // A new browser has no language cookie yet: adopt the account's language once.
   useEffect(() => {
     if (!/(?:^|;\s*)yp-locale=/.test(document.cookie) && (me.locale === "en" || me.locale === "zh") && me.locale !== locale) {
@@ -47,6 +40,40 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
       router.refresh();
     }
   }, [me.locale, locale, router]);
+
+  const footer = (
+    <>
+    <div data-testid="storage-usage">
+      <div className="mb-1.5 flex justify-between text-xs text-zinc-500">
+        <span>{t("app.storage")}</span>
+        <span>
+          {me.quotaBytes ? t("app.usedOf", { used: formatBytes(me.usedBytes), quota: formatBytes(me.quotaBytes) }) : t("app.used", { used: formatBytes(me.usedBytes) })}
+        </span>
+      </div>
+      <div className="h-1.5 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
+        <div className="h-full rounded-full bg-brand-500" style={{ width: `${pct ?? Math.min(100, me.usedBytes > 0 ? 4 : 0)}%` }} />
+      </div>
+    </div>
+    <LanguageSwitch />
+    <div className="flex items-center gap-3 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+      <div className="flex size-8 shrink-0 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-sm font-semibold text-white">
+        {me.name.slice(0, 1).toUpperCase()}
+      </div>
+      <div className="min-w-0 flex-1">
+        <div className="truncate text-sm font-medium">{me.name}</div>
+        <div className="truncate text-xs text-zinc-500">{me.email}</div>
+      </div>
+      <button
+        onClick={() => void signOut({ callbackUrl: "/sign-in" })}
+        className="rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-800 dark:hover:bg-zinc-800"
+        aria-label={t("app.signOut")}
+        title={t("app.signOut")}
+      >
+        <LogOut className="size-4" />
+      </button>
+    </div>
+    </>
+  );
 
   return (
     <div className="flex min-h-screen">
@@ -71,53 +98,23 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
             </Link>
           ))}
         </nav>
-        <div className="mt-auto space-y-4 px-2">
-          <div data-testid="storage-usage">
-            <div className="mb-1.5 flex justify-between text-xs text-zinc-500">
-              <span>{t("app.storage")}</span>
-              <span>
-                {me.quotaBytes ? t("app.usedOf", { used: formatBytes(me.usedBytes), quota: formatBytes(me.quotaBytes) }) : t("app.used", { used: formatBytes(me.usedBytes) })}
-              </span>
-            </div>
-            <div className="h-1.5 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
-              <div className="h-full rounded-full bg-brand-500" style={{ width: `${pct ?? Math.min(100, me.usedBytes > 0 ? 4 : 0)}%` }} />
-            </div>
-          </div>
-          <LanguageSwitch />
-          <div className="flex items-center gap-3 border-t border-zinc-200 pt-4 dark:border-zinc-800">
-            <div className="flex size-8 shrink-0 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-sm font-semibold text-white">
-              {me.name.slice(0, 1).toUpperCase()}
-            </div>
-            <div className="min-w-0 flex-1">
-              <div className="truncate text-sm font-medium">{me.name}</div>
-              <div className="truncate text-xs text-zinc-500">{me.email}</div>
-            </div>
-            <button
-              onClick={() => void signOut({ callbackUrl: "/sign-in" })}
-              className="rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-800 dark:hover:bg-zinc-800"
-              aria-label={t("app.signOut")}
-              title={t("app.signOut")}
-            >
-              <LogOut className="size-4" />
-            </button>
-          </div>
-        </div>
+        <div className="mt-auto space-y-4 px-2">{footer}</div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
-          <Logo compact className="shrink-0" />
-          {/* On a narrow phone the icons scroll sideways rather than push the last ones off screen. */}
-          <div className="flex min-w-0 items-center gap-0.5 overflow-x-auto">
-            {links.map(({ href, label, icon: Icon }) => (
-              <Link key={href} href={href} aria-label={t(label)} className="rounded-md p-1.5 text-zinc-600 dark:text-zinc-300">
-                <Icon className="size-5" />
-              </Link>
-            ))}
-            <NotificationBell />
-            <button onClick={() => void signOut({ callbackUrl: "/sign-in" })} aria-label={t("app.signOut")} className="rounded-md p-1.5 text-zinc-600 dark:text-zinc-300">
-              <LogOut className="size-5" />
-            </button>
-          </div>
+        <header className="flex items-center gap-2 border-b border-zinc-200 bg-white px-2 py-2 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
+          <button
+            onClick={() => setDrawer(true)}
+            aria-label={t("mobile.menu")}
+            aria-expanded={drawer}
+            data-testid="menu-button"
+            className="rounded-md p-2 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+          >
+            <Menu className="size-5" />
+          </button>
+          <Link href="/drive" className="min-w-0 flex-1">
+            <Logo />
+          </Link>
+          <NotificationBell />
         </header>
         <div className="border-b border-zinc-200 bg-white px-4 pb-3 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
           <Suspense>
@@ -132,9 +129,12 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
           </div>
           <NotificationBell />
         </div>
-        <main className="flex-1">{children}</main>
+        {/* On a phone the bottom bar covers the last 4 rem: the page ends above it. */}
+        <main className="flex-1 pb-[calc(4rem+env(safe-area-inset-bottom))] md:pb-0">{children}</main>
         <TwoFactorGate />
       </div>
+      <BottomBar pathname={pathname} />
+      <NavDrawer open={drawer} onClose={closeDrawer} pathname={pathname} links={links} footer={footer} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { hashFile, hashRanges } from "@/components/upload/hash-file";
 import { patchSize } from "@/server/upload/part-size";
 import { UploadPanel } from "@/components/upload/upload-panel";
 import { useT } from "@/components/i18n/i18n-provider";
+import type { OnConflict } from "@/server/upload/upload.schemas";
 
 export type UploadStatus = "hashing" | "uploading" | "paused" | "done" | "error";
 
@@ -28,7 +29,8 @@ export interface UploadItem {
 
 interface UploadApi {
   items: UploadItem[];
-  enqueue(files: File[], parentId: string | null): void;
+  /** `onConflict`: what the server does when the folder holds the name (unset: a new version). */
+  enqueue(files: File[], parentId: string | null, onConflict?: OnConflict): void;
   pause(key: string): void;
   resume(key: string): void;
   cancel(key: string): void;
@@ -92,7 +94,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
   }, [queryClient, trpc]);
 
   const startTus = useCallback(
-    (key: string, file: File, parentId: string | null, sha256?: string) => {
+    (key: string, file: File, parentId: string | null, onConflict: OnConflict | undefined, sha256?: string) => {
       let lastBytes = 0;
       let lastTime = performance.now();
       const upload = new tus.Upload(file, {
@@ -105,6 +107,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
           ...(parentId ? { parentId } : {}),
           ...(sha256 ? { sha256 } : {}),
           ...(relativePathOf(file) ? { relativePath: relativePathOf(file) } : {}),
+          ...(onConflict ? { onConflict } : {}),
         },
         // Same file, same folder: a reload finds the unfinished upload and continues it.
         fingerprint: async (f) => ["yunpan", parentId ?? "root", relativePathOf(f as File), (f as File).name, (f as File).size, (f as File).lastModified].join(":"),
@@ -142,9 +145,9 @@ export function UploadManager({ children }: { children: ReactNode }) {
 
   /** Hash, ask whether the server already has the bytes, prove it with sampled ranges, or upload. */
   const begin = useCallback(
-    async (key: string, file: File, parentId: string | null) => {
+    async (key: string, file: File, parentId: string | null, onConflict: OnConflict | undefined) => {
       // Files of a dropped tree go straight to tus: their folder is made when the upload is created.
-      if (file.size < INSTANT_MIN_BYTES || !parentId || relativePathOf(file)) return startTus(key, file, parentId);
+      if (file.size < INSTANT_MIN_BYTES || !parentId || relativePathOf(file)) return startTus(key, file, parentId, onConflict);
       const abort = new AbortController();
       hashing.current.set(key, abort);
       let sha256: string;
@@ -152,12 +155,12 @@ export function UploadManager({ children }: { children: ReactNode }) {
         sha256 = await hashFile(file, (done) => patch(key, { hashed: done }), abort.signal);
       } catch (e) {
         if ((e as Error).name === "AbortError") return;
-        return startTus(key, file, parentId);
+        return startTus(key, file, parentId, onConflict);
       } finally {
         hashing.current.delete(key);
       }
       try {
-        const prep = await trpcClient.upload.instantPrepare.mutate({ parentId, filename: file.name, size: file.size, sha256 });
+        const prep = await trpcClient.upload.instantPrepare.mutate({ parentId, filename: file.name, size: file.size, sha256, onConflict });
         if (prep.kind === "challenge") {
           const answers = await hashRanges(file, prep.ranges);
           await trpcClient.upload.instantCommit.mutate({ challenge: prep.challenge, answers });
@@ -171,18 +174,18 @@ export function UploadManager({ children }: { children: ReactNode }) {
           return patch(key, { status: "error", error: (e as Error).message });
         }
       }
-      startTus(key, file, parentId, sha256);
+      startTus(key, file, parentId, onConflict, sha256);
     },
     [patch, startTus, trpcClient, onCommitted],
   );
 
   const enqueue = useCallback(
-    (files: File[], parentId: string | null) => {
+    (files: File[], parentId: string | null, onConflict?: OnConflict) => {
       for (const file of files) {
         const key = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
         const display = relativePathOf(file) ? `${relativePathOf(file)}/${file.name}` : file.name;
         setItems((list) => [...list, { key, name: display, parentId, size: file.size, sent: 0, speed: 0, status: file.size >= INSTANT_MIN_BYTES ? "hashing" : "uploading", hashed: 0 }]);
-        void begin(key, file, parentId);
+        void begin(key, file, parentId, onConflict);
       }
     },
     [begin],

@@ -47,7 +47,7 @@ export function UploadPanel({ api, interrupted, onDiscard }: { api: Api; interru
   return (
     <section
       aria-label={t("uploads.panel")}
-      className="fixed bottom-4 right-4 z-40 w-[min(26rem,calc(100vw-2rem))] overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-2xl shadow-zinc-900/10 dark:border-zinc-700 dark:bg-zinc-900"
+      className="fixed bottom-[calc(4.75rem+env(safe-area-inset-bottom))] right-4 z-40 md:bottom-4 w-[min(26rem,calc(100vw-2rem))] overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-2xl shadow-zinc-900/10 dark:border-zinc-700 dark:bg-zinc-900"
     >
       <header className="flex items-center gap-2 bg-zinc-900 px-4 py-3 text-sm font-medium text-white dark:bg-zinc-800">
         <FileUp className="size-4" />

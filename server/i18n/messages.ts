@@ -8,6 +8,7 @@ import { securityServerMessages } from "@/server/i18n/areas/security";
 import { databaseServerMessages } from "@/server/i18n/areas/database";
 import { requestGuardServerMessages } from "@/server/i18n/areas/request-guards";
 import { dropServerMessages } from "@/server/i18n/areas/drops";
+import { uploadConflictServerMessages } from "@/server/i18n/areas/upload-conflict";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -68,6 +69,7 @@ export const messages = {
   ...databaseServerMessages,
   ...requestGuardServerMessages,
   ...dropServerMessages,
+  ...uploadConflictServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -9,6 +9,7 @@ import { enqueueThumbnail } from "@/server/thumbnails/thumbnail.service";
  * Makes a blob the newest content of `filename` in a folder, inside the caller's transaction:
  * a new version of the live file with that name, or a new file (suffixed when a folder holds the
  * name). Takes a reference on the blob and charges the folder owner's logical bytes.
+ * `keepBoth` never adds a version: the file gets the next free "name (n).ext" instead.
  */
 export async function commitFileVersion(
   tx: Prisma.TransactionClient,
@@ -23,10 +24,15 @@ export async function commitFileVersion(
   const blob = await tx.blob.findUniqueOrThrow({ where: { id: input.blobId } });
   await lockBlob(tx, blob.backend, blob.sha256);
   await tx.blob.update({ where: { id: input.blobId }, data: { refCount: { increment: 1 } } });
+  // Names in this folder are decided one commit at a time: two concurrent "keep both" uploads of
+  // a.txt would otherwise both pick "a (1).txt", and two first uploads of a name both create it;
+  // either way one transaction would fail on the unique live name.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`names:${parent.id}`}, 0))`;
   const same = await tx.node.findFirst({ where: { parentId: parent.id, liveName: input.filename } });
   let nodeId: string;
   let number = 1;
-  // keepBoth (a visitor's drop through a link): never a new version of a file they cannot see.
+  // keepBoth: the uploader chose "keep both", or a visitor's drop through a link (never a new
+  // version of a file they cannot see).
   if (same?.kind === "FILE" && !input.keepBoth) {
     nodeId = same.id;
     const last = await tx.fileVersion.findFirst({ where: { nodeId }, orderBy: { number: "desc" }, select: { number: true } });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { nodeIdSchema, nodeNameSchema } from "@/server/drive/drive.schemas";
+import { onConflictSchema } from "@/server/upload/upload.schemas";
 
 const sha256 = z
   .string()
@@ -11,6 +12,7 @@ export const instantPrepareSchema = z.object({
   filename: nodeNameSchema,
   size: z.number().int().min(1),
   sha256,
+  onConflict: onConflictSchema.nullish(),
 });
 
 export const instantCommitSchema = z.object({

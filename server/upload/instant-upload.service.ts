@@ -15,6 +15,7 @@ import { guessMimeType } from "@/server/upload/mime";
 import { instantCommitSchema, instantPrepareSchema } from "@/server/upload/instant-upload.schemas";
 import type { ByteRange } from "@/server/storage/blob-store";
 import type { Actor } from "@/server/auth/actor";
+import type { OnConflict } from "@/server/upload/upload.schemas";
 
 const PURPOSE = "instant-upload";
 const CHALLENGE_TTL_SECONDS = 300;
@@ -28,6 +29,8 @@ interface Challenge {
   s: string;
   z: number;
   r: ByteRange[];
+  /** Keep both on a name clash (onConflict "rename"); absent: a new version. */
+  k?: 1;
 }
 
 /**
@@ -36,7 +39,7 @@ interface Challenge {
  * which only someone holding the bytes can answer. The signed challenge carries its own state,
  * so any replica can check the answer.
  */
-export async function prepareInstantUpload(input: { actor: Actor; parentId: string; filename: string; size: number; sha256: string }) {
+export async function prepareInstantUpload(input: { actor: Actor; parentId: string; filename: string; size: number; sha256: string; onConflict?: OnConflict | null }) {
   const data = instantPrepareSchema.parse(input);
   await assertUnderLimit("instantUploadPrepare", input.actor.userId);
   await countAttempt("instantUploadPrepare", input.actor.userId);
@@ -49,7 +52,7 @@ export async function prepareInstantUpload(input: { actor: Actor; parentId: stri
   // is still stored once: completeUpload reuses the blob after a real upload.
   if (!(await callerCanReadContent(input.actor, data.sha256, data.size))) return { kind: "upload" as const };
   const ranges = pickRanges(data.size);
-  const challenge: Challenge = { u: input.actor.userId, p: parent.id, f: data.filename, s: data.sha256, z: data.size, r: ranges };
+  const challenge: Challenge = { u: input.actor.userId, p: parent.id, f: data.filename, s: data.sha256, z: data.size, r: ranges, ...(data.onConflict === "rename" ? { k: 1 as const } : {}) };
   return { kind: "challenge" as const, challenge: signToken(PURPOSE, challenge, CHALLENGE_TTL_SECONDS), ranges };
 }
 
@@ -80,6 +83,7 @@ export async function commitInstantUpload(input: { actor: Actor; challenge: stri
       size: BigInt(c.z),
       mimeType: guessMimeType(c.f),
       createdById: input.actor.userId,
+      keepBoth: c.k === 1,
     });
   });
   await recordAudit({ actorId: input.actor.userId, action: "upload.instant", targetType: "node", targetId: node.id, data: { size: c.z } });

@@ -104,8 +104,11 @@ async function finishUpload(store: UploadStore, upload: Upload) {
   try {
     const { sha256 } = await store.digest(upload.id, size);
     const filetype = uploadMetadataSchema.shape.filetype.parse(upload.metadata?.filetype ?? null);
+    // The rule chosen at creation (checked then) travels in the stored metadata, so a commit
+    // finished by a later HEAD honours it too.
+    const onConflict = uploadMetadataSchema.shape.onConflict.catch(null).parse(upload.metadata?.onConflict ?? null);
     const { localPath } = store.uploadRef(upload.id);
-    const node = await completeUpload({ uploadId: upload.id, filePath: localPath, sha256, size, mimeType: filetype });
+    const node = await completeUpload({ uploadId: upload.id, filePath: localPath, sha256, size, mimeType: filetype, onConflict });
     await store.releaseCommitted(upload.id, size);
     return node;
   } catch (e) {

@@ -5,6 +5,8 @@ import { getTus } from "@/server/upload/tus-server";
 import { z } from "zod";
 import { commitInstantUpload, prepareInstantUpload } from "@/server/upload/instant-upload.service";
 import { instantCommitSchema, instantPrepareSchema } from "@/server/upload/instant-upload.schemas";
+import { findNameConflicts } from "@/server/upload/name-conflicts.service";
+import { nameConflictsSchema } from "@/server/upload/upload.schemas";
 
 export const uploadRouter = createTRPCRouter({
   /** What a client needs to size its PATCHes (see patchSize): whole S3 parts, as many as upload at once. */
@@ -14,6 +16,8 @@ export const uploadRouter = createTRPCRouter({
       ? { partFloorBytes: env.s3.partSizeBytes, partsPerPatch: env.s3.uploadConcurrency }
       : { partFloorBytes: 8 * 1024 * 1024, partsPerPatch: 1 };
   }),
+  /** Names of a batch already taken in the target folder (the web client asks before uploading). */
+  conflicts: protectedProcedure.input(nameConflictsSchema).query(({ input, ctx }) => findNameConflicts({ actor: ctx.actor, ...input })),
   unfinished: protectedProcedure.query(({ ctx }) => listUnfinishedUploads({ actor: ctx.actor })),
   cancel: protectedProcedure
     .input(z.object({ uploadId: z.string().regex(/^[0-9a-f]{32}$/) }))

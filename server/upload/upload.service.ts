@@ -11,7 +11,7 @@ import { assertQuotaAllows } from "@/server/upload/quota";
 import { ensureFolderPath } from "@/server/drive/folder-path.service";
 import { commitFileVersion } from "@/server/upload/commit-version";
 import { lockBlob } from "@/server/storage/blob-lock";
-import type { UploadMetadata } from "@/server/upload/upload.schemas";
+import type { OnConflict, UploadMetadata } from "@/server/upload/upload.schemas";
 import type { Actor } from "@/server/auth/actor";
 import { getMetrics } from "@/server/metrics/metrics";
 import { countAttempt } from "@/server/security/rate-limit";
@@ -159,9 +159,16 @@ export async function recordUploadProgress(uploadId: string, offset: number) {
 /**
  * Commits a finished upload: the verified bytes become a blob (stored once per sha256), and the
  * blob, the file version and the node are written in one transaction. An upload onto an existing
- * file's name adds a version to it.
+ * file's name adds a version to it, unless the uploader chose `onConflict: "rename"` (keep both).
  */
-export async function completeUpload(input: { uploadId: string; filePath?: string; sha256: string; size: number; mimeType?: string | null }): Promise<NodeDto> {
+export async function completeUpload(input: {
+  uploadId: string;
+  filePath?: string;
+  sha256: string;
+  size: number;
+  mimeType?: string | null;
+  onConflict?: OnConflict | null;
+}): Promise<NodeDto> {
   const prisma = await getPrisma();
   const session = await prisma.uploadSession.findUnique({ where: { id: input.uploadId } });
   if (!session || session.status !== "ACTIVE") throw new AppError("NOT_FOUND", "upload.notFound");
@@ -204,7 +211,7 @@ export async function completeUpload(input: { uploadId: string; filePath?: strin
       mimeType,
       createdById: session.userId,
       ownerId: session.chargedToId ?? session.userId,
-      keepBoth: session.shareLinkId !== null,
+      keepBoth: session.shareLinkId !== null || input.onConflict === "rename",
     });
     await tx.uploadSession.update({
       where: { id: session.id },
