@@ -5,6 +5,7 @@ import type { Locale } from "@/server/i18n/locale";
 import { sharingServerMessages } from "@/server/i18n/areas/sharing";
 import { adminServerMessages } from "@/server/i18n/areas/admin";
 import { securityServerMessages } from "@/server/i18n/areas/security";
+import { eventsServerMessages } from "@/server/i18n/areas/events";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -57,7 +58,7 @@ const coreMessages = {
 } as const satisfies Record<string, Record<Locale, string>>;
 
 // Each larger area keeps its messages in areas/<area>.ts.
-export const messages = { ...coreMessages, ...sharingServerMessages, ...adminServerMessages, ...securityServerMessages };
+export const messages = { ...coreMessages, ...sharingServerMessages, ...adminServerMessages, ...securityServerMessages, ...eventsServerMessages };
 
 export type MessageKey = keyof typeof messages;
 export type MessageParams = Record<string, string | number>;
