@@ -7,6 +7,7 @@ import { copyNodesSchema, moveNodesSchema, renameNodeSchema, selectNodesSchema }
 import { nextFreeName, toNodeDto, uniqueNameError, type NodeDto } from "@/server/drive/drive.service";
 import { assertQuotaAllows } from "@/server/upload/quota";
 import { lockBlob } from "@/server/storage/blob-lock";
+import { appendChange } from "@/server/events/change-log";
 import type { Actor } from "@/server/auth/actor";
 import type { Node, Prisma } from "@/server/db/generated/client.ts";
 
@@ -55,8 +56,14 @@ export async function renameNode(input: { actor: Actor; nodeId: string; name: st
   const prisma = await getPrisma();
   try {
     // The condition keeps a rename from resurrecting a node trashed since the access check.
-    const { count } = await prisma.node.updateMany({ where: { id: node.id, trashedAt: null }, data: { name, liveName: name } });
-    if (count === 0) throw new AppError("NOT_FOUND", "node.notFound");
+    await prisma.$transaction(async (tx) => {
+      const { count } = await tx.node.updateMany({ where: { id: node.id, trashedAt: null }, data: { name, liveName: name } });
+      if (count === 0) throw new AppError("NOT_FOUND", "node.notFound");
+      await appendChange(tx, {
+        kind: "node.renamed", nodeId: node.id, nodeKind: node.kind, ownerId: node.ownerId, actorId: input.actor.userId,
+        oldParentId: node.parentId, newParentId: node.parentId, oldName: node.name, newName: name,
+      });
+    });
   } catch (e) {
     throw uniqueNameError(e, name) ?? e;
   }
@@ -103,6 +110,13 @@ export async function moveNodes(input: { actor: Actor; nodeIds: string[]; target
         throw uniqueNameError(e, n.name) ?? e;
       }
     }
+    await appendChange(
+      tx,
+      moving.map((n) => ({
+        kind: "node.moved" as const, nodeId: n.id, nodeKind: n.kind, ownerId: n.ownerId, actorId: input.actor.userId,
+        oldParentId: n.parentId, newParentId: target.id, oldName: n.name, newName: n.name,
+      })),
+    );
     return moved;
   });
 }
@@ -199,7 +213,20 @@ export async function copyNodes(input: { actor: Actor; nodeIds: string[]; target
           WHERE b.id = c."blobId"`;
       }
       if (total > 0n) await tx.user.update({ where: { id: target.ownerId }, data: { usedBytes: { increment: total } } });
+      // One event per new node: a sync client applying the log gets the whole copied tree.
+      const copied = [...nodes, ...rows.filter((r) => r.depth === 0).map((r) => ({ id: newId.get(r.id)!, kind: r.kind, parentId: null as string | null, name: "" }))];
       const tops = rows.filter((r) => r.depth === 0).map((r) => newId.get(r.id)!);
+      const topRows = await tx.node.findMany({ where: { id: { in: tops } }, select: { id: true, parentId: true, name: true } });
+      await appendChange(
+        tx,
+        copied.map((c) => {
+          const top = topRows.find((t) => t.id === c.id);
+          return {
+            kind: "node.copied" as const, nodeId: c.id!, nodeKind: c.kind as "FILE" | "FOLDER", ownerId: target.ownerId, actorId: input.actor.userId,
+            newParentId: top?.parentId ?? c.parentId, newName: top?.name ?? c.name,
+          };
+        }),
+      );
       const created = await tx.node.findMany({ where: { id: { in: tops } } });
       return tops.map((id) => toNodeDto(created.find((n) => n.id === id)!));
     },
@@ -234,6 +261,11 @@ export async function trashNodes(input: { actor: Actor; nodeIds: string[] }): Pr
         )
         UPDATE "Node" SET "trashedAt" = ${now}, "trashRootId" = ${fresh.id}, "liveName" = NULL
         WHERE id IN (SELECT id FROM down)`;
+      // One event for the trashed root: its contents go with it.
+      await appendChange(tx, {
+        kind: "node.trashed", nodeId: fresh.id, nodeKind: fresh.kind, ownerId: fresh.ownerId, actorId: input.actor.userId,
+        oldParentId: fresh.parentId, oldName: fresh.name,
+      });
     }
     return { trashed };
   });

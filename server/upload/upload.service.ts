@@ -164,6 +164,7 @@ export async function completeUpload(input: { uploadId: string; filePath?: strin
       createdById: session.userId,
       ownerId: session.chargedToId ?? session.userId,
       keepBoth: session.shareLinkId !== null,
+      shareLinkId: session.shareLinkId,
     });
     await tx.uploadSession.update({
       where: { id: session.id },
