@@ -9,6 +9,7 @@ import { handleShareRoute } from "@/server/share/share-http";
 import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
+import { EVENTS_PATH, serveEvents } from "@/server/events/sse-route";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -54,6 +55,10 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?
   }
   if (pathname === AUDIT_CSV_PATH && (req.method === "GET" || req.method === "HEAD")) {
     void serveAuditCsv(req, res);
+    return true;
+  }
+  if (pathname === EVENTS_PATH && req.method === "GET") {
+    void serveEvents(req, res);
     return true;
   }
   if (pathname === "/api/health") {
