@@ -16,6 +16,8 @@ export class PgChangeBus implements ChangeBus {
 
   constructor(private readonly url: string) {
     this.pool = new pg.Pool({ connectionString: url, max: 2 });
+    // An idle connection the server ends (restart, a dropped database) must not crash the process.
+    this.pool.on("error", () => {});
     this.connecting = this.connect();
   }
 
