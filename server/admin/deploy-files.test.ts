@@ -62,6 +62,14 @@ test("nginx: uploads stream to the replicas unbuffered and uncapped", () => {
   expect(upload).toMatch(/proxy_pass http:\/\/yunpan;/);
 });
 
+test("nginx: the event stream (/api/events) is passed on unbuffered and outlives the default read timeout", () => {
+  const conf = read("deploy/nginx/yunpan.conf").replace(/#.*$/gm, "");
+  const events = /location = \/api\/events \{([^}]*)\}/.exec(conf)?.[1] ?? "";
+  expect(events).toMatch(/proxy_buffering off;/);
+  expect(events).toMatch(/proxy_read_timeout 1h;/);
+  expect(events).toMatch(/proxy_pass http:\/\/yunpan;/);
+});
+
 test("Kubernetes: Deployment with readiness on /api/health, Service, HPA and a Secret example; variables are in the schema", () => {
   const dir = path.join(root, "deploy/k8s");
   const docs = readdirSync(dir)

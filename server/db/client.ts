@@ -15,6 +15,8 @@ export { PrismaClient };
 export interface Database {
   prisma: PrismaClient;
   mode: "embedded" | "postgres";
+  /** PostgreSQL only: the connection string, for a LISTEN connection of its own (the change bus). */
+  url?: string;
   /** Cheap round trip for the health check. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -29,7 +31,48 @@ export type DatabaseOptions =
 // room to wait instead of Prisma's 2 s default.
 const transactionOptions = { maxWait: 15_000, timeout: 30_000 };
 
+type CommitListener = (tx: object) => void;
+const COMMIT_KEY = Symbol.for("yunpan.db.commitListeners");
+type CG = typeof globalThis & { [COMMIT_KEY]?: Set<CommitListener> };
+
+/**
+ * Runs `listener` with the transaction client after each interactive transaction commits (never
+ * after a rollback). Prisma has no after-commit hook; the change log uses this to wake readers
+ * once its rows are visible. Listeners live on globalThis: every bundle's copy shares them.
+ */
+export function onTransactionCommitted(listener: CommitListener): void {
+  ((globalThis as CG)[COMMIT_KEY] ??= new Set()).add(listener);
+}
+
+function withCommitListeners(prisma: PrismaClient): PrismaClient {
+  const run = prisma.$transaction.bind(prisma) as (arg: unknown, opts?: unknown) => Promise<unknown>;
+  const patched = async (arg: unknown, opts?: unknown) => {
+    if (typeof arg !== "function") return run(arg, opts);
+    let client: object | undefined;
+    const result = await run((tx: object) => {
+      client = tx;
+      return (arg as (tx: object) => unknown)(tx);
+    }, opts);
+    for (const listener of (globalThis as CG)[COMMIT_KEY] ?? []) {
+      try {
+        listener(client!);
+      } catch (e) {
+        console.error("commit listener failed", (e as Error).message);
+      }
+    }
+    return result;
+  };
+  (prisma as unknown as { $transaction: typeof patched }).$transaction = patched;
+  return prisma;
+}
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const db = await openDatabaseClient(opts);
+  withCommitListeners(db.prisma);
+  return db;
+}
+
+async function openDatabaseClient(opts: DatabaseOptions): Promise<Database> {
   if (opts.mode === "postgres") {
     // While PostgreSQL is away (restart, failover) queries fail and the pool opens new
     // connections once it is back: nothing here has to reconnect by hand.
@@ -44,6 +87,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return {
       prisma,
       mode: "postgres",
+      url: opts.url,
       ping: async () => void (await pool.query("select 1")),
       close: async () => {
         await prisma.$disconnect();

@@ -5,6 +5,7 @@ import { requireAccessTo, requireNodeAccess } from "@/server/drive/access";
 import { createFolderSchema, listFolderSchema, nodeNameSchema } from "@/server/drive/drive.schemas";
 import type { Actor } from "@/server/auth/actor";
 import type { Prisma } from "@/server/db/generated/client.ts";
+import { appendChange } from "@/server/events/change-log";
 
 export interface NodeDto {
   id: string;
@@ -97,8 +98,10 @@ export async function createFolder(input: { actor: Actor; parentId?: string | nu
   if (parent.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
   const prisma = await getPrisma();
   try {
-    const node = await prisma.node.create({
-      data: { ownerId: parent.ownerId, parentId: parent.id, kind: "FOLDER", name, liveName: name },
+    const node = await prisma.$transaction(async (tx) => {
+      const created = await tx.node.create({ data: { ownerId: parent.ownerId, parentId: parent.id, kind: "FOLDER", name, liveName: name } });
+      await appendChange(tx, { kind: "folder.created", nodeId: created.id, nodeKind: "FOLDER", ownerId: created.ownerId, actorId: input.actor.userId, newParentId: parent.id, newName: name });
+      return created;
     });
     await recordAudit({ actorId: input.actor.userId, action: "folder.create", targetType: "node", targetId: node.id, data: { name, parentId: parent.id } });
     return toNodeDto(node);

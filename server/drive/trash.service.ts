@@ -7,6 +7,7 @@ import { pageSchema, selectNodesSchema } from "@/server/drive/drive.schemas";
 import { getRootFolderOrThrow, nextFreeName, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { folderPathsOf } from "@/server/drive/node-paths";
 import { deleteNodesForGood } from "@/server/drive/node-removal";
+import { appendChange } from "@/server/events/change-log";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
 import type { Actor } from "@/server/auth/actor";
 import { Prisma, type Node } from "@/server/db/generated/client.ts";
@@ -83,6 +84,7 @@ export async function restoreNodes(input: { actor: Actor; nodeIds: string[] }): 
       const still = await tx.node.findFirst({ where: { id: node.id, trashRootId: node.id } });
       if (!still) throw new AppError("NOT_FOUND", "trash.notFound");
       const name = await nextFreeName(tx, destinationId, node.name, node.kind);
+      const inside = await tx.node.findMany({ where: { trashRootId: node.id, id: { not: node.id } }, select: { id: true, kind: true, parentId: true, name: true } });
       await tx.$executeRaw`
         UPDATE "Node" SET "trashedAt" = NULL, "trashRootId" = NULL, "liveName" = name
         WHERE "trashRootId" = ${node.id} AND id <> ${node.id}`;
@@ -91,6 +93,11 @@ export async function restoreNodes(input: { actor: Actor; nodeIds: string[] }): 
         data: { parentId: destinationId, name, liveName: name, trashedAt: null, trashRootId: null, originalParentId: null },
       });
       restored.push({ ...toNodeDto(updated), parentId: destinationId });
+      // Every restored node is an event: a client that dropped the subtree at trash time gets it back.
+      await appendChange(tx, [
+        { kind: "node.restored", nodeId: node.id, nodeKind: node.kind, ownerId: node.ownerId, actorId: input.actor.userId, oldParentId: node.originalParentId, newParentId: destinationId, oldName: node.name, newName: name },
+        ...inside.map((n) => ({ kind: "node.restored" as const, nodeId: n.id, nodeKind: n.kind, ownerId: node.ownerId, actorId: input.actor.userId, newParentId: n.parentId, newName: n.name })),
+      ]);
     }
     return restored;
   });
@@ -103,7 +110,7 @@ export async function restoreNodes(input: { actor: Actor; nodeIds: string[] }): 
  * (`deleteNodesForGood`). A node trashed on its own inside a purged folder is
  * a separate trash item: it is detached (parent NULL) and stays in the trash.
  */
-export async function purgeTrashRoots(tx: Prisma.TransactionClient, rootIds: string[]): Promise<{ nodes: number; bytes: bigint }> {
+export async function purgeTrashRoots(tx: Prisma.TransactionClient, rootIds: string[], actorId: string | null = null): Promise<{ nodes: number; bytes: bigint }> {
   if (rootIds.length === 0) return { nodes: 0, bytes: 0n };
   const doomed = (
     await tx.$queryRaw<{ id: string }[]>`
@@ -121,7 +128,12 @@ export async function purgeTrashRoots(tx: Prisma.TransactionClient, rootIds: str
     WHERE "parentId" = ANY(${doomed}::text[]) AND NOT (id = ANY(${doomed}::text[]))`;
   const [sum] = await tx.$queryRaw<{ bytes: bigint | null }[]>`
     SELECT sum(size)::bigint AS bytes FROM "FileVersion" WHERE "nodeId" = ANY(${doomed}::text[])`;
+  const roots = await tx.node.findMany({ where: { id: { in: rootIds }, trashRootId: { in: rootIds } }, select: { id: true, kind: true, ownerId: true, originalParentId: true, name: true } });
   await deleteNodesForGood(tx, doomed);
+  await appendChange(
+    tx,
+    roots.map((r) => ({ kind: "node.purged" as const, nodeId: r.id, nodeKind: r.kind, ownerId: r.ownerId, actorId, oldParentId: r.originalParentId, oldName: r.name })),
+  );
   return { nodes: doomed.length, bytes: sum?.bytes ?? 0n };
 }
 
@@ -131,7 +143,7 @@ export async function purgeNodes(input: { actor: Actor; nodeIds: string[] }): Pr
   const roots: string[] = [];
   for (const id of new Set(nodeIds)) roots.push((await requireTrashRoot(input.actor, id)).id);
   const prisma = await getPrisma();
-  const result = await prisma.$transaction((tx) => purgeTrashRoots(tx, roots), { timeout: 300_000 });
+  const result = await prisma.$transaction((tx) => purgeTrashRoots(tx, roots, input.actor.userId), { timeout: 300_000 });
   for (const id of roots) await recordAudit({ actorId: input.actor.userId, action: "node.purge", targetType: "node", targetId: id });
   return { purged: result.nodes, freedBytes: Number(result.bytes) };
 }
@@ -143,7 +155,7 @@ export async function emptyTrash(input: { actor: Actor }): Promise<{ purged: num
     async (tx) => {
       const roots = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM "Node" WHERE "ownerId" = ${input.actor.userId} AND "trashedAt" IS NOT NULL AND id = "trashRootId"`;
-      return purgeTrashRoots(tx, roots.map((r) => r.id));
+      return purgeTrashRoots(tx, roots.map((r) => r.id), input.actor.userId);
     },
     { timeout: 300_000 },
   );

@@ -7,6 +7,7 @@ import { copyNodesSchema, moveNodesSchema, renameNodeSchema, selectNodesSchema }
 import { nextFreeName, toNodeDto, uniqueNameError, type NodeDto } from "@/server/drive/drive.service";
 import { assertQuotaAllows } from "@/server/upload/quota";
 import { lockBlob } from "@/server/storage/blob-lock";
+import { appendChange } from "@/server/events/change-log";
 import type { Actor } from "@/server/auth/actor";
 import type { Node, Prisma } from "@/server/db/generated/client.ts";
 
@@ -55,8 +56,14 @@ export async function renameNode(input: { actor: Actor; nodeId: string; name: st
   const prisma = await getPrisma();
   try {
     // The condition keeps a rename from resurrecting a node trashed since the access check.
-    const { count } = await prisma.node.updateMany({ where: { id: node.id, trashedAt: null }, data: { name, liveName: name, updatedAt: new Date() } });
-    if (count === 0) throw new AppError("NOT_FOUND", "node.notFound");
+    await prisma.$transaction(async (tx) => {
+      const { count } = await tx.node.updateMany({ where: { id: node.id, trashedAt: null }, data: { name, liveName: name, updatedAt: new Date() } });
+      if (count === 0) throw new AppError("NOT_FOUND", "node.notFound");
+      await appendChange(tx, {
+        kind: "node.renamed", nodeId: node.id, nodeKind: node.kind, ownerId: node.ownerId, actorId: input.actor.userId,
+        oldParentId: node.parentId, newParentId: node.parentId, oldName: node.name, newName: name,
+      });
+    });
   } catch (e) {
     throw uniqueNameError(e, name) ?? e;
   }
@@ -104,6 +111,13 @@ export async function moveNodes(input: { actor: Actor; nodeIds: string[]; target
         throw uniqueNameError(e, n.name) ?? e;
       }
     }
+    await appendChange(
+      tx,
+      moving.map((n) => ({
+        kind: "node.moved" as const, nodeId: n.id, nodeKind: n.kind, ownerId: n.ownerId, actorId: input.actor.userId,
+        oldParentId: n.parentId, newParentId: target.id, oldName: n.name, newName: n.name,
+      })),
+    );
     return moved;
   });
   for (const n of nodes.filter((n) => n.parentId !== target.id)) await recordAudit({ actorId: input.actor.userId, action: "node.move", targetType: "node", targetId: n.id, data: { name: n.name, kind: n.kind, fromId: n.parentId, toId: target.id } });
@@ -204,6 +218,15 @@ export async function copyNodes(input: { actor: Actor; nodeIds: string[]; target
       if (total > 0n) await tx.user.update({ where: { id: target.ownerId }, data: { usedBytes: { increment: total } } });
       const tops = rows.filter((r) => r.depth === 0);
       const created = await tx.node.findMany({ where: { id: { in: tops.map((r) => newId.get(r.id)!) } } });
+      // One event per new node: a sync client applying the log gets the whole copied tree.
+      const copied = [...created.map((n) => ({ id: n.id, kind: n.kind, parentId: n.parentId, name: n.name })), ...nodes];
+      await appendChange(
+        tx,
+        copied.map((c) => ({
+          kind: "node.copied" as const, nodeId: c.id!, nodeKind: c.kind, ownerId: target.ownerId, actorId: input.actor.userId,
+          newParentId: c.parentId, newName: c.name,
+        })),
+      );
       return tops.map((r) => ({ sourceId: r.id, node: toNodeDto(created.find((n) => n.id === newId.get(r.id))!) }));
     },
     // A large folder is copied in one transaction: give it more than the default half minute.
@@ -239,6 +262,11 @@ export async function trashNodes(input: { actor: Actor; nodeIds: string[] }): Pr
         )
         UPDATE "Node" SET "trashedAt" = ${now}, "trashRootId" = ${fresh.id}, "liveName" = NULL
         WHERE id IN (SELECT id FROM down)`;
+      // One event for the trashed root: its contents go with it.
+      await appendChange(tx, {
+        kind: "node.trashed", nodeId: fresh.id, nodeKind: fresh.kind, ownerId: fresh.ownerId, actorId: input.actor.userId,
+        oldParentId: fresh.parentId, oldName: fresh.name,
+      });
     }
     return { trashed };
   });

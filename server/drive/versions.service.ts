@@ -6,6 +6,7 @@ import { nodeRefSchema, versionRefSchema } from "@/server/drive/drive.schemas";
 import { assertQuotaAllows } from "@/server/upload/quota";
 import { lockBlob } from "@/server/storage/blob-lock";
 import { recordAudit } from "@/server/audit/audit.service";
+import { appendChange } from "@/server/events/change-log";
 import type { Actor } from "@/server/auth/actor";
 import type { Node, Prisma } from "@/server/db/generated/client.ts";
 
@@ -70,6 +71,7 @@ export async function restoreVersion(input: { actor: Actor; nodeId: string; vers
     await tx.node.update({ where: { id: node.id }, data: { currentVersionId: version.id, size: source.size, updatedAt: new Date() } });
     await tx.user.update({ where: { id: node.ownerId }, data: { usedBytes: { increment: source.size } } });
     await applyVersionRetention(tx, node.id);
+    await appendChange(tx, { kind: "version.restored", nodeId: node.id, nodeKind: "FILE", ownerId: node.ownerId, actorId: input.actor.userId, newParentId: node.parentId, newName: node.name });
     return version;
   });
   await recordAudit({ actorId: input.actor.userId, action: "version.restore", targetType: "node", targetId: node.id, data: { name: node.name, fromVersionId: versionId } });

@@ -14,6 +14,7 @@ import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { sendError } from "@/server/http/respond";
 import { isForeignOrigin, isSafeMethod } from "@/server/security/same-origin";
+import { EVENTS_PATH, serveEvents } from "@/server/events/sse-route";
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -64,6 +65,10 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?
   }
   if (pathname === AUDIT_CSV_PATH && (req.method === "GET" || req.method === "HEAD")) {
     void serveAuditCsv(req, res);
+    return true;
+  }
+  if (pathname === EVENTS_PATH && req.method === "GET") {
+    void serveEvents(req, res);
     return true;
   }
   if (pathname === "/api/health") {

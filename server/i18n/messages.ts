@@ -9,6 +9,7 @@ import { databaseServerMessages } from "@/server/i18n/areas/database";
 import { requestGuardServerMessages } from "@/server/i18n/areas/request-guards";
 import { dropServerMessages } from "@/server/i18n/areas/drops";
 import { uploadConflictServerMessages } from "@/server/i18n/areas/upload-conflict";
+import { eventsServerMessages } from "@/server/i18n/areas/events";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -70,6 +71,7 @@ export const messages = {
   ...requestGuardServerMessages,
   ...dropServerMessages,
   ...uploadConflictServerMessages,
+  ...eventsServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -4,6 +4,8 @@ import { collectGarbage } from "@/server/storage/blob-gc.service";
 import { purgeExpiredTrash } from "@/server/drive/trash.service";
 import type { Job } from "@/server/jobs/job-runner";
 import { backfillThumbnails } from "@/server/thumbnails/thumbnail.service";
+import { pruneChangeLog } from "@/server/events/change-feed.service";
+import { getEnv } from "@/server/env";
 
 /** Every background job of the process, with its period. */
 export function allJobs(): Job[] {
@@ -16,5 +18,6 @@ export function allJobs(): Job[] {
     { name: "blob-gc", everyMs: 60 * 60_000, run: () => collectGarbage() },
     { name: "purge-trash", everyMs: 60 * 60_000, run: () => purgeExpiredTrash({ now: new Date() }) },
     { name: "thumbnail-backfill", everyMs: 30 * 60_000, run: () => backfillThumbnails() },
+    { name: "prune-change-log", everyMs: 60 * 60_000, run: () => pruneChangeLog({ now: new Date(), keepDays: getEnv().eventsKeepDays }) },
   ];
 }

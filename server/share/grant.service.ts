@@ -7,6 +7,7 @@ import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { toNodeDto, type NodeDto } from "@/server/drive/drive.service";
 import { createNotification } from "@/server/notify/notify.service";
 import { enqueueGrantMail } from "@/server/share/share-mail";
+import { appendChange } from "@/server/events/change-log";
 import { createGrantSchema, grantRefSchema, nodeGrantsSchema, updateGrantSchema } from "@/server/share/share.schemas";
 import type { Actor } from "@/server/auth/actor";
 
@@ -48,6 +49,7 @@ export async function shareWithUser(input: { actor: Actor; nodeId: string; email
         data: { kind: "grant", from: sender.name, item: node.name, nodeId: node.id, nodeKind: node.kind, role },
       });
       await enqueueGrantMail(tx, { senderName: sender.name, to: grantee.email, locale: grantee.locale, itemName: node.name, nodeId: node.id, kind: node.kind, role });
+      await appendChange(tx, { kind: "grant.added", nodeId: node.id, nodeKind: node.kind, ownerId: node.ownerId, actorId: input.actor.userId, granteeId: grantee.id, newParentId: node.parentId, newName: node.name });
     }
     return grant;
   });
@@ -88,7 +90,10 @@ export async function revokeGrant(input: { actor: Actor; grantId: string; meta?:
   const { grantId } = grantRefSchema.parse(input);
   const grant = await requireGrantFor(input.actor, grantId, true);
   const prisma = await getPrisma();
-  await prisma.grant.delete({ where: { id: grant.id } });
+  await prisma.$transaction(async (tx) => {
+    const node = await tx.grant.delete({ where: { id: grant.id }, select: { node: { select: { kind: true, ownerId: true, parentId: true, name: true } } } });
+    await appendChange(tx, { kind: "grant.removed", nodeId: grant.nodeId, nodeKind: node.node.kind, ownerId: node.node.ownerId, actorId: input.actor.userId, granteeId: grant.granteeId, oldParentId: node.node.parentId, oldName: node.node.name });
+  });
   await recordAudit({ actorId: input.actor.userId, action: "grant.revoke", targetType: "node", targetId: grant.nodeId, meta: input.meta, data: { granteeId: grant.granteeId } });
 }
 

@@ -7,6 +7,7 @@ import { adminRouter } from "@/server/admin/admin.router";
 import { shareRouter } from "@/server/share/share.router";
 import { notifyRouter } from "@/server/notify/notify.router";
 import { securityRouter } from "@/server/auth/security.router";
+import { changesRouter } from "@/server/events/changes.router";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   share: shareRouter,
   notify: notifyRouter,
   security: securityRouter,
+  changes: changesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import { lockBlob } from "@/server/storage/blob-lock";
 import { notFound } from "@/server/errors/app-error";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import { enqueueThumbnail } from "@/server/thumbnails/thumbnail.service";
+import { appendChange } from "@/server/events/change-log";
 
 /**
  * Makes a blob the newest content of `filename` in a folder, inside the caller's transaction:
@@ -13,7 +14,7 @@ import { enqueueThumbnail } from "@/server/thumbnails/thumbnail.service";
  */
 export async function commitFileVersion(
   tx: Prisma.TransactionClient,
-  input: { parentId: string; filename: string; blobId: string; size: bigint; mimeType: string; createdById: string; ownerId?: string; keepBoth?: boolean },
+  input: { parentId: string; filename: string; blobId: string; size: bigint; mimeType: string; createdById: string; ownerId?: string; keepBoth?: boolean; shareLinkId?: string | null },
 ) {
   // The folder may have been trashed or purged while the bytes travelled: the file then lands in
   // its owner's root rather than inside the trash (or nowhere), so no uploaded byte is lost.
@@ -49,5 +50,10 @@ export async function commitFileVersion(
   await tx.user.update({ where: { id: parent.ownerId }, data: { usedBytes: { increment: input.size } } });
   await applyVersionRetention(tx, nodeId);
   await enqueueThumbnail(tx, { blobId: input.blobId, mimeType: input.mimeType, size: input.size });
+  const kind = number > 1 ? "file.versioned" : input.shareLinkId ? "file.dropped" : "file.uploaded";
+  await appendChange(tx, {
+    kind, nodeId, nodeKind: "FILE", ownerId: node.ownerId, actorId: input.shareLinkId ? null : input.createdById,
+    shareLinkId: input.shareLinkId, newParentId: node.parentId, newName: node.name,
+  });
   return { node, version };
 }

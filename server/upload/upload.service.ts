@@ -212,6 +212,7 @@ export async function completeUpload(input: {
       createdById: session.userId,
       ownerId: session.chargedToId ?? session.userId,
       keepBoth: session.shareLinkId !== null || input.onConflict === "rename",
+      shareLinkId: session.shareLinkId,
     });
     await tx.uploadSession.update({
       where: { id: session.id },

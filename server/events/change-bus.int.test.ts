@@ -1,0 +1,28 @@
+import { afterAll, beforeAll } from "vitest";
+import { changeBusContract } from "@/server/events/change-bus.contract";
+import { InProcessChangeBus, type ChangeBus } from "@/server/events/change-bus";
+import { PgChangeBus } from "@/server/events/pg-change-bus";
+import { RedisChangeBus } from "@/server/events/redis-change-bus";
+import { REDIS_BINARY, startRedis } from "@/server/test/redis-server";
+
+// In process: "another instance" is the same process's bus, as on PGlite.
+const shared = new InProcessChangeBus();
+changeBusContract("in process", async () => ({ ...bind(shared), close: async () => {} }));
+
+function bind(bus: ChangeBus): ChangeBus {
+  return { publish: (s) => bus.publish(s), subscribe: (l) => bus.subscribe(l), ready: () => bus.ready(), close: () => bus.close() };
+}
+
+// PostgreSQL LISTEN/NOTIFY: under scripts/with-postgres.mjs (TEST_POSTGRES_URL).
+const pgUrl = process.env.TEST_POSTGRES_URL;
+if (pgUrl) changeBusContract("PostgreSQL LISTEN/NOTIFY", async () => new PgChangeBus(pgUrl));
+
+// Redis pub/sub: a throwaway redis-server (server/test/redis-server.ts).
+if (REDIS_BINARY) {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis?.stop());
+  changeBusContract("Redis pub/sub", async () => new RedisChangeBus(redis.url));
+}
