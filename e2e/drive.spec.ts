@@ -42,6 +42,9 @@ test("drag-drop move, delete with undo, keyboard rename and delete, Chinese sear
   await page.keyboard.press("Enter");
   await expect(row(page, "Reports 2026")).toBeVisible();
   await screenshot(page, testInfo, "30-drive-list");
+  // The selection bar stands over the header row; clearing the selection brings the view switch back.
+  await page.getByTestId("selection-bar").getByRole("button", { name: "Clear selection" }).click();
+  await expect(page.getByTestId("selection-bar")).toHaveCount(0);
   await page.getByRole("button", { name: "Grid view" }).click();
   await screenshot(page, testInfo, "31-drive-grid");
   await page.getByRole("button", { name: "List view" }).click();
