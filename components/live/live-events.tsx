@@ -79,8 +79,11 @@ export function LiveEvents({ meId, children }: { meId: string; children: ReactNo
       es.addEventListener("change", (e) => {
         const change = JSON.parse((e as MessageEvent<string>).data) as LiveChange;
         cursor.current = (e as MessageEvent).lastEventId || change.seq;
-        void invalidateForChange(queryClient, trpc, change);
-        if (change.kind !== "notification.created" && !isOwnChange(change, meId)) markChanged([change.nodeId]);
+        // The last change applied, for anyone checking the tab is in step (the browser tests do).
+        document.documentElement.dataset.liveSeq = cursor.current;
+        const highlight = change.kind !== "notification.created" && !isOwnChange(change, meId);
+        // Marked once the refetched rows are on screen, so the fade is seen from its start.
+        void invalidateForChange(queryClient, trpc, change).finally(() => highlight && markChanged([change.nodeId]));
       });
       es.onerror = () => {
         // CONNECTING: the browser retries by itself. CLOSED: it gave up (an error status, offline).
