@@ -93,18 +93,30 @@ export function LiveEvents({ meId, children }: { meId: string; children: ReactNo
         retryLater();
       };
     };
-    // Back online: a stream waiting out its back-off reconnects now.
+    // Offline: a stream may linger half-open for minutes without a byte; end it and reopen from
+    // the cursor once the network is back, which replays what happened meanwhile.
+    const offline = () => {
+      if (stopped) return;
+      source?.close();
+      source = null;
+      clearTimeout(timer);
+      waiting = true;
+      state("offline");
+    };
+    // Back online: a stream waiting out its back-off (or closed while offline) reconnects now.
     const online = () => {
       if (!waiting || stopped) return;
       failures = 0;
       clearTimeout(timer);
       void connect();
     };
+    window.addEventListener("offline", offline);
     window.addEventListener("online", online);
     void connect();
     return () => {
       stopped = true;
       clearTimeout(timer);
+      window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);
       source?.close();
       state("closed");
