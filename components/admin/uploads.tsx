@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link2, XCircle } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
+import { useAdminLiveScope } from "@/components/live/live-events";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { useToast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
@@ -18,7 +19,9 @@ export function AdminUploads() {
   const trpc = useTRPC();
   const t = useT();
   const locale = useLocale();
-  // Progress moves while the page is open.
+  // Progress moves while the page is open (bytes are not in the change log); an upload that
+  // finishes anywhere leaves the list at once through the live stream's admin scope.
+  useAdminLiveScope();
   const uploads = useQuery({ ...trpc.admin.uploads.list.queryOptions(), refetchInterval: 2000 });
   const [aborting, setAborting] = useState<Upload | null>(null);
   return (

@@ -10,6 +10,7 @@ import { formatBytes } from "@/server/i18n/messages";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import type { Selection } from "@/components/drive/use-selection";
 import { THUMBNAIL_TYPES } from "@/server/thumbnails/thumbnail-types";
+import { useLiveChanged } from "@/components/live/live-highlight";
 
 export interface ListNode {
   id: string;
@@ -54,6 +55,7 @@ export function NodeList(props: Props) {
   const [dropTarget, setDropTarget] = useState<string | null>(null);
   const touch = useTouchGestures(selection, props.onOpen, props.onFocus);
   const narrow = width < 720;
+  const changed = useLiveChanged();
 
   useEffect(() => {
     const el = scroller.current;
@@ -89,6 +91,8 @@ export function NodeList(props: Props) {
     "data-testid": "node-row",
     "data-name": n.name,
     "data-id": n.id,
+    // Changed elsewhere a moment ago: the row's background fades (globals.css).
+    "data-live-changed": changed.has(n.id) || undefined,
     "data-selected": selection.has(n.id),
     role: "row" as const,
     "aria-selected": selection.has(n.id),

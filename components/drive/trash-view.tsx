@@ -15,6 +15,7 @@ import { useSelection } from "@/components/drive/use-selection";
 import { formatBytes } from "@/server/i18n/messages";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import type { RouterOutputs } from "@/server/trpc/root";
+import { useLiveChanged } from "@/components/live/live-highlight";
 
 type TrashItem = RouterOutputs["drive"]["listTrash"]["items"][number];
 type Confirm = { kind: "purge"; items: TrashItem[] } | { kind: "empty" };
@@ -32,6 +33,7 @@ export function TrashView() {
   const locale = useLocale();
   const [confirm, setConfirm] = useState<Confirm | null>(null);
 
+  const changed = useLiveChanged();
   const query = useInfiniteQuery(trpc.drive.listTrash.infiniteQueryOptions({ limit: 100 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const info = useQuery(trpc.drive.trashInfo.queryOptions());
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
@@ -204,6 +206,7 @@ export function TrashView() {
                       <tr
                         key={n.id}
                         data-testid="trash-row"
+                        data-live-changed={changed.has(n.id) || undefined}
                         data-name={n.name}
                         aria-selected={isSelected}
                         onClick={(e) => selection.click(n.id, { shift: e.shiftKey, toggle: e.metaKey || e.ctrlKey })}

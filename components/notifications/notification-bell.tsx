@@ -20,7 +20,9 @@ export function NotificationBell({ align = "right" }: { align?: "left" | "right"
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  const unread = useQuery({ ...trpc.notify.unread.queryOptions(), refetchInterval: 30_000 });
+  // New notifications arrive over the live stream (components/live); the slow poll is a fallback
+  // for a proxy that blocks it.
+  const unread = useQuery({ ...trpc.notify.unread.queryOptions(), refetchInterval: 300_000 });
   const list = useQuery({ ...trpc.notify.list.queryOptions({ limit: 30 }), enabled: open });
   const markRead = useMutation(trpc.notify.markRead.mutationOptions());
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.notify.unread.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.notify.list.pathKey() })]);

@@ -12,6 +12,7 @@ import { SharedTabs } from "@/components/share/shared-tabs";
 import { formatDateTime } from "@/components/share/share-format";
 import { formatBytes } from "@/server/i18n/messages";
 import type { RouterOutputs } from "@/server/trpc/root";
+import { useLiveChanged } from "@/components/live/live-highlight";
 
 type Shared = RouterOutputs["share"]["sharedWithMe"][number];
 
@@ -23,6 +24,7 @@ export function SharedWithMeView() {
   const toast = useToast();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.share.sharedWithMe.queryOptions());
+  const changed = useLiveChanged();
   const leave = useMutation(trpc.share.revokeGrant.mutationOptions());
   const [preview, setPreview] = useState<Shared | null>(null);
 
@@ -44,7 +46,7 @@ export function SharedWithMeView() {
       {!!list.data?.length && (
         <ul className="mt-4 divide-y divide-zinc-200 overflow-hidden rounded-2xl border border-zinc-200 bg-white dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900">
           {list.data.map((n) => (
-            <li key={n.grantId} className="flex items-center gap-3 px-4 py-3" data-testid="shared-row">
+            <li key={n.grantId} className="flex items-center gap-3 px-4 py-3" data-testid="shared-row" data-live-changed={changed.has(n.id) || undefined}>
               <FileIcon kind={n.kind} mimeType={n.mimeType} name={n.name} className="size-6 shrink-0" />
               <div className="min-w-0 flex-1">
                 {n.kind === "FOLDER" ? (

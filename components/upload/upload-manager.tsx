@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import * as tus from "tus-js-client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC, useTRPCClient } from "@/components/trpc/client";
+import { noteOwnUpload } from "@/components/live/live-highlight";
 import { hashFile, hashRanges } from "@/components/upload/hash-file";
 import { patchSize } from "@/server/upload/part-size";
 import { UploadPanel } from "@/components/upload/upload-panel";
@@ -184,6 +185,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
       for (const file of files) {
         const key = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
         const display = relativePathOf(file) ? `${relativePathOf(file)}/${file.name}` : file.name;
+        if (!relativePathOf(file)) noteOwnUpload(parentId, file.name);
         setItems((list) => [...list, { key, name: display, parentId, size: file.size, sent: 0, speed: 0, status: file.size >= INSTANT_MIN_BYTES ? "hashing" : "uploading", hashed: 0 }]);
         void begin(key, file, parentId, onConflict);
       }

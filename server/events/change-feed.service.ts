@@ -6,13 +6,13 @@ import { getChangeBus } from "@/server/events/change-bus";
 import { listChangesSchema, waitChangesSchema } from "@/server/events/changes.schemas";
 import type { Actor } from "@/server/auth/actor";
 import type { ChangeEvent } from "@/server/db/generated/client.ts";
-import type { ChangeKind } from "@/server/events/change-log";
+import { NOTIFICATION_KIND, type LogKind } from "@/server/events/change-log";
 
 /** What a reader of the log gets; `seq` is also the cursor after this change. */
 export interface ChangeDto {
   seq: string;
   at: Date;
-  kind: ChangeKind;
+  kind: LogKind;
   nodeId: string;
   nodeKind: "FILE" | "FOLDER";
   actorId: string | null;
@@ -36,7 +36,7 @@ export function toChangeDto(e: ChangeEvent): ChangeDto {
   return {
     seq: e.seq.toString(),
     at: e.createdAt,
-    kind: e.kind as ChangeKind,
+    kind: e.kind as LogKind,
     nodeId: e.nodeId,
     nodeKind: e.nodeKind as "FILE" | "FOLDER",
     actorId: e.actorId,
@@ -79,30 +79,35 @@ export async function currentCursor(input: { actor: Actor }): Promise<{ cursor: 
 export class ChangeVisibility {
   private grantOwners: string[] | null = null;
 
+  /** `notifications`: also the caller's own `notification.created` events (the browser's stream). */
   constructor(
     readonly actor: Actor,
     readonly scope: ChangeScope,
     readonly folderId?: string,
+    readonly notifications = false,
   ) {}
 
   /** A database filter that only narrows (the exact rule is `filter`). */
   async where() {
-    if (this.scope === "admin") return {};
+    const kind = this.notifications ? {} : { kind: { not: NOTIFICATION_KIND } };
+    if (this.scope === "admin") return kind;
     const prisma = await getPrisma();
     this.grantOwners ??= (
       await prisma.grant.findMany({ where: { granteeId: this.actor.userId }, select: { node: { select: { ownerId: true } } } })
     ).map((g) => g.node.ownerId);
-    return { OR: [{ ownerId: { in: [this.actor.userId, ...new Set(this.grantOwners)] } }, { granteeId: this.actor.userId }] };
+    return { ...kind, OR: [{ ownerId: { in: [this.actor.userId, ...new Set(this.grantOwners)] } }, { granteeId: this.actor.userId }] };
   }
 
   async filter(events: ChangeEvent[]): Promise<ChangeEvent[]> {
     // A grant given to or taken from the actor changes whose drives `where` must include.
     if (events.some((e) => e.granteeId === this.actor.userId)) this.grantOwners = null;
-    let visible = events;
+    // A notification is its recipient's alone, whatever the scope or grants.
+    const kept = events.filter((e) => e.kind !== NOTIFICATION_KIND || (this.notifications && e.ownerId === this.actor.userId));
+    let visible = kept;
     if (this.scope !== "admin") {
-      const foreign = events.filter((e) => e.ownerId !== this.actor.userId && e.granteeId !== this.actor.userId);
+      const foreign = kept.filter((e) => e.ownerId !== this.actor.userId && e.granteeId !== this.actor.userId);
       const covered = foreign.length ? await this.coveredBy(idsOf(foreign), { granteeId: this.actor.userId }) : new Set<string>();
-      visible = events.filter((e) => e.ownerId === this.actor.userId || e.granteeId === this.actor.userId || idsOf([e]).some((id) => covered.has(id)));
+      visible = kept.filter((e) => e.ownerId === this.actor.userId || e.granteeId === this.actor.userId || idsOf([e]).some((id) => covered.has(id)));
     }
     if (this.folderId && visible.length) {
       const inside = await this.coveredBy(idsOf(visible), { folderId: this.folderId });

@@ -19,9 +19,16 @@ export const CHANGE_KINDS = [
   "grant.removed",
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
+/**
+ * Not a tree change: a notification for `ownerId` (its recipient) was created. It rides the same
+ * log so a browser's bell updates live and a reconnect replays it; only its recipient sees it, and
+ * only on the browser's stream (sync clients and webhooks see tree changes alone).
+ */
+export const NOTIFICATION_KIND = "notification.created";
+export type LogKind = ChangeKind | typeof NOTIFICATION_KIND;
 
 export interface ChangeInput {
-  kind: ChangeKind;
+  kind: LogKind;
   nodeId: string;
   nodeKind: "FILE" | "FOLDER";
   /** The owner of the drive the node is in. */

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { callerFor, createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase } from "@/server/test/test-db";
-import { pruneChangeLog } from "@/server/events/change-feed.service";
+import { currentCursor, listChanges, pruneChangeLog } from "@/server/events/change-feed.service";
+import { openEventStreams } from "@/server/events/sse-route";
+import { getChangeBus } from "@/server/events/change-bus";
+import { getPrisma } from "@/server/db/client";
 
 useTestDatabase();
 let http: HttpHarness;
@@ -79,4 +82,76 @@ describe("GET /api/events", () => {
     expect(res.status).toBe(410);
     expect(((await res.json()) as { message: string }).message).toMatch(/older than the oldest change kept/);
   });
+
+  it("names the starting cursor as the first id, so a stream that drops before any change resumes there", async () => {
+    const owner = await createTestUser();
+    const { headers } = await createTestToken(owner.actor);
+    await callerFor(owner.actor).drive.createFolder({ name: "Before" });
+    const { cursor } = await currentCursor({ actor: owner.actor });
+    const res = await fetch(`${http.baseUrl}/api/events`, { headers });
+    const reader = res.body!.getReader();
+    let first = "";
+    while (!first.includes("\n\n")) first += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(/^id: (\d+)$/m.exec(first)?.[1]).toBe(cursor);
+  });
+
+  it("tells a grantee's stream alone of their new notification; sync clients never see it", async () => {
+    const owner = await createTestUser();
+    const grantee = await createTestUser();
+    const bystander = await createTestUser();
+    const folder = await callerFor(owner.actor).drive.createFolder({ name: "Team" });
+    await callerFor(owner.actor).share.grant({ nodeId: folder.id, email: bystander.user.email, role: "VIEWER" });
+    const { cursor } = await currentCursor({ actor: owner.actor });
+    const streams = await Promise.all(
+      [grantee, owner, bystander].map(async (u) => fetch(`${http.baseUrl}/api/events`, { headers: (await createTestToken(u.actor)).headers })),
+    );
+    const [toGrantee, toOwner, toBystander] = streams.map((s) => readEvents(s, 2)) as [ReturnType<typeof readEvents>, ReturnType<typeof readEvents>, ReturnType<typeof readEvents>];
+    await new Promise((r) => setTimeout(r, 100));
+    await callerFor(owner.actor).share.grant({ nodeId: folder.id, email: grantee.user.email, role: "EDITOR" });
+    // A change after it, so the owner's and the teammate's streams have a second event.
+    await callerFor(owner.actor).drive.createFolder({ name: "Inside", parentId: folder.id });
+    expect((await toGrantee).slice(0, 2).map((e) => e.data.kind)).toEqual(["notification.created", "grant.added"]);
+    // The owner and a teammate on the same folder see the grant and what follows, not the notice.
+    expect((await toOwner).slice(0, 2).map((e) => e.data.kind)).toEqual(["grant.added", "folder.created"]);
+    expect((await toBystander).slice(0, 2).map((e) => e.data.kind)).toEqual(["grant.added", "folder.created"]);
+    const listed = await listChanges({ actor: grantee.actor, cursor });
+    expect(listed.changes.map((c) => c.kind)).not.toContain("notification.created");
+    expect(listed.changes.map((c) => c.kind)).toContain("grant.added");
+  });
+
+  it("drops a client that stops reading once its queue passes the cap; memory stays bounded", async () => {
+    const owner = await createTestUser();
+    const { headers } = await createTestToken(owner.actor);
+    const root = await callerFor(owner.actor).drive.list({});
+    const before = openEventStreams();
+    const res = await fetch(`${http.baseUrl}/api/events`, { headers });
+    expect(openEventStreams()).toBe(before + 1);
+    // Never read: ~20 MB of changes fill the socket buffers, then the server's queue.
+    const rows = 8000;
+    const prisma = await getPrisma();
+    await prisma.changeEvent.createMany({
+      data: Array.from({ length: rows }, (_, i) => ({ kind: "folder.created", nodeId: root.folder.id, nodeKind: "FOLDER", ownerId: owner.user.id, newParentId: root.folder.id, newName: `${i}-${"x".repeat(2000)}` })),
+    });
+    const { cursor } = await currentCursor({ actor: owner.actor });
+    await getChangeBus().publish(BigInt(cursor));
+    await vi.waitFor(() => expect(openEventStreams()).toBe(before), { timeout: 90_000, interval: 200 });
+    // The stream ends (the server ended it mid-body, so the reader errors) short of the whole log.
+    const reader = res.body!.getReader();
+    let bytes = 0;
+    let ended = false;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        bytes += value.length;
+      }
+    } catch {
+      // "terminated": the connection closed without the last chunk
+    }
+    ended = true;
+    expect(ended).toBe(true);
+    expect(bytes).toBeLessThan(rows * 2000);
+  }, 120_000);
 });
+

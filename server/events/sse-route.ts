@@ -15,6 +15,12 @@ export const HEARTBEAT_MS = 25_000;
  */
 export const MAX_QUEUED_BYTES = 256 * 1024;
 
+let openStreams = 0;
+/** Streams this process is serving now. */
+export function openEventStreams(): number {
+  return openStreams;
+}
+
 /**
  * GET /api/events: Server-Sent Events of the caller's changes (session cookie or Bearer token).
  * `id:` is the change's seq; a reconnect's Last-Event-ID (or ?cursor=) replays from the log; with
@@ -31,7 +37,7 @@ export async function serveEvents(req: IncomingMessage, res: ServerResponse) {
     if (given !== undefined && !cursorSchema.safeParse(given).success) throw new AppError("BAD_REQUEST", "input.invalid");
     let cursor = BigInt(given ?? (await currentCursor({ actor })).cursor);
     await assertCursorKept(cursor);
-    const visibility = new ChangeVisibility(actor, scope);
+    const visibility = new ChangeVisibility(actor, scope, undefined, true);
 
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
@@ -40,14 +46,18 @@ export async function serveEvents(req: IncomingMessage, res: ServerResponse) {
       // nginx: pass each event on at once instead of buffering the response.
       "X-Accel-Buffering": "no",
     });
-    res.write(`retry: 3000\n: cursor ${cursor}\n\n`);
+    // The id (with no data) sets the browser's Last-Event-ID before any change arrives, so a
+    // stream that drops before its first change resumes here instead of at the newest change.
+    res.write(`retry: 3000\nid: ${cursor}\n\n`);
 
+    openStreams++;
     let closed = false;
     let pending = false;
     let running = false;
     const close = () => {
       if (closed) return;
       closed = true;
+      openStreams--;
       off();
       clearInterval(heartbeat);
       clearInterval(reread);

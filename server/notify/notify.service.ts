@@ -1,4 +1,5 @@
-import { getPrisma, type PrismaClient } from "@/server/db/client";
+import { getPrisma } from "@/server/db/client";
+import { appendChange, NOTIFICATION_KIND } from "@/server/events/change-log";
 import { listNotificationsSchema, markReadSchema } from "@/server/notify/notify.schemas";
 import type { Actor } from "@/server/auth/actor";
 import type { Prisma } from "@/server/db/generated/client.ts";
@@ -15,8 +16,16 @@ export interface NotificationDto {
   createdAt: Date;
 }
 
-export async function createNotification(db: PrismaClient | Prisma.TransactionClient, input: { userId: string; data: NotificationData }) {
-  await db.notification.create({ data: { userId: input.userId, kind: input.data.kind, data: input.data as unknown as Prisma.InputJsonValue } });
+/** Adds a notification inside the caller's transaction; its recipient's open tabs hear of it live. */
+export async function createNotification(tx: Prisma.TransactionClient, input: { userId: string; data: NotificationData }) {
+  await tx.notification.create({ data: { userId: input.userId, kind: input.data.kind, data: input.data as unknown as Prisma.InputJsonValue } });
+  const d = input.data;
+  await appendChange(tx, {
+    kind: NOTIFICATION_KIND,
+    nodeId: d.kind === "grant" ? d.nodeId : d.folderId,
+    nodeKind: d.kind === "grant" ? d.nodeKind : "FOLDER",
+    ownerId: input.userId,
+  });
 }
 
 export async function listNotifications(input: { actor: Actor; limit?: number }): Promise<{ items: NotificationDto[]; unread: number }> {
