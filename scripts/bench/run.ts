@@ -7,7 +7,9 @@
 //   BENCH_INSTANT_MIB    instant-upload file size (default 1024)
 //   BENCH_REPS           reps per variant (default 3)
 //   BENCH_RANGES         1 MiB ranges per download-ranges rep (default 2000)
-//   BENCH_ONLY           comma list of upload,download,instant,s3,dav (default all)
+//   BENCH_ONLY           comma list of upload,download,instant,s3,dav,events (default all)
+//   BENCH_SSE_CLIENTS    events: SSE clients that each wait for one change (default 1000, quick 200)
+//   BENCH_SSE_IDLE       events: idle SSE streams whose added RSS is measured (default 10000, quick 2000)
 //   BENCH_BUILD=1        rebuild dist/server.mjs (it is rebuilt anyway when missing or older than the sources)
 //   BENCH_SETTLE_S       before a timed whole-file download, how long a fresh process may idle until its
 //                        first memory-reducer mark-compact (default 60, quick 30; see yunpan.ts)
@@ -44,6 +46,7 @@ import { cephMissing, startRgw } from "./rgw";
 import { patchSize } from "../../server/upload/part-size.ts";
 import { ensureFullServerBuild, root, startedYunpans, startYunpan, trpc, type Yunpan } from "./yunpan";
 import { davTransferScenarios, propfindScenarios } from "./dav";
+import { eventsBench } from "./events";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -54,7 +57,7 @@ const config = {
   instantSize: num("BENCH_INSTANT_MIB", quick ? 256 : 1024) * MiB,
   reps: num("BENCH_REPS", 3), // at least 3 fresh processes per Yunpan row, also in BENCH_QUICK
   ranges: num("BENCH_RANGES", quick ? 500 : 2000),
-  only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3,dav").split(",").map((s) => s.trim())),
+  only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3,dav,events").split(",").map((s) => s.trim())),
 };
 const CHUNK = 8 * MiB;
 const RANGE = MiB;
@@ -584,6 +587,18 @@ async function main() {
     }
   }
 
+  let eventLines: string[] = [];
+  if (config.only.has("events")) {
+    console.error("bench: events …");
+    try {
+      eventLines = await eventsBench(procs, { entry, tmp, quick, reps: config.reps });
+    } catch (e) {
+      if (procs.stopping) return;
+      bench.failures.push(`events: ${(e as Error).message}`);
+      console.error(`bench: events scenario failed: ${(e as Error).stack}`);
+    }
+  }
+
   await procs.stopAll();
   if (procs.stopping) return;
   const minutes = (Date.now() - t0) / 60_000;
@@ -592,6 +607,7 @@ async function main() {
   console.log(header.join("\n"));
   console.log("");
   console.log(bench.markdown());
+  if (eventLines.length) console.log(["", ...eventLines, ""].join("\n"));
   console.log(
     "- Loopback caveat: client and servers share the same cores over loopback, and with sendfile the client pays for the first touch of the " +
       "page-cache pages, so nginx's MiB/s is client-bound here; compare downloads by server CPU per GiB, which carries over to a real NIC.",

@@ -5,7 +5,7 @@ import { recordSignOut, signInWithCredentials } from "@/server/auth/auth.service
 import { completeOidcSignIn, OIDC_PROVIDER } from "@/server/auth/oidc.service";
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
-import { AppError } from "@/server/errors/app-error";
+import { toAppError, type AppError } from "@/server/errors/app-error";
 import { logger } from "@/server/log/logger";
 
 /**
@@ -94,8 +94,12 @@ export const authOptions: NextAuthOptions = {
             });
             return { id: user.id, email: user.email, name: user.name, sv: user.sessionVersion };
           } catch (e) {
-            if (e instanceof AppError) throw new Error(signInErrorCode(e));
-            throw e;
+            // A lost database becomes `db.unavailable` (a 503 from the auth route), never pg's own text.
+            const known = toAppError(e);
+            if (known) throw new Error(signInErrorCode(known));
+            // next-auth would put the error's own text into the redirect URL.
+            logger.error({ err: e }, "sign-in failed");
+            throw new Error("server.error");
           }
         },
       }),
@@ -115,7 +119,8 @@ export const authOptions: NextAuthOptions = {
         if (outcome.kind === "confirmLink") return `/sign-in/link?token=${encodeURIComponent(outcome.token)}`;
         return true;
       } catch (e) {
-        if (e instanceof AppError) return `/sign-in?error=${encodeURIComponent(e.key)}`;
+        const known = toAppError(e);
+        if (known) return `/sign-in?error=${encodeURIComponent(known.key)}`;
         logger.error({ err: e }, "single sign-on failed");
         return "/sign-in?error=server.error";
       }

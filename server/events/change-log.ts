@@ -83,7 +83,8 @@ function ensureCommitHook() {
  */
 export async function appendChange(tx: Prisma.TransactionClient, changes: ChangeInput | ChangeInput[]): Promise<void> {
   const list = Array.isArray(changes) ? changes : [changes];
-  if (list.length === 0) return;
+  // Bench only (scripts/bench/events.ts): the same build without the change log, to measure its cost.
+  if (list.length === 0 || process.env.YUNPAN_BENCH_NO_CHANGE_LOG === "1") return;
   ensureCommitHook();
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`;
   const rows = list.map((c) => ({

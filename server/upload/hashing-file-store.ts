@@ -1,25 +1,24 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { rm, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { FileStore } from "@tus/file-store";
 import { ERRORS } from "@tus/utils";
+import { writeCoalesced } from "@/server/storage/coalesced-file-write";
 import { COALESCE_BYTES, hashStream, StreamingHashes, type HashingUploadStore } from "@/server/upload/streaming-hash";
 
 /**
- * @tus/file-store that hashes every byte as it is written, in the write path's own Transform, and
- * coalesces socket chunks into 1 MiB writes. A lost hash state (see StreamingHashes) costs one
- * read of the finished file.
+ * @tus/file-store that coalesces socket chunks into 1 MiB writes from two reused buffers
+ * (`writeCoalesced`) and hashes each buffer just before it is written. A lost hash state (see
+ * StreamingHashes) costs one read of the finished file.
  */
 export class HashingFileStore extends FileStore implements HashingUploadStore {
   private readonly hashes = new StreamingHashes();
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     const write = this.hashes.begin(id, offset);
-    const file = createWriteStream(this.filePath(id), { flags: "r+", start: offset });
     try {
-      await pipeline(readable, write.transform, file);
+      await writeCoalesced(readable, this.filePath(id), offset, write.update);
     } catch {
       // Whatever reached the disk stays and HEAD reports it; the hash may have seen more, so the
       // state is not kept and the finished file will be read once instead.

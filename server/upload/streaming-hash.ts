@@ -26,10 +26,15 @@ interface HashState {
   offset: number;
 }
 
-/** One PATCH's pass through the hash: put `transform` in the write path, then call `done`. */
+/**
+ * One PATCH's pass through the hash: put `transform` in the write path (it coalesces into 1 MiB
+ * chunks), or feed every byte written to `update` from a writer that coalesces itself; then call
+ * `done`. Use one or the other, not both.
+ */
 export interface HashedWrite {
   transform: Transform;
-  /** Bytes that went through `transform`. */
+  update(bytes: Buffer): void;
+  /** Bytes that went through `transform` or `update`. */
   readonly received: number;
   /**
    * The write stored everything up to `end`. The state is kept only when that is exactly what the
@@ -64,21 +69,30 @@ export class StreamingHashes {
       pendingBytes = 0;
       return out;
     };
-    const transform = new Transform({
-      transform(chunk: Buffer, _enc, callback) {
-        received += chunk.length;
-        state?.hash.update(chunk);
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        callback(null, pendingBytes >= COALESCE_BYTES ? take() : undefined);
-      },
-      flush(callback) {
-        callback(null, pendingBytes ? take() : undefined);
-      },
-    });
+    const update = (chunk: Buffer) => {
+      received += chunk.length;
+      state?.hash.update(chunk);
+    };
+    // Built on first use: the local store writes through `update` and never needs it.
+    let transform: Transform | undefined;
+    const makeTransform = () =>
+      new Transform({
+        transform(chunk: Buffer, _enc, callback) {
+          update(chunk);
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          callback(null, pendingBytes >= COALESCE_BYTES ? take() : undefined);
+        },
+        flush(callback) {
+          callback(null, pendingBytes ? take() : undefined);
+        },
+      });
     const states = this.states;
     return {
-      transform,
+      get transform() {
+        return (transform ??= makeTransform());
+      },
+      update,
       get received() {
         return received;
       },
