@@ -6,7 +6,8 @@ import type { Prisma } from "@/server/db/generated/client.ts";
 /** What each kind carries (shown by components/notifications). */
 export type NotificationData =
   | { kind: "grant"; from: string; item: string; nodeId: string; nodeKind: "FILE" | "FOLDER"; role: "VIEWER" | "EDITOR" }
-  | { kind: "drops"; item: string; folderId: string; linkId: string; count: number; names: string[]; until: string };
+  | { kind: "drops"; item: string; folderId: string; linkId: string; count: number; names: string[]; until: string }
+  | { kind: "webhookFailing"; hookId: string; url: string; error: string };
 
 export interface NotificationDto {
   id: string;
