@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHANGE_KINDS } from "@/server/events/change-log";
+import { CHANGE_KINDS } from "@/server/events/change-kinds";
 
 export const MAX_HOOKS_PER_USER = 20;
 
