@@ -18,13 +18,16 @@ const badge: Record<string, string> = {
   DISABLED: "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400",
 };
 
-/** Settings → Integrations: one's own webhooks, the secret shown once, the delivery log. */
-export function Webhooks() {
+/**
+ * Settings → Integrations: one's own webhooks, the secret shown once, the delivery log.
+ * `admin`: Admin → Webhooks, every user's hooks (no create form; the owner is shown).
+ */
+export function Webhooks({ admin = false }: { admin?: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const t = useT();
-  const hooks = useQuery(trpc.webhooks.list.queryOptions({}));
+  const hooks = useQuery(trpc.webhooks.list.queryOptions({ admin }));
   const create = useMutation(trpc.webhooks.create.mutationOptions());
   const update = useMutation(trpc.webhooks.update.mutationOptions());
   const remove = useMutation(trpc.webhooks.delete.mutationOptions());
@@ -34,7 +37,7 @@ export function Webhooks() {
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.list.queryKey() });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.list.queryKey({ admin }) });
 
   async function onCreate(e: React.FormEvent) {
     e.preventDefault();
@@ -51,6 +54,7 @@ export function Webhooks() {
 
   return (
     <div className="space-y-5">
+      {admin ? null : (
       <form onSubmit={onCreate} className="max-w-2xl space-y-3 rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
         <label className="block text-sm font-medium">
           {t("webhooks.url")}
@@ -76,6 +80,7 @@ export function Webhooks() {
           {t("webhooks.create")}
         </Button>
       </form>
+      )}
       {secret ? (
         <div className="max-w-2xl rounded-xl border border-emerald-200 bg-emerald-50 p-4 dark:border-emerald-900 dark:bg-emerald-950/40">
           <p className="text-sm font-medium text-emerald-800 dark:text-emerald-200">{t("webhooks.secretOnce")}</p>
@@ -107,7 +112,7 @@ export function Webhooks() {
               <Button
                 variant="secondary"
                 onClick={async () => {
-                  await update.mutateAsync({ id: h.id, active: h.state === "DISABLED" });
+                  await update.mutateAsync({ id: h.id, active: h.state === "DISABLED", admin });
                   await refresh();
                 }}
               >
@@ -117,15 +122,18 @@ export function Webhooks() {
                 variant="secondary"
                 aria-label={t("webhooks.delete")}
                 onClick={async () => {
-                  await remove.mutateAsync({ id: h.id });
+                  await remove.mutateAsync({ id: h.id, admin });
                   await refresh();
                 }}
               >
                 <Trash2 className="size-4" />
               </Button>
             </div>
-            <p className="font-mono text-xs text-zinc-500">{h.kinds.join(", ")}</p>
-            {open === h.id ? <DeliveryLog hookId={h.id} /> : null}
+            <p className="font-mono text-xs text-zinc-500">
+              {admin ? `${h.ownerEmail} · ${h.scope} · ` : ""}
+              {h.kinds.join(", ")}
+            </p>
+            {open === h.id ? <DeliveryLog hookId={h.id} admin={admin} /> : null}
           </li>
         ))}
       </ul>
@@ -133,16 +141,16 @@ export function Webhooks() {
   );
 }
 
-function DeliveryLog({ hookId }: { hookId: string }) {
+function DeliveryLog({ hookId, admin }: { hookId: string; admin: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const t = useT();
   const locale = useLocale();
-  const log = useQuery(trpc.webhooks.deliveries.queryOptions({ id: hookId }));
+  const log = useQuery(trpc.webhooks.deliveries.queryOptions({ id: hookId, admin }));
   const test = useMutation(trpc.webhooks.test.mutationOptions());
   const again = useMutation(trpc.webhooks.redeliver.mutationOptions());
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.deliveries.queryKey({ id: hookId }) });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.deliveries.queryKey({ id: hookId, admin }) });
   return (
     <div className="space-y-2 rounded-lg bg-zinc-50 p-3 dark:bg-zinc-950/60">
       <div className="flex items-center justify-between">
@@ -150,7 +158,7 @@ function DeliveryLog({ hookId }: { hookId: string }) {
         <Button
           variant="secondary"
           onClick={async () => {
-            await test.mutateAsync({ id: hookId });
+            await test.mutateAsync({ id: hookId, admin });
             toast("success", t("webhooks.testQueued"));
             setTimeout(() => void refresh(), 1500);
           }}
@@ -171,7 +179,7 @@ function DeliveryLog({ hookId }: { hookId: string }) {
               <button
                 className="text-brand-600 hover:underline dark:text-brand-400"
                 onClick={async () => {
-                  await again.mutateAsync({ deliveryId: d.id });
+                  await again.mutateAsync({ deliveryId: d.id, admin });
                   toast("success", t("webhooks.redeliverQueued"));
                   setTimeout(() => void refresh(), 1500);
                 }}
