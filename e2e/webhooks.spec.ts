@@ -33,6 +33,7 @@ test("create a webhook, send a test event, see it in the delivery log", async ({
     await expect(page.getByTestId("delivery-log")).toContainText("received");
     for (const dark of [false, true]) {
       await page.emulateMedia({ colorScheme: dark ? "dark" : "light" });
+      await page.getByTestId("delivery-log").scrollIntoViewIfNeeded();
       await screenshot(page, testInfo, `webhooks-en-${dark ? "dark" : "light"}`);
     }
     await context.addCookies([{ name: "yp-locale", value: "zh", url: baseURL! }]);
@@ -41,6 +42,7 @@ test("create a webhook, send a test event, see it in the delivery log", async ({
     await expect(page.getByTestId("delivery-log")).toContainText("200");
     for (const dark of [false, true]) {
       await page.emulateMedia({ colorScheme: dark ? "dark" : "light" });
+      await page.getByTestId("delivery-log").scrollIntoViewIfNeeded();
       await screenshot(page, testInfo, `webhooks-zh-${dark ? "dark" : "light"}`);
     }
   } finally {
