@@ -51,7 +51,7 @@ export function NotificationBell({ align = "right" }: { align?: "left" | "right"
     await refresh();
     setOpen(false);
     const d = n.data;
-    router.push(d.kind === "webhookFailing" ? "/settings" : d.kind === "drops" ? `/drive/${d.folderId}` : d.nodeKind === "FOLDER" ? `/drive/${d.nodeId}` : "/shared");
+    router.push(d.kind === "webhookFailing" ? "/settings/integrations" : d.kind === "drops" ? `/drive/${d.folderId}` : d.nodeKind === "FOLDER" ? `/drive/${d.nodeId}` : "/shared");
   };
   const count = unread.data ?? 0;
 
