@@ -10,6 +10,7 @@ import { logger } from "@/server/log/logger";
 import { startJobs } from "@/server/jobs/job-runner";
 import { allJobs } from "@/server/jobs/jobs";
 import { startQueueWorker } from "@/server/jobs/queue";
+import { startWebhookListener } from "@/server/webhooks/webhook-delivery";
 import "@/server/jobs/handlers";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -53,6 +54,7 @@ export async function startRuntime(env: Env, options: { fallback: Handler; befor
   const admin: NetServer | null = env.databaseUrl ? null : await startAdminSocket(env.dataDir);
   const jobs = startJobs(allJobs());
   const queue = startQueueWorker();
+  startWebhookListener();
   await options.beforeListen?.();
 
   const server = http.createServer((req, res) => {

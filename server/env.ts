@@ -49,6 +49,8 @@ export const envSchema = z.object({
   VERSIONS_DAYS: optional(z.coerce.number().int().min(0)),
   // Days the change log (live views, sync cursors) keeps; an older cursor is told to resync.
   EVENTS_KEEP_DAYS: optional(z.coerce.number().int().min(1)),
+  // Lets webhooks target private, loopback and link-local addresses (SSRF guard off).
+  WEBHOOK_ALLOW_PRIVATE: optional(bool),
   METRICS_TOKEN: optional(z.string()),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   // Behind nginx: downloads answer with X-Accel-Redirect to this internal location (local storage).
@@ -123,6 +125,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     versionsKeep: e.VERSIONS_KEEP ?? 50,
     versionsDays: e.VERSIONS_DAYS ?? null,
     eventsKeepDays: e.EVENTS_KEEP_DAYS ?? 30,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? false,
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL ?? "info",
     accelRedirectPrefix: e.ACCEL_REDIRECT_PREFIX ?? null,

@@ -1,6 +1,6 @@
 "use client";
 import { usePathname } from "next/navigation";
-import { Activity, LayoutDashboard, Link2, ScrollText, Server, Users } from "lucide-react";
+import { Activity, LayoutDashboard, Link2, ScrollText, Server, Users, Webhook } from "lucide-react";
 import { useT } from "@/components/i18n/i18n-provider";
 import { TabNav } from "@/components/ui/tab-nav";
 
@@ -9,6 +9,7 @@ const tabs = [
   { href: "/admin/users", label: "admin.nav.users", icon: Users },
   { href: "/admin/shares", label: "admin.nav.shares", icon: Link2 },
   { href: "/admin/uploads", label: "admin.nav.uploads", icon: Activity },
+  { href: "/admin/webhooks", label: "webhooks.title", icon: Webhook },
   { href: "/admin/audit", label: "admin.nav.audit", icon: ScrollText },
   { href: "/admin/system", label: "admin.nav.system", icon: Server },
 ] as const;

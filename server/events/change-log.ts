@@ -1,24 +1,10 @@
 import { onTransactionCommitted } from "@/server/db/client";
 import { getChangeBus } from "@/server/events/change-bus";
 import type { Prisma } from "@/server/db/generated/client.ts";
+import type { ChangeKind } from "@/server/events/change-kinds";
+// The kinds live apart from the database code so forms in components/ can import them.
+export { CHANGE_KINDS, type ChangeKind } from "@/server/events/change-kinds";
 
-/** Every kind of change the log records (webhooks will subscribe by these names). */
-export const CHANGE_KINDS = [
-  "file.uploaded",
-  "file.versioned",
-  "file.dropped",
-  "version.restored",
-  "folder.created",
-  "node.renamed",
-  "node.moved",
-  "node.copied",
-  "node.trashed",
-  "node.restored",
-  "node.purged",
-  "grant.added",
-  "grant.removed",
-] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
 /**
  * Not a tree change: a notification for `ownerId` (its recipient) was created. It rides the same
  * log so a browser's bell updates live and a reconnect replays it; only its recipient sees it, and

@@ -10,6 +10,7 @@ import { requestGuardServerMessages } from "@/server/i18n/areas/request-guards";
 import { dropServerMessages } from "@/server/i18n/areas/drops";
 import { uploadConflictServerMessages } from "@/server/i18n/areas/upload-conflict";
 import { eventsServerMessages } from "@/server/i18n/areas/events";
+import { webhooksServerMessages } from "@/server/i18n/areas/webhooks";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -72,6 +73,7 @@ export const messages = {
   ...dropServerMessages,
   ...uploadConflictServerMessages,
   ...eventsServerMessages,
+  ...webhooksServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -6,6 +6,7 @@ import type { Job } from "@/server/jobs/job-runner";
 import { backfillThumbnails } from "@/server/thumbnails/thumbnail.service";
 import { pruneChangeLog } from "@/server/events/change-feed.service";
 import { getEnv } from "@/server/env";
+import { runWebhooksOnce } from "@/server/webhooks/webhook-delivery";
 
 /** Every background job of the process, with its period. */
 export function allJobs(): Job[] {
@@ -19,5 +20,7 @@ export function allJobs(): Job[] {
     { name: "purge-trash", everyMs: 60 * 60_000, run: () => purgeExpiredTrash({ now: new Date() }) },
     { name: "thumbnail-backfill", everyMs: 30 * 60_000, run: () => backfillThumbnails() },
     { name: "prune-change-log", everyMs: 60 * 60_000, run: () => pruneChangeLog({ now: new Date(), keepDays: getEnv().eventsKeepDays }) },
+    // Retries come due on the clock, not on a change: a pass every minute attempts them.
+    { name: "webhooks", everyMs: 60_000, run: () => runWebhooksOnce() },
   ];
 }

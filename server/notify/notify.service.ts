@@ -7,7 +7,8 @@ import type { Prisma } from "@/server/db/generated/client.ts";
 /** What each kind carries (shown by components/notifications). */
 export type NotificationData =
   | { kind: "grant"; from: string; item: string; nodeId: string; nodeKind: "FILE" | "FOLDER"; role: "VIEWER" | "EDITOR" }
-  | { kind: "drops"; item: string; folderId: string; linkId: string; count: number; names: string[]; until: string };
+  | { kind: "drops"; item: string; folderId: string; linkId: string; count: number; names: string[]; until: string }
+  | { kind: "webhookFailing"; hookId: string; url: string; error: string };
 
 export interface NotificationDto {
   id: string;
@@ -20,12 +21,9 @@ export interface NotificationDto {
 export async function createNotification(tx: Prisma.TransactionClient, input: { userId: string; data: NotificationData }) {
   await tx.notification.create({ data: { userId: input.userId, kind: input.data.kind, data: input.data as unknown as Prisma.InputJsonValue } });
   const d = input.data;
-  await appendChange(tx, {
-    kind: NOTIFICATION_KIND,
-    nodeId: d.kind === "grant" ? d.nodeId : d.folderId,
-    nodeKind: d.kind === "grant" ? d.nodeKind : "FOLDER",
-    ownerId: input.userId,
-  });
+  // The event names what the notification is about; a tab only refreshes its bell for it.
+  const about = d.kind === "grant" ? { nodeId: d.nodeId, nodeKind: d.nodeKind } : d.kind === "drops" ? { nodeId: d.folderId, nodeKind: "FOLDER" as const } : { nodeId: d.hookId, nodeKind: "FILE" as const };
+  await appendChange(tx, { kind: NOTIFICATION_KIND, ...about, ownerId: input.userId });
 }
 
 export async function listNotifications(input: { actor: Actor; limit?: number }): Promise<{ items: NotificationDto[]; unread: number }> {

@@ -8,6 +8,7 @@ import { shareRouter } from "@/server/share/share.router";
 import { notifyRouter } from "@/server/notify/notify.router";
 import { securityRouter } from "@/server/auth/security.router";
 import { changesRouter } from "@/server/events/changes.router";
+import { webhooksRouter } from "@/server/webhooks/webhooks.router";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   notify: notifyRouter,
   security: securityRouter,
   changes: changesRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

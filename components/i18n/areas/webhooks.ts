@@ -1,0 +1,56 @@
+// Interface strings of webhooks (Settings → Integrations), English and Chinese.
+import type { Shape } from "@/components/i18n/shape";
+
+const en = {
+  failingNotice: "Webhook {url} is failing: {error}",
+  tab: "Integrations",
+  title: "Webhooks",
+  intro: "Yunpan POSTs signed JSON to your URL when something changes in your drive. See the README for verifying the signature.",
+  url: "Payload URL",
+  kinds: "Events",
+  folder: "Only inside folder (ID, optional)",
+  create: "Add webhook",
+  secretOnce: "Copy this secret now: it signs every delivery and will not be shown again.",
+  none: "No webhooks yet.",
+  stateACTIVE: "Active",
+  stateFAILING: "Failing",
+  stateDISABLED: "Disabled",
+  sendTest: "Send test event",
+  redeliver: "Redeliver",
+  deliveries: "Recent deliveries",
+  noDeliveries: "No deliveries yet.",
+  disable: "Disable",
+  enable: "Enable",
+  delete: "Delete",
+  testQueued: "Test event queued.",
+  redeliverQueued: "Delivery queued again.",
+  attempts: "attempt {n}",
+};
+
+const zh: Shape<typeof en> = {
+  failingNotice: "Webhook {url} 投递失败：{error}",
+  tab: "集成",
+  title: "Webhook",
+  intro: "网盘内容发生变化时，云盘会向您的网址 POST 已签名的 JSON。签名校验方法见 README。",
+  url: "接收网址",
+  kinds: "事件",
+  folder: "仅限此文件夹内（ID，可选）",
+  create: "添加 Webhook",
+  secretOnce: "请立即复制此密钥：它用于签名每次投递，之后不会再显示。",
+  none: "还没有 Webhook。",
+  stateACTIVE: "正常",
+  stateFAILING: "投递失败",
+  stateDISABLED: "已停用",
+  sendTest: "发送测试事件",
+  redeliver: "重新投递",
+  deliveries: "最近投递",
+  noDeliveries: "还没有投递记录。",
+  disable: "停用",
+  enable: "启用",
+  delete: "删除",
+  testQueued: "测试事件已排队。",
+  redeliverQueued: "已重新排队投递。",
+  attempts: "第 {n} 次尝试",
+};
+
+export const webhookMessages = { en, zh };
