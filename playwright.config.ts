@@ -8,6 +8,8 @@ const port = Number(process.env.E2E_PORT ?? 3457);
 const baseURL = `http://127.0.0.1:${port}`;
 // Known to the tests too, so they can use the admin CLI on the running server (seeding big folders).
 process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `yunpan-e2e-${port}`);
+// Webhook receivers in the specs listen on loopback, which the server refuses unless allowed.
+process.env.WEBHOOK_ALLOW_PRIVATE = "true";
 
 export default defineConfig({
   testDir: "e2e",
