@@ -9,6 +9,7 @@ import { dropMessages } from "@/components/i18n/areas/drops";
 import { titleMessages } from "@/components/i18n/areas/titles";
 import { uploadConflictMessages } from "@/components/i18n/areas/upload-conflict";
 import { mobileMessages } from "@/components/i18n/areas/mobile";
+import { shareDownloadMessages } from "@/components/i18n/areas/share-download";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -486,6 +487,7 @@ const areas = {
   titles: titleMessages,
   uploadConflict: uploadConflictMessages,
   mobile: mobileMessages,
+  shareDownload: shareDownloadMessages,
 };
 type Areas = typeof areas;
 const en = { ...core, ...(Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v.en])) as { [K in keyof Areas]: Areas[K]["en"] }) };
