@@ -97,12 +97,12 @@ test("a share page with a download limit counts down after each download and say
   await expect(left).toHaveText("No downloads left");
   // Used up: the click is answered on the page instead of a download the browser cancels silently.
   await v.getByTestId("public-download").click();
-  await expect(v.getByRole("alert")).toHaveText(/used up: its download limit has been reached/);
+  await expect(v.getByTestId("public-download-refusal")).toHaveText(/used up: its download limit has been reached/);
   await screenshot(v, testInfo, "s5-share-used-up-en-light");
   await v.emulateMedia({ colorScheme: "dark" });
   await screenshot(v, testInfo, "s5-share-used-up-en-dark");
   await w.getByTestId("public-download").click();
-  await expect(w.getByRole("alert")).toHaveText(/下载次数已用完/);
+  await expect(w.getByTestId("public-download-refusal")).toHaveText(/下载次数已用完/);
   await expect(w.getByTestId("public-downloads-left")).toHaveText("下载次数已用完");
   await screenshot(w, testInfo, "s5-share-used-up-zh-light");
   await w.emulateMedia({ colorScheme: "dark" });
