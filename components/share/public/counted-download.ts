@@ -26,6 +26,9 @@ export function useCountedDownloads(initialLeft: number | null) {
       // Unlimited links keep the plain link: nothing to count, and a refusal cannot be a surprise.
       if (initialLeft === null) return;
       e.preventDefault();
+      // Known used up here. (A HEAD could still pass: the visitor whose download used the link up
+      // holds a ticket to finish it, which is for the browser's resumption, not a new download.)
+      if (left === 0) return setRefusal((r) => r ?? "exhausted");
       const href = e.currentTarget.href;
       // HEAD asks whether the download would be served without counting one (share-http.ts).
       const res = await fetch(href, { method: "HEAD", credentials: "same-origin", cache: "no-store" }).catch(() => null);
@@ -39,7 +42,7 @@ export function useCountedDownloads(initialLeft: number | null) {
       startBrowserDownload(href);
       setLeft((n) => (n === null ? n : Math.max(0, n - 1)));
     },
-    [initialLeft],
+    [initialLeft, left],
   );
   return { left, refusal, onClick };
 }
