@@ -1,16 +1,18 @@
 import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
 import { adminCli, PASSWORD, screenshot, signIn, signUp } from "./helpers";
 
-// Issue 18 (items 1, 3, 4, 7, 8): what a newcomer tripped over.
+// Issue 18 (items 1, 2, 3, 4, 7, 8): what a newcomer tripped over.
 
 const row = (page: Page, name: string) => page.getByTestId("node-row").filter({ hasText: name });
 
-async function shareLinkOf(page: Page, name: string) {
+async function shareLinkOf(page: Page, name: string, downloadLimit?: number) {
   await row(page, name).click({ button: "right" });
   await page.getByRole("menuitem", { name: "Share" }).click();
   await page.getByTestId("new-link").click();
+  if (downloadLimit) await page.getByLabel("Download limit").fill(String(downloadLimit));
   await page.getByRole("button", { name: "Create link" }).click();
   const url = await page.getByTestId("created-url").inputValue();
   await page.getByRole("button", { name: "Done" }).click();
@@ -67,6 +69,45 @@ test("public image share pages show small and large pictures, cached and not, wi
   await v.emulateMedia({ colorScheme: "light" });
   await screenshot(v, testInfo, "h6-share-image-zh-light");
   await context.close();
+});
+
+test("a share page with a download limit counts down after each download and says why a used-up link refuses, en and zh", async ({ page, browser }, testInfo) => {
+  await signUp(page, { name: "Lena", email: `lena-${Date.now()}@example.com` });
+  const note = testInfo.outputPath("notes.txt");
+  writeFileSync(note, "meeting notes\n".repeat(40));
+  await page.getByTestId("upload-input").setInputFiles([note]);
+  await expect(row(page, "notes.txt")).toBeVisible();
+  const url = await shareLinkOf(page, "notes.txt", 2);
+
+  const en = await browser.newContext({ acceptDownloads: true });
+  const v = await en.newPage();
+  await v.goto(url);
+  const left = v.getByTestId("public-downloads-left");
+  await expect(left).toHaveText("2 downloads left");
+  const download = async () => (await Promise.all([v.waitForEvent("download"), v.getByTestId("public-download").click()]))[0];
+  expect((await download()).suggestedFilename()).toBe("notes.txt");
+  await expect(left).toHaveText("1 download left");
+  // A second visitor's page, opened while one download is left, in Chinese.
+  const zh = await browser.newContext({ acceptDownloads: true });
+  await zh.addCookies([{ name: "yp-locale", value: "zh", url }]);
+  const w = await zh.newPage();
+  await w.goto(url);
+  await expect(w.getByTestId("public-downloads-left")).toHaveText("还可下载 1 次");
+  expect((await download()).suggestedFilename()).toBe("notes.txt");
+  await expect(left).toHaveText("No downloads left");
+  // Used up: the click is answered on the page instead of a download the browser cancels silently.
+  await v.getByTestId("public-download").click();
+  await expect(v.getByTestId("public-download-refusal")).toHaveText(/used up: its download limit has been reached/);
+  await screenshot(v, testInfo, "s5-share-used-up-en-light");
+  await v.emulateMedia({ colorScheme: "dark" });
+  await screenshot(v, testInfo, "s5-share-used-up-en-dark");
+  await w.getByTestId("public-download").click();
+  await expect(w.getByTestId("public-download-refusal")).toHaveText(/下载次数已用完/);
+  await expect(w.getByTestId("public-downloads-left")).toHaveText("下载次数已用完");
+  await screenshot(w, testInfo, "s5-share-used-up-zh-light");
+  await w.emulateMedia({ colorScheme: "dark" });
+  await screenshot(w, testInfo, "s5-share-used-up-zh-dark");
+  await Promise.all([en.close(), zh.close()]);
 });
 
 test("tree changes are in the admin's audit log with their actor and readable names; a restored file keeps its time", async ({ browser }, testInfo) => {

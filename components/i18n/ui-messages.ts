@@ -10,6 +10,7 @@ import { titleMessages } from "@/components/i18n/areas/titles";
 import { uploadConflictMessages } from "@/components/i18n/areas/upload-conflict";
 import { mobileMessages } from "@/components/i18n/areas/mobile";
 import { webhookMessages } from "@/components/i18n/areas/webhooks";
+import { shareDownloadMessages } from "@/components/i18n/areas/share-download";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -488,6 +489,7 @@ const areas = {
   uploadConflict: uploadConflictMessages,
   mobile: mobileMessages,
   webhooks: webhookMessages,
+  shareDownload: shareDownloadMessages,
 };
 type Areas = typeof areas;
 const en = { ...core, ...(Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v.en])) as { [K in keyof Areas]: Areas[K]["en"] }) };

@@ -65,6 +65,15 @@ export function handleShareRoute(req: IncomingMessage, res: ServerResponse, path
   return false;
 }
 
+/**
+ * A refused download also says why in `X-Share-Status` (revoked, expired, exhausted), so the share
+ * page can explain a refusal it learned from a HEAD, which has no body.
+ */
+function sendDownloadError(req: IncomingMessage, res: ServerResponse, e: unknown) {
+  if (e instanceof AppError && e.code === "GONE" && !res.headersSent) res.setHeader("X-Share-Status", e.key.replace(/^share\./, ""));
+  sendError(req, res, e);
+}
+
 /** Everything a share answer carries: nothing cached, no token leaked through Referer. */
 const publicHeaders = { "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex" };
 
@@ -105,7 +114,7 @@ async function serveLinkFile(req: IncomingMessage, res: ServerResponse, token: s
     await sendFileBytes(req, res, file, { inline: false, isPublic: true, meter });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
-    sendError(req, res, e);
+    sendDownloadError(req, res, e);
   }
 }
 
@@ -133,7 +142,7 @@ async function serveLinkZip(req: IncomingMessage, res: ServerResponse, token: st
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
     if (res.headersSent) logger.error({ err: e }, "share zip failed mid-stream");
-    sendError(req, res, e);
+    sendDownloadError(req, res, e);
   }
 }
 

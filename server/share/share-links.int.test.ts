@@ -126,6 +126,24 @@ describe("share links: expiry, limits, revocation", () => {
     expect(log[0]).toMatchObject({ ip: "127.0.0.1", bytes: 11 });
   });
 
+  it("answers the share page's HEAD without counting, and names why a used-up or revoked link refuses (X-Share-Status)", async () => {
+    const o = await ownerWithTree();
+    const { token, link } = await makeLink(o.actor, { nodeId: o.shared.id, permission: "DOWNLOAD", maxDownloads: 1 });
+    const head = (path: string) => fetch(baseUrl + path, { method: "HEAD" });
+    expect((await head(fileUrl(token, o.a.id))).status).toBe(200);
+    expect((await head(`/api/s/${token}/zip`)).status).toBe(200);
+    expect((await t.prisma.shareLink.findUniqueOrThrow({ where: { id: link.id } })).downloadCount).toBe(0);
+    expect((await get(fileUrl(token, o.a.id))).status).toBe(200);
+    for (const path of [fileUrl(token, o.a.id), `/api/s/${token}/zip`]) {
+      const refused = await head(path);
+      expect(refused.status).toBe(410);
+      expect(refused.headers.get("x-share-status")).toBe("exhausted");
+    }
+    const other = await makeLink(o.actor, { nodeId: o.a.id, permission: "DOWNLOAD" });
+    await callerFor(o.actor).share.revokeLink({ linkId: other.link.id });
+    expect((await head(fileUrl(other.token, o.a.id))).headers.get("x-share-status")).toBe("revoked");
+  });
+
   it("counts a download once: its resumption needs the ticket the counted start gave, and previews count not at all", async () => {
     const o = await ownerWithTree();
     const img = await createTestFile({ actor: o.actor, parentId: o.shared.id, name: "pic.png", content: Buffer.from("89504e470d0a1a0a", "hex") });

@@ -1,8 +1,8 @@
 "use client";
-import { useState } from "react";
+import { useState, type MouseEvent } from "react";
 import Link from "next/link";
 import clsx from "clsx";
-import { ChevronRight, Clock, Download, Eye, X } from "lucide-react";
+import { AlertCircle, ChevronRight, Clock, Download, Eye, X } from "lucide-react";
 import { ShareShell } from "@/components/share/public/share-shell";
 import { PasswordGate } from "@/components/share/public/password-gate";
 import { DropZone } from "@/components/share/public/drop-zone";
@@ -11,6 +11,7 @@ import { PreviewBody, previewKindOf } from "@/components/drive/preview-dialog";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { formatBytes } from "@/server/i18n/messages";
 import { formatDateTime } from "@/components/share/share-format";
+import { useCountedDownloads, type DownloadRefusal } from "@/components/share/public/counted-download";
 import type { SharePageData } from "@/server/share/share-access.service";
 import type { NodeDto } from "@/server/drive/drive.service";
 
@@ -65,7 +66,7 @@ export function SharePageView({ token, data }: { token: string; data: SharePageD
   );
 }
 
-function LinkFacts({ data }: { data: Open }) {
+function LinkFacts({ data, left }: { data: Open; left: number | null }) {
   const t = useT();
   const locale = useLocale();
   return (
@@ -76,7 +77,7 @@ function LinkFacts({ data }: { data: Open }) {
           <Clock className="size-3" /> {t("sharing.public.expires", { when: formatDateTime(data.link.expiresAt, locale) })}
         </span>
       )}
-      {data.link.downloadsLeft !== null && <span>{t("sharing.public.downloadsLeft", { count: data.link.downloadsLeft })}</span>}
+      {left !== null && <span data-testid="public-downloads-left">{t("sharing.public.downloadsLeft", { count: left })}</span>}
       {data.link.permission === "VIEW" && (
         <span className="inline-flex items-center gap-1 rounded-full bg-zinc-200/70 px-2 py-0.5 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
           <Eye className="size-3" /> {t("sharing.public.viewOnly")}
@@ -86,11 +87,25 @@ function LinkFacts({ data }: { data: Open }) {
   );
 }
 
-function DownloadButton({ href, label, testId }: { href: string; label: string; testId?: string }) {
+/** Why a download did not start; shown under the link facts until the next successful one. */
+function Refusal({ refusal, ownerName }: { refusal: DownloadRefusal | null; ownerName: string }) {
+  const t = useT();
+  if (!refusal) return null;
+  return (
+    <p role="alert" data-testid="public-download-refusal" className="mt-3 flex items-start gap-2 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:text-amber-200 dark:ring-amber-500/30">
+      <AlertCircle className="mt-0.5 size-4 shrink-0" /> {t(`shareDownload.${refusal}`, { name: ownerName })}
+    </p>
+  );
+}
+
+type OnDownload = (e: MouseEvent<HTMLAnchorElement>) => void;
+
+function DownloadButton({ href, label, testId, onClick }: { href: string; label: string; testId?: string; onClick: OnDownload }) {
   return (
     <a
       href={href}
       download=""
+      onClick={onClick}
       data-testid={testId}
       className="inline-flex items-center justify-center gap-2 rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white shadow-sm transition hover:bg-brand-700"
     >
@@ -102,6 +117,7 @@ function DownloadButton({ href, label, testId }: { href: string; label: string; 
 function FileView({ token, data, canDownload }: { token: string; data: Open; canDownload: boolean }) {
   const t = useT();
   const file = data.root;
+  const counted = useCountedDownloads(data.link.downloadsLeft);
   return (
     <div className="mt-2" data-testid="public-file">
       <div className="flex flex-col gap-4 sm:flex-row sm:items-center sm:justify-between">
@@ -116,11 +132,12 @@ function FileView({ token, data, canDownload }: { token: string; data: Open; can
             <p className="text-sm text-zinc-500 tabular-nums">{formatBytes(file.size)}</p>
           </div>
         </div>
-        {canDownload && <DownloadButton href={fileUrl(token, file.id)} label={t("sharing.public.download")} testId="public-download" />}
+        {canDownload && <DownloadButton href={fileUrl(token, file.id)} label={t("sharing.public.download")} testId="public-download" onClick={counted.onClick} />}
       </div>
       <div className="mt-3">
-        <LinkFacts data={data} />
+        <LinkFacts data={data} left={counted.left} />
       </div>
+      <Refusal refusal={counted.refusal} ownerName={data.link.ownerName} />
       <div
         className={clsx(
           "mt-6 h-[65vh] min-h-80 overflow-hidden rounded-3xl shadow-xl ring-1",
@@ -141,6 +158,7 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
   const folder = data.folder!;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [preview, setPreview] = useState<NodeDto | null>(null);
+  const counted = useCountedDownloads(data.link.downloadsLeft);
   const here = folder.path.at(-1)!;
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -174,7 +192,7 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">{here.name}</h1>
           <div className="mt-1">
-            <LinkFacts data={data} />
+            <LinkFacts data={data} left={counted.left} />
           </div>
         </div>
         {canDownload && folder.items.length > 0 && (
@@ -182,9 +200,11 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
             href={zipHref}
             label={selected.size ? t("sharing.public.downloadSelected", { count: selected.size }) : t("sharing.public.downloadAll")}
             testId="public-zip"
+            onClick={counted.onClick}
           />
         )}
       </div>
+      <Refusal refusal={counted.refusal} ownerName={data.link.ownerName} />
       <div className="mt-5 overflow-hidden rounded-2xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
         {folder.items.length === 0 ? (
           <p className="px-6 py-16 text-center text-sm text-zinc-500">{t("sharing.public.empty")}</p>
@@ -233,7 +253,7 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
                   <td className="hidden py-2.5 pr-4 pl-6 whitespace-nowrap text-zinc-500 md:table-cell">{formatDateTime(n.updatedAt, locale)}</td>
                   <td className="py-2.5 pr-3 text-right">
                     {canDownload && n.kind === "FILE" && (
-                      <a href={fileUrl(token, n.id)} download="" aria-label={`${t("sharing.public.download")} ${n.name}`} className="inline-flex rounded-lg p-1.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
+                      <a href={fileUrl(token, n.id)} download="" onClick={counted.onClick} aria-label={`${t("sharing.public.download")} ${n.name}`} className="inline-flex rounded-lg p-1.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
                         <Download className="size-4" />
                       </a>
                     )}
@@ -251,7 +271,7 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
             <FileIcon kind="FILE" mimeType={preview.mimeType} name={preview.name} />
             <span className="min-w-0 flex-1 truncate font-medium">{preview.name}</span>
             {canDownload && (
-              <a href={fileUrl(token, preview.id)} download="" className="rounded-lg p-2 text-zinc-300 hover:bg-white/10" aria-label={t("sharing.public.download")}>
+              <a href={fileUrl(token, preview.id)} download="" onClick={counted.onClick} className="rounded-lg p-2 text-zinc-300 hover:bg-white/10" aria-label={t("sharing.public.download")}>
                 <Download className="size-5" />
               </a>
             )}
