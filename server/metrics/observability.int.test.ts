@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
 import { createTestUser } from "@/server/test/factories";
 import { createTestToken, TEST_NEXTAUTH_SECRET } from "@/server/test/http-harness";
-import { handleByteRoute } from "@/server/http/byte-routes";
+import { handleByteRoute } from "@/server/runtime/byte-routes";
 import { observeRequest } from "@/server/log/request-log";
 import { logger } from "@/server/log/logger";
 import { authOptions } from "@/server/auth/auth-options";

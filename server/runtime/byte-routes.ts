@@ -9,7 +9,7 @@ import { handleShareRoute } from "@/server/share/share-http";
 import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
-import { serveTrpc, TRPC_PATH } from "@/server/trpc/trpc-node";
+import { serveTrpc, TRPC_PATH } from "@/server/runtime/trpc-node";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { sendError } from "@/server/http/respond";
