@@ -13,7 +13,7 @@ import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
 import { createTestUser } from "@/server/test/factories";
 import { createTestToken, TEST_NEXTAUTH_SECRET } from "@/server/test/http-harness";
 import { handleByteRoute } from "@/server/runtime/byte-routes";
-import { observeRequest } from "@/server/log/request-log";
+import { observeRequest } from "@/server/runtime/request-log";
 import { logger } from "@/server/log/logger";
 import { authOptions } from "@/server/auth/auth-options";
 import { parseCookies } from "@/server/auth/request-auth";

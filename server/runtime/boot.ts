@@ -3,7 +3,7 @@ import type { Server as NetServer } from "node:net";
 import { EnvError, ensureAuthSecret, getEnv, type Env } from "@/server/env";
 import { openDatabase, setDatabase, type Database } from "@/server/db/client";
 import { handleByteRoute } from "@/server/runtime/byte-routes";
-import { observeRequest } from "@/server/log/request-log";
+import { observeRequest } from "@/server/runtime/request-log";
 import { getTus } from "@/server/upload/tus-server";
 import { startAdminSocket } from "@/server/admin/admin-socket";
 import { logger } from "@/server/log/logger";

@@ -5,7 +5,7 @@ import { AppError, notFound } from "@/server/errors/app-error";
 import { requireNodeAccess } from "@/server/drive/access";
 import { hashPassword } from "@/server/auth/password";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
-import { hashShareToken, newShareToken } from "@/server/share/share-token";
+import { hashShareToken, newShareToken } from "@/server/security/share-token";
 import { accessLogSchema, canUpload, createLinkSchema, linkRefSchema, listLinksSchema, updateLinkSchema, type SharePermission } from "@/server/share/share.schemas";
 import { enqueueLinkInvitations } from "@/server/share/share-mail";
 import { endLinkDrops } from "@/server/share/share-upload.service";

@@ -11,7 +11,7 @@ import { formatBytes } from "@/server/i18n/messages";
 import { headerOf, type HeadersLike } from "@/server/auth/request-auth";
 import { recordAudit } from "@/server/audit/audit.service";
 import { nodeNameSchema } from "@/server/drive/drive.schemas";
-import { assertQuotaAllows } from "@/server/upload/quota";
+import { assertQuotaAllows } from "@/server/drive/quota";
 import { logShareAccess, openLink } from "@/server/share/share-access.service";
 import { dropperNameSchema } from "@/server/share/share.schemas";
 import { enqueueDropNotice } from "@/server/notify/drops";

@@ -14,7 +14,7 @@ import { authenticateRequest } from "@/server/auth/request-auth";
 import { logger } from "@/server/log/logger";
 import { HashingFileStore } from "@/server/upload/hashing-file-store";
 import { HashingS3Store } from "@/server/upload/hashing-s3-store";
-import type { HashingUploadStore } from "@/server/upload/streaming-hash";
+import type { HashingUploadStore } from "@/server/storage/streaming-hash";
 import { s3SettingsFromEnv } from "@/server/storage/s3-blob-store";
 import { uploadMetadataSchema } from "@/server/upload/upload.schemas";
 import {

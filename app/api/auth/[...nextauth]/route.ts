@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/server/auth/auth-options";
-import { guardAuthPost } from "@/server/auth/auth-route";
+import { guardAuthPost } from "@/server/account/auth-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashShareToken, maskShareUrls, newShareToken } from "@/server/share/share-token";
+import { hashShareToken, maskShareUrls, newShareToken } from "@/server/security/share-token";
 import { linkStatus } from "@/server/share/share-link.service";
 
 describe("share tokens", () => {
