@@ -15,6 +15,11 @@ import { AppError } from "@/server/errors/app-error";
 import { sendError } from "@/server/http/respond";
 import { isForeignOrigin, isSafeMethod } from "@/server/security/same-origin";
 import { EVENTS_PATH, serveEvents } from "@/server/changes/sse-route";
+import { registerDropTarget } from "@/server/upload/drop-target";
+import { shareDropTarget } from "@/server/share/share-upload.service";
+
+// tus serves share-link drops with share/'s rules; upload/ cannot import share/ (share sits above it).
+registerDropTarget(shareDropTarget);
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
