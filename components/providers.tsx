@@ -6,7 +6,7 @@ import superjson from "superjson";
 import { TRPCProvider } from "@/components/trpc/client";
 import { ToastProvider } from "@/components/ui/toast";
 import { noteOwnMutation } from "@/components/live/live-highlight";
-import type { AppRouter } from "@/server/trpc/root";
+import type { AppRouter } from "@/server/runtime/trpc-router";
 import { TRPC_MAX_BATCH_CALLS } from "@/server/trpc/limits";
 
 export function Providers({ children }: { children: ReactNode }) {

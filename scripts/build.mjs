@@ -9,7 +9,7 @@ const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build
 if (r.status !== 0) process.exit(r.status ?? 1);
 
 await build({
-  entryPoints: ["server/main.ts"],
+  entryPoints: ["server/runtime/main.ts"],
   outfile: "dist/server.mjs",
   bundle: true,
   platform: "node",

@@ -1,7 +1,7 @@
 // Development: the same custom server (plain `next dev` has no tus endpoint), with Next in dev mode.
 import { spawn } from "node:child_process";
 
-const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+const child = spawn(process.execPath, ["--import", "tsx", "server/runtime/main.ts"], {
   stdio: "inherit",
   env: { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "development", ...process.env },
 });

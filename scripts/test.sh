@@ -20,6 +20,7 @@ step "Typecheck"
 npx tsc --noEmit -p .
 step "Lint"
 npx eslint --max-warnings 0 .
+npm run --silent lint:deps
 
 step "Unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$RESULTS/unit.json"

@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { formatModified } from "@/components/drive/format";
 import { Badge, EmptyRow, PageHeader, Pager, SearchInput, Table } from "@/components/admin/admin-ui";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 
 type Share = RouterOutputs["admin"]["shares"]["list"]["items"][number];
 const stateTone = { active: "emerald", exhausted: "zinc", expired: "zinc", revoked: "red", ownerDisabled: "amber" } as const;

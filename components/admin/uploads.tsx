@@ -11,7 +11,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { formatModified } from "@/components/drive/format";
 import { formatBytes } from "@/server/i18n/messages";
 import { Badge, EmptyRow, PageHeader, Table } from "@/components/admin/admin-ui";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 
 type Upload = RouterOutputs["admin"]["uploads"]["list"][number];
 

@@ -13,7 +13,7 @@ import { formatModified } from "@/components/drive/format";
 import { formatBytes } from "@/server/i18n/messages";
 import { Badge, EmptyRow, PageHeader, Pager, SearchInput, Table, UsageBar, selectClass } from "@/components/admin/admin-ui";
 import { RowMenu } from "@/components/admin/row-menu";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 
 type User = RouterOutputs["admin"]["users"]["list"]["items"][number];
 type Sort = "createdAt" | "email" | "name" | "usedBytes" | "role";

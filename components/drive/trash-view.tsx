@@ -14,7 +14,7 @@ import { formatModified } from "@/components/drive/format";
 import { useSelection } from "@/components/drive/use-selection";
 import { formatBytes } from "@/server/i18n/messages";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 import { useLiveChanged } from "@/components/live/live-highlight";
 
 type TrashItem = RouterOutputs["drive"]["listTrash"]["items"][number];

@@ -9,7 +9,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { formatModified } from "@/components/drive/format";
 import { formatBytes } from "@/server/i18n/messages";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 
 type Version = RouterOutputs["drive"]["versions"][number];
 

@@ -4,7 +4,7 @@ import { createTRPCClient, httpLink } from "@trpc/client";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import superjson from "superjson";
 import { invalidateForChange, type LiveChange } from "@/components/live/change-invalidation";
-import type { AppRouter } from "@/server/trpc/root";
+import type { AppRouter } from "@/server/runtime/trpc-router";
 
 const ROOT = "00000000-0000-4000-8000-000000000001";
 const DOCS = "00000000-0000-4000-8000-000000000002";

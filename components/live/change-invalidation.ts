@@ -1,7 +1,7 @@
 import type { Query, QueryClient } from "@tanstack/react-query";
 import type { TRPCOptionsProxy } from "@trpc/tanstack-react-query";
-import type { AppRouter } from "@/server/trpc/root";
-import type { ChangeDto } from "@/server/events/change-feed.service";
+import type { AppRouter } from "@/server/runtime/trpc-router";
+import type { ChangeDto } from "@/server/changes/change-feed.service";
 
 /** A change as it arrives over the wire (JSON: the date is text). */
 export type LiveChange = Omit<ChangeDto, "at"> & { at: string };

@@ -7,7 +7,7 @@ import { Bell, CheckCheck, FolderInput, Share2 } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { formatDateTime } from "@/components/share/share-format";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 
 type Item = RouterOutputs["notify"]["list"]["items"][number];
 

@@ -8,7 +8,7 @@ import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { useToast } from "@/components/ui/toast";
 import { formatBytes } from "@/server/i18n/messages";
 import { formatDateTime } from "@/components/share/share-format";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 
 export type LinkDto = RouterOutputs["share"]["links"][number];
 

@@ -11,7 +11,7 @@ import { PreviewDialog } from "@/components/drive/preview-dialog";
 import { SharedTabs } from "@/components/share/shared-tabs";
 import { formatDateTime } from "@/components/share/share-format";
 import { formatBytes } from "@/server/i18n/messages";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 import { useLiveChanged } from "@/components/live/live-highlight";
 
 type Shared = RouterOutputs["share"]["sharedWithMe"][number];

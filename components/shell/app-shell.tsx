@@ -14,7 +14,7 @@ import { SearchBox } from "@/components/shell/search-box";
 import { useRouter } from "next/navigation";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { LanguageSwitch, setLocaleCookie } from "@/components/i18n/language-switch";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 import { NotificationBell } from "@/components/notifications/notification-bell";
 import { TwoFactorGate } from "@/components/settings/two-factor-gate";
 import { adminNavLink, navLinks } from "@/components/shell/nav-links";

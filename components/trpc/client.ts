@@ -1,5 +1,5 @@
 "use client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
-import type { AppRouter } from "@/server/trpc/root";
+import type { AppRouter } from "@/server/runtime/trpc-router";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();

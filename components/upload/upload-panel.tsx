@@ -3,7 +3,7 @@ import { useRef, useState } from "react";
 import clsx from "clsx";
 import { CheckCircle2, ChevronDown, ChevronUp, FileUp, Pause, Play, RotateCcw, X, AlertCircle } from "lucide-react";
 import { formatBytes } from "@/server/i18n/messages";
-import type { RouterOutputs } from "@/server/trpc/root";
+import type { RouterOutputs } from "@/server/runtime/trpc-router";
 import type { UploadItem } from "@/components/upload/upload-manager";
 import { useT } from "@/components/i18n/i18n-provider";
 

@@ -1,6 +1,6 @@
 // Starting Yunpan for the bench: the production server users run (`node dist/server.mjs`, Next
 // loaded, as the README starts it), built with `npm run build` when missing or older than the
-// sources. server/byte-server.ts (no Next) is for the fault and replica tests only: its heap and
+// sources. server/runtime/byte-server.ts (no Next) is for the fault and replica tests only: its heap and
 // RSS are not the production server's (it never showed the GC crawl of issue 22). A user and an
 // API token are made through the admin CLI, which talks to the running server over its socket.
 import { execFile, execFileSync } from "node:child_process";

@@ -3,7 +3,7 @@
 import { expect, test } from "vitest";
 import { useTestDatabase } from "@/server/test/test-db";
 import { callerFor, createTestUser } from "@/server/test/factories";
-import { appRouter } from "@/server/trpc/root";
+import { appRouter } from "@/server/runtime/trpc-router";
 import type { Actor } from "@/server/auth/actor";
 
 useTestDatabase();

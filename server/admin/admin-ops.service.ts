@@ -6,7 +6,8 @@ import { markUploadAborted } from "@/server/upload/upload.service";
 import { listSharesSchema, type AuditFilter } from "@/server/admin/admin.schemas";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import type { Actor } from "@/server/auth/actor";
-import { linkStatus, liveLinkWhere, type LinkStatus } from "@/server/share/share-link.service";
+import { liveLinkWhere } from "@/server/share/share-link.service";
+import { linkStatus, type LinkStatus } from "@/server/share/link-status";
 
 export interface AdminShareDto {
   id: string;

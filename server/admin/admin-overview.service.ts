@@ -4,7 +4,7 @@ import path from "node:path";
 import { getDatabase, getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { requireAdmin } from "@/server/auth/auth.service";
-import { getStorageStats } from "@/server/storage/blob-gc.service";
+import { getStorageStats } from "@/server/drive/blob-gc.service";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { queueState } from "@/server/jobs/queue";
 import type { Actor } from "@/server/auth/actor";

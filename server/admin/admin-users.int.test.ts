@@ -4,11 +4,11 @@ import { useTestDatabase } from "@/server/test/test-db";
 import { callerFor, createTestFile, createTestUser, TEST_PASSWORD } from "@/server/test/factories";
 import { createTestSessionCookie, createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { createContext } from "@/server/trpc/init";
-import { createCaller } from "@/server/trpc/root";
+import { createCaller } from "@/server/runtime/trpc-router";
 import { verifyCredentials } from "@/server/auth/auth.service";
 import { createUploadSession } from "@/server/upload/upload.service";
 import { drainQueue } from "@/server/jobs/queue";
-import "@/server/jobs/handlers";
+import "@/server/runtime/job-handlers";
 
 const t = useTestDatabase();
 let http: HttpHarness;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter } from "@/server/trpc/init";
-import { getStorageStats } from "@/server/storage/blob-gc.service";
+import { getStorageStats } from "@/server/drive/blob-gc.service";
 import { getTus } from "@/server/upload/tus-server";
 import {
   createUserSchema,

@@ -5,8 +5,8 @@ import { callerFor, createTestFile, createTestUser } from "@/server/test/factori
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { countAttempt, limits, resetLimit } from "@/server/security/rate-limit";
 import { createContext } from "@/server/trpc/init";
-import { createCaller } from "@/server/trpc/root";
-import { handleTrpcRequest } from "@/server/trpc/fetch-handler";
+import { createCaller } from "@/server/runtime/trpc-router";
+import { handleTrpcRequest } from "@/server/runtime/trpc-fetch-handler";
 import { createUploadSession } from "@/server/upload/upload.service";
 
 useTestDatabase();

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "@/server/errors/app-error";
 import { createUser, listUsers, setRole, signInWithCredentials, signUp, verifyCredentials } from "@/server/auth/auth.service";
 import { authenticateApiToken, hashToken } from "@/server/auth/api-token.service";
-import { appRouter } from "@/server/trpc/root";
+import { appRouter } from "@/server/runtime/trpc-router";
 import type { Context } from "@/server/trpc/init";
 import { callerFor, createTestUser, uniqueEmail, TEST_PASSWORD } from "@/server/test/factories";
 import { resetDatabase, useTestDatabase, withTestEnv } from "@/server/test/test-db";

@@ -3,7 +3,7 @@ import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/server/auth/password";
 import { emailSchema, passwordSchema, signUpSchema, displayNameSchema } from "@/server/auth/auth.schemas";
-import { createRootFolder } from "@/server/drive/root-folder";
+import { createRootFolder } from "@/server/auth/root-folder";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { admitPasswordAttempt, recordPasswordFailure, recordPasswordSuccess, type PasswordGuard } from "@/server/security/password-guard";
 import { verifySecondFactor } from "@/server/auth/totp.service";

@@ -1,7 +1,7 @@
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
-import { createRootFolder } from "@/server/drive/root-folder";
+import { createRootFolder } from "@/server/auth/root-folder";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { signToken, verifyToken } from "@/server/security/signed-token";
 import { verifyCredentials } from "@/server/auth/auth.service";

@@ -8,8 +8,8 @@ import { callerFor, createTestFile, createTestUser, TEST_PASSWORD } from "@/serv
 import { createTestSessionCookie, createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { rejectionOf } from "@/server/test/rejection";
 import { createContext } from "@/server/trpc/init";
-import { createCaller } from "@/server/trpc/root";
-import { handleTrpcRequest } from "@/server/trpc/fetch-handler";
+import { createCaller } from "@/server/runtime/trpc-router";
+import { handleTrpcRequest } from "@/server/runtime/trpc-fetch-handler";
 
 useTestDatabase();
 let http: HttpHarness;

@@ -8,7 +8,7 @@ import { logger } from "@/server/log/logger";
 import { nodeNameSchema } from "@/server/drive/drive.schemas";
 import { createFolder, getFileForDownload } from "@/server/drive/drive.service";
 import { copyNodes, moveNodes, renameNode, trashNodes } from "@/server/drive/tree.service";
-import { sendBlob } from "@/server/http/blob-response";
+import { sendBlob } from "@/server/storage/blob-response";
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { authenticateDav } from "@/server/dav/dav-auth";

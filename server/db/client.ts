@@ -139,7 +139,7 @@ export function getDatabase(): Promise<Database> {
     throw new Error("getDatabase() called during `next build`: make the page dynamic");
   }
   const db = (globalThis as G)[KEY];
-  if (!db) throw new Error("The database is not open: the server opens it at start (server/main.ts)");
+  if (!db) throw new Error("The database is not open: the server opens it at start (server/runtime/main.ts)");
   return db;
 }
 

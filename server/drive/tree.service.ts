@@ -5,7 +5,7 @@ import { AppError } from "@/server/errors/app-error";
 import { requireParentWritable, requireNodeAccess } from "@/server/drive/access";
 import { copyNodesSchema, moveNodesSchema, renameNodeSchema, selectNodesSchema } from "@/server/drive/drive.schemas";
 import { nextFreeName, toNodeDto, uniqueNameError, type NodeDto } from "@/server/drive/drive.service";
-import { assertQuotaAllows } from "@/server/upload/quota";
+import { assertQuotaAllows } from "@/server/drive/quota";
 import { lockBlob } from "@/server/storage/blob-lock";
 import { appendChange } from "@/server/events/change-log";
 import type { Actor } from "@/server/auth/actor";

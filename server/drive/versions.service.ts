@@ -3,7 +3,7 @@ import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { requireNodeAccess } from "@/server/drive/access";
 import { nodeRefSchema, versionRefSchema } from "@/server/drive/drive.schemas";
-import { assertQuotaAllows } from "@/server/upload/quota";
+import { assertQuotaAllows } from "@/server/drive/quota";
 import { lockBlob } from "@/server/storage/blob-lock";
 import { recordAudit } from "@/server/audit/audit.service";
 import { appendChange } from "@/server/events/change-log";

@@ -1,5 +1,5 @@
 import { translate, type Locale, type MessageKey, type MessageParams } from "@/server/i18n/messages";
-import { isDatabaseUnavailable } from "@/server/db/db-unavailable";
+import { isDatabaseUnavailable } from "@/server/errors/db-unavailable";
 
 /** What went wrong, in terms every transport maps: tRPC codes and HTTP statuses. */
 export type AppErrorCode =

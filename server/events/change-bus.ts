@@ -1,6 +1,6 @@
-import { EventEmitter } from "node:events";
 import { getDatabase } from "@/server/db/client";
 import { getEnv } from "@/server/env";
+import { LocalFanout } from "@/server/events/local-fanout";
 
 /**
  * Wakes readers of the change log: "events up to seq N are committed". It carries no event data
@@ -17,22 +17,6 @@ export interface ChangeBus {
   close(): Promise<void>;
 }
 
-export const CHANGE_CHANNEL = "yunpan_changes";
-
-/** Subscribers of one process; the carriers below feed it. Many SSE streams share one. */
-export class LocalFanout {
-  private readonly emitter = new EventEmitter().setMaxListeners(0);
-  private last = 0n;
-  deliver(seq: bigint) {
-    if (seq > this.last) this.last = seq;
-    this.emitter.emit("seq", seq);
-  }
-  subscribe(listener: (seq: bigint) => void): () => void {
-    this.emitter.on("seq", listener);
-    return () => void this.emitter.off("seq", listener);
-  }
-}
-
 /** One process (PGlite, or a single server): publishing is calling the subscribers. */
 export class InProcessChangeBus implements ChangeBus {
   private readonly fanout = new LocalFanout();
@@ -44,11 +28,6 @@ export class InProcessChangeBus implements ChangeBus {
   }
   async ready() {}
   async close() {}
-}
-
-/** Parses a wake-up payload; anything else is ignored (a bus message is never trusted further). */
-export function parseSeq(payload: string | undefined | null): bigint | null {
-  return payload && /^\d{1,19}$/.test(payload) ? BigInt(payload) : null;
 }
 
 /** The carrier is chosen once the database is open: Redis when configured, else PostgreSQL, else in process. */

@@ -3,7 +3,7 @@ import { callerFor, createTestFile, createTestUser } from "@/server/test/factori
 import { useTestDatabase } from "@/server/test/test-db";
 import { rejectionOf } from "@/server/test/rejection";
 import { appendChange } from "@/server/events/change-log";
-import { pruneChangeLog } from "@/server/events/change-feed.service";
+import { pruneChangeLog } from "@/server/changes/change-feed.service";
 import type { Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/errors/app-error";
 

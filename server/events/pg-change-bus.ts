@@ -1,5 +1,6 @@
 import pg from "pg";
-import { CHANGE_CHANNEL, LocalFanout, parseSeq, type ChangeBus } from "@/server/events/change-bus";
+import type { ChangeBus } from "@/server/events/change-bus";
+import { CHANGE_CHANNEL, LocalFanout, parseSeq } from "@/server/events/local-fanout";
 
 /**
  * Replicas on one PostgreSQL: NOTIFY through a short pool, LISTEN on one dedicated connection

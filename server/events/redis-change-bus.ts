@@ -1,5 +1,6 @@
 import Redis from "ioredis";
-import { CHANGE_CHANNEL, LocalFanout, parseSeq, type ChangeBus } from "@/server/events/change-bus";
+import type { ChangeBus } from "@/server/events/change-bus";
+import { CHANGE_CHANNEL, LocalFanout, parseSeq } from "@/server/events/local-fanout";
 
 /** Replicas sharing a Redis (REDIS_URL): PUBLISH / SUBSCRIBE on one channel; ioredis resubscribes after a reconnect. */
 export class RedisChangeBus implements ChangeBus {

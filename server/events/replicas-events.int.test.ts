@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runAdminCli, startServerProcess } from "@/server/test/server-process";
 import { withPgClient } from "@/server/db/pg-connections";
 import { startRedis } from "@/server/test/redis-server";
-import { REREAD_MS } from "@/server/events/change-feed.service";
+import { REREAD_MS } from "@/server/changes/change-feed.service";
 
 // Two replicas on one PostgreSQL: a change made through replica A reaches an SSE stream and a
 // changes.wait long poll held by replica B, carried by LISTEN/NOTIFY, or by Redis pub/sub when

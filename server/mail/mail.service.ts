@@ -2,7 +2,7 @@ import nodemailer, { type Transporter } from "nodemailer";
 import { getEnv } from "@/server/env";
 import { enqueueJob, registerJobHandler } from "@/server/jobs/queue";
 import { logger } from "@/server/log/logger";
-import { maskShareUrls } from "@/server/share/share-token";
+import { maskShareUrls } from "@/server/security/share-token";
 import { openText, sealText } from "@/server/mail/mail-seal";
 import type { PrismaClient } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client.ts";

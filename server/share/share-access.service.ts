@@ -10,8 +10,8 @@ import { admitPasswordAttempt, recordPasswordFailure, recordPasswordSuccess, typ
 import { parseCookies } from "@/server/auth/request-auth";
 import { budgetLeft, returnToBudget, takeFromBudget } from "@/server/security/rate-limit";
 import { toNodeDto, type NodeDto } from "@/server/drive/drive.service";
-import { hashShareToken } from "@/server/share/share-token";
-import { linkStatus, type LinkStatus } from "@/server/share/share-link.service";
+import { hashShareToken } from "@/server/security/share-token";
+import { linkStatus, type LinkStatus } from "@/server/share/link-status";
 import { canDownload, canList, canUpload, nodeIdsSchemaForLink, shareTokenSchema, type SharePermission } from "@/server/share/share.schemas";
 import type { Node, ShareLink } from "@/server/db/generated/client.ts";
 

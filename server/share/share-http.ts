@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, httpStatusOf } from "@/server/errors/app-error";
 import { sendError } from "@/server/http/respond";
-import { sendFileBytes } from "@/server/http/download";
+import { sendFileBytes } from "@/server/drive/download-route";
 import { previewContentType } from "@/server/http/safe-inline";
 import { contentDisposition } from "@/server/http/content-disposition";
 import { prepareZipOfNodes } from "@/server/drive/zip";

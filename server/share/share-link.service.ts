@@ -5,14 +5,14 @@ import { AppError, notFound } from "@/server/errors/app-error";
 import { requireNodeAccess } from "@/server/drive/access";
 import { hashPassword } from "@/server/auth/password";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
-import { hashShareToken, newShareToken } from "@/server/share/share-token";
+import { hashShareToken, newShareToken } from "@/server/security/share-token";
 import { accessLogSchema, canUpload, createLinkSchema, linkRefSchema, listLinksSchema, updateLinkSchema, type SharePermission } from "@/server/share/share.schemas";
 import { enqueueLinkInvitations } from "@/server/share/share-mail";
 import { endLinkDrops } from "@/server/share/share-upload.service";
 import type { Actor } from "@/server/auth/actor";
 import type { Prisma, ShareLink } from "@/server/db/generated/client.ts";
+import { linkStatus, type LinkStatus } from "@/server/share/link-status";
 
-export type LinkStatus = "active" | "revoked" | "expired" | "exhausted";
 
 export interface ShareLinkDto {
   id: string;
@@ -32,14 +32,6 @@ export interface ShareLinkDto {
   lastAccessAt: Date | null;
   createdAt: Date;
   status: LinkStatus;
-}
-
-/** Why a link no longer works, or "active". Expiry is compared to the minute it was set for. */
-export function linkStatus(link: Pick<ShareLink, "revokedAt" | "expiresAt" | "maxDownloads" | "downloadCount">, now = new Date()): LinkStatus {
-  if (link.revokedAt) return "revoked";
-  if (link.expiresAt && link.expiresAt.getTime() <= now.getTime()) return "expired";
-  if (link.maxDownloads !== null && link.downloadCount >= link.maxDownloads) return "exhausted";
-  return "active";
 }
 
 /** The database twin of linkStatus(...) === "active": not revoked, not expired, downloads left. */

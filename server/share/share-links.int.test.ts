@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
 import { useTestDatabase } from "@/server/test/test-db";
 import { NOT_FOUND, rejectionOf } from "@/server/test/rejection";
-import { handleByteRoute } from "@/server/http/byte-routes";
+import { handleByteRoute } from "@/server/runtime/byte-routes";
 import { TEST_NEXTAUTH_SECRET } from "@/server/test/http-harness";
 import { claimLinkDownload, getSharePage, openLink, unlockLink } from "@/server/share/share-access.service";
 import { readZip } from "@/server/test/zip-reader";

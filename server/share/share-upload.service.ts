@@ -11,12 +11,13 @@ import { formatBytes } from "@/server/i18n/messages";
 import { headerOf, type HeadersLike } from "@/server/auth/request-auth";
 import { recordAudit } from "@/server/audit/audit.service";
 import { nodeNameSchema } from "@/server/drive/drive.schemas";
-import { assertQuotaAllows } from "@/server/upload/quota";
+import { assertQuotaAllows } from "@/server/drive/quota";
 import { logShareAccess, openLink } from "@/server/share/share-access.service";
 import { dropperNameSchema } from "@/server/share/share.schemas";
 import { enqueueDropNotice } from "@/server/notify/drops";
 import { countAttempt } from "@/server/security/rate-limit";
 import { DROP_IDLE_MS, endUnfinishedUpload, rememberUpload } from "@/server/upload/upload.service";
+import type { DropTarget } from "@/server/upload/drop-target";
 
 export const SHARE_HEADER = "x-yunpan-share";
 
@@ -129,3 +130,11 @@ export async function recordShareDrop(input: { visitor: ShareVisitor; nodeId: st
   });
   await enqueueDropNotice(input.visitor.linkId);
 }
+
+/** What the tus server calls for a request carrying an upload link's token (registered by the runtime). */
+export const shareDropTarget: DropTarget<ShareVisitor> = {
+  authenticate: authenticateShareUpload,
+  requireSession: requireShareUpload,
+  createSession: createShareUploadSession,
+  recordDrop: recordShareDrop,
+};

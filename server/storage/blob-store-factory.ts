@@ -3,7 +3,7 @@ import { getEnv } from "@/server/env";
 import { LocalBlobStore } from "@/server/storage/local-blob-store";
 import { S3BlobStore, s3SettingsFromEnv } from "@/server/storage/s3-blob-store";
 import type { BlobStore } from "@/server/storage/blob-store";
-import { instrumentBlobStore } from "@/server/metrics/instrument-blob-store";
+import { instrumentBlobStore } from "@/server/storage/instrument-blob-store";
 
 const KEY = Symbol.for("yunpan.blobStore");
 type G = typeof globalThis & { [KEY]?: BlobStore };

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { contentDisposition } from "@/server/http/content-disposition";
-import { hashStream } from "@/server/upload/streaming-hash";
+import { hashStream } from "@/server/storage/streaming-hash";
 import { BlobNotFoundError, type BlobStore, type UploadRef } from "@/server/storage/blob-store";
 
 const MiB = 1024 * 1024;

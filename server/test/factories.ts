@@ -6,7 +6,7 @@ import path from "node:path";
 import { cliActor, type Actor } from "@/server/auth/actor";
 import { createUser, type UserDto } from "@/server/auth/auth.service";
 import { getEnv } from "@/server/env";
-import { createCaller } from "@/server/trpc/root";
+import { createCaller } from "@/server/runtime/trpc-router";
 import type { Locale } from "@/server/i18n/messages";
 import { completeUpload, createUploadSession } from "@/server/upload/upload.service";
 import type { NodeDto } from "@/server/drive/drive.service";

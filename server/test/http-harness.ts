@@ -1,11 +1,11 @@
 // The custom server's byte paths (tus uploads, downloads, health) on a bare Node server, without
-// Next: what server/main.ts serves before handing a request to Next.
+// Next: what server/runtime/main.ts serves before handing a request to Next.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { encode } from "next-auth/jwt";
 import { createApiToken } from "@/server/auth/api-token.service";
 import { getPrisma } from "@/server/db/client";
-import { handleByteRoute } from "@/server/http/byte-routes";
+import { handleByteRoute } from "@/server/runtime/byte-routes";
 import type { Actor } from "@/server/auth/actor";
 
 export const TEST_NEXTAUTH_SECRET = "yunpan-integration-test-secret-0123456789abcdef";

@@ -16,12 +16,12 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A real Yunpan byte server (server/byte-server.ts: tus, downloads, health, the same runtime as
+ * A real Yunpan byte server (server/runtime/byte-server.ts: tus, downloads, health, the same runtime as
  * the full server without Next) in its own process, so a test can SIGKILL and restart it.
  */
 export async function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; kill(): Promise<void> }> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/byte-server.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/runtime/byte-server.ts"], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? "",

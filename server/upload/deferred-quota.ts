@@ -8,7 +8,7 @@ import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { formatBytes } from "@/server/i18n/messages";
-import { quotaError, remainingQuota } from "@/server/upload/quota";
+import { quotaError, remainingQuota } from "@/server/drive/quota";
 
 export interface DeferredWriteAllowance {
   /** Bytes this write may add. */

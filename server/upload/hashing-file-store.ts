@@ -5,7 +5,7 @@ import type { Readable } from "node:stream";
 import { FileStore } from "@tus/file-store";
 import { ERRORS } from "@tus/utils";
 import { writeCoalesced } from "@/server/storage/coalesced-file-write";
-import { COALESCE_BYTES, hashStream, StreamingHashes, type HashingUploadStore } from "@/server/upload/streaming-hash";
+import { COALESCE_BYTES, hashStream, StreamingHashes, type HashingUploadStore } from "@/server/storage/streaming-hash";
 
 /**
  * @tus/file-store that coalesces socket chunks into 1 MiB writes from two reused buffers

@@ -5,7 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { S3Store, type MetadataValue } from "@tus/s3-store";
 import { ERRORS, Upload } from "@tus/utils";
 import { s3ClientConfig, type S3Settings } from "@/server/storage/s3-blob-store";
-import { hashStream, StreamingHashes, type HashingUploadStore } from "@/server/upload/streaming-hash";
+import { hashStream, StreamingHashes, type HashingUploadStore } from "@/server/storage/streaming-hash";
 import { MAX_PARTS, s3PartSize } from "@/server/upload/part-size";
 
 export { MAX_PARTS, s3PartSize };

@@ -9,7 +9,7 @@ import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { recordAudit } from "@/server/audit/audit.service";
 import { assertUnderLimit, countAttempt } from "@/server/security/rate-limit";
 import { signToken, verifyToken } from "@/server/security/signed-token";
-import { assertQuotaAllows } from "@/server/upload/quota";
+import { assertQuotaAllows } from "@/server/drive/quota";
 import { commitFileVersion } from "@/server/upload/commit-version";
 import { guessMimeType } from "@/server/upload/mime";
 import { instantCommitSchema, instantPrepareSchema } from "@/server/upload/instant-upload.schemas";

@@ -14,7 +14,7 @@ import { authenticateRequest } from "@/server/auth/request-auth";
 import { logger } from "@/server/log/logger";
 import { HashingFileStore } from "@/server/upload/hashing-file-store";
 import { HashingS3Store } from "@/server/upload/hashing-s3-store";
-import type { HashingUploadStore } from "@/server/upload/streaming-hash";
+import type { HashingUploadStore } from "@/server/storage/streaming-hash";
 import { s3SettingsFromEnv } from "@/server/storage/s3-blob-store";
 import { uploadMetadataSchema } from "@/server/upload/upload.schemas";
 import {
@@ -35,7 +35,7 @@ import type { Actor } from "@/server/auth/actor";
 import { getMetrics } from "@/server/metrics/metrics";
 import { ZodError } from "zod";
 import { createProgressRecorder } from "@/server/upload/progress-recorder";
-import { authenticateShareUpload, createShareUploadSession, recordShareDrop, requireShareUpload, type ShareVisitor } from "@/server/share/share-upload.service";
+import { dropTarget } from "@/server/upload/drop-target";
 
 export const UPLOAD_PATH = "/api/upload";
 
@@ -143,7 +143,7 @@ function createTus(): TusRuntime {
   // Which actor a request belongs to, resolved once in onIncomingRequest and read by later hooks.
   const actors = new WeakMap<Request, Actor>();
   // Visitors dropping into an upload link (they carry the link's token, not a session).
-  const visitors = new WeakMap<Request, ShareVisitor>();
+  const visitors = new WeakMap<Request, object>();
   const lockHolders = trackLockHolders(env.redisUrl ? new RedisLocker(env.redisUrl) : new MemoryLocker());
 
   const server = new Server({
@@ -158,11 +158,12 @@ function createTus(): TusRuntime {
     namingFunction: () => randomBytes(16).toString("hex"),
     async onIncomingRequest(req, uploadId) {
       try {
-        const visitor = await authenticateShareUpload(req.headers, clientIpOf(req));
-        if (visitor) {
+        const drops = dropTarget();
+        const visitor = drops ? await drops.authenticate(req.headers, clientIpOf(req)) : null;
+        if (drops && visitor) {
           visitors.set(req, visitor);
           if (req.method === "POST") return;
-          const session = await requireShareUpload({ visitor, uploadId });
+          const session = await drops.requireSession({ visitor, uploadId });
           if (req.method === "HEAD" && session.status === "ACTIVE") {
             const upload = await store.getUpload(uploadId).catch(() => null);
             if (upload?.size !== undefined && upload.offset === upload.size) await finishUpload(store, upload);
@@ -191,8 +192,9 @@ function createTus(): TusRuntime {
     async onUploadCreate(req, upload) {
       try {
         const visitor = visitors.get(req);
-        if (visitor) {
-          await createShareUploadSession({ visitor, uploadId: upload.id, size: upload.size ?? null, metadata: upload.metadata ?? {} });
+        const drops = dropTarget();
+        if (visitor && drops) {
+          await drops.createSession({ visitor, uploadId: upload.id, size: upload.size ?? null, metadata: upload.metadata ?? {} });
           return { metadata: upload.metadata };
         }
         const actor = actors.get(req);
@@ -211,8 +213,9 @@ function createTus(): TusRuntime {
       try {
         const node = await finishUpload(store, upload);
         const visitor = visitors.get(req);
-        if (visitor) {
-          await recordShareDrop({ visitor, nodeId: node.id, filename: node.name, size: node.size, metadata: upload.metadata });
+        const drops = dropTarget();
+        if (visitor && drops) {
+          await drops.recordDrop({ visitor, nodeId: node.id, filename: node.name, size: node.size, metadata: upload.metadata });
           // A visitor learns nothing of the folder, not even the new file's id.
           return {};
         }

@@ -7,7 +7,7 @@ import { getRootFolderOrThrow, toNodeDto, type NodeDto } from "@/server/drive/dr
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { recordAudit } from "@/server/audit/audit.service";
 import { guessMimeType } from "@/server/upload/mime";
-import { assertQuotaAllows } from "@/server/upload/quota";
+import { assertQuotaAllows } from "@/server/drive/quota";
 import { ensureFolderPath } from "@/server/drive/folder-path.service";
 import { commitFileVersion } from "@/server/upload/commit-version";
 import { lockBlob } from "@/server/storage/blob-lock";

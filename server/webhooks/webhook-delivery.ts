@@ -2,7 +2,7 @@ import { createHmac, randomInt } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { logger } from "@/server/log/logger";
-import { ChangeVisibility, toChangeDto } from "@/server/events/change-feed.service";
+import { ChangeVisibility, toChangeDto } from "@/server/changes/change-feed.service";
 import { getChangeBus } from "@/server/events/change-bus";
 import { createNotification } from "@/server/notify/notify.service";
 import { enqueueJob, registerJobHandler } from "@/server/jobs/queue";

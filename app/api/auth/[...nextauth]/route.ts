@@ -1,7 +1,7 @@
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { authOptions } from "@/server/auth/auth-options";
-import { guardAuthPost } from "@/server/auth/auth-route";
+import { guardAuthPost } from "@/server/account/auth-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
-import { handleTrpcRequest } from "@/server/trpc/fetch-handler";
+import { handleTrpcRequest } from "@/server/runtime/trpc-fetch-handler";
 
-// The custom server answers /api/trpc itself (server/trpc/trpc-node.ts); this route serves it only
+// The custom server answers /api/trpc itself (server/runtime/trpc-node.ts); this route serves it only
 // when Next runs alone, with the same limits and checks.
 export const dynamic = "force-dynamic";
 

@@ -2,16 +2,16 @@ import http from "node:http";
 import type { Server as NetServer } from "node:net";
 import { EnvError, ensureAuthSecret, getEnv, type Env } from "@/server/env";
 import { openDatabase, setDatabase, type Database } from "@/server/db/client";
-import { handleByteRoute } from "@/server/http/byte-routes";
-import { observeRequest } from "@/server/log/request-log";
+import { handleByteRoute } from "@/server/runtime/byte-routes";
+import { observeRequest } from "@/server/runtime/request-log";
 import { getTus } from "@/server/upload/tus-server";
 import { startAdminSocket } from "@/server/admin/admin-socket";
 import { logger } from "@/server/log/logger";
 import { startJobs } from "@/server/jobs/job-runner";
-import { allJobs } from "@/server/jobs/jobs";
+import { allJobs } from "@/server/runtime/jobs";
 import { startQueueWorker } from "@/server/jobs/queue";
 import { startWebhookListener } from "@/server/webhooks/webhook-delivery";
-import "@/server/jobs/handlers";
+import "@/server/runtime/job-handlers";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 

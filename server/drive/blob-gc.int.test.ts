@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect, test } from "vitest";
 import { useTestDatabase } from "@/server/test/test-db";
 import { createTestFile, createTestUser } from "@/server/test/factories";
-import { collectGarbage, getStorageStats } from "@/server/storage/blob-gc.service";
+import { collectGarbage, getStorageStats } from "@/server/drive/blob-gc.service";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { localBlobPath } from "@/server/storage/local-blob-store";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseUnavailable } from "@/server/db/db-unavailable";
+import { isDatabaseUnavailable } from "@/server/errors/db-unavailable";
 import { AppError, toAppError } from "@/server/errors/app-error";
 
 // The shapes below were seen on PostgreSQL 15 through pg 8 and @prisma/adapter-pg 7 when backends

@@ -6,7 +6,7 @@ import { localeFromHeaders } from "@/server/i18n/messages";
 import { logger } from "@/server/log/logger";
 import { currentRequest, requestIdFrom, runWithRequestContext } from "@/server/log/request-context";
 import { isForeignOrigin, isSafeMethod } from "@/server/security/same-origin";
-import { appRouter } from "@/server/trpc/root";
+import { appRouter } from "@/server/runtime/trpc-router";
 import { createContext } from "@/server/trpc/init";
 import { TRPC_MAX_BATCH_CALLS } from "@/server/trpc/limits";
 import { bodyTooLargeParams, countTrpcCalls, readBodyWithin, trpcRefusal } from "@/server/trpc/request-guards";

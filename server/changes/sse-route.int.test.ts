@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { callerFor, createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase } from "@/server/test/test-db";
-import { currentCursor, listChanges, pruneChangeLog } from "@/server/events/change-feed.service";
-import { openEventStreams } from "@/server/events/sse-route";
+import { currentCursor, listChanges, pruneChangeLog } from "@/server/changes/change-feed.service";
+import { openEventStreams } from "@/server/changes/sse-route";
 import { getChangeBus } from "@/server/events/change-bus";
 import { getPrisma } from "@/server/db/client";
 

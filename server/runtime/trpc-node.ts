@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { handleTrpcRequest } from "@/server/trpc/fetch-handler";
+import { handleTrpcRequest } from "@/server/runtime/trpc-fetch-handler";
 import { sendError } from "@/server/http/respond";
 
 export const TRPC_PATH = "/api/trpc";

@@ -3,8 +3,8 @@ import { authenticateRequest } from "@/server/auth/request-auth";
 import { AppError } from "@/server/errors/app-error";
 import { sendError } from "@/server/http/respond";
 import { getChangeBus } from "@/server/events/change-bus";
-import { cursorSchema } from "@/server/events/changes.schemas";
-import { assertCursorKept, ChangeVisibility, currentCursor, readChanges, REREAD_MS, toChangeDto } from "@/server/events/change-feed.service";
+import { cursorSchema } from "@/server/changes/changes.schemas";
+import { assertCursorKept, ChangeVisibility, currentCursor, readChanges, REREAD_MS, toChangeDto } from "@/server/changes/change-feed.service";
 
 export const EVENTS_PATH = "/api/events";
 /** Comments keep proxies (nginx's 60 s read timeout) from closing an idle stream. */

@@ -2,7 +2,7 @@
 // (uploads, downloads, health) served on Node's own request. Compiled by scripts/build.mjs.
 import { existsSync, readFileSync } from "node:fs";
 import next from "next";
-import { loadEnvOrExit, startRuntime } from "@/server/boot";
+import { loadEnvOrExit, startRuntime } from "@/server/runtime/boot";
 import { logger } from "@/server/log/logger";
 
 async function main() {

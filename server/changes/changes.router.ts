@@ -1,6 +1,6 @@
 import { createTRPCRouter, protectedProcedure } from "@/server/trpc/init";
-import { listChangesSchema, waitChangesSchema } from "@/server/events/changes.schemas";
-import { currentCursor, listChanges, waitForChanges } from "@/server/events/change-feed.service";
+import { listChangesSchema, waitChangesSchema } from "@/server/changes/changes.schemas";
+import { currentCursor, listChanges, waitForChanges } from "@/server/changes/change-feed.service";
 
 /** The cursor API for sync clients (Dropbox's list_folder/continue + longpoll shape). */
 export const changesRouter = createTRPCRouter({

@@ -1,7 +1,7 @@
 // The byte paths alone (tus, downloads, health) with the same runtime as the full server, without
 // Next: what the fault and replica tests kill and restart, and what the bench compares to a bare
-// Node server. Run with `node --import tsx server/byte-server.ts`.
-import { loadEnvOrExit, startRuntime } from "@/server/boot";
+// Node server. Run with `node --import tsx server/runtime/byte-server.ts`.
+import { loadEnvOrExit, startRuntime } from "@/server/runtime/boot";
 
 const env = loadEnvOrExit();
 await startRuntime(env, {

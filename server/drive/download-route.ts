@@ -5,7 +5,7 @@ import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { AppError, notFound } from "@/server/errors/app-error";
 import { nodeIdSchema } from "@/server/drive/drive.schemas";
 import { contentDisposition } from "@/server/http/content-disposition";
-import { sendBlob, type ByteMeter } from "@/server/http/blob-response";
+import { sendBlob, type ByteMeter } from "@/server/storage/blob-response";
 import { inlineCsp, previewContentType } from "@/server/http/safe-inline";
 import { sendError } from "@/server/http/respond";
 import { getEnv } from "@/server/env";

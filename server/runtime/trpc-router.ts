@@ -1,13 +1,13 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { createCallerFactory, createTRPCRouter } from "@/server/trpc/init";
-import { authRouter } from "@/server/auth/auth.router";
+import { authRouter } from "@/server/account/auth.router";
 import { driveRouter } from "@/server/drive/drive.router";
 import { uploadRouter } from "@/server/upload/upload.router";
 import { adminRouter } from "@/server/admin/admin.router";
 import { shareRouter } from "@/server/share/share.router";
 import { notifyRouter } from "@/server/notify/notify.router";
-import { securityRouter } from "@/server/auth/security.router";
-import { changesRouter } from "@/server/events/changes.router";
+import { securityRouter } from "@/server/account/security.router";
+import { changesRouter } from "@/server/changes/changes.router";
 import { webhooksRouter } from "@/server/webhooks/webhooks.router";
 
 export const appRouter = createTRPCRouter({

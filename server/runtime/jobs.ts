@@ -1,10 +1,10 @@
 import { getTus } from "@/server/upload/tus-server";
 import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
-import { collectGarbage } from "@/server/storage/blob-gc.service";
+import { collectGarbage } from "@/server/drive/blob-gc.service";
 import { purgeExpiredTrash } from "@/server/drive/trash.service";
 import type { Job } from "@/server/jobs/job-runner";
 import { backfillThumbnails } from "@/server/thumbnails/thumbnail.service";
-import { pruneChangeLog } from "@/server/events/change-feed.service";
+import { pruneChangeLog } from "@/server/changes/change-feed.service";
 import { getEnv } from "@/server/env";
 import { runWebhooksOnce } from "@/server/webhooks/webhook-delivery";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hashShareToken, maskShareUrls, newShareToken } from "@/server/share/share-token";
-import { linkStatus } from "@/server/share/share-link.service";
+import { hashShareToken, maskShareUrls, newShareToken } from "@/server/security/share-token";
+import { linkStatus } from "@/server/share/link-status";
 
 describe("share tokens", () => {
   it("are 32 base64url characters, distinct, and hashed to sha256 hex", () => {

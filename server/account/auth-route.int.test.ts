@@ -7,7 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authOptions } from "@/server/auth/auth-options";
-import { AUTH_MAX_BODY_BYTES, guardAuthPost } from "@/server/auth/auth-route";
+import { AUTH_MAX_BODY_BYTES, guardAuthPost } from "@/server/account/auth-route";
 import { getDatabase, openDatabase, setDatabase } from "@/server/db/client";
 import { createTestUser } from "@/server/test/factories";
 import { TEST_NEXTAUTH_SECRET } from "@/server/test/http-harness";

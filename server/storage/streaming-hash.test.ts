@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
-import { COALESCE_BYTES, hashStream, StreamingHashes } from "@/server/upload/streaming-hash";
+import { COALESCE_BYTES, hashStream, StreamingHashes } from "@/server/storage/streaming-hash";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

@@ -1,20 +1,25 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTus, UPLOAD_PATH } from "@/server/upload/tus-server";
 import { answerTusPreflight } from "@/server/upload/tus-preflight";
-import { FILE_CONTENT, serveFileContent } from "@/server/http/download";
-import { serveHealth } from "@/server/http/health";
-import { serveZip, ZIP_PATH } from "@/server/http/zip-download";
-import { FILE_THUMBNAIL, serveThumbnail } from "@/server/http/thumbnail";
+import { FILE_CONTENT, serveFileContent } from "@/server/drive/download-route";
+import { serveHealth } from "@/server/runtime/health";
+import { serveZip, ZIP_PATH } from "@/server/drive/zip-download-route";
+import { FILE_THUMBNAIL, serveThumbnail } from "@/server/thumbnails/thumbnail-route";
 import { handleShareRoute } from "@/server/share/share-http";
 import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
-import { serveTrpc, TRPC_PATH } from "@/server/trpc/trpc-node";
+import { serveTrpc, TRPC_PATH } from "@/server/runtime/trpc-node";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { sendError } from "@/server/http/respond";
 import { isForeignOrigin, isSafeMethod } from "@/server/security/same-origin";
-import { EVENTS_PATH, serveEvents } from "@/server/events/sse-route";
+import { EVENTS_PATH, serveEvents } from "@/server/changes/sse-route";
+import { registerDropTarget } from "@/server/upload/drop-target";
+import { shareDropTarget } from "@/server/share/share-upload.service";
+
+// tus serves share-link drops with share/'s rules; upload/ cannot import share/ (share sits above it).
+registerDropTarget(shareDropTarget);
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at

@@ -3,7 +3,7 @@ import { AppError } from "@/server/errors/app-error";
 import { requireAdmin } from "@/server/auth/auth.service";
 import { requireNodeAccess } from "@/server/drive/access";
 import { getChangeBus } from "@/server/events/change-bus";
-import { listChangesSchema, waitChangesSchema } from "@/server/events/changes.schemas";
+import { listChangesSchema, waitChangesSchema } from "@/server/changes/changes.schemas";
 import type { Actor } from "@/server/auth/actor";
 import type { ChangeEvent } from "@/server/db/generated/client.ts";
 import { NOTIFICATION_KIND, type LogKind } from "@/server/events/change-log";
