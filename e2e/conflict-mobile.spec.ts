@@ -131,9 +131,19 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
   await screenshot(page, testInfo, "18-6-phone-list-en-light");
 
   // A long press selects; a tap while selecting unselects; then a tap opens the folder.
+  const before = await row(page, file.name).boundingBox();
   await longPress(page, `[data-testid="node-row"][data-name="${file.name}"]`);
   await expect(row(page, file.name)).toHaveAttribute("data-selected", "true");
+  await expect(page.locator('[data-testid="node-row"][data-selected="true"]')).toHaveCount(1);
   await expect(page.getByTestId("selection-bar")).toContainText("1 selected");
+  // The bar replaces the whole header row (heading and toolbar, two lines here) without moving the rows.
+  expect((await row(page, file.name).boundingBox())!.y).toBe(before!.y);
+  const selBar = (await page.getByTestId("selection-bar").boundingBox())!;
+  for (const covered of [page.getByRole("navigation", { name: "Breadcrumbs" }), page.getByRole("button", { name: "Upload", exact: true })]) {
+    const box = (await covered.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(selBar.y - 1);
+    expect(box.y + box.height).toBeLessThanOrEqual(selBar.y + selBar.height + 1);
+  }
   await screenshot(page, testInfo, "18-6-phone-selected-en-light");
   await row(page, file.name).tap();
   await expect(row(page, file.name)).toHaveAttribute("data-selected", "false");
