@@ -119,6 +119,19 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
   const file = makeFile(testInfo, "budget-2026.xlsx", 48_000);
   await uploadAndWait(page, [file.path], [file.name]);
 
+  // The upload panel and a toast stack above the bottom bar instead of covering each other.
+  await page.getByRole("button", { name: "New folder" }).click();
+  await page.getByLabel("Folder name").fill("Receipts");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByTestId("toast").first()).toBeVisible();
+  await expect(page.getByTestId("upload-panel")).toBeVisible();
+  const toastBox = (await page.getByTestId("toast").first().boundingBox())!;
+  const panelBox = (await page.getByTestId("upload-panel").boundingBox())!;
+  const barBox = (await page.getByTestId("bottom-bar").boundingBox())!;
+  expect(toastBox.y + toastBox.height).toBeLessThanOrEqual(panelBox.y);
+  expect(panelBox.y + panelBox.height).toBeLessThanOrEqual(barBox.y);
+  await screenshot(page, testInfo, "s5-phone-toast-over-panel-en-light");
+
   // Labeled bottom bar.
   const bar = page.getByTestId("bottom-bar");
   for (const label of ["Drive", "Recent", "Starred", "Shared", "Trash"]) await expect(bar.getByRole("link", { name: label })).toBeVisible();
