@@ -14,7 +14,7 @@ export function DateInput({ value, onChange, className, testId }: { value: strin
   const shown = value ? new Intl.DateTimeFormat(tag, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${value}T00:00:00Z`)) : EMPTY[locale];
   return (
     <span className="relative block">
-      <input type="date" lang={tag} value={value} onChange={(e) => onChange(e.target.value)} className={clsx(className, "peer w-full text-transparent focus:text-inherit [&::-webkit-datetime-edit]:opacity-0 focus:[&::-webkit-datetime-edit]:opacity-100")} />
+      <input type="date" lang={tag} value={value} onChange={(e) => onChange(e.target.value)} className={clsx(className, "peer text-transparent focus:text-inherit [&::-webkit-datetime-edit]:opacity-0 focus:[&::-webkit-datetime-edit]:opacity-100")} />
       <span aria-hidden data-testid={testId} className={clsx("pointer-events-none absolute inset-y-0 left-3 flex items-center text-sm peer-focus:hidden", !value && "text-zinc-400")}>
         {shown}
       </span>

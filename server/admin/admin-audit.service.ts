@@ -26,7 +26,7 @@ export type AuditRef = { type: "folder" | "file"; name: string } | { type: "root
 
 /** Which keys of an event's data hold ids of what (see the recordAudit calls). */
 const NODE_KEYS = ["parentId", "fromId", "toId", "sourceId", "nodeId"];
-const USER_KEYS = ["granteeId", "ownerId"];
+const USER_KEYS = ["granteeId", "ownerId", "userId"];
 const VERSION_KEYS = ["versionId", "fromVersionId"];
 
 /** Actor by email (part of it) or exact id; action by exact name or a prefix ending in "."; a date range. */

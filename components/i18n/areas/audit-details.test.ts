@@ -29,6 +29,7 @@ test("a rename, a role change and a share say what changed; enums are words", ()
   expect(auditDetails({ name: "New", from: "Old", kind: "FOLDER" }, refs, "en", "name")).toEqual(["Folder", "was “Old”"]);
   expect(auditDetails({ email: "a@x", from: "USER", to: "ADMIN" }, refs, "zh", "email")).toEqual(["普通用户 → 管理员"]);
   expect(auditDetails({ nodeId: INBOX, permission: "DOWNLOAD" }, refs, "en")).toEqual(["View and download", "for “Inbox”"]);
+  expect(auditDetails({ email: "a@x", from: null, to: 1048576 }, refs, "en", "email")).toEqual(["no limit → 1.0 MiB"]);
 });
 
 test("an id the server could not name stays as it is, and unknown keys still show", () => {

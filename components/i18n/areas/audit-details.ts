@@ -23,6 +23,8 @@ const words = {
     with: "with {a}",
     for: "for {a}",
     owner: "owner {a}",
+    uploader: "uploaded by {a}",
+    noLimit: "no limit",
     version: "version {a}",
     fromVersion: "from version {a}",
     via: "via {a}",
@@ -61,6 +63,8 @@ const words = {
     with: "共享给 {a}",
     for: "对象：{a}",
     owner: "所有者 {a}",
+    uploader: "上传者 {a}",
+    noLimit: "不限",
     version: "版本 {a}",
     fromVersion: "来自版本 {a}",
     via: "方式：{a}",
@@ -123,13 +127,17 @@ export function auditDetails(data: unknown, refs: Record<string, AuditRef>, loca
     out.push(d.fromId !== undefined ? fill("moved", named(d.fromId), named(d.toId)) : fill("into", named(d.toId)));
     take("fromId", "toId");
   }
-  if (typeof d.from === "string" && typeof d.to === "string") say(fill("change", word(d.from), word(d.to)), "from", "to");
+  // A quota change records bytes, null meaning no limit.
+  const quota = (v: unknown) => (typeof v === "number" ? formatBytes(v) : w.noLimit);
+  if ((typeof d.from === "number" || d.from === null) && (typeof d.to === "number" || d.to === null)) say(fill("change", quota(d.from), quota(d.to)), "from", "to");
+  else if (typeof d.from === "string" && typeof d.to === "string") say(fill("change", word(d.from), word(d.to)), "from", "to");
   else if (typeof d.from === "string") say(fill("was", d.from), "from");
   if (typeof d.role === "string") say(word(d.role), "role");
   if (typeof d.permission === "string") say(word(d.permission), "permission");
   if (d.granteeId !== undefined) say(fill("with", named(d.granteeId)), "granteeId");
   if (d.nodeId !== undefined) say(fill("for", named(d.nodeId)), "nodeId");
   if (d.ownerId !== undefined) say(fill("owner", named(d.ownerId)), "ownerId");
+  if (d.userId !== undefined) say(fill("uploader", named(d.userId)), "userId");
   if (d.versionId !== undefined) say(fill("version", named(d.versionId)), "versionId");
   if (d.fromVersionId !== undefined) say(fill("fromVersion", named(d.fromVersionId)), "fromVersionId");
   if (typeof d.size === "number") say(fill("size", formatBytes(d.size)), "size");
