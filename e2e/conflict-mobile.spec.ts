@@ -131,6 +131,9 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
   expect(toastBox.y + toastBox.height).toBeLessThanOrEqual(panelBox.y);
   expect(panelBox.y + panelBox.height).toBeLessThanOrEqual(barBox.y);
   await screenshot(page, testInfo, "s5-phone-toast-over-panel-en-light");
+  await scheme(page, "dark");
+  await screenshot(page, testInfo, "s5-phone-toast-over-panel-en-dark");
+  await scheme(page, "light");
 
   // Labeled bottom bar.
   const bar = page.getByTestId("bottom-bar");
@@ -158,6 +161,9 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
     expect(box.y + box.height).toBeLessThanOrEqual(selBar.y + selBar.height + 1);
   }
   await screenshot(page, testInfo, "18-6-phone-selected-en-light");
+  await scheme(page, "dark");
+  await screenshot(page, testInfo, "s5-phone-selected-en-dark");
+  await scheme(page, "light");
   await row(page, file.name).tap();
   await expect(row(page, file.name)).toHaveAttribute("data-selected", "false");
   await row(page, "Photos").tap();
@@ -185,6 +191,14 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
   await screenshot(page, testInfo, "18-6-phone-list-zh-dark");
   await scheme(page, "light");
   await screenshot(page, testInfo, "18-6-phone-list-zh-light");
+  await longPress(page, `[data-testid="node-row"][data-name="${file.name}"]`);
+  await expect(page.getByTestId("selection-bar")).toContainText("已选择 1 项");
+  await screenshot(page, testInfo, "s5-phone-selected-zh-light");
+  await scheme(page, "dark");
+  await screenshot(page, testInfo, "s5-phone-selected-zh-dark");
+  await scheme(page, "light");
+  await row(page, file.name).tap();
+  await expect(page.getByTestId("selection-bar")).toHaveCount(0);
   await page.getByTestId("menu-button").tap();
   await expect(drawer.getByTestId("storage-usage")).toContainText("已用");
   await screenshot(page, testInfo, "18-6-phone-drawer-zh-light");

@@ -130,6 +130,10 @@ test("tree changes are in the admin's audit log with their actor and readable na
   await screenshot(page, testInfo, "h6-drive-no-band");
   await row(page, "Budget 2027").click();
   await expect(page.getByTestId("selection-bar")).toContainText("1 selected");
+  await screenshot(page, testInfo, "s5-selection-desktop-en-light");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, testInfo, "s5-selection-desktop-en-dark");
+  await page.emulateMedia({ colorScheme: "light" });
   await page.keyboard.press("F2");
   await page.getByLabel("New name").fill("Budget 2028");
   await page.keyboard.press("Enter");
