@@ -165,6 +165,7 @@ test("tree changes are in the admin's audit log with their actor and readable na
   // The date filters follow the app's language, not the browser's.
   await expect(a.locator("input[type=date]").first()).toHaveAttribute("lang", "zh-CN");
   await a.locator("input[type=date]").first().fill("2026-12-05");
+  await a.locator("input[type=date]").first().blur();
   await expect(a.getByTestId("audit-from-shown")).toHaveText("2026年12月5日");
   await expect(a).toHaveTitle("管理 · 云盘");
   await screenshot(a, testInfo, "h6-audit-zh-dark");
