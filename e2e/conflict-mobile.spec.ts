@@ -119,6 +119,22 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
   const file = makeFile(testInfo, "budget-2026.xlsx", 48_000);
   await uploadAndWait(page, [file.path], [file.name]);
 
+  // The upload panel and a toast stack above the bottom bar instead of covering each other.
+  await page.getByRole("button", { name: "New folder" }).click();
+  await page.getByLabel("Folder name").fill("Receipts");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByTestId("toast").first()).toBeVisible();
+  await expect(page.getByTestId("upload-panel")).toBeVisible();
+  const toastBox = (await page.getByTestId("toast").first().boundingBox())!;
+  const panelBox = (await page.getByTestId("upload-panel").boundingBox())!;
+  const barBox = (await page.getByTestId("bottom-bar").boundingBox())!;
+  expect(toastBox.y + toastBox.height).toBeLessThanOrEqual(panelBox.y);
+  expect(panelBox.y + panelBox.height).toBeLessThanOrEqual(barBox.y);
+  await screenshot(page, testInfo, "s5-phone-toast-over-panel-en-light");
+  await scheme(page, "dark");
+  await screenshot(page, testInfo, "s5-phone-toast-over-panel-en-dark");
+  await scheme(page, "light");
+
   // Labeled bottom bar.
   const bar = page.getByTestId("bottom-bar");
   for (const label of ["Drive", "Recent", "Starred", "Shared", "Trash"]) await expect(bar.getByRole("link", { name: label })).toBeVisible();
@@ -131,10 +147,23 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
   await screenshot(page, testInfo, "18-6-phone-list-en-light");
 
   // A long press selects; a tap while selecting unselects; then a tap opens the folder.
+  const before = await row(page, file.name).boundingBox();
   await longPress(page, `[data-testid="node-row"][data-name="${file.name}"]`);
   await expect(row(page, file.name)).toHaveAttribute("data-selected", "true");
+  await expect(page.locator('[data-testid="node-row"][data-selected="true"]')).toHaveCount(1);
   await expect(page.getByTestId("selection-bar")).toContainText("1 selected");
+  // The bar replaces the whole header row (heading and toolbar, two lines here) without moving the rows.
+  expect((await row(page, file.name).boundingBox())!.y).toBe(before!.y);
+  const selBar = (await page.getByTestId("selection-bar").boundingBox())!;
+  for (const covered of [page.getByRole("navigation", { name: "Breadcrumbs" }), page.getByRole("button", { name: "Upload", exact: true })]) {
+    const box = (await covered.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(selBar.y - 1);
+    expect(box.y + box.height).toBeLessThanOrEqual(selBar.y + selBar.height + 1);
+  }
   await screenshot(page, testInfo, "18-6-phone-selected-en-light");
+  await scheme(page, "dark");
+  await screenshot(page, testInfo, "s5-phone-selected-en-dark");
+  await scheme(page, "light");
   await row(page, file.name).tap();
   await expect(row(page, file.name)).toHaveAttribute("data-selected", "false");
   await row(page, "Photos").tap();
@@ -162,6 +191,14 @@ test("on a 390 px phone: tap opens, long press selects, labeled navigation, size
   await screenshot(page, testInfo, "18-6-phone-list-zh-dark");
   await scheme(page, "light");
   await screenshot(page, testInfo, "18-6-phone-list-zh-light");
+  await longPress(page, `[data-testid="node-row"][data-name="${file.name}"]`);
+  await expect(page.getByTestId("selection-bar")).toContainText("已选择 1 项");
+  await screenshot(page, testInfo, "s5-phone-selected-zh-light");
+  await scheme(page, "dark");
+  await screenshot(page, testInfo, "s5-phone-selected-zh-dark");
+  await scheme(page, "light");
+  await row(page, file.name).tap();
+  await expect(page.getByTestId("selection-bar")).toHaveCount(0);
   await page.getByTestId("menu-button").tap();
   await expect(drawer.getByTestId("storage-usage")).toContainText("已用");
   await screenshot(page, testInfo, "18-6-phone-drawer-zh-light");

@@ -95,15 +95,16 @@ test("a share page with a download limit counts down after each download and say
   await expect(w.getByTestId("public-downloads-left")).toHaveText("还可下载 1 次");
   expect((await download()).suggestedFilename()).toBe("notes.txt");
   await expect(left).toHaveText("No downloads left");
-  // Used up: the click is answered on the page instead of a download the browser cancels silently.
-  await v.getByTestId("public-download").click();
+  // Used up: the page says so at once and the button is dimmed, instead of looking active.
   await expect(v.getByTestId("public-download-refusal")).toHaveText(/used up: its download limit has been reached/);
+  await expect(v.getByTestId("public-download")).toHaveAttribute("aria-disabled", "true");
   await screenshot(v, testInfo, "s5-share-used-up-en-light");
   await v.emulateMedia({ colorScheme: "dark" });
   await screenshot(v, testInfo, "s5-share-used-up-en-dark");
   await w.getByTestId("public-download").click();
   await expect(w.getByTestId("public-download-refusal")).toHaveText(/下载次数已用完/);
   await expect(w.getByTestId("public-downloads-left")).toHaveText("下载次数已用完");
+  await expect(w.getByTestId("public-download")).toHaveAttribute("aria-disabled", "true");
   await screenshot(w, testInfo, "s5-share-used-up-zh-light");
   await w.emulateMedia({ colorScheme: "dark" });
   await screenshot(w, testInfo, "s5-share-used-up-zh-dark");
@@ -129,6 +130,10 @@ test("tree changes are in the admin's audit log with their actor and readable na
   await screenshot(page, testInfo, "h6-drive-no-band");
   await row(page, "Budget 2027").click();
   await expect(page.getByTestId("selection-bar")).toContainText("1 selected");
+  await screenshot(page, testInfo, "s5-selection-desktop-en-light");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, testInfo, "s5-selection-desktop-en-dark");
+  await page.emulateMedia({ colorScheme: "light" });
   await page.keyboard.press("F2");
   await page.getByLabel("New name").fill("Budget 2028");
   await page.keyboard.press("Enter");
@@ -142,7 +147,11 @@ test("tree changes are in the admin's audit log with their actor and readable na
   const renamed = a.locator('[data-testid="audit-row"][data-action="node.rename"]').filter({ hasText: "Budget 2028" });
   await expect(renamed).toContainText("Renamed");
   await expect(renamed.getByTestId("audit-actor")).toContainText(ann);
-  await expect(a.locator('[data-testid="audit-row"][data-action="folder.create"]').filter({ hasText: "Budget 2027" })).toContainText("Folder created");
+  const created = a.locator('[data-testid="audit-row"][data-action="folder.create"]').filter({ hasText: "Budget 2027" });
+  await expect(created).toContainText("Folder created");
+  // Details in words: where the folder was made (the root by its name), never the raw parentId.
+  await expect(created.getByTestId("audit-details")).toHaveText("in My Drive");
+  await expect(renamed.getByTestId("audit-details")).toHaveText("Folder · was “Budget 2027”");
   // The table fits its box: nothing is cut off on the right.
   const fits = await a.getByTestId("audit-table").evaluate((t) => t.parentElement!.scrollWidth <= t.parentElement!.clientWidth + 1);
   expect(fits).toBe(true);
@@ -152,6 +161,12 @@ test("tree changes are in the admin's audit log with their actor and readable na
   await ctx.addCookies([{ name: "yp-locale", value: "zh", url: a.url() }]);
   await a.reload();
   await expect(a.locator('[data-testid="audit-row"][data-action="node.rename"]').first()).toContainText("重命名");
+  await expect(a.locator('[data-testid="audit-row"][data-action="node.rename"]').filter({ hasText: "Budget 2028" }).getByTestId("audit-details")).toHaveText("文件夹 · 原名“Budget 2027”");
+  // The date filters follow the app's language, not the browser's.
+  await expect(a.locator("input[type=date]").first()).toHaveAttribute("lang", "zh-CN");
+  await a.locator("input[type=date]").first().fill("2026-12-05");
+  await a.locator("input[type=date]").first().blur();
+  await expect(a.getByTestId("audit-from-shown")).toHaveText("2026年12月5日");
   await expect(a).toHaveTitle("管理 · 云盘");
   await screenshot(a, testInfo, "h6-audit-zh-dark");
   await a.emulateMedia({ colorScheme: "light" });

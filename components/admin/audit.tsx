@@ -7,6 +7,8 @@ import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { Button } from "@/components/ui/button";
 import { Badge, EmptyRow, PageHeader, Table, selectClass } from "@/components/admin/admin-ui";
 import { auditActionLabel } from "@/components/i18n/areas/audit-actions";
+import { DateInput } from "@/components/admin/date-input";
+import { auditDetails } from "@/components/i18n/areas/audit-details";
 
 interface Filters {
   user: string;
@@ -26,21 +28,12 @@ function toQuery(f: Filters) {
   };
 }
 
-/** A readable name for the target when the event recorded one (an email, a file name). */
-function targetName(data: unknown): string | null {
+/** A readable name for the target when the event recorded one (an email, a file name), and its key. */
+function targetName(data: unknown): { key: string; name: string } | null {
   if (!data || typeof data !== "object") return null;
   const d = data as Record<string, unknown>;
-  const name = d.email ?? d.filename ?? d.name;
-  return typeof name === "string" ? name : null;
-}
-
-/** The event's data as `key: value` pairs, for a cell that wraps. */
-function detailsOf(data: unknown): string {
-  if (!data || typeof data !== "object" || Array.isArray(data)) return JSON.stringify(data);
-  return Object.entries(data as Record<string, unknown>)
-    .filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
-    .join(" · ");
+  const key = ["email", "filename", "name"].find((k) => typeof d[k] === "string");
+  return key ? { key, name: d[key] as string } : null;
 }
 
 function toneOf(action: string) {
@@ -105,11 +98,11 @@ export function AdminAudit() {
         </label>
         <label className="block text-sm">
           <span className="mb-1 block font-medium text-zinc-700 dark:text-zinc-300">{t("admin.audit.from")}</span>
-          <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} className={input} />
+          <DateInput value={draft.from} onChange={(from) => setDraft({ ...draft, from })} className={`${input} w-44`} testId="audit-from-shown" />
         </label>
         <label className="block text-sm">
           <span className="mb-1 block font-medium text-zinc-700 dark:text-zinc-300">{t("admin.audit.to")}</span>
-          <input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} className={input} />
+          <DateInput value={draft.to} onChange={(to) => setDraft({ ...draft, to })} className={`${input} w-44`} testId="audit-to-shown" />
         </label>
         <div className="flex gap-2">
           <Button type="submit">
@@ -128,8 +121,9 @@ export function AdminAudit() {
         {events.isLoading ? <EmptyRow colSpan={5}>{t("admin.common.loading")}</EmptyRow> : null}
         {!events.isLoading && items.length === 0 ? <EmptyRow colSpan={5}>{t("admin.audit.empty")}</EmptyRow> : null}
         {items.map((e) => {
-          const name = targetName(e.data);
-          const details = e.data ? detailsOf(e.data) : "";
+          const target = targetName(e.data);
+          const name = target?.name ?? null;
+          const details = auditDetails(e.data, e.refs, locale, target?.key).join(" · ");
           return (
             <tr key={e.id} data-testid="audit-row" data-action={e.action} className="align-top">
               <td className="px-4 py-2.5 text-xs text-zinc-500 tabular-nums">{fmt.format(e.at)}</td>

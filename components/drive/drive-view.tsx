@@ -96,6 +96,17 @@ export function DriveView({ folderId }: { folderId: string | null }) {
     void uploadInto(waiting.current.splice(0), currentId);
   }, [currentId, uploadInto]);
 
+  const viewToggle = (
+    <div className="flex rounded-lg border border-zinc-300 p-0.5 dark:border-zinc-700">
+      <button aria-label={t("actions.listView")} aria-pressed={view === "list"} onClick={() => setView("list")} className={clsx("rounded-md p-1.5", view === "list" ? "bg-zinc-200 dark:bg-zinc-700" : "text-zinc-500")}>
+        <List className="size-4" />
+      </button>
+      <button aria-label={t("actions.gridView")} aria-pressed={view === "grid"} onClick={() => setView("grid")} className={clsx("rounded-md p-1.5", view === "grid" ? "bg-zinc-200 dark:bg-zinc-700" : "text-zinc-500")}>
+        <LayoutGrid className="size-4" />
+      </button>
+    </div>
+  );
+
   if (query.isError) {
     return (
       <div className="flex flex-col items-center justify-center px-6 py-24 text-center">
@@ -131,7 +142,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
         void filesFromDrop(e.dataTransfer).then(upload);
       }}
     >
-      {/* The selection bar appears over the header row instead of holding an empty band above the list. */}
+      {/* The selection bar replaces the header row in place instead of holding an empty band above the list. */}
       <div className="relative">
       <div className="flex flex-wrap items-center gap-3">
         <nav aria-label={t("drive.breadcrumbs")} className="flex min-w-[10rem] flex-1 items-center gap-1 text-lg font-semibold">
@@ -167,14 +178,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
           ))}
         </nav>
         <div className="flex items-center gap-2">
-          <div className="flex rounded-lg border border-zinc-300 p-0.5 dark:border-zinc-700">
-            <button aria-label={t("actions.listView")} aria-pressed={view === "list"} onClick={() => setView("list")} className={clsx("rounded-md p-1.5", view === "list" ? "bg-zinc-200 dark:bg-zinc-700" : "text-zinc-500")}>
-              <List className="size-4" />
-            </button>
-            <button aria-label={t("actions.gridView")} aria-pressed={view === "grid"} onClick={() => setView("grid")} className={clsx("rounded-md p-1.5", view === "grid" ? "bg-zinc-200 dark:bg-zinc-700" : "text-zinc-500")}>
-              <LayoutGrid className="size-4" />
-            </button>
-          </div>
+          {viewToggle}
           <Button variant="secondary" onClick={() => setNewFolder(true)} disabled={!currentId} aria-label={t("drive.newFolder")}>
             <FolderPlus className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("drive.newFolder")}</span>
           </Button>
@@ -212,7 +216,9 @@ export function DriveView({ folderId }: { folderId: string | null }) {
       </div>
 
         {count ? (
-          <div className="absolute inset-x-0 top-1/2 z-10 flex min-h-11 -translate-y-1/2 items-center gap-2 rounded-xl bg-brand-50 px-3 text-sm shadow-sm ring-1 ring-brand-100 dark:bg-zinc-800 dark:ring-zinc-700" data-testid="selection-bar">
+          // It covers the whole header row (one line on a desktop, two on a phone), opaque, so nothing
+          // half-shows under it, and being absolute it never moves the rows under a long-press.
+          <div className="absolute inset-0 z-10 flex items-center gap-2 rounded-xl bg-brand-50 px-2 text-sm shadow-sm ring-1 ring-brand-200 sm:px-3 dark:bg-zinc-800 dark:ring-zinc-700" data-testid="selection-bar">
             <button aria-label={t("actions.clearSelection")} onClick={selection.clear} className="rounded-md p-1 hover:bg-white/60 dark:hover:bg-zinc-800">
               <X className="size-4" />
             </button>
@@ -233,6 +239,8 @@ export function DriveView({ folderId }: { folderId: string | null }) {
               <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => void actions.trash(selectedNodes()).then(selection.clear)} aria-label={t("actions.trash")}>
                 <Trash2 className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("actions.trash")}</span>
               </Button>
+              {/* The view switch stays where it was on a desktop, so it is reachable while selecting. */}
+              <div className="ml-1 hidden border-l border-brand-200 pl-2 sm:block dark:border-zinc-700">{viewToggle}</div>
             </div>
           </div>
         ) : null}

@@ -29,7 +29,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={push}>
       {children}
-      <div className="pointer-events-none fixed inset-x-0 bottom-[calc(5rem+env(safe-area-inset-bottom))] z-50 md:bottom-6 flex flex-col items-center gap-2" role="status" aria-live="polite">
+      {/* Above the phone's bottom bar and above the upload panel when it is open (bottom-dock.ts). */}
+      <div className="pointer-events-none fixed inset-x-0 bottom-[calc(5rem+env(safe-area-inset-bottom)+var(--upload-dock,0px))] z-50 flex px-4 md:bottom-[calc(1.5rem+var(--upload-dock,0px))] flex-col items-center gap-2" role="status" aria-live="polite">
         {toasts.map((t) => (
           <div
             key={t.id}

@@ -6,6 +6,7 @@ import { formatBytes } from "@/server/i18n/messages";
 import type { RouterOutputs } from "@/server/runtime/trpc-router";
 import type { UploadItem } from "@/components/upload/upload-manager";
 import { useT } from "@/components/i18n/i18n-provider";
+import { useBottomDockRef } from "@/components/ui/bottom-dock";
 
 type Interrupted = RouterOutputs["upload"]["unfinished"][number];
 interface Api {
@@ -30,6 +31,7 @@ export function UploadPanel({ api, interrupted, onDiscard }: { api: Api; interru
   const picker = useRef<HTMLInputElement>(null);
   const [resumeTarget, setResumeTarget] = useState<string | null>(null);
   const t = useT();
+  const dockRef = useBottomDockRef();
   const { items } = api;
   if (items.length === 0 && interrupted.length === 0) return null;
 
@@ -46,6 +48,8 @@ export function UploadPanel({ api, interrupted, onDiscard }: { api: Api; interru
 
   return (
     <section
+      ref={dockRef}
+      data-testid="upload-panel"
       aria-label={t("uploads.panel")}
       className="fixed bottom-[calc(4.75rem+env(safe-area-inset-bottom))] right-4 z-40 md:bottom-4 w-[min(26rem,calc(100vw-2rem))] overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-2xl shadow-zinc-900/10 dark:border-zinc-700 dark:bg-zinc-900"
     >

@@ -17,7 +17,17 @@ export interface AuditEventDto {
   ip: string | null;
   userAgent: string | null;
   data: unknown;
+  /** What the ids in `data` name today (folders, files, people, versions), so the log reads without raw ids. */
+  refs: Record<string, AuditRef>;
 }
+
+/** A node (the drive's root has no name of its own), a person or a file version, named for the reader. */
+export type AuditRef = { type: "folder" | "file"; name: string } | { type: "root" } | { type: "user"; name: string; email: string } | { type: "version"; number: number };
+
+/** Which keys of an event's data hold ids of what (see the recordAudit calls). */
+const NODE_KEYS = ["parentId", "fromId", "toId", "sourceId", "nodeId"];
+const USER_KEYS = ["granteeId", "ownerId", "userId"];
+const VERSION_KEYS = ["versionId", "fromVersionId"];
 
 /** Actor by email (part of it) or exact id; action by exact name or a prefix ending in "."; a date range. */
 function whereOf(filter: AuditFilter): Prisma.AuditEventWhereInput {
@@ -38,7 +48,46 @@ function visitorOf(r: Row): AuditEventDto["visitor"] {
   return { shareLinkId: data.viaShareLink, name: typeof data.name === "string" && data.name ? data.name : null };
 }
 
-const toDto = (r: Row): AuditEventDto => ({
+function objectOf(data: unknown): Record<string, unknown> {
+  return data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+}
+
+function idsUnder(rows: Row[], keys: string[]): string[] {
+  const ids = new Set<string>();
+  for (const r of rows) {
+    const data = objectOf(r.data);
+    for (const k of keys) if (typeof data[k] === "string") ids.add(data[k]);
+  }
+  return [...ids];
+}
+
+/** One query per kind of id for the whole page; an id whose row is gone simply stays unnamed. */
+async function resolveRefs(rows: Row[]): Promise<Map<string, AuditRef>> {
+  const prisma = await getPrisma();
+  const [nodes, users, versions] = await Promise.all([
+    prisma.node.findMany({ where: { id: { in: idsUnder(rows, NODE_KEYS) } }, select: { id: true, name: true, kind: true, rootOwnerId: true } }),
+    prisma.user.findMany({ where: { id: { in: idsUnder(rows, USER_KEYS) } }, select: { id: true, name: true, email: true } }),
+    prisma.fileVersion.findMany({ where: { id: { in: idsUnder(rows, VERSION_KEYS) } }, select: { id: true, number: true } }),
+  ]);
+  const refs = new Map<string, AuditRef>();
+  for (const n of nodes) refs.set(n.id, n.rootOwnerId !== null ? { type: "root" } : { type: n.kind === "FOLDER" ? "folder" : "file", name: n.name });
+  for (const u of users) refs.set(u.id, { type: "user", name: u.name, email: u.email });
+  for (const v of versions) refs.set(v.id, { type: "version", number: v.number });
+  return refs;
+}
+
+function refsOf(r: Row, all: Map<string, AuditRef>): Record<string, AuditRef> {
+  const data = objectOf(r.data);
+  const refs: Record<string, AuditRef> = {};
+  for (const k of [...NODE_KEYS, ...USER_KEYS, ...VERSION_KEYS]) {
+    const id = data[k];
+    const ref = typeof id === "string" ? all.get(id) : undefined;
+    if (typeof id === "string" && ref) refs[id] = ref;
+  }
+  return refs;
+}
+
+const toDto = (r: Row, refs: Record<string, AuditRef>): AuditEventDto => ({
   id: r.id,
   at: r.at,
   actor: r.actor,
@@ -49,6 +98,7 @@ const toDto = (r: Row): AuditEventDto => ({
   ip: r.ip,
   userAgent: r.userAgent,
   data: r.data,
+  refs,
 });
 
 async function page(filter: AuditFilter, after: { at: Date; id: string } | null, limit: number) {
@@ -72,7 +122,8 @@ export async function listAuditEvents(input: { actor: Actor } & AuditFilterInput
   const rows = await page(filter, decodeCursor(cursor), limit + 1);
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items: items.map(toDto), nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.id) : null };
+  const refs = await resolveRefs(items);
+  return { items: items.map((r) => toDto(r, refsOf(r, refs))), nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.id) : null };
 }
 
 /** Every action name recorded so far, for the filter's list. */

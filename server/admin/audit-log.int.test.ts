@@ -75,3 +75,24 @@ test("restoring and deleting a version are audited", async () => {
   expect(log.items.map((e) => e.action)).toEqual(["version.delete", "version.restore"]);
   expect(log.items.every((e) => e.targetId === file.id)).toBe(true);
 });
+
+test("the log names the folders and people an event's ids point to, and the root as the root", async () => {
+  const admin = await createTestUser({ role: "ADMIN" });
+  const cy = await createTestUser({ name: "Cy" });
+  const dee = await createTestUser({ name: "Dee" });
+  const drive = callerFor(cy.actor).drive;
+  const inbox = await drive.createFolder({ name: "Inbox" });
+  const archive = await drive.createFolder({ name: "归档" });
+  const file = await createTestFile({ actor: cy.actor, name: "plan.txt", parentId: inbox.id });
+  await drive.move({ nodeIds: [file.id], targetId: archive.id });
+  await callerFor(cy.actor).share.grant({ nodeId: archive.id, email: dee.user.email, role: "VIEWER" });
+
+  const log = callerFor(admin.actor).admin.audit;
+  const [moved] = (await log.list({ user: cy.user.id, action: "node.move" })).items;
+  expect(moved!.refs).toEqual({ [inbox.id]: { type: "folder", name: "Inbox" }, [archive.id]: { type: "folder", name: "归档" } });
+  const created = (await log.list({ user: cy.user.id, action: "folder.create" })).items.find((e) => e.targetId === inbox.id)!;
+  const rootId = (created.data as { parentId: string }).parentId;
+  expect(created.refs).toEqual({ [rootId]: { type: "root" } });
+  const [granted] = (await log.list({ user: cy.user.id, action: "grant.create" })).items;
+  expect(granted!.refs).toEqual({ [dee.user.id]: { type: "user", name: "Dee", email: dee.user.email } });
+});

@@ -4,7 +4,9 @@
 // browser cancels a 410 silently and the page never learns a download happened.
 import { useCallback, useState, type MouseEvent } from "react";
 
-export type DownloadRefusal = "exhausted" | "expired" | "revoked" | "failed";
+import { downloadState, type DownloadRefusal } from "@/components/share/public/download-state";
+
+export type { DownloadRefusal };
 
 const REASONS: readonly string[] = ["exhausted", "expired", "revoked"];
 
@@ -44,5 +46,5 @@ export function useCountedDownloads(initialLeft: number | null) {
     },
     [initialLeft, left],
   );
-  return { left, refusal, onClick };
+  return { left, ...downloadState(left, refusal), onClick };
 }

@@ -92,7 +92,7 @@ function Refusal({ refusal, ownerName }: { refusal: DownloadRefusal | null; owne
   const t = useT();
   if (!refusal) return null;
   return (
-    <p role="alert" data-testid="public-download-refusal" className="mt-3 flex items-start gap-2 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:text-amber-200 dark:ring-amber-500/30">
+    <p role="alert" id="public-download-refusal" data-testid="public-download-refusal" className="mt-3 flex items-start gap-2 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:text-amber-200 dark:ring-amber-500/30">
       <AlertCircle className="mt-0.5 size-4 shrink-0" /> {t(`shareDownload.${refusal}`, { name: ownerName })}
     </p>
   );
@@ -100,14 +100,20 @@ function Refusal({ refusal, ownerName }: { refusal: DownloadRefusal | null; owne
 
 type OnDownload = (e: MouseEvent<HTMLAnchorElement>) => void;
 
-function DownloadButton({ href, label, testId, onClick }: { href: string; label: string; testId?: string; onClick: OnDownload }) {
+/** Dimmed (and aria-disabled) once the link can no longer serve a download; a click then re-explains why. */
+function DownloadButton({ href, label, testId, onClick, blocked }: { href: string; label: string; testId?: string; onClick: OnDownload; blocked: boolean }) {
   return (
     <a
       href={href}
       download=""
       onClick={onClick}
       data-testid={testId}
-      className="inline-flex items-center justify-center gap-2 rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white shadow-sm transition hover:bg-brand-700"
+      aria-disabled={blocked || undefined}
+      aria-describedby={blocked ? "public-download-refusal" : undefined}
+      className={clsx(
+        "inline-flex items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-medium shadow-sm transition",
+        blocked ? "cursor-not-allowed bg-zinc-200 text-zinc-500 shadow-none dark:bg-zinc-800 dark:text-zinc-500" : "bg-brand-600 text-white hover:bg-brand-700",
+      )}
     >
       <Download className="size-4" /> {label}
     </a>
@@ -132,7 +138,7 @@ function FileView({ token, data, canDownload }: { token: string; data: Open; can
             <p className="text-sm text-zinc-500 tabular-nums">{formatBytes(file.size)}</p>
           </div>
         </div>
-        {canDownload && <DownloadButton href={fileUrl(token, file.id)} label={t("sharing.public.download")} testId="public-download" onClick={counted.onClick} />}
+        {canDownload && <DownloadButton href={fileUrl(token, file.id)} label={t("sharing.public.download")} testId="public-download" onClick={counted.onClick} blocked={counted.blocked} />}
       </div>
       <div className="mt-3">
         <LinkFacts data={data} left={counted.left} />
@@ -201,6 +207,7 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
             label={selected.size ? t("sharing.public.downloadSelected", { count: selected.size }) : t("sharing.public.downloadAll")}
             testId="public-zip"
             onClick={counted.onClick}
+            blocked={counted.blocked}
           />
         )}
       </div>
@@ -253,7 +260,7 @@ function FolderView({ token, data, canDownload }: { token: string; data: Open; c
                   <td className="hidden py-2.5 pr-4 pl-6 whitespace-nowrap text-zinc-500 md:table-cell">{formatDateTime(n.updatedAt, locale)}</td>
                   <td className="py-2.5 pr-3 text-right">
                     {canDownload && n.kind === "FILE" && (
-                      <a href={fileUrl(token, n.id)} download="" onClick={counted.onClick} aria-label={`${t("sharing.public.download")} ${n.name}`} className="inline-flex rounded-lg p-1.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
+                      <a href={fileUrl(token, n.id)} download="" onClick={counted.onClick} aria-disabled={counted.blocked || undefined} aria-label={`${t("sharing.public.download")} ${n.name}`} className={clsx("inline-flex rounded-lg p-1.5 text-zinc-400", counted.blocked ? "cursor-not-allowed opacity-40" : "hover:bg-zinc-100 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-100")}>
                         <Download className="size-4" />
                       </a>
                     )}
