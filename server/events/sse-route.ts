@@ -58,6 +58,8 @@ export async function serveEvents(req: IncomingMessage, res: ServerResponse) {
     let closed = false;
     let pending = false;
     let running = false;
+    /** The highest seq the bus announced as committed. */
+    let announced = 0n;
     const close = () => {
       if (closed) return;
       closed = true;
@@ -76,14 +78,22 @@ export async function serveEvents(req: IncomingMessage, res: ServerResponse) {
       try {
         do {
           pending = false;
+          // A shared read this stream joined may have started before the commit that woke it;
+          // a batch that ends short of the announced seq is then read once more, by a query that
+          // starts after that commit.
+          let reread = false;
           for (;;) {
             const batch = await rowsAfter(cursor);
-            if (batch.length === 0 || closed) break;
-            const visible = await visibleIn(visibility, batch);
             if (closed) return;
-            if (visible.length) write(visible.map(frameOf).join(""));
-            cursor = batch.at(-1)!.seq;
-            if (batch.length < STREAM_ROUND || closed) break;
+            if (batch.length) {
+              const visible = await visibleIn(visibility, batch);
+              if (closed) return;
+              if (visible.length) write(visible.map(frameOf).join(""));
+              cursor = batch.at(-1)!.seq;
+              if (batch.length === STREAM_ROUND) continue;
+            }
+            if (cursor >= announced || reread) break;
+            reread = true;
           }
         } while (pending && !closed);
       } catch (e) {
@@ -105,6 +115,7 @@ export async function serveEvents(req: IncomingMessage, res: ServerResponse) {
       }
     };
     const off = getChangeBus().subscribe((seq) => {
+      if (seq > announced) announced = seq;
       if (seq > cursor) void pump();
     });
     const remove = addStream({
