@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useTRPC, useTRPCClient } from "@/components/trpc/client";
 import { invalidateForChange, type LiveChange } from "@/components/live/change-invalidation";
 import { isOwnChange, markChanged } from "@/components/live/live-highlight";
+import { silenceWatchdog } from "@/components/live/silence-watchdog";
 
 const ScopeContext = createContext<(admin: boolean) => void>(() => {});
 
@@ -25,8 +26,9 @@ const appCodeOf = (e: unknown) => (e as { data?: { appCode?: string } } | null)?
  * The tab's one connection to GET /api/events. Each change marks stale exactly the queries it
  * affects and highlights the row when someone else (another tab, device or person) made it.
  * The browser reconnects by itself with Last-Event-ID; when the stream fails for good (a network
- * that stayed down, a server restart, a cursor the server no longer keeps) it is reopened from
- * the last cursor, or, if that cursor was pruned, from a fresh one with every query refetched.
+ * that stayed down, a server restart, a cursor the server no longer keeps) or goes silent (no
+ * `ping` for STALE_MS: half-dead) it is reopened from the last cursor, or, if that cursor was
+ * pruned, from a fresh one with every query refetched.
  */
 export function LiveEvents({ meId, children }: { meId: string; children: ReactNode }) {
   const trpc = useTRPC();
@@ -39,6 +41,7 @@ export function LiveEvents({ meId, children }: { meId: string; children: ReactNo
 
   useEffect(() => {
     let source: EventSource | null = null;
+    let watchdog: ReturnType<typeof silenceWatchdog> | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     let failures = 0;
@@ -57,7 +60,12 @@ export function LiveEvents({ meId, children }: { meId: string; children: ReactNo
       if (stopped) return;
       try {
         if (cursor.current) await trpcClient.changes.list.query({ cursor: cursor.current, limit: 1, scope });
-        else cursor.current = (await trpcClient.changes.cursor.query()).cursor;
+        else {
+          cursor.current = (await trpcClient.changes.cursor.query()).cursor;
+          // The page's first queries may have read the drive before this cursor: a change in
+          // between would never be replayed, so what is on screen is refetched once the stream is open.
+          resync = true;
+        }
       } catch (e) {
         if (appCodeOf(e) !== "GONE") return retryLater();
         // Changes were pruned while this tab was away: start from now and refetch everything.
@@ -68,7 +76,18 @@ export function LiveEvents({ meId, children }: { meId: string; children: ReactNo
       if (stopped) return;
       const es = new EventSource(`/api/events?cursor=${cursor.current}${scope === "admin" ? "&scope=admin" : ""}`);
       source = es;
+      watchdog?.stop();
+      const dog = (watchdog = silenceWatchdog(() => {
+        // Silent past the pings: half-dead. Reopen from the cursor, which replays what was missed.
+        es.close();
+        if (source === es) source = null;
+        state("stale");
+        failures = 0;
+        void connect();
+      }));
+      es.addEventListener("ping", () => dog.feed());
       es.onopen = () => {
+        dog.feed();
         failures = 0;
         state("open");
         if (resync) {
@@ -77,6 +96,7 @@ export function LiveEvents({ meId, children }: { meId: string; children: ReactNo
         }
       };
       es.addEventListener("change", (e) => {
+        dog.feed();
         const change = JSON.parse((e as MessageEvent<string>).data) as LiveChange;
         cursor.current = (e as MessageEvent).lastEventId || change.seq;
         // The last change applied, for anyone checking the tab is in step (the browser tests do).
@@ -89,6 +109,7 @@ export function LiveEvents({ meId, children }: { meId: string; children: ReactNo
         // CONNECTING: the browser retries by itself. CLOSED: it gave up (an error status, offline).
         if (es.readyState !== EventSource.CLOSED) return void state("connecting");
         es.close();
+        dog.stop();
         if (source === es) source = null;
         retryLater();
       };
@@ -99,6 +120,7 @@ export function LiveEvents({ meId, children }: { meId: string; children: ReactNo
       if (stopped) return;
       source?.close();
       source = null;
+      watchdog?.stop();
       clearTimeout(timer);
       waiting = true;
       state("offline");
@@ -119,6 +141,7 @@ export function LiveEvents({ meId, children }: { meId: string; children: ReactNo
       window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);
       source?.close();
+      watchdog?.stop();
       state("closed");
     };
   }, [scope, meId, queryClient, trpc, trpcClient]);

@@ -98,6 +98,31 @@ export class ChangeVisibility {
     return { ...kind, OR: [{ ownerId: { in: [this.actor.userId, ...new Set(this.grantOwners)] } }, { granteeId: this.actor.userId }] };
   }
 
+  /**
+   * Readers with equal keys see the same rows of any batch (same user, scope, folder and grant
+   * owners), so a batch shared by many streams is decided once per key (stream-hub.ts).
+   */
+  async readerKey(): Promise<string> {
+    await this.where();
+    return [this.actor.userId, this.scope, this.folderId ?? "", this.notifications, ...new Set(this.grantOwners ?? [])].join("|");
+  }
+
+  /** `where` applied in memory, then `filter`: the rows of any log batch this reader may see. */
+  async visibleAmong(batch: ChangeEvent[]): Promise<ChangeEvent[]> {
+    await this.where();
+    const me = this.actor.userId;
+    const owners = new Set([me, ...(this.grantOwners ?? [])]);
+    const narrowed = batch.filter(
+      (e) => (this.notifications || e.kind !== NOTIFICATION_KIND) && (this.scope === "admin" || owners.has(e.ownerId) || e.granteeId === me),
+    );
+    return this.filter(narrowed);
+  }
+
+  /** What `filter` does to the cached grant owners, for a reader that reused another's decision. */
+  noteBatch(batch: ChangeEvent[]): void {
+    if (batch.some((e) => e.granteeId === this.actor.userId)) this.grantOwners = null;
+  }
+
   async filter(events: ChangeEvent[]): Promise<ChangeEvent[]> {
     // A grant given to or taken from the actor changes whose drives `where` must include.
     if (events.some((e) => e.granteeId === this.actor.userId)) this.grantOwners = null;

@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { callerFor, createTestUser } from "@/server/test/factories";
-import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
+import { createTestSessionCookie, createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase } from "@/server/test/test-db";
 import { currentCursor, listChanges, pruneChangeLog } from "@/server/changes/change-feed.service";
 import { openEventStreams } from "@/server/changes/sse-route";
+import { rowsAfter, streamTiming, visibleIn } from "@/server/changes/stream-hub";
+import { ChangeVisibility } from "@/server/changes/change-feed.service";
 import { getChangeBus } from "@/server/events/change-bus";
 import { getPrisma } from "@/server/db/client";
 
 useTestDatabase();
+// Short timers so the heartbeat and the re-read (with its session re-check) are seen in a test.
+streamTiming.heartbeatMs = 200;
+streamTiming.rereadMs = 300;
 let http: HttpHarness;
 beforeAll(async () => {
   http = await startHttpHarness();
@@ -70,6 +75,95 @@ describe("GET /api/events", () => {
     const otherArriving = readEvents(otherStream, 1);
     await callerFor(other.actor).drive.createFolder({ name: "Mine" });
     expect((await otherArriving).map((e) => e.data.newName)).toEqual(["Mine"]);
+  });
+
+  it("ends a stream once its token is revoked, or its user disabled or signed out everywhere", async () => {
+    const owner = await createTestUser();
+    const prisma = await getPrisma();
+    const token = await createTestToken(owner.actor);
+    const cookie = await createTestSessionCookie(owner.user.id);
+    const second = await createTestToken(owner.actor, "second");
+
+    /** Reads until the server ends the stream; returns the change events seen. */
+    const untilEnd = async (res: Response) => {
+      const reader = res.body!.getReader();
+      let text = "";
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += new TextDecoder().decode(value);
+        }
+      } catch {
+        // the server destroyed the socket
+      }
+      return text.split("\n\n").filter((b) => b.includes("event: change"));
+    };
+    const open = async (headers: Record<string, string>) => {
+      const res = await fetch(`${http.baseUrl}/api/events`, { headers });
+      expect(res.status).toBe(200);
+      return res;
+    };
+
+    // A revoked token: the stream ends at the next re-read (without the re-check it never would).
+    const byToken = await open(token.headers);
+    const tokenEnded = untilEnd(byToken);
+    await prisma.apiToken.updateMany({ where: { userId: owner.user.id, name: "integration test" }, data: { revokedAt: new Date() } });
+    expect(await tokenEnded).toEqual([]);
+
+    // Signed out everywhere (the session version moves): the cookie's stream ends.
+    const bySession = await open({ cookie });
+    const sessionEnded = untilEnd(bySession);
+    await prisma.user.update({ where: { id: owner.user.id }, data: { sessionVersion: { increment: 1 } } });
+    expect(await sessionEnded).toEqual([]);
+
+    // Disabled: a stream by another, still valid, token ends too.
+    const bySecond = await open(second.headers);
+    const secondEnded = untilEnd(bySecond);
+    await prisma.user.update({ where: { id: owner.user.id }, data: { disabledAt: new Date() } });
+    expect(await secondEnded).toEqual([]);
+  });
+
+  it("sends a named ping the page can see while nothing changes", async () => {
+    const owner = await createTestUser();
+    const { headers } = await createTestToken(owner.actor);
+    const res = await fetch(`${http.baseUrl}/api/events`, { headers });
+    const reader = res.body!.getReader();
+    let text = "";
+    while (!text.includes("event: ping\ndata: 0\n\n")) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).not.toContain("event: change");
+  });
+
+  it("shares one log read per cursor and one decision per reader among streams, with the exact visibility", async () => {
+    const owner = await createTestUser();
+    const grantee = await createTestUser();
+    const stranger = await createTestUser();
+    const folder = await callerFor(owner.actor).drive.createFolder({ name: "Shared later" });
+    const { cursor } = await currentCursor({ actor: owner.actor });
+    const from = BigInt(cursor);
+    // Two streams of the grantee opened before the grant: neither knows the owner's drive yet.
+    const first = new ChangeVisibility(grantee.actor, "mine", undefined, true);
+    const second = new ChangeVisibility(grantee.actor, "mine", undefined, true);
+    expect(await first.readerKey()).toBe(await second.readerKey());
+
+    await callerFor(owner.actor).share.grant({ nodeId: folder.id, email: grantee.user.email, role: "VIEWER" });
+    await callerFor(stranger.actor).drive.createFolder({ name: "Not yours" });
+    const batchPromise = rowsAfter(from);
+    expect(rowsAfter(from)).toBe(batchPromise);
+    const batch = await batchPromise;
+    const a = await visibleIn(first, batch);
+    const b = await visibleIn(second, batch);
+    expect(b).toBe(a); // decided once for both
+    expect(a.map((e) => e.kind)).toEqual(["notification.created", "grant.added"]);
+    expect((await visibleIn(new ChangeVisibility(owner.actor, "mine"), batch)).map((e) => e.kind)).toEqual(["grant.added"]);
+    expect((await visibleIn(new ChangeVisibility(stranger.actor, "mine"), batch)).map((e) => e.newName)).toEqual(["Not yours"]);
+
+    // The grant reached both readers: the one that reused the decision now sees the owner's drive too.
+    await callerFor(owner.actor).drive.createFolder({ name: "Inside", parentId: folder.id });
+    const next = await rowsAfter(batch.at(-1)!.seq);
+    expect((await visibleIn(second, next)).map((e) => e.newName)).toEqual(["Inside"]);
+    expect((await visibleIn(first, next)).map((e) => e.newName)).toEqual(["Inside"]);
   });
 
   it("answers 401 without a session and 410 for a pruned cursor", async () => {

@@ -4,11 +4,15 @@ import { AppError } from "@/server/errors/app-error";
 import { sendError } from "@/server/http/respond";
 import { getChangeBus } from "@/server/events/change-bus";
 import { cursorSchema } from "@/server/changes/changes.schemas";
-import { assertCursorKept, ChangeVisibility, currentCursor, readChanges, REREAD_MS, toChangeDto } from "@/server/changes/change-feed.service";
+import { assertCursorKept, ChangeVisibility, currentCursor } from "@/server/changes/change-feed.service";
+import { addStream, checkOncePerTick, frameOf, rowsAfter, STREAM_ROUND, visibleIn } from "@/server/changes/stream-hub";
 
 export const EVENTS_PATH = "/api/events";
-/** Comments keep proxies (nginx's 60 s read timeout) from closing an idle stream. */
-export const HEARTBEAT_MS = 25_000;
+/**
+ * Sent every streamTiming.heartbeatMs (25 s): keeps proxies (nginx's 60 s read timeout) from
+ * closing an idle stream, and lets the page see the stream is alive.
+ */
+export const PING = "event: ping\ndata: 0\n\n";
 /**
  * Bytes a stream may have queued for a client that does not read. Past it the stream is closed:
  * memory stays bounded, and the browser reconnects with Last-Event-ID and replays from the log.
@@ -54,13 +58,14 @@ export async function serveEvents(req: IncomingMessage, res: ServerResponse) {
     let closed = false;
     let pending = false;
     let running = false;
+    /** The highest seq the bus announced as committed. */
+    let announced = 0n;
     const close = () => {
       if (closed) return;
       closed = true;
       openStreams--;
       off();
-      clearInterval(heartbeat);
-      clearInterval(reread);
+      remove();
       res.destroy();
     };
     const write = (chunk: string) => {
@@ -73,14 +78,22 @@ export async function serveEvents(req: IncomingMessage, res: ServerResponse) {
       try {
         do {
           pending = false;
+          // A shared read this stream joined may have started before the commit that woke it;
+          // a batch that ends short of the announced seq is then read once more, by a query that
+          // starts after that commit.
+          let reread = false;
           for (;;) {
-            const page = await readChanges(visibility, cursor, 200);
-            for (const c of page.changes) {
+            const batch = await rowsAfter(cursor);
+            if (closed) return;
+            if (batch.length) {
+              const visible = await visibleIn(visibility, batch);
               if (closed) return;
-              write(`id: ${c.seq}\nevent: change\ndata: ${JSON.stringify(toChangeDto(c))}\n\n`);
+              if (visible.length) write(visible.map(frameOf).join(""));
+              cursor = batch.at(-1)!.seq;
+              if (batch.length === STREAM_ROUND) continue;
             }
-            cursor = page.cursor;
-            if (!page.hasMore || closed) break;
+            if (cursor >= announced || reread) break;
+            reread = true;
           }
         } while (pending && !closed);
       } catch (e) {
@@ -90,12 +103,32 @@ export async function serveEvents(req: IncomingMessage, res: ServerResponse) {
         running = false;
       }
     };
+    // The caller is checked again on every re-read: a user disabled or signed out everywhere, a
+    // changed password, a revoked token or a lost admin role ends the stream within REREAD_MS.
+    const credential = `${req.headers.authorization ?? ""}\n${req.headers.cookie ?? ""}`;
+    const stillAllowed = async () => {
+      try {
+        const now = await checkOncePerTick(credential, () => authenticateRequest(req.headers));
+        return now !== null && now.userId === actor.userId && (scope !== "admin" || now.role === "ADMIN");
+      } catch {
+        return false; // 2FA now required, or the database is away: the client reconnects and is asked again
+      }
+    };
     const off = getChangeBus().subscribe((seq) => {
+      if (seq > announced) announced = seq;
       if (seq > cursor) void pump();
     });
-    const heartbeat = setInterval(() => write(": ping\n\n"), HEARTBEAT_MS);
-    // A wake-up lost while the bus reconnected is picked up by this slow re-read.
-    const reread = setInterval(() => void pump(), REREAD_MS);
+    const remove = addStream({
+      // A named event, unlike a comment, reaches the page's script: it tells a live stream from a
+      // half-dead one (live-events.tsx reconnects after STALE_MS of silence).
+      heartbeat: () => !closed && write(PING),
+      reread: () =>
+        void stillAllowed().then((ok) => {
+          if (!ok) close();
+          // A wake-up lost while the bus reconnected is picked up here.
+          else void pump();
+        }),
+    });
     req.on("close", close);
     res.on("error", close);
     await pump();

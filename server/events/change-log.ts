@@ -1,4 +1,4 @@
-import { onTransactionCommitted } from "@/server/db/client";
+import { getDatabase, onTransactionCommitted } from "@/server/db/client";
 import { getChangeBus } from "@/server/events/change-bus";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import type { ChangeKind } from "@/server/events/change-kinds";
@@ -37,7 +37,8 @@ export interface ChangeInput {
  * before drawing a number, so numbers are drawn in commit order and every row below a visible
  * one is already committed (or rolled back for good). The lock is held from the append to the
  * commit, which is why appends are the last write of their transaction. PGlite has one
- * connection, so it never waits there.
+ * connection whose transactions run one after another, so commit order is already seq order
+ * there and the lock (a round trip on every tree change) is skipped.
  */
 const APPEND_LOCK = 727_014;
 
@@ -72,7 +73,7 @@ export async function appendChange(tx: Prisma.TransactionClient, changes: Change
   // Bench only (scripts/bench/events.ts): the same build without the change log, to measure its cost.
   if (list.length === 0 || process.env.YUNPAN_BENCH_NO_CHANGE_LOG === "1") return;
   ensureCommitHook();
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`;
+  if ((await getDatabase()).mode === "postgres") await tx.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`;
   const rows = list.map((c) => ({
     kind: c.kind,
     nodeId: c.nodeId,
@@ -86,7 +87,11 @@ export async function appendChange(tx: Prisma.TransactionClient, changes: Change
     newName: c.newName ?? null,
     granteeId: c.granteeId ?? null,
   }));
-  for (let i = 0; i < rows.length; i += 1000) await tx.changeEvent.createMany({ data: rows.slice(i, i + 1000) });
-  const [last] = await tx.$queryRaw<{ seq: bigint }[]>`SELECT max(seq) AS seq FROM "ChangeEvent"`;
-  if (last?.seq != null) appended().set(tx, last.seq);
+  // RETURNING the seqs: one statement per chunk, no second query for the newest seq.
+  let last: bigint | undefined;
+  for (let i = 0; i < rows.length; i += 1000) {
+    const made = await tx.changeEvent.createManyAndReturn({ data: rows.slice(i, i + 1000), select: { seq: true } });
+    for (const { seq } of made) if (last === undefined || seq > last) last = seq;
+  }
+  if (last !== undefined) appended().set(tx, last);
 }
