@@ -15,6 +15,8 @@ export interface ProductionServer {
   auth: Record<string, string>;
   /** Bearer header for /api/metrics. */
   metricsAuth: Record<string, string>;
+  /** What the server printed so far (stdout and stderr, the last 8000 characters). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export interface ProductionServer {
  * empty data directory of its own. `PROD_SERVER_ENTRY` runs another bundle of it (to compare an
  * older build); a missing build is an error, never a skip, because the test command builds first.
  */
-export async function startProductionServer(): Promise<ProductionServer> {
+export async function startProductionServer(extraEnv: Record<string, string> = {}): Promise<ProductionServer> {
   const entry = path.resolve(root, process.env.PROD_SERVER_ENTRY ?? "dist/server.mjs");
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "yunpan-prod-test-"));
@@ -43,6 +45,7 @@ export async function startProductionServer(): Promise<ProductionServer> {
       DATA_DIR: dataDir,
       AUTH_SECRET: "prod-test-secret-0123456789abcdef0123456789abcdef",
       METRICS_TOKEN: metricsToken,
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -83,7 +86,7 @@ export async function startProductionServer(): Promise<ProductionServer> {
     const email = "prod-test@example.com";
     await runAdminCli(env, ["create-user", "--email", email, "--password", "prod-test-password-0123"]);
     const { token } = (await runAdminCli(env, ["create-token", "--email", email, "--name", "prod-test"])) as { token: string };
-    return { url, child, dataDir, auth: { Authorization: `Bearer ${token}` }, metricsAuth: { Authorization: `Bearer ${metricsToken}` }, stop };
+    return { url, child, dataDir, auth: { Authorization: `Bearer ${token}` }, metricsAuth: { Authorization: `Bearer ${metricsToken}` }, log: () => output, stop };
   } catch (e) {
     await stop();
     throw e;
