@@ -1,8 +1,8 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { seal, unseal } from "@/server/security/sealed-secret";
 import { Secret, TOTP } from "otpauth";
 import QRCode from "qrcode";
 import { getPrisma } from "@/server/db/client";
-import { ensureAuthSecret, getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { assertUnderLimit, countAttempt, resetLimit } from "@/server/security/rate-limit";
@@ -12,30 +12,16 @@ import { POLICY_KEY, forgetTwoFactorPolicy, isTwoFactorRequired, readTwoFactorPo
 
 export const RECOVERY_CODE_COUNT = 10;
 
-// The TOTP secret is sealed (AES-256-GCM) with a key derived from the server secret, so a copy of
-// the database alone does not hand out everyone's second factor.
-function sealKey(): Buffer {
-  const secret = process.env.NEXTAUTH_SECRET || ensureAuthSecret(getEnv());
-  return createHash("sha256").update("yunpan.totp.v1\0").update(secret).digest();
-}
+// The TOTP secret is sealed with a key derived from the server secret, so a copy of the database
+// alone does not hand out everyone's second factor.
+const TOTP_SEAL = "yunpan.totp.v1";
 
 export function sealSecret(base32: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", sealKey(), iv);
-  const body = Buffer.concat([cipher.update(base32, "utf8"), cipher.final()]);
-  return ["v1", iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+  return seal(TOTP_SEAL, base32);
 }
 
 function openSecret(sealed: string): string | null {
-  const [v, iv, tag, body] = sealed.split(".");
-  if (v !== "v1" || !iv || !tag || !body) return null;
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", sealKey(), Buffer.from(iv, "base64url"));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
-  } catch {
-    return null;
-  }
+  return unseal(TOTP_SEAL, sealed);
 }
 
 function requireAdmin(actor: Actor) {

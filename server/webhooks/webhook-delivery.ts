@@ -8,6 +8,7 @@ import { createNotification } from "@/server/notify/notify.service";
 import { enqueueJob, registerJobHandler } from "@/server/jobs/queue";
 import { resolveTarget, TargetRefused } from "@/server/webhooks/address-guard";
 import { postPinned, type PostResult } from "@/server/webhooks/http-post";
+import { webhookSecretOf } from "@/server/webhooks/webhook-secret";
 import type { Prisma, Webhook, ChangeEvent } from "@/server/db/generated/client.ts";
 
 /** Setting row holding the last change seq fanned out to hooks (persisted: a restart resumes there). */
@@ -132,7 +133,7 @@ async function attempt(id: string, now: Date, timeoutMs: number): Promise<void> 
     result = await postPinned(
       url,
       target,
-      { "x-yunpan-event": d.kind, "x-yunpan-delivery": d.id, "x-yunpan-timestamp": timestamp, "x-yunpan-signature": signBody(d.hook.secret, timestamp, body) },
+      { "x-yunpan-event": d.kind, "x-yunpan-delivery": d.id, "x-yunpan-timestamp": timestamp, "x-yunpan-signature": signBody(webhookSecretOf(d.hook.secret), timestamp, body) },
       body,
       timeoutMs,
     );

@@ -6,6 +6,7 @@ import { ZodError } from "zod";
 import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
 import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
 import { AppError } from "@/server/errors/app-error";
+import { getPrisma } from "@/server/db/client";
 import { translateIssue } from "@/server/i18n/issue";
 import { isPrivateAddress } from "@/server/webhooks/address-guard";
 import { deliverDue, fanOutChanges, MAX_ATTEMPTS, runWebhooksOnce } from "@/server/webhooks/webhook-delivery";
@@ -74,6 +75,10 @@ describe("webhooks", () => {
     const { hook, secret } = await api.webhooks.create({ url: okUrl, kinds: ["folder.created"] });
     expect(secret).toMatch(/^whsec_/);
     expect(JSON.stringify(await api.webhooks.list({}))).not.toContain(secret);
+    // Stored sealed: the database row alone does not reveal the signing secret.
+    const stored = await (await getPrisma()).webhook.findUniqueOrThrow({ where: { id: hook.id } });
+    expect(stored.secret).not.toContain(secret.slice("whsec_".length));
+    expect(stored.secret).toMatch(/^v1\./);
     const folder = await api.drive.createFolder({ name: "Signed" });
     await createTestFile({ actor: owner.actor, name: "ignored.txt" }); // a kind the hook did not ask for
     const before = ok.got.length;

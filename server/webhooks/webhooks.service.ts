@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { requireAdmin } from "@/server/auth/auth.service";
@@ -7,6 +6,7 @@ import { getEnv } from "@/server/env";
 import { resolveTarget, TargetRefused } from "@/server/webhooks/address-guard";
 import { createHookSchema, deliveriesSchema, hookIdSchema, listHooksSchema, MAX_HOOKS_PER_USER, redeliverSchema, updateHookSchema } from "@/server/webhooks/webhooks.schemas";
 import { enqueueTestDelivery, kickWebhooks } from "@/server/webhooks/webhook-delivery";
+import { newWebhookSecret } from "@/server/webhooks/webhook-secret";
 import type { Actor } from "@/server/auth/actor";
 import type { Webhook, WebhookDelivery } from "@/server/db/generated/client.ts";
 
@@ -98,11 +98,11 @@ export async function createWebhook(input: { actor: Actor; url: string; kinds: s
   }
   await checkFolder(input.actor, data.folderId);
   await checkTarget(data.url);
-  const secret = `whsec_${randomBytes(24).toString("base64url")}`;
+  const secret = newWebhookSecret();
   const hook = await prisma.webhook.create({
-    data: { ownerId: input.actor.userId, scope: data.scope, url: data.url, kinds: [...new Set(data.kinds)], folderId: data.folderId ?? null, secret },
+    data: { ownerId: input.actor.userId, scope: data.scope, url: data.url, kinds: [...new Set(data.kinds)], folderId: data.folderId ?? null, secret: secret.stored },
   });
-  return { hook: toDto(hook), secret };
+  return { hook: toDto(hook), secret: secret.shown };
 }
 
 export async function updateWebhook(input: { actor: Actor; id: string; url?: string; kinds?: string[]; folderId?: string | null; active?: boolean; admin?: boolean }) {
