@@ -8,6 +8,7 @@ import { FILE_THUMBNAIL, serveThumbnail } from "@/server/thumbnails/thumbnail-ro
 import { handleShareRoute } from "@/server/share/share-http";
 import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
+import { HEAP_PATH, PROFILE_PATH, serveCpuProfile, serveHeapSnapshot } from "@/server/admin/debug-routes";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
 import { registerDependencyProbe } from "@/server/metrics/metrics";
 import { serveTrpc, TRPC_PATH } from "@/server/runtime/trpc-node";
@@ -73,6 +74,14 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?
   }
   if (pathname === AUDIT_CSV_PATH && (req.method === "GET" || req.method === "HEAD")) {
     void serveAuditCsv(req, res);
+    return true;
+  }
+  if (pathname === PROFILE_PATH && req.method === "GET") {
+    void serveCpuProfile(req, res);
+    return true;
+  }
+  if (pathname === HEAP_PATH && req.method === "GET") {
+    void serveHeapSnapshot(req, res);
     return true;
   }
   if (pathname === EVENTS_PATH && req.method === "GET") {
