@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 require_node
-apt_install chromium postgresql redis-server nginx-light ceph-mon ceph-osd radosgw fonts-noto-cjk litmus rclone python3-prometheus-client
+apt_install chromium postgresql redis-server nginx-light ceph-mon ceph-osd radosgw fonts-noto-cjk litmus rclone python3-prometheus-client prometheus
 install_npm_deps
 
 RESULTS=$(mktemp -d)

@@ -5,6 +5,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { formatModified } from "@/components/drive/format";
 import { Badge, Card, EmptyRow, PageHeader, Table } from "@/components/admin/admin-ui";
+import { ProfilingCard } from "@/components/admin/profiling";
 
 function uptime(seconds: number) {
   const d = Math.floor(seconds / 86400);
@@ -61,6 +62,8 @@ export function AdminSystem() {
               </dl>
             </Card>
           </div>
+
+          <ProfilingCard />
 
           <section className="space-y-3">
             <PageHeader title={t("admin.system.queue")} intro={t("admin.system.queueIntro")} />

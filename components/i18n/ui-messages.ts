@@ -11,6 +11,7 @@ import { uploadConflictMessages } from "@/components/i18n/areas/upload-conflict"
 import { mobileMessages } from "@/components/i18n/areas/mobile";
 import { webhookMessages } from "@/components/i18n/areas/webhooks";
 import { shareDownloadMessages } from "@/components/i18n/areas/share-download";
+import { profilingMessages } from "@/components/i18n/areas/profiling";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -490,6 +491,7 @@ const areas = {
   mobile: mobileMessages,
   webhooks: webhookMessages,
   shareDownload: shareDownloadMessages,
+  profiling: profilingMessages,
 };
 type Areas = typeof areas;
 const en = { ...core, ...(Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v.en])) as { [K in keyof Areas]: Areas[K]["en"] }) };

@@ -33,6 +33,17 @@ export interface Scenario {
   cpuNote?: string;
 }
 
+/** When a variant's timed run ran, on the monotonic clock V8's profiles use (µs), and in which processes. */
+export interface RunWindow {
+  scenario: string;
+  variant: string;
+  pids: number[];
+  fromUs: number;
+  toUs: number;
+}
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
 interface Result {
   samples: Sample[];
   rssParts: number[][];
@@ -43,6 +54,8 @@ export class Bench {
   readonly scenarios: Scenario[] = [];
   private readonly results = new Map<Variant, Result>();
   readonly failures: string[] = [];
+  /** Every timed run, for cutting it out of the processes' CPU profiles (BENCH_PROFILE_DIR). */
+  readonly windows: RunWindow[] = [];
 
   /** Runs the scenarios' variants interleaved: for each rep, every variant of every scenario once. */
   async runInterleaved(scenarios: Scenario[], reps: number, isStopping: () => boolean = () => false) {
@@ -54,7 +67,9 @@ export class Bench {
           await v.before?.(rep);
           const procs = v.processes();
           const pids = procs.map((p) => p.pid);
+          const fromUs = nowUs();
           const sample = await measure(pids, v.bytes, () => v.run(rep));
+          this.windows.push({ scenario: s.title, variant: v.name, pids, fromUs, toUs: nowUs() });
           const rssParts = procs.map((p) => peakRssMiB([p.pid]));
           const r = this.results.get(v) ?? { samples: [], rssParts: [] };
           r.samples.push(sample);

@@ -13,7 +13,8 @@
 //   BENCH_BUILD=1        rebuild dist/server.mjs (it is rebuilt anyway when missing or older than the sources)
 //   BENCH_SETTLE_S       before a timed whole-file download, how long a fresh process may idle until its
 //                        first memory-reducer mark-compact (default 60, quick 30; see yunpan.ts)
-//   BENCH_PROFILE_DIR    Yunpan processes write V8 CPU profiles (--cpu-prof) there (skews timings)
+//   BENCH_PROFILE_DIR    Yunpan processes write V8 CPU profiles (--cpu-prof) there (skews timings); the
+//                        report then lists each scenario's top frames (self and total time) in its timed runs
 //
 // Every Yunpan row is the production server (`node dist/server.mjs`, Next loaded), and every rep of
 // a Yunpan row runs in a FRESH process (restarted untimed before the rep, same data): the per-rep
@@ -47,6 +48,7 @@ import { patchSize } from "../../server/upload/part-size.ts";
 import { ensureFullServerBuild, root, startedYunpans, startYunpan, trpc, type Yunpan } from "./yunpan";
 import { davTransferScenarios, propfindScenarios } from "./dav";
 import { eventsBench } from "./events";
+import { profileReport } from "./profiles";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -615,6 +617,14 @@ async function main() {
   console.log("\nYunpan processes (`node dist/server.mjs`), one line per fresh process:");
   for (const y of startedYunpans) for (const line of y.processLog) console.log(`- ${y.name}, ${line}`);
   for (const f of bench.failures) console.log(`- FAILED: ${f}`);
+  // Profiles are written as the processes exit, so only now (after stopAll) are they complete.
+  if (process.env.BENCH_PROFILE_DIR) {
+    try {
+      console.log(["", ...profileReport(path.resolve(process.env.BENCH_PROFILE_DIR), bench.windows)].join("\n"));
+    } catch (e) {
+      console.log(`\n- CPU profiles could not be read: ${(e as Error).message}`);
+    }
+  }
   console.log(`\nWall time ${minutes.toFixed(1)} min (setup included).`);
   if (bench.failures.length) process.exitCode = 1;
 }

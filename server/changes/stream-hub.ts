@@ -1,4 +1,5 @@
 import { getPrisma } from "@/server/db/client";
+import { getMetrics } from "@/server/metrics/metrics";
 import type { ChangeEvent } from "@/server/db/generated/client.ts";
 import { REREAD_MS, toChangeDto, type ChangeVisibility } from "@/server/changes/change-feed.service";
 
@@ -67,6 +68,7 @@ let rereadTimer: ReturnType<typeof setInterval> | undefined;
 
 export function addStream(s: StreamHandle): () => void {
   streams.add(s);
+  getMetrics().eventStreamClients.set(streams.size);
   if (streams.size === 1) {
     heartbeatTimer = setInterval(() => streams.forEach((x) => x.heartbeat()), streamTiming.heartbeatMs);
     rereadTimer = setInterval(() => {
@@ -75,7 +77,9 @@ export function addStream(s: StreamHandle): () => void {
     }, streamTiming.rereadMs);
   }
   return () => {
-    if (!streams.delete(s) || streams.size) return;
+    const removed = streams.delete(s);
+    getMetrics().eventStreamClients.set(streams.size);
+    if (!removed || streams.size) return;
     clearInterval(heartbeatTimer);
     clearInterval(rereadTimer);
   };

@@ -1,7 +1,7 @@
 import { getPrisma } from "@/server/db/client";
 import { logger } from "@/server/log/logger";
 import type { Prisma } from "@/server/db/generated/client.ts";
-import { getMetrics } from "@/server/metrics/metrics";
+import { getMetrics, PERIODIC_OUTCOMES, registerJobKindMetrics } from "@/server/metrics/metrics";
 
 export interface Job {
   name: string;
@@ -54,6 +54,7 @@ export async function runJobOnce(job: Job): Promise<Prisma.InputJsonValue | null
 export function startJobs(jobs: Job[]): { stop(): void } {
   const timers: NodeJS.Timeout[] = [];
   for (const job of jobs) {
+    registerJobKindMetrics(job.name, PERIODIC_OUTCOMES);
     const tick = () => void runJobOnce(job).catch(() => {});
     // A first run soon after start (staggered), then on the period; the lease spaces replicas out.
     timers.push(setTimeout(tick, 15_000 + Math.random() * 15_000));

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { getPrisma, type PrismaClient } from "@/server/db/client";
 import { logger } from "@/server/log/logger";
 import type { Prisma } from "@/server/db/generated/client.ts";
-import { getMetrics } from "@/server/metrics/metrics";
+import { getMetrics, QUEUE_OUTCOMES, registerJobKindMetrics } from "@/server/metrics/metrics";
 
 
 // The work queue: rows in QueuedJob, claimed with FOR UPDATE SKIP LOCKED so any number of replicas
@@ -29,6 +29,7 @@ const wake = new EventEmitter();
 /** Registers the function that runs jobs of `kind` (once per kind, at module load). */
 export function registerJobHandler(kind: string, handler: JobHandler): void {
   handlers.set(kind, handler);
+  registerJobKindMetrics(kind, QUEUE_OUTCOMES);
 }
 
 /**

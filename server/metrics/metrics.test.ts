@@ -13,6 +13,13 @@ test("route labels are bounded: ids and tokens become placeholders, unknown path
   expect(routeOf("/admin/anything")).toBe("other");
   expect(routeOf("/random/" + "x".repeat(50))).toBe("other");
   expect(routeOf("/api/whatever/123")).toBe("/api/other");
+  // Long-lived and byte routes get their own labels, so latency rules can leave them out.
+  expect(routeOf("/api/events")).toBe("/api/events");
+  expect(routeOf("/api/files/9b2c3c1e-1111-4222-8333-444455556666/thumbnail")).toBe("/api/files/:id/thumbnail");
+  expect(routeOf("/api/s/AbCdEf-secret-token/files/x/content")).toBe("/api/s/:token");
+  expect(routeOf("/dav/My%20Drive/a.txt")).toBe("/dav");
+  expect(routeOf("/api/admin/debug/profile")).toBe("/api/admin/debug/profile");
+  expect(routeOf("/api/admin/debug/heap")).toBe("/api/admin/debug/heap");
 });
 
 test("configuration secrets are masked; URLs keep only their host", () => {

@@ -2,13 +2,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTus, UPLOAD_PATH } from "@/server/upload/tus-server";
 import { answerTusPreflight } from "@/server/upload/tus-preflight";
 import { FILE_CONTENT, serveFileContent } from "@/server/drive/download-route";
-import { serveHealth } from "@/server/runtime/health";
+import { dependencyChecks, serveHealth } from "@/server/runtime/health";
 import { serveZip, ZIP_PATH } from "@/server/drive/zip-download-route";
 import { FILE_THUMBNAIL, serveThumbnail } from "@/server/thumbnails/thumbnail-route";
 import { handleShareRoute } from "@/server/share/share-http";
 import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
+import { HEAP_PATH, PROFILE_PATH, serveCpuProfile, serveHeapSnapshot } from "@/server/admin/debug-routes";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
+import { registerDependencyProbe } from "@/server/metrics/metrics";
 import { serveTrpc, TRPC_PATH } from "@/server/runtime/trpc-node";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
@@ -20,6 +22,8 @@ import { shareDropTarget } from "@/server/share/share-upload.service";
 
 // tus serves share-link drops with share/'s rules; upload/ cannot import share/ (share sits above it).
 registerDropTarget(shareDropTarget);
+// metrics/ sits below the database's and the storage's owners; the root hands it their checks.
+for (const [name, check] of Object.entries(dependencyChecks)) registerDependencyProbe(name, check);
 
 /**
  * The routes served on Node's own request, outside Next: uploads and downloads stream here at
@@ -70,6 +74,14 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?
   }
   if (pathname === AUDIT_CSV_PATH && (req.method === "GET" || req.method === "HEAD")) {
     void serveAuditCsv(req, res);
+    return true;
+  }
+  if (pathname === PROFILE_PATH && req.method === "GET") {
+    void serveCpuProfile(req, res);
+    return true;
+  }
+  if (pathname === HEAP_PATH && req.method === "GET") {
+    void serveHeapSnapshot(req, res);
     return true;
   }
   if (pathname === EVENTS_PATH && req.method === "GET") {

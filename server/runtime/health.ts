@@ -12,11 +12,17 @@ async function probe(fn: () => Promise<void>): Promise<"ok" | "down"> {
   }
 }
 
+/** The checks behind /api/health, also reported at every scrape as yunpan_dependency_up. */
+export const dependencyChecks = {
+  database: async () => (await getDatabase()).ping(),
+  storage: () => getBlobStore().check(),
+};
+
 /** GET /api/health: 200 when every dependency answers, 503 naming the ones that do not. */
 export async function serveHealth(res: ServerResponse) {
   const [db, storage] = await Promise.all([
-    probe(async () => (await getDatabase()).ping()),
-    probe(() => getBlobStore().check()),
+    probe(dependencyChecks.database),
+    probe(dependencyChecks.storage),
   ]);
   const ok = db === "ok" && storage === "ok";
   sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : "unavailable", db, storage });

@@ -20,6 +20,7 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, handle
   // this response's bytes alone.
   const writtenBefore = socket.bytesWritten;
   res.setHeader("X-Request-Id", requestId);
+  getMetrics().httpInFlight.inc({ route });
   const context = {
     requestId,
     ip: typeof req.headers["x-yunpan-client-ip"] === "string" ? req.headers["x-yunpan-client-ip"] : (socket.remoteAddress ?? null),
@@ -29,6 +30,7 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, handle
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = res.headersSent ? res.statusCode : 499;
     const metrics = getMetrics();
+    metrics.httpInFlight.dec({ route });
     const labels = { method: req.method ?? "GET", route, status: String(status) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, seconds);

@@ -9,6 +9,7 @@ const COUNTED = new Set(["adoptUpload", "discardUpload", "read", "openChunks", "
  * blob is an answer, not a storage error, so BlobNotFoundError is not counted.
  */
 export function instrumentBlobStore(store: BlobStore): BlobStore {
+  for (const operation of COUNTED) getMetrics().storageErrors.inc({ operation }, 0);
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);

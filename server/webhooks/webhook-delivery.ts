@@ -2,6 +2,7 @@ import { createHmac, randomInt } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { logger } from "@/server/log/logger";
+import { getMetrics } from "@/server/metrics/metrics";
 import { ChangeVisibility, toChangeDto } from "@/server/changes/change-feed.service";
 import { getChangeBus } from "@/server/events/change-bus";
 import { createNotification } from "@/server/notify/notify.service";
@@ -158,6 +159,7 @@ async function attempt(id: string, now: Date, timeoutMs: number): Promise<void> 
       lockedUntil: null,
     },
   });
+  getMetrics().webhookDeliveries.inc({ outcome: ok ? "delivered" : final ? "failed" : "retry" });
   if (ok && d.hook.state === "FAILING") await prisma.webhook.updateMany({ where: { id: d.hookId, state: "FAILING" }, data: { state: "ACTIVE" } });
   if (final) await markFailing(d.hook, result.error ?? "");
 }

@@ -1,0 +1,46 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { profileReport } from "./profiles";
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "yunpan-bench-profiles-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test("a real --cpu-prof profile: the timed window is cut out of the process's profile and its hot function leads", () => {
+  // The child spins in `hot` for 300 ms between two clock readings, and idles around them.
+  const script = [
+    "const now = () => Number(process.hrtime.bigint() / 1000n);",
+    "function hot(until) { let x = 0; for (;;) { for (let i = 0; i < 100000; i++) x += Math.sqrt(i + (x % 7)); if (now() >= until) return x; } }",
+    "function cold(until) { let x = 0; for (;;) { for (let i = 0; i < 100000; i++) x += i % 3; if (now() >= until) return x; } }",
+    "cold(now() + 150_000);",
+    "const fromUs = now(); hot(fromUs + 300_000); const toUs = now();",
+    "cold(now() + 150_000);",
+    "console.log(JSON.stringify({ pid: process.pid, fromUs, toUs }));",
+  ].join("\n");
+  const out = execFileSync(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "-e", script], { encoding: "utf8" });
+  const { pid, fromUs, toUs } = JSON.parse(out) as { pid: number; fromUs: number; toUs: number };
+  const lines = profileReport(dir, [
+    { scenario: "spin", variant: "child", pids: [pid], fromUs, toUs },
+    { scenario: "no profile", variant: "other process", pids: [pid + 1_000_000], fromUs, toUs },
+  ]);
+  const text = lines.join("\n");
+  expect(text).toContain("- spin / child (1 run):");
+  expect(text).not.toContain("no profile");
+  const selfLines = lines.slice(lines.findIndex((l) => l.includes("by self time")) + 1);
+  expect(selfLines[0]).toMatch(/^ {2}- hot \[eval\]:2: self \d+ ms/);
+  expect(text).not.toMatch(/- cold /);
+});
+
+test("profiles of other processes or other times are left out, and a dir without one says so", () => {
+  const empty = mkdtempSync(path.join(dir, "empty-"));
+  writeFileSync(
+    path.join(empty, "CPU.20261205.120000.4242.0.001.cpuprofile"),
+    JSON.stringify({ nodes: [{ id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1 } }], startTime: 1000, endTime: 2000, samples: [], timeDeltas: [] }),
+  );
+  // Same pid, but a window the profile does not cover (an older run's process with a reused pid).
+  expect(profileReport(empty, [{ scenario: "s", variant: "v", pids: [4242], fromUs: 5000, toUs: 6000 }])).toEqual([
+    `No CPU profile in ${empty} covers a timed run (profiles are written when a process exits).`,
+  ]);
+});
