@@ -36,3 +36,8 @@ test("an id the server could not name stays as it is, and unknown keys still sho
   expect(auditDetails({ parentId: GONE, extra: 3 }, refs, "en")).toEqual([`in ${GONE}`, "extra: 3"]);
   expect(auditDetails({ viaShareLink: "link", jobId: "j", size: 2048 }, refs, "en")).toEqual(["2.0 KiB"]);
 });
+
+test("a profile taken on demand says how long and which process", () => {
+  expect(auditDetails({ seconds: 30, pid: 4242 }, refs, "en")).toEqual(["30 s", "process 4242"]);
+  expect(auditDetails({ pid: 4242 }, refs, "zh")).toEqual(["进程 4242"]);
+});

@@ -44,6 +44,8 @@ const words = {
     dav: "WebDAV",
     token: "app password",
     unknown: "a deleted item",
+    seconds: "{a} s",
+    pid: "process {a}",
   },
   zh: {
     FOLDER: "文件夹",
@@ -84,6 +86,8 @@ const words = {
     dav: "WebDAV",
     token: "应用密码",
     unknown: "已删除的项目",
+    seconds: "{a} 秒",
+    pid: "进程 {a}",
   },
 } as const;
 
@@ -150,6 +154,8 @@ export function auditDetails(data: unknown, refs: Record<string, AuditRef>, loca
   if (d.passwordChanged === true) out.push(w.passwordChanged);
   take("twoFactor", "passwordChanged");
   if (typeof d.policy === "string") say(fill("policy", d.policy), "policy");
+  if (typeof d.seconds === "number") say(fill("seconds", d.seconds), "seconds");
+  if (typeof d.pid === "number") say(fill("pid", d.pid), "pid");
 
   // Anything this table does not know yet still shows, as it was recorded.
   for (const [k, v] of Object.entries(d)) {
