@@ -12,16 +12,25 @@ function leaves(node: unknown, out: Set<string>): Set<string> {
   return out;
 }
 
-/** Menu paths of the app itself: chains of "→" that start at one of its top-level places. */
-function interfacePaths(markdown: string): string[][] {
+/**
+ * Menu paths of the app itself: chains of "→" that start at one of its top-level places. Prose may
+ * follow the last step ("Admin → System lists …"), so it is cut to its longest leading run of
+ * words that is a label; a last step with no such run is kept whole, and reported.
+ */
+function interfacePaths(markdown: string, labels: Set<string>): string[][] {
   const chains = markdown.match(/(?:Settings|Admin|Shared with me)(?: → [A-Z][\w ]*[\w])+/g) ?? [];
-  return chains.map((chain) => chain.split(" → ").map((step) => step.trim()));
+  return chains.map((chain) => {
+    const steps = chain.split(" → ").map((step) => step.trim());
+    const words = steps.pop()!.split(" ");
+    const cut = words.map((_, i) => words.slice(0, words.length - i).join(" ")).find((run) => labels.has(run));
+    return [...steps, cut ?? words.join(" ")];
+  });
 }
 
 describe("README names the interface as it is", () => {
   const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
   const labels = leaves(uiMessages.en, new Set());
-  const paths = interfacePaths(readme);
+  const paths = interfacePaths(readme, labels);
 
   it("walks through the interface at least where app passwords, security, links and webhooks live", () => {
     const named = paths.map((p) => p.join(" → "));
