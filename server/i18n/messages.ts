@@ -11,6 +11,7 @@ import { dropServerMessages } from "@/server/i18n/areas/drops";
 import { uploadConflictServerMessages } from "@/server/i18n/areas/upload-conflict";
 import { eventsServerMessages } from "@/server/i18n/areas/events";
 import { webhooksServerMessages } from "@/server/i18n/areas/webhooks";
+import { signedUrlServerMessages } from "@/server/i18n/areas/signed-urls";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -74,6 +75,7 @@ export const messages = {
   ...uploadConflictServerMessages,
   ...eventsServerMessages,
   ...webhooksServerMessages,
+  ...signedUrlServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

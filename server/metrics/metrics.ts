@@ -67,6 +67,7 @@ export function routeOf(pathname: string): string {
   if (pathname === "/api/upload" || pathname === "/api/upload/") return "/api/upload";
   if (pathname.startsWith("/api/upload/")) return "/api/upload/:id";
   if (/^\/api\/files\/[^/]+\/content$/.test(pathname)) return "/api/files/:id/content";
+  if (pathname.startsWith("/api/blob/")) return "/api/blob/:sha256";
   if (pathname.startsWith("/api/trpc/")) return "/api/trpc";
   if (pathname.startsWith("/api/auth/")) return "/api/auth";
   if (pathname.startsWith("/_next/")) return "/_next";

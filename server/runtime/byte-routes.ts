@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTus, UPLOAD_PATH } from "@/server/upload/tus-server";
 import { answerTusPreflight } from "@/server/upload/tus-preflight";
 import { FILE_CONTENT, serveFileContent } from "@/server/drive/download-route";
+import { serveSignedBlob } from "@/server/drive/signed-content";
+import { SIGNED_BLOB_PREFIX } from "@/server/security/signed-blob-url";
 import { serveHealth } from "@/server/runtime/health";
 import { serveZip, ZIP_PATH } from "@/server/drive/zip-download-route";
 import { FILE_THUMBNAIL, serveThumbnail } from "@/server/thumbnails/thumbnail-route";
@@ -42,6 +44,10 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?
       if (!req.complete && !res.writableFinished) req.destroy(new Error("client went away mid-request"));
     });
     void getTus().server.handle(req, res);
+    return true;
+  }
+  if (pathname.startsWith(SIGNED_BLOB_PREFIX) && (req.method === "GET" || req.method === "HEAD")) {
+    void serveSignedBlob(req, res);
     return true;
   }
   const file = FILE_CONTENT.exec(pathname);
