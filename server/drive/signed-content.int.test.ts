@@ -4,6 +4,7 @@ import { callerFor, createTestFile, createTestUser } from "@/server/test/factori
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase } from "@/server/test/test-db";
 import { signBlobPath } from "@/server/security/signed-blob-url";
+import { getBlobStore } from "@/server/storage/blob-store-factory";
 import type { Actor } from "@/server/auth/actor";
 
 // Signed blob URLs end to end on the byte routes: one access check hands out the URL, which then
@@ -145,6 +146,11 @@ describe("serving the signed URL", () => {
     const res = await get(url);
     expect(res.status).toBe(200);
     expect(sha(new Uint8Array(await res.arrayBuffer()))).toBe(sha(content));
+    // Once blob GC removed the bytes, the URL is a plain 404 (not a server error).
+    await getBlobStore().delete(sha(content));
+    const gone = await get(url);
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toMatchObject({ code: "NOT_FOUND" });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Actor } from "@/server/auth/actor";
 import { getFileForDownload } from "@/server/drive/drive.service";
-import { AppError } from "@/server/errors/app-error";
+import { AppError, notFound } from "@/server/errors/app-error";
 import { contentDisposition } from "@/server/http/content-disposition";
 import { sendError } from "@/server/http/respond";
 import { inlineCsp, previewContentType } from "@/server/http/safe-inline";
@@ -9,6 +9,7 @@ import { getEnv } from "@/server/env";
 import { signBlobPath, signingWindow, verifyBlobUrl } from "@/server/security/signed-blob-url";
 import { sendBlob } from "@/server/storage/blob-response";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
+import { BlobNotFoundError } from "@/server/storage/blob-store";
 import { localBlobPath } from "@/server/storage/local-blob-store";
 
 type File = Awaited<ReturnType<typeof getFileForDownload>>;
@@ -77,6 +78,7 @@ export async function serveSignedBlob(req: IncomingMessage, res: ServerResponse)
     });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
-    sendError(req, res, e);
+    // A URL may outlive its bytes (the file was purged and blob GC ran within the window).
+    sendError(req, res, e instanceof BlobNotFoundError ? notFound() : e);
   }
 }
