@@ -267,7 +267,8 @@ test("stored HTML and SVG never run script, inline or as a download", async ({ p
 
   for (const f of [html, svg]) {
     const id = items.get(f.name)!.id;
-    for (const url of [`/api/files/${id}/content?inline=1`, `/api/files/${id}/content`]) {
+    // `redirect=1` goes on to the blob's signed URL (/api/blob/…): the same rules hold there.
+    for (const url of [`/api/files/${id}/content?inline=1`, `/api/files/${id}/content`, `/api/files/${id}/content?redirect=1&inline=1`, `/api/files/${id}/content?redirect=1`]) {
       // The answer is an attachment in a script-less sandbox, whatever was asked.
       const res = await page.request.get(url);
       expect(res.status()).toBe(200);
@@ -382,9 +383,15 @@ test("preview from the drive list: image with zoom, code with line numbers, PDF,
     void d.dismiss();
   });
 
+  // The viewer is sent on to the blob's signed URL: public, immutable, cacheable.
+  const signedImage = page.waitForResponse((r) => r.url().includes("/api/blob/") && r.url().includes(encodeURIComponent(photo.name)));
   await page.locator(`[data-testid="node-row"][data-name="${photo.name}"]`).dblclick();
   const preview = page.getByTestId("preview-dialog");
   await expect(preview).toHaveAttribute("data-kind", "image");
+  const imageAnswer = await signedImage;
+  expect(imageAnswer.status()).toBe(200);
+  expect(imageAnswer.headers()["cache-control"]).toMatch(/^public, max-age=\d+, immutable$/);
+  expect(imageAnswer.headers()["content-disposition"]).toMatch(/^inline;/);
   const img = preview.getByRole("img", { name: photo.name });
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1600);
   await screenshot(page, testInfo, "50-preview-image");
@@ -410,7 +417,7 @@ test("preview from the drive list: image with zoom, code with line numbers, PDF,
   // Chromium shows PDFs in a frame when its viewer is on (sandboxed by the answer's CSP, checked
   // above for HTML); otherwise the panel says to download.
   const pdfViewer = await page.evaluate(() => navigator.pdfViewerEnabled);
-  if (pdfViewer) await expect(preview.getByTestId("pdf-frame")).toHaveAttribute("src", /\?inline=1$/);
+  if (pdfViewer) await expect(preview.getByTestId("pdf-frame")).toHaveAttribute("src", /[?&]inline=1$/);
   else await expect(preview.getByTestId("preview-fallback")).toHaveAttribute("data-reason", "pdf");
   await page.waitForTimeout(4000); // the viewer renders the page after the frame has loaded
   await screenshot(page, testInfo, "53-preview-pdf");

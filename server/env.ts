@@ -54,6 +54,17 @@ export const envSchema = z.object({
   METRICS_TOKEN: optional(z.string()),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   // Behind nginx: downloads answer with X-Accel-Redirect to this internal location (local storage).
+  // How long a signed download URL lives: expiries are rounded to windows of this length, so one
+  // file gets one URL per window (CDN and nginx caches can serve repeats). e.g. 900, 15m, 1h.
+  SIGNED_URL_TTL: optional(
+    z
+      .string()
+      .regex(/^\d+\s*[smh]?$/i, "a duration in seconds, or with a unit: 90s, 15m, 1h")
+      .transform(parseDurationSeconds)
+      .pipe(z.number().min(60, "at least 60s").max(24 * 3600, "at most 24h")),
+  ),
+  // Signed download URLs start with this origin (a CDN in front of Yunpan), e.g. https://cdn.example.com
+  CDN_BASE_URL: optional(z.url()),
   ACCEL_REDIRECT_PREFIX: optional(z.string().regex(/^\/[\w./-]*\/$/, "must be a path that starts and ends with /, e.g. /_blobs/")),
   // Single sign-on (OpenID Connect) through next-auth; PASSWORD_LOGIN=false leaves passwords to admins.
   OIDC_ISSUER: optional(z.url()),
@@ -70,6 +81,12 @@ export function parseByteSize(input: string): number {
   if (!m) throw new Error(`not a byte size: ${input}`);
   const power = { k: 1, m: 2, g: 3, t: 4 }[(m[2] ?? "").toLowerCase() as "k"] ?? 0;
   return Number(m[1]) * (m[3] || power === 0 ? 1024 : 1000) ** power;
+}
+
+export function parseDurationSeconds(input: string): number {
+  const m = /^(\d+)\s*([smh])?$/i.exec(input.trim());
+  if (!m) throw new Error(`not a duration: ${input}`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? "s").toLowerCase() as "s"];
 }
 
 /** Raised for a bad variable; the message names it, and the server exits with it. */
@@ -129,6 +146,8 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL ?? "info",
     accelRedirectPrefix: e.ACCEL_REDIRECT_PREFIX ?? null,
+    signedUrlTtlSeconds: e.SIGNED_URL_TTL ?? 900,
+    cdnBaseUrl: e.CDN_BASE_URL ? e.CDN_BASE_URL.replace(/\/$/, "") : null,
     oidc: e.OIDC_ISSUER ? { issuer: e.OIDC_ISSUER.replace(/\/$/, ""), clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, name: e.OIDC_NAME ?? "SSO" } : null,
     passwordLogin: e.PASSWORD_LOGIN ?? true,
   };

@@ -69,7 +69,9 @@ export function PreviewDialog({ node, onClose, onPrev, onNext }: { node: Preview
   const t = useT();
   const dialog = useRef<HTMLDivElement>(null);
   const kind = previewKindOf(node.name, node.mimeType);
-  const url = `/api/files/${node.id}/content`;
+  // The access check answers with a redirect to the blob's signed URL: the player's ranges and
+  // repeats then go to a URL a cache (the browser's, nginx's, a CDN) can answer.
+  const url = `/api/files/${node.id}/content?redirect=1`;
 
   const onKey = useEffectEvent((e: KeyboardEvent) => {
     if (e.key === "Escape") {
@@ -173,16 +175,19 @@ function NavButton({ side, label, onClick, children }: { side: "left" | "right";
   );
 }
 
+/** The preview form of a content URL (passive types only are shown inline by the server). */
+const inlineUrl = (url: string) => `${url}${url.includes("?") ? "&" : "?"}inline=1`;
+
 export function PreviewBody({ node, kind, url }: { node: PreviewNode; kind: PreviewKind; url: string }) {
   const [failed, setFailed] = useState(false);
   if (failed) return <Fallback node={node} url={url} reason="failed" />;
   switch (kind) {
     case "image":
-      return <ImageView node={node} src={`${url}?inline=1`} onError={() => setFailed(true)} />;
+      return <ImageView node={node} src={inlineUrl(url)} onError={() => setFailed(true)} />;
     case "video":
       return (
         <div className="flex h-full items-center justify-center px-4 pb-6 sm:px-20">
-          <video src={`${url}?inline=1`} controls preload="metadata" playsInline className="max-h-full max-w-full rounded-lg bg-black shadow-2xl" onError={() => setFailed(true)} />
+          <video src={inlineUrl(url)} controls preload="metadata" playsInline className="max-h-full max-w-full rounded-lg bg-black shadow-2xl" onError={() => setFailed(true)} />
         </div>
       );
     case "audio":
@@ -193,7 +198,7 @@ export function PreviewBody({ node, kind, url }: { node: PreviewNode; kind: Prev
               <FileIcon kind="FILE" mimeType={node.mimeType ?? "audio/mpeg"} name={node.name} className="size-10" />
             </div>
             <p className="mt-4 truncate font-medium">{node.name}</p>
-            <audio src={`${url}?inline=1`} controls preload="metadata" className="mt-6 w-full" onError={() => setFailed(true)} />
+            <audio src={inlineUrl(url)} controls preload="metadata" className="mt-6 w-full" onError={() => setFailed(true)} />
           </div>
         </div>
       );
@@ -279,7 +284,7 @@ function ImageView({ node, src, onError }: { node: PreviewNode; src: string; onE
  */
 function PdfView({ node, url }: { node: PreviewNode; url: string }) {
   const t = useT();
-  const src = `${url}?inline=1`;
+  const src = inlineUrl(url);
   const hasViewer = useSyncExternalStore(
     subscribeNever,
     () => navigator.pdfViewerEnabled,
@@ -327,7 +332,7 @@ function TextView({ node, url }: { node: PreviewNode; url: string }) {
     (async () => {
       try {
         // `?inline=1`: a preview, which a share link never counts as a download.
-        const res = await fetch(`${url}?inline=1`, { headers: { Range: `bytes=0-${TEXT_LIMIT - 1}` }, signal: abort.signal });
+        const res = await fetch(inlineUrl(url), { headers: { Range: `bytes=0-${TEXT_LIMIT - 1}` }, signal: abort.signal });
         if (!res.ok) throw new Error(String(res.status));
         const bytes = new Uint8Array(await res.arrayBuffer());
         const head = bytes.subarray(0, TEXT_LIMIT);

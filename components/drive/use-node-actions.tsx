@@ -13,7 +13,8 @@ import type { ListNode } from "@/components/drive/node-list";
 import { ShareDialog } from "@/components/share/share-dialog";
 
 export function downloadUrl(nodes: ListNode[]): string {
-  if (nodes.length === 1 && nodes[0]!.kind === "FILE") return `/api/files/${nodes[0]!.id}/content`;
+  // `redirect=1`: after the access check the browser is sent to the blob's signed URL.
+  if (nodes.length === 1 && nodes[0]!.kind === "FILE") return `/api/files/${nodes[0]!.id}/content?redirect=1`;
   return `/api/zip?ids=${nodes.map((n) => n.id).join(",")}`;
 }
 

@@ -15,7 +15,8 @@ type Version = RouterOutputs["drive"]["versions"][number];
 
 /** Where the bytes of one version of a file are downloaded from. */
 export function versionContentUrl(nodeId: string, versionId: string) {
-  return `/api/files/${nodeId}/content?version=${encodeURIComponent(versionId)}`;
+  // `redirect=1`: after the access check the browser is sent to the blob's signed URL.
+  return `/api/files/${nodeId}/content?version=${encodeURIComponent(versionId)}&redirect=1`;
 }
 
 /**

@@ -280,10 +280,47 @@ async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, entry:
       },
     })),
   };
+  // Ranges through a signed /api/blob/ URL (no session, no database query per request), beside
+  // the Bearer-token rows above: the URL is asked for once per fresh process, as a player does.
+  const signedUrls = new Map<Yunpan, string>();
+  const signedUrlOf = async (y: Yunpan, nodeId: string, base: string) => {
+    const res = await fetch(`${y.url}/api/files/${nodeId}/content?redirect=1`, { headers: y.auth, redirect: "manual" });
+    const location = res.headers.get("location");
+    if (res.status !== 302 || !location?.startsWith("/api/blob/")) throw new Error(`signed URL: ${res.status} ${location}`);
+    signedUrls.set(y, base + location);
+  };
+  const signedTargets = [
+    {
+      name: "nginx X-Accel-Redirect ← Yunpan signed URL",
+      url: "",
+      signed: { yunpan: b, nodeId: upB.nodeId!, base: nginx.accelBase },
+      headers: {},
+      processes: () => [
+        { label: "nginx", pid: nginx.worker },
+        { label: "Yunpan", pid: b.proc.pid },
+      ],
+      yunpan: b,
+      baseline: undefined,
+    },
+    {
+      name: "Yunpan dist/server.mjs, signed URL",
+      url: "",
+      signed: { yunpan: a, nodeId: nodeIdA, base: a.url },
+      headers: {},
+      processes: () => [{ label: "Yunpan", pid: a.proc.pid }],
+      yunpan: a,
+      baseline: undefined,
+    },
+  ];
+  const rangeTargets = [...targets.map((t) => ({ ...t, signed: null as (typeof signedTargets)[number]["signed"] | null })), ...signedTargets];
+  const urlOf = (t: (typeof rangeTargets)[number]) => (t.signed ? signedUrls.get(t.signed.yunpan)! : t.url);
   const ranges: Scenario = {
     title: `download ${config.ranges} random 1 MiB ranges, c${CONCURRENCY}, keep-alive`,
-    notes: ["MiB/s = req/s; the same seeded offsets for every variant; every answer checked to be a 206 of exactly 1 MiB"],
-    variants: targets.map((t) => ({
+    notes: [
+      "MiB/s = req/s; the same seeded offsets for every variant; every answer checked to be a 206 of exactly 1 MiB",
+      "signed URL rows: the URL comes from one `?redirect=1` per fresh process (untimed); each range is then checked by its HMAC alone",
+    ],
+    variants: rangeTargets.map((t) => ({
       name: t.name,
       baseline: t.baseline,
       processes: t.processes,
@@ -291,15 +328,17 @@ async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, entry:
       before: t.yunpan
         ? async () => {
             await t.yunpan!.restart();
-            await fetchRanges({ url: t.url, offsets: seededOffsets(11, 64, src.size, RANGE), length: RANGE, concurrency: CONCURRENCY, headers: t.headers });
+            if (t.signed) await signedUrlOf(t.signed.yunpan, t.signed.nodeId, t.signed.base);
+            await fetchRanges({ url: urlOf(t), offsets: seededOffsets(11, 64, src.size, RANGE), length: RANGE, concurrency: CONCURRENCY, headers: t.headers });
           }
         : undefined,
       bytes: config.ranges * RANGE,
       requests: config.ranges,
-      run: () => fetchRanges({ url: t.url, offsets, length: RANGE, concurrency: CONCURRENCY, headers: t.headers }),
+      run: () => fetchRanges({ url: urlOf(t), offsets, length: RANGE, concurrency: CONCURRENCY, headers: t.headers }),
       verify: async () => {
         const sample = seededOffsets(7, 64, src.size, RANGE);
-        await fetchRanges({ url: t.url, offsets: sample, length: RANGE, concurrency: CONCURRENCY, headers: t.headers, source: (s, n) => readSlice(src.file, s, n) });
+        if (t.signed && !signedUrls.has(t.signed.yunpan)) await signedUrlOf(t.signed.yunpan, t.signed.nodeId, t.signed.base);
+        await fetchRanges({ url: urlOf(t), offsets: sample, length: RANGE, concurrency: CONCURRENCY, headers: t.headers, source: (s, n) => readSlice(src.file, s, n) });
         return `64 ranges compared byte for byte with the source: all equal`;
       },
     })),

@@ -70,6 +70,16 @@ test("nginx: the event stream (/api/events) is passed on unbuffered and outlives
   expect(events).toMatch(/proxy_pass http:\/\/yunpan;/);
 });
 
+test("nginx: signed blob URLs are cached by slice (the location signed-content-nginx.int.test.ts runs)", () => {
+  const conf = read("deploy/nginx/yunpan.conf").replace(/#.*$/gm, "");
+  expect(conf).toMatch(/^proxy_cache_path \S+ [^;]*keys_zone=yunpan_blobs:/m);
+  const blobs = /location \^~ \/api\/blob\/ \{([^}]*)\}/.exec(conf)?.[1] ?? "";
+  expect(blobs).toMatch(/proxy_cache yunpan_blobs;/);
+  expect(blobs).toMatch(/proxy_cache_key \$uri\$is_args\$args\$slice_range;/);
+  expect(blobs).toMatch(/proxy_set_header Range \$slice_range;/);
+  expect(blobs).toMatch(/proxy_pass http:\/\/yunpan;/);
+});
+
 test("Kubernetes: Deployment with readiness on /api/health, Service, HPA and a Secret example; variables are in the schema", () => {
   const dir = path.join(root, "deploy/k8s");
   const docs = readdirSync(dir)

@@ -10,12 +10,15 @@ import { inlineCsp, previewContentType } from "@/server/http/safe-inline";
 import { sendError } from "@/server/http/respond";
 import { getEnv } from "@/server/env";
 import { localBlobPath } from "@/server/storage/local-blob-store";
+import { contentUrlFor, presignForWindow } from "@/server/drive/signed-content";
 
 export const FILE_CONTENT = /^\/api\/files\/([0-9a-f-]{36})\/content$/;
 
 /**
  * GET/HEAD /api/files/{id}/content, on Node's own request: authorize, then stream from the blob
  * store with 1 MiB reads. The ETag is the sha256, so If-None-Match and If-Range are exact.
+ * `?redirect=1` (what the web app's links ask for) answers with a 302 to the file's signed URL
+ * instead, so ranges, seeks and repeats go to the blob URL (and a cache in front of it).
  */
 export async function serveFileContent(req: IncomingMessage, res: ServerResponse, nodeId: string) {
   try {
@@ -26,12 +29,21 @@ export async function serveFileContent(req: IncomingMessage, res: ServerResponse
     const versionId = query.get("version");
     if (versionId !== null && !nodeIdSchema.safeParse(versionId).success) throw notFound();
     const file = await getFileForDownload({ actor, nodeId, versionId });
-    await sendFileBytes(req, res, file, { inline: query.get("inline") === "1" });
+    const inline = query.get("inline") === "1";
+    if (query.get("redirect") === "1") return await redirectToSignedUrl(res, file, { inline });
+    await sendFileBytes(req, res, file, { inline });
   } catch (e) {
     // A client that goes away mid-download is normal; anything else gets a proper answer.
     if ((e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
     sendError(req, res, e);
   }
+}
+
+/** 302 to the signed URL of an authorised file; the redirect itself is never cached (it names a person's access). */
+export async function redirectToSignedUrl(res: ServerResponse, file: DownloadableFile, opts: { inline: boolean; isPublic?: boolean }) {
+  const { url } = await contentUrlFor(file, opts);
+  res.writeHead(302, { Location: url, "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer" });
+  res.end();
 }
 
 export type DownloadableFile = Awaited<ReturnType<typeof getFileForDownload>>;
@@ -57,8 +69,8 @@ export async function sendFileBytes(req: IncomingMessage, res: ServerResponse, f
     const store = getBlobStore();
     const env = getEnv();
     if (env.s3.presignedDownloads && store.presignGet && req.method === "GET" && !inlineType && !opts.isPublic) {
-      // The bytes go straight from S3 to the browser; the link expires in five minutes.
-      const url = await store.presignGet(file.storageKey, { filename: file.name, contentType: headers["Content-Type"], expiresSeconds: 300 });
+      // The bytes go straight from S3 to the browser; the URL is the same all window long.
+      const url = await presignForWindow(file, headers["Content-Type"]);
       res.writeHead(302, { Location: url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
       res.end();
       return true;

@@ -1,5 +1,6 @@
 import { createTRPCRouter, protectedProcedure } from "@/server/trpc/init";
 import {
+  contentUrlSchema,
   copyNodesSchema,
   createFolderSchema,
   listFolderSchema,
@@ -19,6 +20,7 @@ import { searchNodes } from "@/server/drive/search.service";
 import { listStarred, starNode, unstarNode } from "@/server/drive/starred.service";
 import { listRecent } from "@/server/drive/recent.service";
 import { getEnv } from "@/server/env";
+import { getContentUrl } from "@/server/drive/signed-content";
 
 export const driveRouter = createTRPCRouter({
   list: protectedProcedure.input(listFolderSchema).query(({ input, ctx }) => listFolder({ actor: ctx.actor, ...input })),
@@ -45,4 +47,6 @@ export const driveRouter = createTRPCRouter({
   unstar: protectedProcedure.input(nodeRefSchema).mutation(({ input, ctx }) => unstarNode({ actor: ctx.actor, ...input })),
   starred: protectedProcedure.input(pageSchema).query(({ input, ctx }) => listStarred({ actor: ctx.actor, ...input })),
   recent: protectedProcedure.input(pageSchema).query(({ input, ctx }) => listRecent({ actor: ctx.actor, ...input })),
+  // After this one access check the bytes come from the returned URL with no database query.
+  contentUrl: protectedProcedure.input(contentUrlSchema).query(({ input, ctx }) => getContentUrl({ actor: ctx.actor, ...input })),
 });

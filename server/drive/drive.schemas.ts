@@ -53,6 +53,8 @@ export const copyNodesSchema = z.object({ nodeIds: nodeIdsSchema, targetId: node
 export const selectNodesSchema = z.object({ nodeIds: nodeIdsSchema });
 export const nodeRefSchema = z.object({ nodeId: nodeIdSchema });
 export const versionRefSchema = z.object({ nodeId: nodeIdSchema, versionId: nodeIdSchema });
+/** A file's signed URL: the current version unless `versionId`; `inline` asks for a preview. */
+export const contentUrlSchema = z.object({ nodeId: nodeIdSchema, versionId: nodeIdSchema.optional(), inline: z.boolean().optional() });
 
 export const pageSchema = z.object({
   cursor: z.string().max(500).nullish(),

@@ -95,3 +95,27 @@ test.skipIf(!NGINX)("through nginx: exact bytes, ranges, headers; the internal l
   expect(direct.status).toBe(404);
   expect((await fetch(`${front}/api/files/${node.id}/content`)).status).toBe(401);
 });
+
+test.skipIf(!NGINX)("a signed blob URL through nginx: the app checks the signature and nginx sends the bytes, ranges and caching headers", async () => {
+  const { actor } = await createTestUser();
+  const { headers } = await createTestToken(actor);
+  const content = randomBytes(2 * 1024 * 1024 + 3);
+  const node = await createTestFile({ actor, name: "clip.bin", content });
+  const issued = await fetch(`${front}/api/files/${node.id}/content?redirect=1`, { headers, redirect: "manual" });
+  expect(issued.status).toBe(302);
+  const url = front + issued.headers.get("location")!;
+  const direct = await fetch(app.baseUrl + issued.headers.get("location")!);
+  expect(direct.headers.get("x-accel-redirect")).toMatch(/^\/_blobs\//);
+  expect((await direct.arrayBuffer()).byteLength).toBe(0);
+
+  const whole = await fetch(url);
+  expect(whole.status).toBe(200);
+  expect(sha(new Uint8Array(await whole.arrayBuffer()))).toBe(sha(content));
+  expect(whole.headers.get("cache-control")).toMatch(/^public, max-age=\d+, immutable$/);
+  expect(whole.headers.get("content-security-policy")).toBe("sandbox");
+  expect(whole.headers.get("x-content-type-options")).toBe("nosniff");
+  const part = await fetch(url, { headers: { Range: "bytes=100-199" } });
+  expect(part.status).toBe(206);
+  expect(Buffer.from(await part.arrayBuffer())).toEqual(content.subarray(100, 200));
+  expect((await fetch(url.replace("clip.bin", "clap.bin"))).status).toBe(403);
+});

@@ -12,6 +12,7 @@ import { uploadConflictServerMessages } from "@/server/i18n/areas/upload-conflic
 import { eventsServerMessages } from "@/server/i18n/areas/events";
 import { webhooksServerMessages } from "@/server/i18n/areas/webhooks";
 import { debugServerMessages } from "@/server/i18n/areas/debug";
+import { signedUrlServerMessages } from "@/server/i18n/areas/signed-urls";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -76,6 +77,7 @@ export const messages = {
   ...eventsServerMessages,
   ...webhooksServerMessages,
   ...debugServerMessages,
+  ...signedUrlServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -6,6 +6,7 @@ test("route labels are bounded: ids and tokens become placeholders, unknown path
   expect(routeOf("/api/upload")).toBe("/api/upload");
   expect(routeOf("/api/upload/0123456789abcdef0123456789abcdef")).toBe("/api/upload/:id");
   expect(routeOf("/api/files/9b2c3c1e-1111-4222-8333-444455556666/content")).toBe("/api/files/:id/content");
+  expect(routeOf(`/api/blob/${"a".repeat(64)}/report.pdf`)).toBe("/api/blob/:sha256");
   expect(routeOf("/api/trpc/drive.list,auth.me")).toBe("/api/trpc");
   expect(routeOf("/drive/9b2c3c1e-1111-4222-8333-444455556666")).toBe("/drive/:id");
   expect(routeOf("/s/AbCdEf-secret-token")).toBe("/s/:token");

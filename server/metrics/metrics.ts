@@ -205,6 +205,7 @@ export function routeOf(pathname: string): string {
   if (/^\/api\/files\/[^/]+\/thumbnail$/.test(pathname)) return "/api/files/:id/thumbnail";
   if (pathname.startsWith("/api/s/")) return "/api/s/:token";
   if (pathname === "/dav" || pathname.startsWith("/dav/")) return "/dav";
+  if (pathname.startsWith("/api/blob/")) return "/api/blob/:sha256";
   if (pathname.startsWith("/api/trpc/")) return "/api/trpc";
   if (pathname.startsWith("/api/auth/")) return "/api/auth";
   if (pathname.startsWith("/_next/")) return "/_next";

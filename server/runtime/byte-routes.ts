@@ -3,6 +3,8 @@ import { getTus, UPLOAD_PATH } from "@/server/upload/tus-server";
 import { answerTusPreflight } from "@/server/upload/tus-preflight";
 import { FILE_CONTENT, serveFileContent } from "@/server/drive/download-route";
 import { dependencyChecks, serveHealth } from "@/server/runtime/health";
+import { serveSignedBlob } from "@/server/drive/signed-content";
+import { SIGNED_BLOB_PREFIX } from "@/server/security/signed-blob-url";
 import { serveZip, ZIP_PATH } from "@/server/drive/zip-download-route";
 import { FILE_THUMBNAIL, serveThumbnail } from "@/server/thumbnails/thumbnail-route";
 import { handleShareRoute } from "@/server/share/share-http";
@@ -46,6 +48,10 @@ export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?
       if (!req.complete && !res.writableFinished) req.destroy(new Error("client went away mid-request"));
     });
     void getTus().server.handle(req, res);
+    return true;
+  }
+  if (pathname.startsWith(SIGNED_BLOB_PREFIX) && (req.method === "GET" || req.method === "HEAD")) {
+    void serveSignedBlob(req, res);
     return true;
   }
   const file = FILE_CONTENT.exec(pathname);

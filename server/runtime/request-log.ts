@@ -3,7 +3,7 @@ import { logger } from "@/server/log/logger";
 import { requestIdFrom, runWithRequestContext } from "@/server/log/request-context";
 import { getMetrics, routeOf } from "@/server/metrics/metrics";
 
-const DOWNLOAD_ROUTES = new Set(["/api/files/:id/content", "/api/zip"]);
+const DOWNLOAD_ROUTES = new Set(["/api/files/:id/content", "/api/blob/:sha256", "/api/zip"]);
 
 /**
  * Wraps one HTTP request: a request id (echoed as X-Request-Id) in a context every log line and

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, httpStatusOf } from "@/server/errors/app-error";
 import { sendError } from "@/server/http/respond";
-import { sendFileBytes } from "@/server/drive/download-route";
+import { redirectToSignedUrl, sendFileBytes } from "@/server/drive/download-route";
 import { previewContentType } from "@/server/http/safe-inline";
 import { contentDisposition } from "@/server/http/content-disposition";
 import { prepareZipOfNodes } from "@/server/drive/zip";
@@ -79,7 +79,8 @@ const publicHeaders = { "Cache-Control": "private, no-store", "Referrer-Policy":
 
 async function serveLinkFile(req: IncomingMessage, res: ServerResponse, token: string, nodeId: string) {
   try {
-    const wantsInline = new URL(req.url ?? "/", "http://x").searchParams.get("inline") === "1";
+    const query = new URL(req.url ?? "/", "http://x").searchParams;
+    const wantsInline = query.get("inline") === "1";
     const link = await findLinkOrThrow(token);
     // A visitor whose counted download of this file is unfinished may finish it even if that
     // download used up the link (share-access.service.ts, DownloadTicket); nobody else may.
@@ -93,6 +94,18 @@ async function serveLinkFile(req: IncomingMessage, res: ServerResponse, token: s
     const inline = wantsInline && previewContentType(file.name, file.mimeType) !== null;
     if (!inline && !canDownload(link.permission)) throw new AppError("FORBIDDEN", "share.noDownload");
     for (const [k, v] of Object.entries(publicHeaders)) res.setHeader(k, v);
+    // A link without a download limit hands out the blob's signed URL (`?redirect=1`, what the
+    // page asks for): counted here, once per click. A limited link never does: a signed URL could
+    // be fetched again and again, past the limit, until its window ends.
+    if (query.get("redirect") === "1" && link.maxDownloads === null) {
+      if (req.method === "GET" && !inline) {
+        if (!(await claimLinkDownload(link.id))) throw goneError(goneReason(await findLinkOrThrow(token)) ?? "exhausted");
+        await logShareAccess({ linkId: link.id, ip: clientIp(req), action: "download", bytes: file.size });
+      } else if (req.method === "GET") {
+        await logShareAccess({ linkId: link.id, ip: clientIp(req), action: "preview", bytes: file.size });
+      }
+      return await redirectToSignedUrl(res, file, { inline, isPublic: true });
+    }
     if (inline) {
       if (req.method === "GET") await logShareAccess({ linkId: link.id, ip: clientIp(req), action: "preview", bytes: file.size });
       return await sendFileBytes(req, res, file, { inline: true, isPublic: true });
@@ -179,17 +192,21 @@ async function serveUnlock(req: IncomingMessage, res: ServerResponse, token: str
   }
 }
 
-/** The page's CSP: scripts only from us and with this request's nonce (Next reads it from the request). */
-export function sharePageCsp(nonce: string, dev: boolean): string {
+/**
+ * The page's CSP: scripts only from us and with this request's nonce (Next reads it from the
+ * request). Previews and downloads may come from CDN_BASE_URL (signed blob URLs).
+ */
+export function sharePageCsp(nonce: string, dev: boolean, cdnBaseUrl: string | null = null): string {
+  const cdn = cdnBaseUrl ? ` ${new URL(cdnBaseUrl).origin}` : "";
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
+    `img-src 'self' data: blob:${cdn}`,
+    `media-src 'self' blob:${cdn}`,
     "font-src 'self'",
-    "connect-src 'self'",
-    "frame-src 'self'",
+    `connect-src 'self'${cdn}`,
+    `frame-src 'self'${cdn}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -206,7 +223,7 @@ async function serveSharePage(req: IncomingMessage, res: ServerResponse, token: 
     const gone = link ? goneReason(link) : null;
     if (link && gone) return sendGonePage(req, res, gone);
     const nonce = randomBytes(16).toString("base64");
-    const csp = sharePageCsp(nonce, getEnv().nodeEnv === "development");
+    const csp = sharePageCsp(nonce, getEnv().nodeEnv === "development", getEnv().cdnBaseUrl);
     req.headers["content-security-policy"] = csp;
     res.setHeader("Content-Security-Policy", csp);
     for (const [k, v] of Object.entries(publicHeaders)) res.setHeader(k, v);

@@ -35,7 +35,10 @@ export async function sendBlob(
     return void res.end();
   }
   const ifRange = req.headers["if-range"];
-  const range = ifRange && ifRange !== etag ? ({ kind: "full" } as const) : parseRange(req.headers.range, blob.size);
+  // An empty blob has no byte to range over: a Range is ignored (RFC 9110 allows it) rather than
+  // answered 416, which nginx's slice cache in front of signed URLs would pass on as the answer.
+  const ignoreRange = blob.size === 0 || (ifRange && ifRange !== etag);
+  const range = ignoreRange ? ({ kind: "full" } as const) : parseRange(req.headers.range, blob.size);
   if (range.kind === "unsatisfiable") {
     res.writeHead(416, { "Content-Range": `bytes */${blob.size}`, "Accept-Ranges": "bytes" });
     return void res.end();

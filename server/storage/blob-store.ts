@@ -21,6 +21,11 @@ export interface PresignOptions {
   filename: string;
   contentType: string;
   expiresSeconds: number;
+  /**
+   * Signs as of this moment instead of now: the same date and expiry give the same URL, so a
+   * URL made per window (signed-blob-url.ts) can be cached by the browser and a CDN.
+   */
+  signingDate?: Date;
 }
 
 /** Raised by `read` for a key that holds nothing. */

@@ -162,6 +162,6 @@ export class S3BlobStore implements BlobStore {
       ResponseContentDisposition: contentDisposition(options.filename),
       ResponseContentType: options.contentType,
     });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresSeconds });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresSeconds, signingDate: options.signingDate });
   }
 }

@@ -16,10 +16,14 @@ export interface HttpHarness {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1 with a free port; everything that is not a byte route is 404. */
-export async function startHttpHarness(): Promise<HttpHarness> {
+/**
+ * Listens on 127.0.0.1 with a free port; everything that is not a byte route is 404.
+ * `onRequest` sees every request that reached the app (e.g. to count what a cache let through).
+ */
+export async function startHttpHarness(opts: { onRequest?: (req: http.IncomingMessage) => void } = {}): Promise<HttpHarness> {
   process.env.NEXTAUTH_SECRET = TEST_NEXTAUTH_SECRET;
   const server = http.createServer((req, res) => {
+    opts.onRequest?.(req);
     req.headers["x-yunpan-client-ip"] = req.socket.remoteAddress ?? "";
     if (handleByteRoute(req, res)) return;
     res.writeHead(404, { "Content-Type": "text/plain" });

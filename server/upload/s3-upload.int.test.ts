@@ -217,13 +217,21 @@ describe("tus uploads into S3", () => {
     expect(await t.prisma.node.count({ where: { name: { startsWith: "twenty" } } })).toBe(1);
   });
 
-  it("with S3_PRESIGNED_DOWNLOADS, downloads redirect to a short-lived URL that serves the exact bytes and name", async () => {
+  it("with S3_PRESIGNED_DOWNLOADS, downloads redirect to a URL that is the same all window long and serves the exact bytes and name", async () => {
     const nodeId = (await blobNode(firstId))!;
     await withTestEnv({ S3_PRESIGNED_DOWNLOADS: "true" }, async () => {
       const res = await content(nodeId, {}, "manual");
       expect(res.status).toBe(302);
       const location = res.headers.get("location")!;
-      expect(location).toContain("X-Amz-Expires=300");
+      // Signed as of the window's start, valid to the end of the next one (SIGNED_URL_TTL 15 min).
+      expect(location).toContain("X-Amz-Expires=1800");
+      expect(new URL(location).searchParams.get("X-Amz-Date")).toMatch(/^\d{8}T\d{2}(00|15|30|45)00Z$/);
+      // The same URL again, unless the clock just crossed into the next window: then the same one
+      // for that window.
+      const amzDate = (u: string) => new URL(u).searchParams.get("X-Amz-Date");
+      const again = (await content(nodeId, {}, "manual")).headers.get("location")!;
+      if (amzDate(again) === amzDate(location)) expect(again).toBe(location);
+      else expect((await content(nodeId, {}, "manual")).headers.get("location")).toBe(again);
       const direct = await fetch(location);
       expect(direct.status).toBe(200);
       expect(direct.headers.get("content-disposition")).toContain("filename*=UTF-8''twenty.bin");
@@ -234,6 +242,18 @@ describe("tus uploads into S3", () => {
       expect(denied.status).toBe(404);
       expect(denied.headers.get("location")).toBeNull();
     });
+  });
+
+  it("a signed blob URL of an S3 blob carries its object key and serves ranges from S3 with no session", async () => {
+    const nodeId = (await blobNode(firstId))!;
+    const issued = await fetch(`${http.baseUrl}/api/files/${nodeId}/content?redirect=1`, { headers: auth, redirect: "manual" });
+    expect(issued.status).toBe(302);
+    const url = issued.headers.get("location")!;
+    expect(new URL(url, http.baseUrl).searchParams.get("k")).toBe(firstId);
+    const part = await fetch(http.baseUrl + url, { headers: { Range: `bytes=${PART - 10}-${PART + 9}` } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("cache-control")).toMatch(/^public, max-age=\d+, immutable$/);
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(PART - 10, PART + 10))).toBe(true);
   });
 
   it("stores identical bytes once: refCount 2, the duplicate object deleted, HEAD still complete", async () => {

@@ -17,7 +17,8 @@ import type { NodeDto } from "@/server/drive/drive.service";
 
 type Open = Extract<SharePageData, { state: "open" }>;
 
-const fileUrl = (token: string, id: string) => `/api/s/${token}/files/${id}/content`;
+// `redirect=1`: a link without a download limit sends the browser on to the blob's signed URL.
+const fileUrl = (token: string, id: string) => `/api/s/${token}/files/${id}/content?redirect=1`;
 
 export function SharePageView({ token, data }: { token: string; data: SharePageData }) {
   const t = useT();
