@@ -184,11 +184,43 @@ const PUMP = "webhooks.pump";
 registerJobHandler(PUMP, async () => runWebhooksOnce());
 
 /** Asks the job queue for a pass soon (batched: one queued pass covers many changes). */
-export function kickWebhooks(): void {
-  void enqueueJob(PUMP, {}, { dedupeKey: PUMP }).catch((e: Error) => logger.warn({ err: e }, "webhook pump not queued"));
+async function queuePass(): Promise<void> {
+  await enqueueJob(PUMP, {}, { dedupeKey: PUMP });
 }
 
-/** A change committed anywhere (any replica, through the bus) queues a pass. */
+export function kickWebhooks(): void {
+  queuePass().catch((e: Error) => logger.warn({ err: e }, "webhook pump not queued"));
+}
+
+/**
+ * Whether any hook could hear a change, remembered for a moment: without hooks (most servers) a
+ * change costs no queued pass, which is several statements per upload on one PGlite connection.
+ * Skipping loses nothing: a hook hears only changes made after it was created, and the periodic
+ * pass fans out whatever a skipped kick left (a hook made on another replica within ANY_HOOK_MS).
+ */
+const ANY_HOOK_MS = 2000;
+let anyHook: { value: boolean; at: number } | null = null;
+
+async function anyActiveHook(): Promise<boolean> {
+  if (anyHook && Date.now() - anyHook.at < ANY_HOOK_MS) return anyHook.value;
+  const prisma = await getPrisma();
+  const value = (await prisma.webhook.findFirst({ where: { state: { not: "DISABLED" } }, select: { id: true } })) !== null;
+  anyHook = { value, at: Date.now() };
+  return value;
+}
+
+/** A hook was created or turned on here: the next change kicks a pass without waiting. */
+export function forgetHookPresence(): void {
+  anyHook = null;
+}
+
+/** A change committed anywhere (any replica, through the bus) queues a pass, when a hook could hear it. */
+export async function onChangeCommitted(): Promise<void> {
+  if (await anyActiveHook()) await queuePass();
+}
+
 export function startWebhookListener(): () => void {
-  return getChangeBus().subscribe(() => kickWebhooks());
+  return getChangeBus().subscribe(() => {
+    onChangeCommitted().catch((e: Error) => logger.warn({ err: e }, "webhook pump not queued"));
+  });
 }

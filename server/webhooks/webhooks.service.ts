@@ -5,7 +5,7 @@ import { requireNodeAccess } from "@/server/drive/access";
 import { getEnv } from "@/server/env";
 import { resolveTarget, TargetRefused } from "@/server/webhooks/address-guard";
 import { createHookSchema, deliveriesSchema, hookIdSchema, listHooksSchema, MAX_HOOKS_PER_USER, redeliverSchema, updateHookSchema } from "@/server/webhooks/webhooks.schemas";
-import { enqueueTestDelivery, kickWebhooks } from "@/server/webhooks/webhook-delivery";
+import { enqueueTestDelivery, forgetHookPresence, kickWebhooks } from "@/server/webhooks/webhook-delivery";
 import { newWebhookSecret } from "@/server/webhooks/webhook-secret";
 import type { Actor } from "@/server/auth/actor";
 import type { Webhook, WebhookDelivery } from "@/server/db/generated/client.ts";
@@ -102,6 +102,7 @@ export async function createWebhook(input: { actor: Actor; url: string; kinds: s
   const hook = await prisma.webhook.create({
     data: { ownerId: input.actor.userId, scope: data.scope, url: data.url, kinds: [...new Set(data.kinds)], folderId: data.folderId ?? null, secret: secret.stored },
   });
+  forgetHookPresence();
   return { hook: toDto(hook), secret: secret.shown };
 }
 
@@ -120,6 +121,7 @@ export async function updateWebhook(input: { actor: Actor; id: string; url?: str
       state: data.active === undefined ? undefined : data.active ? "ACTIVE" : "DISABLED",
     },
   });
+  if (data.active) forgetHookPresence();
   return toDto(updated);
 }
 
