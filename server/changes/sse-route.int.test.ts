@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { callerFor, createTestUser } from "@/server/test/factories";
 import { createTestSessionCookie, createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase } from "@/server/test/test-db";
+import { sseMessages } from "@/server/test/sse-messages";
 import { currentCursor, listChanges, pruneChangeLog } from "@/server/changes/change-feed.service";
 import { openEventStreams } from "@/server/changes/sse-route";
 import { rowsAfter, streamTiming, visibleIn } from "@/server/changes/stream-hub";
@@ -22,21 +23,10 @@ afterAll(() => http?.close());
 /** Reads SSE messages from a stream until `count` change events arrived. */
 async function readEvents(res: Response, count: number): Promise<{ id: string; data: { kind: string; newName: string | null } }[]> {
   const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
   const events: { id: string; data: { kind: string; newName: string | null } }[] = [];
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const id = /^id: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (id && data) events.push({ id, data: JSON.parse(data) });
-    }
+  for await (const messages of sseMessages(reader)) {
+    events.push(...messages.map((m) => ({ id: m.id, data: JSON.parse(m.data) })));
+    if (events.length >= count) break;
   }
   await reader.cancel();
   return events;

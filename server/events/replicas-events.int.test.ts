@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runAdminCli, startServerProcess } from "@/server/test/server-process";
 import { withPgClient } from "@/server/db/pg-connections";
 import { startRedis } from "@/server/test/redis-server";
+import { sseMessages } from "@/server/test/sse-messages";
 import { REREAD_MS } from "@/server/changes/change-feed.service";
 
 // Two replicas on one PostgreSQL: a change made through replica A reaches an SSE stream and a
@@ -20,26 +21,16 @@ type Replica = Awaited<ReturnType<typeof startServerProcess>>;
 /** Reads SSE change events until one whose newName is `name` (or the deadline). */
 function nextChange(res: Response, name: string): Promise<{ id: string; kind: string; newName: string | null } | null> {
   const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
   const deadline = setTimeout(() => void reader.cancel(), WAIT_S * 1000);
   return (async () => {
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return null;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const id = /^id: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (!id || !data) continue;
-          const change = JSON.parse(data) as { kind: string; newName: string | null };
-          if (change.newName === name) return { id, ...change };
+      for await (const messages of sseMessages(reader)) {
+        for (const m of messages) {
+          const change = JSON.parse(m.data) as { kind: string; newName: string | null };
+          if (change.newName === name) return { id: m.id, ...change };
         }
       }
+      return null;
     } finally {
       clearTimeout(deadline);
       reader.releaseLock();
