@@ -1,21 +1,18 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createTestFile, createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
-import { freePort } from "@/server/test/server-process";
+import { NGINX, startNginxFront, type NginxFront } from "@/server/test/nginx-front";
 import { useTestDatabase } from "@/server/test/test-db";
 
 // Signed blob URLs behind a real nginx with the proxy_cache location of deploy/nginx/yunpan.conf
 // (taken from that file, only the upstream and the cache directory replaced): the first GET
 // fills the cache, repeats and ranges are cache HITs, and the app sees one request.
-const NGINX = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].find((p) => existsSync(p));
 const t = useTestDatabase();
 let app: HttpHarness;
-let nginx: ChildProcess | null = null;
+let nginx: NginxFront | null = null;
 let front = "";
 const appRequests: string[] = [];
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -32,39 +29,21 @@ function deployBlobCache(): { cachePath: string; location: string } {
 beforeAll(async () => {
   app = await startHttpHarness({ onRequest: (req) => appRequests.push(`${req.method} ${req.url}`) });
   if (!NGINX) return;
-  const port = await freePort();
   const dir = path.join(t.dataDir, "nginx");
-  await mkdir(path.join(dir, "logs"), { recursive: true });
   const { cachePath, location } = deployBlobCache();
-  const asRoot = process.getuid?.() === 0;
-  await writeFile(
-    path.join(dir, "nginx.conf"),
-    `${asRoot ? "user root;" : ""}
-daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+  nginx = await startNginxFront(dir, (port) => `
   ${cachePath.replace(/proxy_cache_path \S+/, `proxy_cache_path ${path.join(dir, "cache")}`)}
   upstream yunpan { server ${new URL(app.baseUrl).host}; keepalive 4; }
   server {
     listen 127.0.0.1:${port};
     ${location}
     location / { proxy_pass http://yunpan; }
-  }
-}
-`,
-  );
-  nginx = spawn(NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "logs/error.log")], { stdio: "ignore" });
-  front = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`${front}/api/health`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("nginx did not start");
+  }`);
+  front = nginx.url;
 });
 
 afterAll(async () => {
-  nginx?.kill("SIGKILL");
+  nginx?.stop();
   await app?.close();
 });
 

@@ -1,58 +1,36 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createTestFile, createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
-import { freePort } from "@/server/test/server-process";
+import { NGINX, startNginxFront, type NginxFront } from "@/server/test/nginx-front";
 import { useTestDatabase } from "@/server/test/test-db";
 
 // Downloads behind a real nginx in X-Accel-Redirect mode: Yunpan authorises and names the file,
 // nginx sends the bytes (sendfile, ranges); the internal location is unreachable from outside.
-const NGINX = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].find((p) => existsSync(p));
 const t = useTestDatabase({ env: { ACCEL_REDIRECT_PREFIX: "/_blobs/" } });
 let app: HttpHarness;
-let nginx: ChildProcess | null = null;
+let nginx: NginxFront | null = null;
 let front = "";
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 beforeAll(async () => {
   app = await startHttpHarness();
   if (!NGINX) return;
-  const port = await freePort();
-  const dir = path.join(t.dataDir, "nginx");
-  await mkdir(path.join(dir, "logs"), { recursive: true });
-  const asRoot = process.getuid?.() === 0;
-  await writeFile(
-    path.join(dir, "nginx.conf"),
-    `${asRoot ? "user root;" : ""}
-daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off; sendfile on; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+  nginx = await startNginxFront(path.join(t.dataDir, "nginx"), (port) => `
+  sendfile on;
   types { application/octet-stream bin; }
   server {
     listen 127.0.0.1:${port};
     # nginx keeps only a few upstream headers with X-Accel-Redirect: restate the safety ones.
     location /_blobs/ { internal; alias ${path.join(t.dataDir, "blobs")}/; add_header X-Content-Type-Options nosniff always; add_header Content-Security-Policy sandbox always; }
     location / { proxy_pass ${app.baseUrl}; proxy_request_buffering off; }
-  }
-}
-`,
-  );
-  nginx = spawn(NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf")], { stdio: "ignore" });
-  front = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`${front}/api/health`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("nginx did not start");
+  }`);
+  front = nginx.url;
 });
 
 afterAll(async () => {
-  nginx?.kill("SIGKILL");
+  nginx?.stop();
   await app?.close();
 });
 
