@@ -91,11 +91,24 @@ export class ChangeVisibility {
   async where() {
     const kind = this.notifications ? {} : { kind: { not: NOTIFICATION_KIND } };
     if (this.scope === "admin") return kind;
-    const prisma = await getPrisma();
-    this.grantOwners ??= (
-      await prisma.grant.findMany({ where: { granteeId: this.actor.userId }, select: { node: { select: { ownerId: true } } } })
-    ).map((g) => g.node.ownerId);
+    this.grantOwners ??= await this.loadGrantOwners();
     return { ...kind, OR: [{ ownerId: { in: [this.actor.userId, ...new Set(this.grantOwners)] } }, { granteeId: this.actor.userId }] };
+  }
+
+  /** The owners of the drives the caller holds a grant in, read now. */
+  loadGrantOwners(): Promise<string[]> {
+    return getPrisma().then(async (prisma) =>
+      (await prisma.grant.findMany({ where: { granteeId: this.actor.userId }, select: { node: { select: { ownerId: true } } } })).map((g) => g.node.ownerId),
+    );
+  }
+
+  /**
+   * Takes the grant owners from a lookup shared by the other readers of the same user, when this
+   * reader has none cached: a thousand streams of one user woken together read them once.
+   */
+  async shareGrantOwners(lookup: (load: () => Promise<string[]>) => Promise<string[]>): Promise<void> {
+    if (this.scope === "admin" || this.grantOwners) return;
+    this.grantOwners = await lookup(() => this.loadGrantOwners());
   }
 
   /**

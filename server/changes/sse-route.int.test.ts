@@ -156,6 +156,21 @@ describe("GET /api/events", () => {
     expect((await visibleIn(first, next)).map((e) => e.newName)).toEqual(["Inside"]);
   });
 
+  it("reads a user's grants once per shared batch, however many of their streams wake", async () => {
+    const owner = await createTestUser();
+    const grantee = await createTestUser();
+    const folder = await callerFor(owner.actor).drive.createFolder({ name: "Team" });
+    await callerFor(owner.actor).share.grant({ nodeId: folder.id, email: grantee.user.email, role: "VIEWER" });
+    const from = BigInt((await currentCursor({ actor: owner.actor })).cursor);
+    await callerFor(owner.actor).drive.createFolder({ name: "Seen by all", parentId: folder.id });
+    const streams = Array.from({ length: 50 }, () => new ChangeVisibility(grantee.actor, "mine", undefined, true));
+    const loads = streams.map((v) => vi.spyOn(v, "loadGrantOwners"));
+    const batch = await rowsAfter(from);
+    const seen = await Promise.all(streams.map((v) => visibleIn(v, batch)));
+    expect(seen.map((rows) => rows.map((e) => e.newName))).toEqual(streams.map(() => ["Seen by all"]));
+    expect(loads.reduce((n, spy) => n + spy.mock.calls.length, 0)).toBe(1);
+  });
+
   it("answers 401 without a session and 410 for a pruned cursor", async () => {
     expect((await fetch(`${http.baseUrl}/api/events`)).status).toBe(401);
     const owner = await createTestUser();

@@ -34,8 +34,18 @@ export function rowsAfter(from: bigint): Promise<ChangeEvent[]> {
 /** Per shared batch: the visible rows for each distinct reader (same user, scope and grant owners). */
 const decided = new WeakMap<ChangeEvent[], Map<string, Promise<ChangeEvent[]>>>();
 
+/** Per shared batch: each user's grant owners, read once for all of that user's streams. */
+const grantOwnersRead = new WeakMap<ChangeEvent[], Map<string, Promise<string[]>>>();
+
 /** The rows of a shared batch this reader may see, decided once per batch for equal readers. */
 export async function visibleIn(visibility: ChangeVisibility, batch: ChangeEvent[]): Promise<ChangeEvent[]> {
+  await visibility.shareGrantOwners((load) => {
+    let byUser = grantOwnersRead.get(batch);
+    if (!byUser) grantOwnersRead.set(batch, (byUser = new Map()));
+    let p = byUser.get(visibility.actor.userId);
+    if (!p) byUser.set(visibility.actor.userId, (p = load()));
+    return p;
+  });
   const key = await visibility.readerKey();
   let byReader = decided.get(batch);
   if (!byReader) decided.set(batch, (byReader = new Map()));
