@@ -4,10 +4,11 @@ import { expect, test } from "@playwright/test";
 import { screenshot, signUp } from "./helpers";
 
 // Settings → Integrations end to end: create a hook against a receiver on loopback (the server
-// runs with WEBHOOK_ALLOW_PRIVATE=true: playwright.config.ts sets it), the secret shown once, a test event
-// delivered and logged. Screenshots in light and dark, English and Chinese.
+// runs with WEBHOOK_ALLOW_PRIVATE=true: playwright.config.ts sets it), its folder filter chosen in
+// the drive's folder picker, the secret shown once, a test event delivered and logged.
+// Screenshots in light and dark, English and Chinese.
 
-test("create a webhook, send a test event, see it in the delivery log", async ({ page, context, baseURL }, testInfo) => {
+test("create a webhook for a folder picked in the picker, send a test event, see it in the delivery log", async ({ page, context, baseURL }, testInfo) => {
   const got: string[] = [];
   const receiver = http.createServer((req, res) => {
     got.push(String(req.headers["x-yunpan-event"]));
@@ -18,11 +19,31 @@ test("create a webhook, send a test event, see it in the delivery log", async ({
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   try {
     await signUp(page, { name: "Hook", email: `hook-${Date.now()}@example.com` });
+    for (const name of ["Clients", "Reports"]) {
+      await page.getByRole("button", { name: "New folder" }).click();
+      await page.getByLabel("Folder name").fill(name);
+      await page.getByRole("button", { name: "Create" }).click();
+      await expect(page.getByTestId("node-row").filter({ hasText: name })).toBeVisible();
+    }
     await page.goto("/settings/integrations");
     await page.getByLabel("Payload URL").fill(url);
+    await expect(page.getByTestId("webhook-folder")).toHaveText("All my files");
+    await page.getByRole("button", { name: "Choose folder…" }).click();
+    await page.getByTestId("folder-picker").getByRole("button", { name: "Clients" }).click();
+    await page.getByRole("button", { name: "Choose this folder" }).click();
+    await expect(page.getByTestId("webhook-folder")).toHaveText("Clients");
+    // Cleared back to everything, then the folder wanted.
+    await page.getByRole("button", { name: "Clear folder (all my files)" }).click();
+    await expect(page.getByTestId("webhook-folder")).toHaveText("All my files");
+    await page.getByRole("button", { name: "Choose folder…" }).click();
+    await page.getByTestId("folder-picker").getByRole("button", { name: "Reports" }).click();
+    await page.getByRole("button", { name: "Choose this folder" }).click();
+    await expect(page.getByTestId("webhook-folder")).toHaveText("Reports");
     await page.getByRole("button", { name: "Add webhook" }).click();
     await expect(page.getByTestId("webhook-secret")).toContainText("whsec_");
     await expect(page.getByTestId("webhook-row")).toContainText("Active");
+    await expect(page.getByTestId("webhook-row-folder")).toHaveText("Only inside “Reports”");
+    await expect(page.getByTestId("webhook-folder")).toHaveText("All my files");
     await page.getByTestId("webhook-row").getByRole("button", { name: url }).click();
     await page.getByRole("button", { name: "Send test event" }).click();
     await expect.poll(() => got, { timeout: 20_000 }).toContain("ping");

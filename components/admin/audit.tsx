@@ -115,7 +115,7 @@ export function AdminAudit() {
       </form>
       <Table
         testId="audit-table"
-        widths={["w-40", "w-52", "w-40", "w-48", ""]}
+        widths={["w-40", "w-52", "w-56", "w-48", ""]}
         head={[t("admin.audit.at"), t("admin.audit.actor"), t("admin.audit.action"), t("admin.audit.target"), t("admin.audit.details")]}
       >
         {events.isLoading ? <EmptyRow colSpan={5}>{t("admin.common.loading")}</EmptyRow> : null}
@@ -160,8 +160,26 @@ export function AdminAudit() {
                   <Badge tone={toneOf(e.action)}>{auditActionLabel(e.action, locale)}</Badge>
                 </span>
               </td>
-              <td className="px-4 py-2.5 text-xs text-zinc-500">
-                {e.targetType ? (
+              <td className="px-4 py-2.5 text-xs text-zinc-500" data-testid="audit-target">
+                {e.targetUser?.type === "user" ? (
+                  <>
+                    <div className="truncate text-sm text-zinc-700 dark:text-zinc-300" title={e.targetUser.name}>
+                      {e.targetUser.name}
+                    </div>
+                    <div className="truncate" title={`${e.targetUser.email} · ${e.targetId}`}>
+                      {e.targetUser.email}
+                    </div>
+                  </>
+                ) : e.targetUser?.type === "deletedUser" ? (
+                  <>
+                    <div className="truncate text-sm italic text-zinc-500" data-testid="audit-deleted-user">
+                      {t("admin.audit.deletedUser")}
+                    </div>
+                    <div className="truncate" title={`${name ?? ""} ${e.targetId ?? ""}`.trim()}>
+                      {name ?? <span className="font-mono">{e.targetId?.slice(0, 8)}</span>}
+                    </div>
+                  </>
+                ) : e.targetType ? (
                   <>
                     <div className="truncate text-zinc-700 dark:text-zinc-300" title={name ?? undefined}>
                       {name ?? e.targetType}

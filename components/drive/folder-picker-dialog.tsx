@@ -16,7 +16,8 @@ export function FolderPickerDialog(props: {
   submitLabel: string;
   excludeIds: string[];
   startFolderId?: string | null;
-  onSubmit: (targetId: string) => Promise<void>;
+  /** `path`: the chosen folder's names below the root (empty for the root itself). */
+  onSubmit: (targetId: string, path: string[]) => Promise<void>;
   onClose: () => void;
 }) {
   const trpc = useTRPC();
@@ -84,7 +85,8 @@ export function FolderPickerDialog(props: {
             setBusy(true);
             setError(null);
             try {
-              await props.onSubmit(list.data!.folder.id);
+              const crumbs = list.data!.breadcrumbs;
+              await props.onSubmit(list.data!.folder.id, crumbs.filter((c) => !c.isRoot).map((c) => c.name));
               props.onClose();
             } catch (e) {
               setError((e as Error).message);

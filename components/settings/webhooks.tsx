@@ -1,11 +1,12 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Copy, Send, Trash2 } from "lucide-react";
+import { Copy, Folder, Send, Trash2, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/components/trpc/client";
 import { useToast } from "@/components/ui/toast";
 import { formatModified } from "@/components/drive/format";
+import { FolderPickerDialog } from "@/components/drive/folder-picker-dialog";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { CHANGE_KINDS } from "@/server/events/change-kinds";
 
@@ -33,7 +34,9 @@ export function Webhooks({ admin = false }: { admin?: boolean }) {
   const remove = useMutation(trpc.webhooks.delete.mutationOptions());
   const [url, setUrl] = useState("");
   const [kinds, setKinds] = useState<string[]>(["file.uploaded"]);
-  const [folderId, setFolderId] = useState("");
+  /** The folder filter, picked in the drive's folder picker; null: all my files. */
+  const [folder, setFolder] = useState<{ id: string; path: string } | null>(null);
+  const [picking, setPicking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -43,9 +46,10 @@ export function Webhooks({ admin = false }: { admin?: boolean }) {
     e.preventDefault();
     setError(null);
     try {
-      const res = await create.mutateAsync({ url, kinds, folderId: folderId.trim() || null });
+      const res = await create.mutateAsync({ url, kinds, folderId: folder?.id ?? null });
       setSecret(res.secret);
       setUrl("");
+      setFolder(null);
       await refresh();
     } catch (err) {
       setError((err as Error).message);
@@ -71,16 +75,41 @@ export function Webhooks({ admin = false }: { admin?: boolean }) {
             ))}
           </div>
         </fieldset>
-        <label className="block text-sm font-medium">
-          {t("webhooks.folder")}
-          <input value={folderId} onChange={(e) => setFolderId(e.target.value)} className={`mt-1 ${input}`} />
-        </label>
+        <div>
+          <span className="text-sm font-medium">{t("webhooks.folder")}</span>
+          <div className="mt-1 flex items-center gap-2">
+            <span data-testid="webhook-folder" className="flex min-w-0 flex-1 items-center gap-2 rounded-lg border border-zinc-300 bg-zinc-50 px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-950/60">
+              <Folder className="size-4 shrink-0 fill-sky-400/30 text-sky-500" />
+              <span className={`truncate ${folder ? "" : "text-zinc-500"}`} title={folder?.path}>
+                {folder ? folder.path : t("webhooks.allFiles")}
+              </span>
+            </span>
+            <Button type="button" variant="secondary" onClick={() => setPicking(true)}>
+              {t("webhooks.chooseFolder")}
+            </Button>
+            {folder ? (
+              <Button type="button" variant="ghost" aria-label={t("webhooks.clearFolder")} title={t("webhooks.clearFolder")} onClick={() => setFolder(null)}>
+                <X className="size-4" />
+              </Button>
+            ) : null}
+          </div>
+        </div>
         {error ? <p className="text-sm text-red-600 dark:text-red-400">{error}</p> : null}
         <Button type="submit" disabled={create.isPending}>
           {t("webhooks.create")}
         </Button>
       </form>
       )}
+      {picking ? (
+        <FolderPickerDialog
+          title={t("webhooks.pickTitle")}
+          submitLabel={t("webhooks.pickHere")}
+          excludeIds={[]}
+          startFolderId={folder?.id ?? null}
+          onClose={() => setPicking(false)}
+          onSubmit={async (id, path) => setFolder(path.length ? { id, path: path.join(" / ") } : null)}
+        />
+      ) : null}
       {secret ? (
         <div className="max-w-2xl rounded-xl border border-emerald-200 bg-emerald-50 p-4 dark:border-emerald-900 dark:bg-emerald-950/40">
           <p className="text-sm font-medium text-emerald-800 dark:text-emerald-200">{t("webhooks.secretOnce")}</p>
@@ -133,6 +162,12 @@ export function Webhooks({ admin = false }: { admin?: boolean }) {
               {admin ? `${h.ownerEmail} · ${h.scope} · ` : ""}
               {h.kinds.join(", ")}
             </p>
+            {h.folderId ? (
+              <p className="flex items-center gap-1.5 text-xs text-zinc-500" data-testid="webhook-row-folder">
+                <Folder className="size-3.5 shrink-0 fill-sky-400/30 text-sky-500" />
+                <span className="truncate">{t("webhooks.onlyIn", { name: h.folderName ?? t("webhooks.folderGone") })}</span>
+              </p>
+            ) : null}
             {open === h.id ? <DeliveryLog hookId={h.id} admin={admin} /> : null}
           </li>
         ))}

@@ -14,6 +14,8 @@ export interface AuditEventDto {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** Who a user target is today (login rows, admin actions on accounts), or that the account is gone; null for other targets. */
+  targetUser: AuditTargetUser | null;
   ip: string | null;
   userAgent: string | null;
   data: unknown;
@@ -23,6 +25,8 @@ export interface AuditEventDto {
 
 /** A node (the drive's root has no name of its own), a person or a file version, named for the reader. */
 export type AuditRef = { type: "folder" | "file"; name: string } | { type: "root" } | { type: "user"; name: string; email: string } | { type: "version"; number: number };
+
+export type AuditTargetUser = { type: "user"; name: string; email: string } | { type: "deletedUser" };
 
 /** Which keys of an event's data hold ids of what (see the recordAudit calls). */
 const NODE_KEYS = ["parentId", "fromId", "toId", "sourceId", "nodeId"];
@@ -52,8 +56,9 @@ function objectOf(data: unknown): Record<string, unknown> {
   return data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
 }
 
-function idsUnder(rows: Row[], keys: string[]): string[] {
+function idsUnder(rows: Row[], keys: string[], targetType?: string): string[] {
   const ids = new Set<string>();
+  if (targetType) for (const r of rows) if (r.targetType === targetType && r.targetId) ids.add(r.targetId);
   for (const r of rows) {
     const data = objectOf(r.data);
     for (const k of keys) if (typeof data[k] === "string") ids.add(data[k]);
@@ -61,12 +66,15 @@ function idsUnder(rows: Row[], keys: string[]): string[] {
   return [...ids];
 }
 
-/** One query per kind of id for the whole page; an id whose row is gone simply stays unnamed. */
+/**
+ * One query per kind of id for the whole page (user targets ride with the people named in data);
+ * an id whose row is gone simply stays unnamed.
+ */
 async function resolveRefs(rows: Row[]): Promise<Map<string, AuditRef>> {
   const prisma = await getPrisma();
   const [nodes, users, versions] = await Promise.all([
     prisma.node.findMany({ where: { id: { in: idsUnder(rows, NODE_KEYS) } }, select: { id: true, name: true, kind: true, rootOwnerId: true } }),
-    prisma.user.findMany({ where: { id: { in: idsUnder(rows, USER_KEYS) } }, select: { id: true, name: true, email: true } }),
+    prisma.user.findMany({ where: { id: { in: idsUnder(rows, USER_KEYS, "user") } }, select: { id: true, name: true, email: true } }),
     prisma.fileVersion.findMany({ where: { id: { in: idsUnder(rows, VERSION_KEYS) } }, select: { id: true, number: true } }),
   ]);
   const refs = new Map<string, AuditRef>();
@@ -87,7 +95,13 @@ function refsOf(r: Row, all: Map<string, AuditRef>): Record<string, AuditRef> {
   return refs;
 }
 
-const toDto = (r: Row, refs: Record<string, AuditRef>): AuditEventDto => ({
+function targetUserOf(r: Row, all: Map<string, AuditRef>): AuditTargetUser | null {
+  if (r.targetType !== "user" || !r.targetId) return null;
+  const ref = all.get(r.targetId);
+  return ref?.type === "user" ? ref : { type: "deletedUser" };
+}
+
+const toDto = (r: Row, refs: Record<string, AuditRef>, targetUser: AuditTargetUser | null): AuditEventDto => ({
   id: r.id,
   at: r.at,
   actor: r.actor,
@@ -95,6 +109,7 @@ const toDto = (r: Row, refs: Record<string, AuditRef>): AuditEventDto => ({
   action: r.action,
   targetType: r.targetType,
   targetId: r.targetId,
+  targetUser,
   ip: r.ip,
   userAgent: r.userAgent,
   data: r.data,
@@ -123,7 +138,7 @@ export async function listAuditEvents(input: { actor: Actor } & AuditFilterInput
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const refs = await resolveRefs(items);
-  return { items: items.map((r) => toDto(r, refsOf(r, refs))), nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.id) : null };
+  return { items: items.map((r) => toDto(r, refsOf(r, refs), targetUserOf(r, refs))), nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.id) : null };
 }
 
 /** Every action name recorded so far, for the filter's list. */

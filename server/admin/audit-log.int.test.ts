@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { useTestDatabase } from "@/server/test/test-db";
 import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { csvField } from "@/server/admin/admin-audit.service";
+import { deleteUserData } from "@/server/admin/admin-users.service";
+import { signInWithCredentials } from "@/server/auth/auth.service";
+import { getPrisma } from "@/server/db/client";
 
 useTestDatabase();
 let http: HttpHarness;
@@ -95,4 +98,23 @@ test("the log names the folders and people an event's ids point to, and the root
   expect(created.refs).toEqual({ [rootId]: { type: "root" } });
   const [granted] = (await log.list({ user: cy.user.id, action: "grant.create" })).items;
   expect(granted!.refs).toEqual({ [dee.user.id]: { type: "user", name: "Dee", email: dee.user.email } });
+});
+
+test("rows about a person (sign-ins, account actions) name them, one user query for the page; a deleted account reads as deleted", async () => {
+  const admin = await createTestUser({ role: "ADMIN" });
+  const eve = await createTestUser({ name: "Eve" });
+  const gus = await createTestUser({ name: "Gus" });
+  for (const u of [eve, gus]) await signInWithCredentials({ email: u.user.email, password: u.password });
+  await callerFor(admin.actor).admin.users.delete({ userId: gus.user.id, confirmEmail: gus.user.email });
+  await deleteUserData({ userId: gus.user.id, removeUpload: async () => {} });
+
+  const userQueries = vi.spyOn((await getPrisma()).user, "findMany");
+  const { items } = await callerFor(admin.actor).admin.audit.list({ limit: 50 });
+  expect(userQueries).toHaveBeenCalledTimes(1);
+  userQueries.mockRestore();
+  const about = (id: string, action: string) => items.find((e) => e.targetId === id && e.action === action);
+  expect(about(eve.user.id, "auth.signin.success")!.targetUser).toEqual({ type: "user", name: "Eve", email: eve.user.email });
+  expect(about(gus.user.id, "auth.signin.success")!.targetUser).toEqual({ type: "deletedUser" });
+  expect(about(gus.user.id, "admin.user.deleted")!.targetUser).toEqual({ type: "deletedUser" });
+  expect(items.filter((e) => e.targetType !== "user").every((e) => e.targetUser === null)).toBe(true);
 });

@@ -181,6 +181,24 @@ describe("webhooks", () => {
     expect(await api.webhooks.list({})).toEqual([]);
   });
 
+  it("a folder filter on another user's folder answers exactly like a missing folder; the list names the chosen folder", async () => {
+    const owner = await createTestUser();
+    const other = await createTestUser();
+    const theirs = await callerFor(other.actor).drive.createFolder({ name: "Private" });
+    const api = callerFor(owner.actor);
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const mine = await api.drive.createFolder({ name: "Reports" });
+    const { hook } = await api.webhooks.create({ url: okUrl, kinds: ["folder.created"], folderId: mine.id });
+    expect(hook.folderName).toBe("Reports");
+    for (const folderId of [theirs.id, missing]) {
+      for (const locale of ["en", "zh"] as const) {
+        expect(await errorText(api.webhooks.create({ url: okUrl, kinds: ["folder.created"], folderId }), locale), folderId).toBe(await errorText(api.webhooks.create({ url: okUrl, kinds: ["folder.created"], folderId: missing }), locale));
+      }
+      await expect(api.webhooks.update({ id: hook.id, folderId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect(await api.webhooks.list({})).toEqual([expect.objectContaining({ id: hook.id, folderId: mine.id, folderName: "Reports" })]);
+  });
+
   it("a grantee's hook hears the shared folder, and nothing after the grant is removed; a folder filter keeps inside changes", async () => {
     const owner = await createTestUser();
     const grantee = await createTestUser();

@@ -18,12 +18,14 @@ export interface WebhookDto {
   url: string;
   kinds: string[];
   folderId: string | null;
+  /** The filter folder's name for the list; null when there is no filter or the folder is gone. */
+  folderName: string | null;
   state: "ACTIVE" | "FAILING" | "DISABLED";
   createdAt: Date;
   updatedAt: Date;
 }
 
-const toDto = (h: Webhook & { owner?: { email: string } }): WebhookDto => ({
+const toDto = (h: Webhook & { owner?: { email: string } }, folderName: string | null = null): WebhookDto => ({
   id: h.id,
   ownerId: h.ownerId,
   ownerEmail: h.owner?.email,
@@ -31,6 +33,7 @@ const toDto = (h: Webhook & { owner?: { email: string } }): WebhookDto => ({
   url: h.url,
   kinds: h.kinds,
   folderId: h.folderId,
+  folderName,
   state: h.state as WebhookDto["state"],
   createdAt: h.createdAt,
   updatedAt: h.updatedAt,
@@ -70,10 +73,12 @@ async function checkTarget(url: string): Promise<void> {
   }
 }
 
-async function checkFolder(actor: Actor, folderId: string | null | undefined): Promise<void> {
-  if (!folderId) return;
+/** The filter folder must be one the owner can read (another user's folder answers like a missing one); returns its name. */
+async function checkFolder(actor: Actor, folderId: string | null | undefined): Promise<string | null> {
+  if (!folderId) return null;
   const node = await requireNodeAccess({ actor, nodeId: folderId, need: "read" });
   if (node.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
+  return node.name;
 }
 
 export async function listWebhooks(input: { actor: Actor; admin?: boolean }): Promise<WebhookDto[]> {
@@ -85,7 +90,11 @@ export async function listWebhooks(input: { actor: Actor; admin?: boolean }): Pr
     orderBy: { createdAt: "asc" },
     include: { owner: { select: { email: true } } },
   });
-  return rows.map(toDto);
+  // Folder names for the whole list in one query; a purged folder simply stays unnamed.
+  const folderIds = [...new Set(rows.flatMap((h) => (h.folderId ? [h.folderId] : [])))];
+  const folders = folderIds.length ? await prisma.node.findMany({ where: { id: { in: folderIds }, trashedAt: null }, select: { id: true, name: true } }) : [];
+  const names = new Map(folders.map((f) => [f.id, f.name]));
+  return rows.map((h) => toDto(h, h.folderId ? (names.get(h.folderId) ?? null) : null));
 }
 
 /** Creates a hook; the secret is returned this once and never shown again. */
@@ -96,21 +105,21 @@ export async function createWebhook(input: { actor: Actor; url: string; kinds: s
   if ((await prisma.webhook.count({ where: { ownerId: input.actor.userId } })) >= MAX_HOOKS_PER_USER) {
     throw new AppError("BAD_REQUEST", "webhooks.tooMany", { max: MAX_HOOKS_PER_USER });
   }
-  await checkFolder(input.actor, data.folderId);
+  const folderName = await checkFolder(input.actor, data.folderId);
   await checkTarget(data.url);
   const secret = newWebhookSecret();
   const hook = await prisma.webhook.create({
     data: { ownerId: input.actor.userId, scope: data.scope, url: data.url, kinds: [...new Set(data.kinds)], folderId: data.folderId ?? null, secret: secret.stored },
   });
   forgetHookPresence();
-  return { hook: toDto(hook), secret: secret.shown };
+  return { hook: toDto(hook, folderName), secret: secret.shown };
 }
 
 export async function updateWebhook(input: { actor: Actor; id: string; url?: string; kinds?: string[]; folderId?: string | null; active?: boolean; admin?: boolean }) {
   const data = updateHookSchema.parse(input);
   const hook = await hookFor(input.actor, data.id, data.admin);
   if (data.url) await checkTarget(data.url);
-  if (data.folderId) await checkFolder({ ...input.actor, userId: hook.ownerId }, data.folderId);
+  const folderName = data.folderId ? await checkFolder({ ...input.actor, userId: hook.ownerId }, data.folderId) : null;
   const prisma = await getPrisma();
   const updated = await prisma.webhook.update({
     where: { id: hook.id },
@@ -122,7 +131,7 @@ export async function updateWebhook(input: { actor: Actor; id: string; url?: str
     },
   });
   if (data.active) forgetHookPresence();
-  return toDto(updated);
+  return toDto(updated, folderName);
 }
 
 export async function deleteWebhook(input: { actor: Actor; id: string; admin?: boolean }) {
