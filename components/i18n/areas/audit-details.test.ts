@@ -41,3 +41,9 @@ test("a profile taken on demand says how long and which process", () => {
   expect(auditDetails({ seconds: 30, pid: 4242 }, refs, "en")).toEqual(["30 s", "process 4242"]);
   expect(auditDetails({ pid: 4242 }, refs, "zh")).toEqual(["进程 4242"]);
 });
+
+test("counts take the plural form their number needs", () => {
+  expect(auditDetails({ nodes: 1, uploads: 0 }, refs, "en")).toEqual(["1 item", "0 uploads"]);
+  expect(auditDetails({ nodes: 2, uploads: 1 }, refs, "en")).toEqual(["2 items", "1 upload"]);
+  expect(auditDetails({ nodes: 1, uploads: 1 }, refs, "zh")).toEqual(["1 项", "1 个上传"]);
+});

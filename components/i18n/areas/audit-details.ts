@@ -18,7 +18,9 @@ const words = {
     size: "{a}",
     freed: "{a} freed",
     items: "{a} items",
+    itemsOne: "{a} item",
     uploads: "{a} uploads",
+    uploadsOne: "{a} upload",
     received: "{a} received",
     with: "with {a}",
     for: "for {a}",
@@ -60,7 +62,9 @@ const words = {
     size: "{a}",
     freed: "释放 {a}",
     items: "{a} 项",
+    itemsOne: "{a} 项",
     uploads: "{a} 个上传",
+    uploadsOne: "{a} 个上传",
     received: "已接收 {a}",
     with: "共享给 {a}",
     for: "对象：{a}",
@@ -105,6 +109,9 @@ export function auditDetails(data: unknown, refs: Record<string, AuditRef>, loca
   const d = data as Record<string, unknown>;
   const w = words[locale];
   const fill = (word: Word, a: unknown, b?: unknown) => w[word].replace("{a}", String(a)).replace("{b}", String(b));
+  /** A count in the locale's plural form: "1 item", "2 items" (Chinese has one form). */
+  const counted = (many: "items" | "uploads", n: number) =>
+    fill(new Intl.PluralRules(locale === "zh" ? "zh-CN" : "en").select(n) === "one" ? `${many}One` : many, n);
   const word = (v: unknown) => (typeof v === "string" && Object.hasOwn(w, v) ? w[v as Word] : String(v));
   /** A referenced id by name: "My Drive", a folder's or file's name, a person, a version. */
   const named = (id: unknown): string => {
@@ -147,8 +154,8 @@ export function auditDetails(data: unknown, refs: Record<string, AuditRef>, loca
   if (typeof d.size === "number") say(fill("size", formatBytes(d.size)), "size");
   if (typeof d.freedBytes === "number") say(fill("freed", formatBytes(d.freedBytes)), "freedBytes");
   if (typeof d.offset === "number") say(fill("received", formatBytes(d.offset)), "offset");
-  if (typeof d.nodes === "number") say(fill("items", d.nodes), "nodes");
-  if (typeof d.uploads === "number") say(fill("uploads", d.uploads), "uploads");
+  if (typeof d.nodes === "number") say(counted("items", d.nodes), "nodes");
+  if (typeof d.uploads === "number") say(counted("uploads", d.uploads), "uploads");
   if (typeof d.via === "string") say(fill("via", word(d.via)), "via");
   if (d.twoFactor === true) out.push(w.twoFactor);
   if (d.passwordChanged === true) out.push(w.passwordChanged);
