@@ -60,7 +60,9 @@ export function AdminAudit() {
   if (query.action) csv.set("action", query.action);
   if (query.from) csv.set("from", query.from.toISOString());
   if (query.to) csv.set("to", query.to.toISOString());
-  const fmt = new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en", { dateStyle: "medium", timeStyle: "medium" });
+  // Date over time, each kept whole: one string wrapped "AM" onto a line of its own in English.
+  const day = new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en", { dateStyle: "medium" });
+  const clock = new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en", { timeStyle: "medium" });
   const input = "rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-500 focus:ring-3 focus:ring-brand-500/20 dark:border-zinc-700 dark:bg-zinc-900";
 
   return (
@@ -126,7 +128,10 @@ export function AdminAudit() {
           const details = auditDetails(e.data, e.refs, locale, target?.key).join(" · ");
           return (
             <tr key={e.id} data-testid="audit-row" data-action={e.action} className="align-top">
-              <td className="px-4 py-2.5 text-xs text-zinc-500 tabular-nums">{fmt.format(e.at)}</td>
+              <td className="px-4 py-2.5 text-xs text-zinc-500 tabular-nums">
+                <div className="whitespace-nowrap">{day.format(e.at)}</div>
+                <div className="whitespace-nowrap">{clock.format(e.at)}</div>
+              </td>
               <td className="px-4 py-2.5" data-testid="audit-actor">
                 {e.actor ? (
                   <>
