@@ -1,15 +1,16 @@
 import { trace } from "@opentelemetry/api";
 import { setTracingOn } from "@/server/tracing/spans";
 
-// OpenTelemetry, configured by the standard OTEL_* variables (OTLP over HTTP by default). Off
-// unless an exporter is named: then the SDK is not even loaded (dynamic imports), and the span
-// helpers in spans.ts return at their first check.
+// OpenTelemetry, configured by the standard OTEL_* variables, exported as OTLP over HTTP (JSON).
+// Off unless an OTLP endpoint is named: then the SDK is not even loaded (dynamic imports), and
+// the span helpers in spans.ts return at their first check.
 //
 // Instrumentations: @prisma/instrumentation only. It hooks through a global the Prisma client
 // reads on every query, so it works in the esbuild bundle and on PGlite, where no `pg` runs.
 // Require-hook instrumentations (http, pg, aws-sdk) never see modules an ESM bundle imports, and
 // http's would record raw URLs (share-link tokens, signed-URL signatures): HTTP, tRPC, jobs,
-// webhook deliveries and S3 calls get spans from our own code instead (spans.ts).
+// webhook deliveries and S3 calls get spans from our own code instead (spans.ts). Every span,
+// Next.js's own included, leaves through MaskingExporter.
 
 export interface Tracing {
   /** Exports every finished span now (tests; shutdown). */
@@ -20,7 +21,7 @@ export interface Tracing {
 export function isTracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.OTEL_SDK_DISABLED === "true") return false;
   const exporter = env.OTEL_TRACES_EXPORTER?.trim();
-  if (exporter) return exporter !== "none";
+  if (exporter) return exporter === "otlp";
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
 
@@ -31,9 +32,14 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
   env.OTEL_SERVICE_NAME ??= "yunpan";
   env.OTEL_METRICS_EXPORTER ??= "none";
   env.OTEL_LOGS_EXPORTER ??= "none";
-  env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??= env.OTEL_EXPORTER_OTLP_PROTOCOL ?? "http/json";
-  const [{ NodeSDK }, { PrismaInstrumentation }] = await Promise.all([import("@opentelemetry/sdk-node"), import("@prisma/instrumentation")]);
-  const sdk = new NodeSDK({ instrumentations: [new PrismaInstrumentation()] });
+  const [{ NodeSDK }, { OTLPTraceExporter }, { PrismaInstrumentation }, { MaskingExporter }] = await Promise.all([
+    import("@opentelemetry/sdk-node"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@prisma/instrumentation"),
+    import("@/server/tracing/masking-exporter"),
+  ]);
+  // The exporter reads OTEL_EXPORTER_OTLP_*; the SDK batches by OTEL_BSP_* and samples by OTEL_TRACES_SAMPLER*.
+  const sdk = new NodeSDK({ traceExporter: new MaskingExporter(new OTLPTraceExporter()), instrumentations: [new PrismaInstrumentation()] });
   sdk.start();
   setTracingOn(true);
   const provider = () => {
