@@ -7,7 +7,8 @@
 //   BENCH_INSTANT_MIB    instant-upload file size (default 1024)
 //   BENCH_REPS           reps per variant (default 3)
 //   BENCH_RANGES         1 MiB ranges per download-ranges rep (default 2000)
-//   BENCH_ONLY           comma list of upload,download,instant,s3,dav,events (default all)
+//   BENCH_ONLY           comma list of upload,download,instant,s3,dav,events,tracing (default all)
+//   BENCH_TRACING_MIB    tracing: upload size and range source (default 256, quick 64); tracing.ts
 //   BENCH_SSE_CLIENTS    events: SSE clients that each wait for one change (default 1000, quick 200)
 //   BENCH_SSE_IDLE       events: idle SSE streams whose added RSS is measured (default 10000, quick 2000)
 //   BENCH_BUILD=1        rebuild dist/server.mjs (it is rebuilt anyway when missing or older than the sources)
@@ -48,6 +49,7 @@ import { patchSize } from "../../server/upload/part-size.ts";
 import { ensureFullServerBuild, root, startedYunpans, startYunpan, trpc, type Yunpan } from "./yunpan";
 import { davTransferScenarios, propfindScenarios } from "./dav";
 import { eventsBench } from "./events";
+import { tracingScenarios } from "./tracing";
 import { profileReport } from "./profiles";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -59,7 +61,7 @@ const config = {
   instantSize: num("BENCH_INSTANT_MIB", quick ? 256 : 1024) * MiB,
   reps: num("BENCH_REPS", 3), // at least 3 fresh processes per Yunpan row, also in BENCH_QUICK
   ranges: num("BENCH_RANGES", quick ? 500 : 2000),
-  only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3,dav,events").split(",").map((s) => s.trim())),
+  only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3,dav,events,tracing").split(",").map((s) => s.trim())),
 };
 const CHUNK = 8 * MiB;
 const RANGE = MiB;
@@ -628,6 +630,24 @@ async function main() {
     }
   }
 
+  const tracingLines: string[] = [];
+  if (config.only.has("tracing")) {
+    console.error("bench: tracing on vs. off …");
+    const file = path.join(tmp, "tracing.bin");
+    const size = num("BENCH_TRACING_MIB", quick ? 64 : 256) * MiB;
+    try {
+      const traced = await tracingScenarios(procs, { entry, tmp, src: { file, size, sha256: makeFile(file, size) }, ranges: config.ranges, concurrency: CONCURRENCY });
+      await bench.runInterleaved(traced.scenarios, config.reps, () => procs.stopping);
+      tracingLines.push(...(await traced.done()));
+    } catch (e) {
+      if (procs.stopping) return;
+      bench.failures.push(`tracing: ${(e as Error).message}`);
+      console.error(`bench: tracing scenario failed: ${(e as Error).stack}`);
+    }
+    await procs.stopProcesses();
+    rmSync(file, { force: true });
+  }
+
   let eventLines: string[] = [];
   if (config.only.has("events")) {
     console.error("bench: events …");
@@ -649,6 +669,7 @@ async function main() {
   console.log("");
   console.log(bench.markdown());
   if (eventLines.length) console.log(["", ...eventLines, ""].join("\n"));
+  if (tracingLines.length) console.log(["", ...tracingLines, ""].join("\n"));
   console.log(
     "- Loopback caveat: client and servers share the same cores over loopback, and with sendfile the client pays for the first touch of the " +
       "page-cache pages, so nginx's MiB/s is client-bound here; compare downloads by server CPU per GiB, which carries over to a real NIC.",

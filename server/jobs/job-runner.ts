@@ -2,6 +2,7 @@ import { getPrisma } from "@/server/db/client";
 import { logger } from "@/server/log/logger";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import { getMetrics, PERIODIC_OUTCOMES, registerJobKindMetrics } from "@/server/metrics/metrics";
+import { withSpan } from "@/server/tracing/spans";
 
 export interface Job {
   name: string;
@@ -31,7 +32,7 @@ export async function runJobOnce(job: Job): Promise<Prisma.InputJsonValue | null
   if (!(await takeLease(job.name, Math.max(job.everyMs, 60_000)))) return null;
   const prisma = await getPrisma();
   try {
-    const result = await job.run();
+    const result = await withSpan(`job ${job.name}`, { root: true, attributes: { "job.name": job.name } }, () => job.run());
     getMetrics().jobs.inc({ kind: job.name, outcome: "ok" });
     await prisma.jobRun.update({
       where: { name: job.name },

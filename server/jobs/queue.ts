@@ -3,6 +3,7 @@ import { getPrisma, type PrismaClient } from "@/server/db/client";
 import { logger } from "@/server/log/logger";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import { getMetrics, QUEUE_OUTCOMES, registerJobKindMetrics } from "@/server/metrics/metrics";
+import { currentTraceparent, linksFrom, withSpan } from "@/server/tracing/spans";
 
 
 // The work queue: rows in QueuedJob, claimed with FOR UPDATE SKIP LOCKED so any number of replicas
@@ -40,7 +41,8 @@ export function registerJobHandler(kind: string, handler: JobHandler): void {
 export async function enqueueJob(kind: string, payload: JobPayload, options: EnqueueOptions = {}, db?: PrismaClient | Prisma.TransactionClient): Promise<string | null> {
   const client = db ?? (await getPrisma());
   const rows = await client.queuedJob.createManyAndReturn({
-    data: [{ kind, payload, runAt: options.runAt ?? new Date(), dedupeKey: options.dedupeKey ?? null, maxAttempts: options.maxAttempts ?? 5 }],
+    // The queuing request's trace: the job's own trace links to it (traceparent, null when untraced).
+    data: [{ kind, payload, runAt: options.runAt ?? new Date(), dedupeKey: options.dedupeKey ?? null, maxAttempts: options.maxAttempts ?? 5, traceparent: currentTraceparent() }],
     skipDuplicates: true,
     select: { id: true },
   });
@@ -59,6 +61,7 @@ interface Claimed {
   payload: unknown;
   attempts: number;
   maxAttempts: number;
+  traceparent: string | null;
 }
 
 async function claim(limit: number): Promise<Claimed[]> {
@@ -74,10 +77,16 @@ async function claim(limit: number): Promise<Claimed[]> {
            "lockedUntil" = ${new Date(now.getTime() + LEASE_MS)}
      WHERE id IN (SELECT id FROM "QueuedJob" WHERE status = 'QUEUED' AND "runAt" <= ${now}
                    ORDER BY "runAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id, kind, payload, attempts, "maxAttempts"`;
+    RETURNING id, kind, payload, attempts, "maxAttempts", traceparent`;
 }
 
-async function runOne(job: Claimed): Promise<void> {
+/** A job runs in a trace of its own, linked to the trace of the request that queued it. */
+function runOne(job: Claimed): Promise<void> {
+  const attributes = { "job.kind": job.kind, "job.id": job.id, "job.attempt": job.attempts };
+  return withSpan(`job ${job.kind}`, { root: true, attributes, links: linksFrom(job.traceparent) }, () => runClaimed(job));
+}
+
+async function runClaimed(job: Claimed): Promise<void> {
   const prisma = await getPrisma();
   const handler = handlers.get(job.kind);
   try {

@@ -1,10 +1,11 @@
+import { trace } from "@opentelemetry/api";
 import pino from "pino";
 import { currentRequest } from "@/server/log/request-context";
 
 // One logger per process, JSON lines. Each line written during a request carries its request id
-// and, once known, the user id (from the request context). Secrets never reach it: request logs
-// carry method, route and status, never headers, query strings or bodies, and these paths are
-// redacted wherever an object is logged anyway.
+// and, once known, the user id (from the request context); with tracing on, its trace_id and
+// span_id. Secrets never reach it: request logs carry method, route and status, never headers,
+// query strings or bodies, and these paths are redacted wherever an object is logged anyway.
 const KEY = Symbol.for("yunpan.logger");
 type G = typeof globalThis & { [KEY]?: pino.Logger };
 
@@ -22,7 +23,16 @@ export function createLogger(destination?: pino.DestinationStream): pino.Logger 
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       mixin() {
         const ctx = currentRequest();
-        return ctx ? (ctx.userId ? { reqId: ctx.requestId, userId: ctx.userId } : { reqId: ctx.requestId }) : {};
+        const fields: Record<string, string> = {};
+        if (ctx) fields.reqId = ctx.requestId;
+        if (ctx?.userId) fields.userId = ctx.userId;
+        // Traced: the active span, else the request's own span (the access line is written after it).
+        const span = trace.getActiveSpan()?.spanContext() ?? ctx?.trace;
+        if (span) {
+          fields.trace_id = span.traceId;
+          fields.span_id = span.spanId;
+        }
+        return fields;
       },
     },
     destination,

@@ -7,6 +7,8 @@ export interface RequestContext {
   userId?: string;
   ip: string | null;
   userAgent: string | null;
+  /** The request's span, when tracing is on (server/tracing). */
+  trace?: { traceId: string; spanId: string };
 }
 
 // One store per process: the custom server's bundle and Next's layers each evaluate this module,

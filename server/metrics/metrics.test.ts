@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { routeOf } from "@/server/metrics/metrics";
+import { routeOf } from "@/server/log/route-label";
 import { maskConfigValue } from "@/server/admin/admin-overview.service";
 
 test("route labels are bounded: ids and tokens become placeholders, unknown paths are 'other'", () => {

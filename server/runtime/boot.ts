@@ -37,7 +37,7 @@ export function loadEnvOrExit(): Env {
  * socket (embedded mode), the background jobs, and an HTTP server that serves the byte paths
  * itself and hands the rest to `fallback`.
  */
-export async function startRuntime(env: Env, options: { fallback: Handler; beforeListen?: () => Promise<void> }) {
+export async function startRuntime(env: Env, options: { fallback: Handler; beforeListen?: () => Promise<void>; beforeExit?: () => Promise<void> }) {
   const dbPromise: Promise<Database> = env.databaseUrl
     ? openDatabase({ mode: "postgres", url: env.databaseUrl })
     : openDatabase({ mode: "embedded", dataDir: env.dataDir });
@@ -85,6 +85,8 @@ export async function startRuntime(env: Env, options: { fallback: Handler; befor
     jobs.stop();
     await Promise.race([queue.stop(), new Promise((r) => setTimeout(r, 3000))]);
     setTimeout(() => process.exit(0), 5000).unref();
+    // The last spans (tracing on) are exported before the process goes.
+    await options.beforeExit?.().catch(() => {});
     await db.close().catch(() => {});
     process.exit(0);
   };

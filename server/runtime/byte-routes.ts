@@ -13,6 +13,9 @@ import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
 import { HEAP_PATH, PROFILE_PATH, serveCpuProfile, serveHeapSnapshot } from "@/server/admin/debug-routes";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
 import { registerDependencyProbe } from "@/server/metrics/metrics";
+import { routeOf } from "@/server/log/route-label";
+import { currentRequest } from "@/server/log/request-context";
+import { isTracingOn, traceHttpRequest } from "@/server/tracing/spans";
 import { serveTrpc, TRPC_PATH } from "@/server/runtime/trpc-node";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
@@ -33,8 +36,22 @@ for (const [name, check] of Object.entries(dependencyChecks)) registerDependency
  * Returns false for everything else, which goes to Next.
  */
 export function handleByteRoute(req: IncomingMessage, res: ServerResponse, next?: () => void): boolean {
-  const url = req.url ?? "/";
-  const pathname = url.split("?", 1)[0]!;
+  const pathname = (req.url ?? "/").split("?", 1)[0]!;
+  if (!isTracingOn()) return routeRequest(req, res, pathname, next);
+  // One span per request, named by the request log's route label (no path, query or header in it).
+  const route = routeOf(pathname);
+  if (UNTRACED_ROUTES.has(route)) return routeRequest(req, res, pathname, next);
+  const rememberSpan = (ids: { traceId: string; spanId: string }) => {
+    const ctx = currentRequest();
+    if (ctx) ctx.trace = { traceId: ids.traceId, spanId: ids.spanId };
+  };
+  return traceHttpRequest(req, res, route, rememberSpan, () => routeRequest(req, res, pathname, next));
+}
+
+// Static assets and probes, as in the request log: many, and nothing to follow.
+const UNTRACED_ROUTES = new Set(["/_next", "/api/health", "/api/metrics"]);
+
+function routeRequest(req: IncomingMessage, res: ServerResponse, pathname: string, next?: () => void): boolean {
   if (refuseForeignWrite(req, res, pathname)) return true;
   if (pathname === TRPC_PATH || pathname.startsWith(TRPC_PATH + "/")) {
     void serveTrpc(req, res);

@@ -4,14 +4,17 @@ import { existsSync, readFileSync } from "node:fs";
 import next from "next";
 import { loadEnvOrExit, startRuntime } from "@/server/runtime/boot";
 import { logger } from "@/server/log/logger";
+import { startTracing } from "@/server/tracing/tracing-sdk";
 
 async function main() {
+  // First, so the first request is traced; null (SDK never loaded) unless OTEL_* names an exporter.
+  const tracing = await startTracing();
   const env = loadEnvOrExit();
   const started = Date.now();
   if (env.nodeEnv !== "development") useBuiltConfig();
   const app = next({ dev: env.nodeEnv === "development", dir: process.cwd(), hostname: env.host, port: env.port });
   const handle = app.getRequestHandler();
-  const { db } = await startRuntime(env, { fallback: (req, res) => void handle(req, res), beforeListen: () => app.prepare() });
+  const { db } = await startRuntime(env, { fallback: (req, res) => void handle(req, res), beforeListen: () => app.prepare(), beforeExit: tracing?.shutdown });
   const shown = env.host === "0.0.0.0" || env.host === "::" ? "localhost" : env.host;
   logger.info({ mode: db.mode, storage: env.storage, ms: Date.now() - started }, "ready");
   console.log(`Yunpan is running at ${env.baseUrl === `http://localhost:${env.port}` ? `http://${shown}:${env.port}` : env.baseUrl}`);

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { logger } from "@/server/log/logger";
 import { requestIdFrom, runWithRequestContext } from "@/server/log/request-context";
-import { getMetrics, routeOf } from "@/server/metrics/metrics";
+import { getMetrics } from "@/server/metrics/metrics";
+import { routeOf } from "@/server/log/route-label";
 
 const DOWNLOAD_ROUTES = new Set(["/api/files/:id/content", "/api/blob/:sha256", "/api/zip"]);
 

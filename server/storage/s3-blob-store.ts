@@ -9,6 +9,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+import { traceS3Client } from "@/server/storage/s3-tracing";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Env } from "@/server/env";
 import { contentDisposition } from "@/server/http/content-disposition";
@@ -70,6 +71,7 @@ export class S3BlobStore implements BlobStore {
 
   constructor(settings: S3Settings) {
     this.client = new S3Client(s3ClientConfig(settings));
+    traceS3Client(this.client);
     this.bucket = settings.bucket;
   }
 

@@ -9,6 +9,7 @@ import { authenticateRequest, headerOf, type HeadersLike } from "@/server/auth/r
 import type { Actor } from "@/server/auth/actor";
 import { allowedDuringTwoFactorSetup, twoFactorSetupRequired } from "@/server/auth/two-factor-policy";
 import type { RequestMeta } from "@/server/audit/audit.service";
+import { failSpan, withSpan } from "@/server/tracing/spans";
 
 export interface Context {
   actor: Actor | null;
@@ -88,9 +89,21 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** A span per procedure call, named by the procedure (a batch is one HTTP span, several of these). */
+const traceProcedure = t.middleware(({ path, type, next }) =>
+  withSpan(`trpc ${path}`, { attributes: { "rpc.system": "trpc", "rpc.method": path, "trpc.type": type } }, async (span) => {
+    const result = await next();
+    if (span && !result.ok) {
+      span.setAttribute("trpc.error_code", result.error.code);
+      if (result.error.code === "INTERNAL_SERVER_ERROR") failSpan(span, result.error.cause ?? result.error);
+    }
+    return result;
+  }),
+);
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(traceProcedure).use(mapErrors);
 
 /** Signed in: narrows ctx.actor to non-null. */
 export const protectedProcedure = publicProcedure.use(({ ctx, path, next }) => {

@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { S3Store, type MetadataValue } from "@tus/s3-store";
 import { ERRORS, Upload } from "@tus/utils";
 import { s3ClientConfig, type S3Settings } from "@/server/storage/s3-blob-store";
+import { traceS3Client } from "@/server/storage/s3-tracing";
 import { hashStream, StreamingHashes, type HashingUploadStore } from "@/server/storage/streaming-hash";
 import { MAX_PARTS, s3PartSize } from "@/server/upload/part-size";
 
@@ -53,6 +54,7 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
       // is not rewritten on completion (one PUT less per upload).
       useTags: false,
     });
+    traceS3Client(this.client);
     this.partFloor = options.partSizeBytes;
     this.maxUploadBytes = options.maxUploadBytes;
     this.committedUploadSize = options.committedUploadSize;

@@ -9,6 +9,8 @@ import { createNotification } from "@/server/notify/notify.service";
 import { enqueueJob, registerJobHandler } from "@/server/jobs/queue";
 import { resolveTarget, TargetRefused } from "@/server/webhooks/address-guard";
 import { postPinned, type PostResult } from "@/server/webhooks/http-post";
+import { failSpan, SpanKind, traceHeaders, withSpan } from "@/server/tracing/spans";
+import type { Span } from "@opentelemetry/api";
 import { webhookSecretOf } from "@/server/webhooks/webhook-secret";
 import type { Prisma, Webhook, ChangeEvent } from "@/server/db/generated/client.ts";
 
@@ -121,10 +123,17 @@ export async function deliverDue(options: DeliverOptions = {}): Promise<number> 
   return ids.length;
 }
 
-async function attempt(id: string, now: Date, timeoutMs: number): Promise<void> {
+/** One delivery attempt, in a span of its own whose traceparent the receiver gets. */
+function attempt(id: string, now: Date, timeoutMs: number): Promise<void> {
+  return withSpan("webhook delivery", { kind: SpanKind.PRODUCER, root: true, attributes: { "webhook.delivery_id": id } }, (span) => attemptInSpan(id, now, timeoutMs, span));
+}
+
+async function attemptInSpan(id: string, now: Date, timeoutMs: number, span: Span | null): Promise<void> {
   const prisma = await getPrisma();
   const d = await prisma.webhookDelivery.findUnique({ where: { id }, include: { hook: true } });
   if (!d) return;
+  // The hook's id and event only: its URL may hold the receiver's own token.
+  span?.setAttributes({ "webhook.id": d.hookId, "webhook.event": d.kind });
   const timestamp = Math.floor(now.getTime() / 1000).toString();
   const body = JSON.stringify({ id: d.id, ...(d.payload as object), attempt: d.attempts + 1, sentAt: new Date(now).toISOString() });
   let result: PostResult;
@@ -134,7 +143,7 @@ async function attempt(id: string, now: Date, timeoutMs: number): Promise<void> 
     result = await postPinned(
       url,
       target,
-      { "x-yunpan-event": d.kind, "x-yunpan-delivery": d.id, "x-yunpan-timestamp": timestamp, "x-yunpan-signature": signBody(webhookSecretOf(d.hook.secret), timestamp, body) },
+      { ...traceHeaders(), "x-yunpan-event": d.kind, "x-yunpan-delivery": d.id, "x-yunpan-timestamp": timestamp, "x-yunpan-signature": signBody(webhookSecretOf(d.hook.secret), timestamp, body) },
       body,
       timeoutMs,
     );
@@ -145,6 +154,10 @@ async function attempt(id: string, now: Date, timeoutMs: number): Promise<void> 
   const ok = result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300;
   if (!ok && !result.error) result.error = `HTTP ${result.httpStatus}`;
   const final = !ok && attempts >= MAX_ATTEMPTS;
+  if (span) {
+    if (result.httpStatus !== null) span.setAttribute("http.response.status_code", result.httpStatus);
+    if (!ok) failSpan(span, new Error(result.error ?? "failed"));
+  }
   await prisma.webhookDelivery.update({
     where: { id },
     data: {
