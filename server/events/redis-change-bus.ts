@@ -1,4 +1,5 @@
 import Redis from "ioredis";
+import { traceRedis } from "@/server/tracing/redis-spans";
 import type { ChangeBus } from "@/server/events/change-bus";
 import { CHANGE_CHANNEL, LocalFanout, parseSeq } from "@/server/events/local-fanout";
 
@@ -10,7 +11,7 @@ export class RedisChangeBus implements ChangeBus {
   private readonly subscribed: Promise<unknown>;
 
   constructor(url: string) {
-    this.publisher = new Redis(url, { maxRetriesPerRequest: 3 });
+    this.publisher = traceRedis(new Redis(url, { maxRetriesPerRequest: 3 }));
     this.subscriber = new Redis(url, { maxRetriesPerRequest: 3 });
     this.subscriber.on("message", (channel: string, message: string) => {
       const seq = channel === CHANGE_CHANNEL ? parseSeq(message) : null;

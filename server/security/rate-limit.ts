@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import Redis from "ioredis";
+import { traceRedis } from "@/server/tracing/redis-spans";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 
@@ -61,7 +62,7 @@ function limiter(name: LimitName): RateLimiterAbstract {
     const { points, duration } = limits[name];
     const redisUrl = getEnv().redisUrl;
     l = redisUrl
-      ? new RateLimiterRedis({ storeClient: new Redis(redisUrl, { maxRetriesPerRequest: 2 }), keyPrefix: `yp:rl:${name}`, points, duration })
+      ? new RateLimiterRedis({ storeClient: traceRedis(new Redis(redisUrl, { maxRetriesPerRequest: 2 })), keyPrefix: `yp:rl:${name}`, points, duration })
       : new RateLimiterMemory({ keyPrefix: name, points, duration });
     map.set(name, l);
   }

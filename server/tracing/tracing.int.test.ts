@@ -8,11 +8,13 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logger } from "@/server/log/logger";
+import { RedisChangeBus } from "@/server/events/redis-change-bus";
 import { enqueueJob, registerJobHandler, runQueueOnce } from "@/server/jobs/queue";
 import { setBlobStoreForTests } from "@/server/storage/blob-store-factory";
 import { S3BlobStore } from "@/server/storage/s3-blob-store";
 import { callerFor, createTestUser, TEST_PASSWORD } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
+import { startRedis } from "@/server/test/redis-server";
 import { s3EnvFor, testS3Settings } from "@/server/test/s3-env";
 import { useTestDatabase } from "@/server/test/test-db";
 import { withSpan } from "@/server/tracing/spans";
@@ -235,6 +237,26 @@ describe("traces", () => {
     expect(job).toBeDefined();
     expect(job.traceId).not.toBe(queuedIn.traceId);
     expect(job.links?.map((l) => [l.traceId, l.spanId])).toEqual([[queuedIn.traceId, queuedIn.spanId]]);
+  });
+
+  it("a Redis command under a span of ours is a span beneath it, named by the command, never by its arguments", async () => {
+    const redis = await startRedis();
+    const bus = new RedisChangeBus(redis.url);
+    try {
+      await bus.ready();
+      let parent = { traceId: "", spanId: "" };
+      await withSpan("announces a change", {}, async (span) => {
+        parent = span!.spanContext();
+        await bus.publish(424242n);
+      });
+      const published = await exportedSpan((s) => s.name === "redis PUBLISH" && s.traceId === parent.traceId);
+      expect(published.parentSpanId).toBe(parent.spanId);
+      expect(attr(published, "db.system")).toBe("redis");
+      expect(JSON.stringify(published)).not.toContain("424242");
+    } finally {
+      await bus.close();
+      await redis.stop();
+    }
   });
 
   it("no span attribute holds a token, password or share-link token", async () => {

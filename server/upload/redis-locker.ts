@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import Redis from "ioredis";
+import { traceRedis } from "@/server/tracing/redis-spans";
 import { ERRORS, type Lock, type Locker, type RequestRelease } from "@tus/utils";
 
 const PREFIX = "yp:tus:lock:";
@@ -22,7 +23,7 @@ export class RedisLocker implements Locker {
   readonly held = new Map<string, RequestRelease>();
 
   constructor(url: string, readonly options: { ttlMs?: number; acquireTimeoutMs?: number } = {}) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
+    this.redis = traceRedis(new Redis(url, { maxRetriesPerRequest: 3 }));
     this.subscriber = new Redis(url, { maxRetriesPerRequest: 3 });
     void this.subscriber.subscribe(RELEASE_CHANNEL);
     this.subscriber.on("message", (_channel: string, id: string) => void this.held.get(id)?.());
