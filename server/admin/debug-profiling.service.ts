@@ -1,7 +1,8 @@
-import { createReadStream, type ReadStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import os from "node:os";
+import { Transform, type Readable } from "node:stream";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import v8 from "node:v8";
@@ -68,7 +69,7 @@ export async function takeCpuProfile(input: { actor: Actor; seconds: string | nu
 
 export interface HeapSnapshotDownload {
   size: number;
-  stream: ReadStream;
+  stream: Readable;
   /** Frees the profiling slot; call once the stream is done (or was never read). */
   release(): void;
 }
@@ -89,8 +90,22 @@ export async function openHeapSnapshot(input: { actor: Actor; meta?: RequestMeta
     const handle = await open(file, "r");
     const { size } = await handle.stat();
     await rm(dir, { recursive: true, force: true });
-    const stream = createReadStream("", { fd: handle, highWaterMark: 1024 * 1024 });
-    stream.once("close", release);
+    const file$ = createReadStream("", { fd: handle, highWaterMark: 1024 * 1024 });
+    file$.once("close", release);
+    // The slot is freed as the last chunk is handed on, before it can reach the caller: a script
+    // that asks for the next snapshot the moment one arrives whole is served, not told 409.
+    let sent = 0;
+    const stream = file$.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          sent += chunk.length;
+          if (sent >= size) release();
+          done(null, chunk);
+        },
+      }),
+    );
+    file$.once("error", (e) => stream.destroy(e));
+    stream.once("close", () => file$.destroy());
     return { size, stream, release };
   } catch (e) {
     if (dir) await rm(dir, { recursive: true, force: true }).catch(() => {});
