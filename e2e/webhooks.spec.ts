@@ -28,17 +28,18 @@ test("create a webhook for a folder picked in the picker, send a test event, see
     await page.goto("/settings/integrations");
     await page.getByLabel("Payload URL").fill(url);
     await expect(page.getByTestId("webhook-folder")).toHaveText("All my files");
-    await page.getByRole("button", { name: "Choose folder…" }).click();
-    await page.getByTestId("folder-picker").getByRole("button", { name: "Clients" }).click();
-    await page.getByRole("button", { name: "Choose this folder" }).click();
-    await expect(page.getByTestId("webhook-folder")).toHaveText("Clients");
+    /** Picks a folder of the root in the form's folder picker. */
+    const pickFolder = async (name: string) => {
+      await page.getByRole("button", { name: "Choose folder…" }).click();
+      await page.getByTestId("folder-picker").getByRole("button", { name }).click();
+      await page.getByRole("button", { name: "Choose this folder" }).click();
+      await expect(page.getByTestId("webhook-folder")).toHaveText(name);
+    };
+    await pickFolder("Clients");
     // Cleared back to everything, then the folder wanted.
     await page.getByRole("button", { name: "Clear folder (all my files)" }).click();
     await expect(page.getByTestId("webhook-folder")).toHaveText("All my files");
-    await page.getByRole("button", { name: "Choose folder…" }).click();
-    await page.getByTestId("folder-picker").getByRole("button", { name: "Reports" }).click();
-    await page.getByRole("button", { name: "Choose this folder" }).click();
-    await expect(page.getByTestId("webhook-folder")).toHaveText("Reports");
+    await pickFolder("Reports");
     await page.getByRole("button", { name: "Add webhook" }).click();
     await expect(page.getByTestId("webhook-secret")).toContainText("whsec_");
     await expect(page.getByTestId("webhook-row")).toContainText("Active");
