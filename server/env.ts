@@ -39,8 +39,10 @@ export const envSchema = z.object({
   S3_PRESIGNED_DOWNLOADS: optional(bool),
   // The smallest S3 part (default 8MiB); parts grow with the upload's length so 10,000 always suffice.
   S3_PART_SIZE: optional(bytes.pipe(z.number().min(5 * 1024 ** 2, "at least 5MiB (the S3 minimum)").max(5 * 1024 ** 3, "at most 5GiB (the S3 maximum)"))),
-  // Parts of one store uploaded at once; each one in flight is staged in TMPDIR.
+  // Parts of one upload held in memory at once (filling or on their way to S3).
   S3_UPLOAD_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
+  // Memory for parts on their way to S3, all uploads together (default 4 × concurrency × part size).
+  S3_UPLOAD_BUFFER: optional(bytes.pipe(z.number().min(5 * 1024 ** 2, "at least 5MiB (one S3 part)"))),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://")),
   SMTP_URL: optional(z.string()),
   MAIL_FROM: optional(z.string()),
@@ -134,6 +136,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
       presignedDownloads: e.S3_PRESIGNED_DOWNLOADS ?? false,
       partSizeBytes: e.S3_PART_SIZE ?? 8 * 1024 ** 2,
       uploadConcurrency: e.S3_UPLOAD_CONCURRENCY ?? 8,
+      uploadBufferBytes: e.S3_UPLOAD_BUFFER ?? 4 * (e.S3_UPLOAD_CONCURRENCY ?? 8) * (e.S3_PART_SIZE ?? 8 * 1024 ** 2),
     },
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,

@@ -68,7 +68,7 @@ export async function startProductionServer(extraEnv: Record<string, string> = {
       child.kill("SIGTERM");
     });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) {
       await stop();

@@ -12,7 +12,7 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
   const child = spawn(REDIS_BINARY, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"], {
     stdio: "ignore",
   });
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const c = connect(port, "127.0.0.1", () => (c.end(), resolve(true)));

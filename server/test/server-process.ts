@@ -39,7 +39,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<{
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  // A cold start on an overloaded machine (PGlite, migrations) can take minutes.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
     const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);

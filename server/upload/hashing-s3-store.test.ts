@@ -29,9 +29,12 @@ describe("s3PartSize", () => {
   });
 });
 
-describe("S3_PART_SIZE and S3_UPLOAD_CONCURRENCY", () => {
-  it("default to 8 MiB and 8", () => {
-    expect(resolveEnv({}).s3).toMatchObject({ partSizeBytes: 8 * MiB, uploadConcurrency: 8 });
+describe("S3_PART_SIZE, S3_UPLOAD_CONCURRENCY and S3_UPLOAD_BUFFER", () => {
+  it("default to 8 MiB, 8 and 4 × 8 parts of memory", () => {
+    expect(resolveEnv({}).s3).toMatchObject({ partSizeBytes: 8 * MiB, uploadConcurrency: 8, uploadBufferBytes: 256 * MiB });
+    expect(resolveEnv({ S3_PART_SIZE: "16MiB", S3_UPLOAD_CONCURRENCY: "2" }).s3.uploadBufferBytes).toBe(128 * MiB);
+    expect(resolveEnv({ S3_UPLOAD_BUFFER: "1GiB" }).s3.uploadBufferBytes).toBe(GiB);
+    expect(() => resolveEnv({ S3_UPLOAD_BUFFER: "1MiB" })).toThrow(/S3_UPLOAD_BUFFER: at least 5MiB/);
   });
 
   it("accept sizes with units within S3's part limits", () => {

@@ -1,8 +1,8 @@
 import type fs from "node:fs";
-import { stat } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { S3Store, type MetadataValue } from "@tus/s3-store";
+import { Semaphore } from "async-mutex";
 import { ERRORS, Upload } from "@tus/utils";
 import { s3ClientConfig, type S3Settings } from "@/server/storage/s3-blob-store";
 import { traceS3Client } from "@/server/storage/s3-tracing";
@@ -15,8 +15,10 @@ export interface HashingS3StoreOptions {
   settings: S3Settings;
   /** The smallest part (S3_PART_SIZE); bigger uploads get bigger parts, see s3PartSize. */
   partSizeBytes: number;
-  /** Parts uploaded at once by this store (each one in flight is staged in TMPDIR). */
+  /** Parts of one upload in memory at once (the one filling and those on their way to S3). */
   concurrency: number;
+  /** Bytes of parts held in memory by all uploads together (default: 4 × concurrency parts). */
+  bufferBytes?: number;
   /** Sizes the parts of an upload whose length is not declared yet. */
   maxUploadBytes: number;
   expirationPeriodInMilliseconds?: number;
@@ -30,16 +32,21 @@ export interface HashingS3StoreOptions {
 /**
  * @tus/s3-store that hashes every byte of each PATCH on its way into S3 multipart parts, so a
  * finished upload needs no second read; a lost hash state (see StreamingHashes) costs one
- * streamed GET of the completed object. Each PATCH streams through: tus stages one part at a time
- * in TMPDIR (at most `concurrency` of them), never the whole file.
+ * streamed GET of the completed object. Each PATCH streams through memory: a part fills a buffer
+ * and is sent as it fills, at most `concurrency` parts per upload and `bufferBytes` in all, with no
+ * temp file (tus's own store writes every part to TMPDIR and reads it back: twice the disk traffic
+ * and about a third of the CPU). A full buffer pauses the request, so a slow S3 slows the client
+ * instead of growing memory.
  *
  * Every part but the last is exactly the upload's part size (a shorter tail waits in tus's
  * `<id>.part` object for the next PATCH), so MAX_PARTS always suffice, whatever the PATCH sizes.
  */
 export class HashingS3Store extends S3Store implements HashingUploadStore {
   private readonly hashes = new StreamingHashes();
-  /** Where the PATCH in progress on an upload started (tus's locker allows one per upload). */
-  private readonly patches = new Map<string, { firstPart: number; offset: number; partSize: number }>();
+  /** Bytes of part buffers held by every upload of this process. */
+  private readonly memory: Semaphore;
+  private readonly concurrency: number;
+  private readonly bufferBytes: number;
   private readonly partFloor: number;
   private readonly maxUploadBytes: number;
   private readonly committedUploadSize?: (id: string) => Promise<number | null>;
@@ -56,6 +63,9 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
     });
     traceS3Client(this.client);
     this.partFloor = options.partSizeBytes;
+    this.concurrency = options.concurrency;
+    this.bufferBytes = options.bufferBytes ?? 4 * options.concurrency * options.partSizeBytes;
+    this.memory = new Semaphore(this.bufferBytes);
     this.maxUploadBytes = options.maxUploadBytes;
     this.committedUploadSize = options.committedUploadSize;
   }
@@ -70,30 +80,82 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
   }
 
   /**
-   * tus uploads any chunk of at least 5 MiB as a part. A PATCH's last chunk is shorter than the
-   * part size; unless it ends the upload, it goes to `<id>.part` instead and is prepended to the
-   * next PATCH. Where each chunk starts is known from the PATCH's start (chunks are numbered in
-   * order and all but the last are full), recorded here because tus does not pass it down.
+   * Cuts one PATCH's bytes into parts of the upload's part size and sends each as it fills. Every
+   * part but the upload's last is whole: a shorter tail (the PATCH ended mid-part) goes to tus's
+   * `<id>.part` object and is prepended to the next PATCH, so MAX_PARTS always suffice whatever the
+   * PATCH sizes. A failing read drops the unfinished part; the parts already sent count.
    */
   protected override async uploadParts(metadata: MetadataValue, readStream: Readable, currentPartNumber: number, offset: number): Promise<number> {
-    const id = metadata.file.id;
-    this.patches.set(id, { firstPart: currentPartNumber, offset, partSize: this.calcOptimalPartSize(metadata.file.size) });
+    const size = metadata.file.size;
+    const partSize = this.calcOptimalPartSize(size);
+    // A part bigger than the whole budget takes all of it rather than waiting forever.
+    const weight = Math.min(partSize, this.bufferBytes);
+    const sending = new Set<Promise<void>>();
+    let failure: unknown = null;
+    let uploaded = 0;
+    let partNumber = currentPartNumber;
+    let start = offset;
+    let buffer: Buffer | null = null;
+    let filled = 0;
+    let release: (() => void) | null = null;
+
+    const send = (part: Buffer, releasePart: () => void) => {
+      const number = partNumber++;
+      const isLast = size !== undefined && start + part.length === size;
+      start += part.length;
+      const sent = (part.length === partSize || isLast ? this.uploadPart(metadata, part, number) : this.putIncompletePart(metadata.file.id, part))
+        .then(() => { uploaded += part.length; }, (e: unknown) => { failure ??= e; })
+        .finally(() => { releasePart(); sending.delete(sent); });
+      sending.add(sent);
+    };
+
     try {
-      return await super.uploadParts(metadata, readStream, currentPartNumber, offset);
-    } finally {
-      this.patches.delete(id);
+      for await (const data of readStream) {
+        let chunk = data as Buffer;
+        while (chunk.length > 0) {
+          if (failure) throw failure;
+          if (!buffer) {
+            // One upload holds at most `concurrency` parts: wait for one to reach S3 first.
+            while (sending.size >= this.concurrency) await Promise.race(sending);
+            release = (await this.memory.acquire(weight))[1];
+            buffer = Buffer.allocUnsafe(partSize);
+            filled = 0;
+          }
+          const n = Math.min(chunk.length, partSize - filled);
+          chunk.copy(buffer, filled, 0, n);
+          filled += n;
+          chunk = chunk.subarray(n);
+          if (filled === partSize) {
+            send(buffer, release!);
+            buffer = null;
+            release = null;
+          }
+        }
+      }
+      if (buffer && filled > 0) send(buffer.subarray(0, filled), release!);
+      else release?.();
+      buffer = null;
+      release = null;
+    } catch (e) {
+      release?.();
+      failure ??= e;
     }
+    await Promise.allSettled([...sending]);
+    if (failure) throw failure;
+    return uploaded;
   }
 
-  protected override async uploadPart(metadata: MetadataValue, body: fs.ReadStream | Readable | Buffer, partNumber: number): Promise<string> {
-    const patch = this.patches.get(metadata.file.id);
-    if (patch && !Buffer.isBuffer(body) && "path" in body) {
-      const length = (await stat(body.path)).size;
-      const start = patch.offset + (partNumber - patch.firstPart) * patch.partSize;
-      const isLast = metadata.file.size !== undefined && start + length === metadata.file.size;
-      if (length < patch.partSize && !isLast) return this.uploadIncompletePart(metadata.file.id, body);
-    }
-    return super.uploadPart(metadata, body, partNumber);
+  private async putIncompletePart(id: string, part: Buffer): Promise<void> {
+    await this.client.putObject({ Bucket: this.bucket, Key: this.partKey(id, true), Body: part });
+  }
+
+  /** tus keeps the tail of a PATCH in `<id>.part`; it is read back into memory, never TMPDIR. */
+  protected override async downloadIncompletePart(id: string) {
+    const body = await this.getIncompletePart(id);
+    if (!body) return undefined;
+    const bytes = Buffer.concat(await Readable.from(body).toArray());
+    // tus only pipes what createReader returns, so any Readable does (its type says fs.ReadStream).
+    return { size: bytes.length, path: "", createReader: () => Readable.from([bytes]) as unknown as fs.ReadStream };
   }
 
   override async write(src: Readable, id: string, offset: number): Promise<number> {

@@ -129,6 +129,7 @@ function createStore(): UploadStore {
       settings: s3SettingsFromEnv(env.s3),
       partSizeBytes: env.s3.partSizeBytes,
       concurrency: env.s3.uploadConcurrency,
+      bufferBytes: env.s3.uploadBufferBytes,
       maxUploadBytes: env.maxUploadBytes,
       expirationPeriodInMilliseconds,
       committedUploadSize: getCommittedUploadSize,

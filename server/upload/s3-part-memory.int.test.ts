@@ -1,0 +1,75 @@
+// The tus store's part buffers against a real S3 (Ceph RGW from scripts/with-s3.mjs): parts live in
+// memory only while they fill and travel, within the per-upload and the process-wide bounds.
+import { createHash, randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { Upload } from "@tus/utils";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { testS3Settings } from "@/server/test/s3-env";
+import { HashingS3Store } from "@/server/upload/hashing-s3-store";
+
+const MiB = 1024 * 1024;
+const PART = 5 * MiB;
+const settings = testS3Settings();
+const SKIP = "TEST_S3_ENDPOINT is unset; run under `node scripts/with-s3.mjs …` for a throwaway Ceph RGW";
+const stores: HashingS3Store[] = [];
+afterAll(() => stores.forEach((s) => s.client.destroy()));
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+/** The body in 64 KiB socket-sized chunks, as a request delivers it. */
+const body = (bytes: Buffer) => Readable.from((function* () { for (let i = 0; i < bytes.length; i += 64 * 1024) yield bytes.subarray(i, i + 64 * 1024); })());
+
+/** A store whose part uploads are counted: the most in flight at once, overall and per upload. */
+function countingStore(options: { concurrency: number; bufferBytes: number }) {
+  const store = new HashingS3Store({ settings: settings!, partSizeBytes: PART, maxUploadBytes: 1024 ** 3, ...options });
+  stores.push(store);
+  const peak = { all: 0, perUpload: 0 };
+  const now = new Map<string, number>();
+  const original = (store as unknown as { uploadPart: (...a: unknown[]) => Promise<string> }).uploadPart.bind(store);
+  vi.spyOn(store as unknown as { uploadPart: (...a: unknown[]) => Promise<string> }, "uploadPart").mockImplementation(async (...args: unknown[]) => {
+    const id = (args[0] as { file: { id: string } }).file.id;
+    now.set(id, (now.get(id) ?? 0) + 1);
+    peak.all = Math.max(peak.all, [...now.values()].reduce((a, b) => a + b, 0));
+    peak.perUpload = Math.max(peak.perUpload, now.get(id)!);
+    try {
+      // Slow enough that the reader could run ahead if nothing held it back.
+      await new Promise((r) => setTimeout(r, 100));
+      return await original(...args);
+    } finally {
+      now.set(id, now.get(id)! - 1);
+    }
+  });
+  return { store, peak };
+}
+
+async function upload(store: HashingS3Store, bytes: Buffer) {
+  const id = randomBytes(16).toString("hex");
+  await store.create(new Upload({ id, size: bytes.length, offset: 0 }));
+  expect(await store.write(body(bytes), id, 0)).toBe(bytes.length);
+  const object = await store.client.send(new GetObjectCommand({ Bucket: settings!.bucket, Key: id }));
+  expect(sha256(Buffer.from(await object.Body!.transformToByteArray()))).toBe(sha256(bytes));
+}
+
+describe.skipIf(!settings)("tus parts in memory, on their way to S3", () => {
+  it("one upload holds at most S3_UPLOAD_CONCURRENCY parts", async () => {
+    const { store, peak } = countingStore({ concurrency: 2, bufferBytes: 100 * PART });
+    await upload(store, randomBytes(8 * PART + 123));
+    expect(peak.perUpload).toBe(2);
+  });
+
+  it("all uploads together stay within S3_UPLOAD_BUFFER, and each still finishes", async () => {
+    // Room for three parts (one of them filling) for four uploads that could each hold four.
+    const { store, peak } = countingStore({ concurrency: 4, bufferBytes: 3 * PART });
+    await Promise.all([0, 1, 2, 3].map(() => upload(store, randomBytes(4 * PART + 1))));
+    expect(peak.all).toBeGreaterThan(0);
+    expect(peak.all).toBeLessThanOrEqual(3);
+  });
+
+  it("a part bigger than the whole budget still goes, alone", async () => {
+    const { store, peak } = countingStore({ concurrency: 4, bufferBytes: PART - 1 });
+    await Promise.all([0, 1].map(() => upload(store, randomBytes(3 * PART))));
+    expect(peak.all).toBe(1);
+  });
+});
+
+if (!settings) it.skip(`tus parts in memory: ${SKIP}`, () => {});
