@@ -44,3 +44,10 @@ test("single sign-on needs its client credentials; password sign-in stays on unl
   expect(env.oidc).toEqual({ issuer: "https://id.example.com", clientId: "yunpan", clientSecret: "s3cret", name: "SSO" });
   expect(env.passwordLogin).toBe(false);
 });
+
+test("content search keeps 1 MiB of text per file unless told otherwise, within bounds", () => {
+  expect(resolveEnv({}).searchTextMaxBytes).toBe(1024 ** 2);
+  expect(resolveEnv({ SEARCH_TEXT_MAX_BYTES: "4MiB" }).searchTextMaxBytes).toBe(4 * 1024 ** 2);
+  expect(() => resolveEnv({ SEARCH_TEXT_MAX_BYTES: "10" })).toThrow(/SEARCH_TEXT_MAX_BYTES: at least 1KiB/);
+  expect(() => resolveEnv({ SEARCH_TEXT_MAX_BYTES: "1GiB" })).toThrow(/SEARCH_TEXT_MAX_BYTES: at most 64MiB/);
+});

@@ -29,6 +29,8 @@ export const envSchema = z.object({
   UPLOAD_EXPIRY_HOURS: optional(z.coerce.number().positive()),
   // The largest file a visitor may drop through an upload link that has no size cap of its own.
   SHARE_DROP_MAX_BYTES: optional(bytes),
+  /** Content search: at most this much text is kept and indexed per file. */
+  SEARCH_TEXT_MAX_BYTES: optional(bytes.pipe(z.number().min(1024, "at least 1KiB").max(64 * 1024 ** 2, "at most 64MiB"))),
   STORAGE: optional(z.enum(["local", "s3"])),
   S3_ENDPOINT: optional(z.url()),
   S3_REGION: optional(z.string()),
@@ -125,6 +127,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     trpcMaxBodyBytes: e.TRPC_MAX_BODY_BYTES ?? 1024 ** 2,
     uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS ?? 24,
     shareDropMaxBytes: e.SHARE_DROP_MAX_BYTES ?? 1024 ** 3,
+    searchTextMaxBytes: e.SEARCH_TEXT_MAX_BYTES ?? 1024 ** 2,
     storage,
     s3: {
       endpoint: e.S3_ENDPOINT,

@@ -4,6 +4,7 @@ import { createUser, findUserByEmailOrThrow, listUsers, resetPassword, setRole }
 import { createApiToken } from "@/server/auth/api-token.service";
 import { seedBigFolder } from "@/server/drive/seed.service";
 import { seedShareLink } from "@/server/admin/admin-seed.service";
+import { reindexFiles } from "@/server/search/search-index.service";
 
 /** What `npm run admin -- <command>` can do. The same functions run in the CLI or in the server. */
 export const adminCommands = {
@@ -34,6 +35,11 @@ export const adminCommands = {
       const { token, apiToken } = await createApiToken({ actor: { userId: user.id, role: user.role, via: "cli" }, name: a.name });
       return { token, id: apiToken.id, name: apiToken.name };
     },
+  },
+  reindex: {
+    usage: "reindex [--email E]   (reads the text of every file again for content search, or of one user's files)",
+    args: z.object({ email: z.string().optional() }),
+    run: async (a: { email?: string }) => reindexFiles({ actor: cliActor, email: a.email ?? null }),
   },
   "seed-folder": {
     usage: "seed-folder --email E --name FOLDER --count N   (N empty sub-folders, for trying big folders)",

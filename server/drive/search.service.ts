@@ -4,6 +4,7 @@ import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/dri
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
 import { kindFilterSql } from "@/server/drive/file-kinds";
 import { folderPathsOf } from "@/server/drive/node-paths";
+import { ownLiveNodesSql, sharedNodesCteSql } from "@/server/drive/search-scope";
 import { Prisma } from "@/server/db/generated/client.ts";
 import type { Actor } from "@/server/auth/actor";
 
@@ -33,8 +34,8 @@ export async function searchNodes(input: { actor: Actor; query: string; kind?: S
   const prisma = await getPrisma();
   type Row = HitRow;
   const matching = Prisma.sql`
-    SELECT id, "parentId", kind::text AS kind, name, size, "mimeType", "createdAt", "updatedAt" FROM "Node"
-    WHERE "ownerId" = ${input.actor.userId} AND "trashedAt" IS NULL AND "rootOwnerId" IS NULL
+    SELECT id, "parentId", kind::text AS kind, name, size, "mimeType", "createdAt", "updatedAt" FROM "Node" n
+    WHERE ${ownLiveNodesSql(input.actor.userId)}
       AND name ILIKE ${containsPattern(query)}
       ${kind ? Prisma.sql`AND ${kindFilterSql(kind)}` : Prisma.empty}
       ${after ? Prisma.sql`AND ("updatedAt", id) < (${after.at}, ${after.id})` : Prisma.empty}`;
@@ -73,12 +74,7 @@ async function searchShared(input: { userId: string; query: string; kind?: Searc
   if ((await prisma.grant.count({ where: { granteeId: input.userId } })) === 0) return [];
   const { after } = input;
   return prisma.$queryRaw<HitRow[]>`
-    WITH RECURSIVE shared AS (
-      SELECT n.id FROM "Grant" g JOIN "Node" n ON n.id = g."nodeId"
-       WHERE g."granteeId" = ${input.userId} AND n."ownerId" <> ${input.userId} AND n."trashedAt" IS NULL
-      UNION
-      SELECT c.id FROM "Node" c JOIN shared s ON c."parentId" = s.id WHERE c."trashedAt" IS NULL
-    )
+    WITH RECURSIVE shared AS (${sharedNodesCteSql(input.userId)})
     SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt"
       FROM "Node" n JOIN shared s ON s.id = n.id
      WHERE n.name ILIKE ${containsPattern(input.query)}

@@ -8,6 +8,7 @@ import { nextFreeName, toNodeDto, uniqueNameError, type NodeDto } from "@/server
 import { assertQuotaAllows } from "@/server/drive/quota";
 import { lockBlob } from "@/server/storage/blob-lock";
 import { appendChange } from "@/server/events/change-log";
+import { enqueueSearchBackfill } from "@/server/jobs/search-index-queue";
 import type { Actor } from "@/server/auth/actor";
 import type { Node, Prisma } from "@/server/db/generated/client.ts";
 
@@ -216,6 +217,8 @@ export async function copyNodes(input: { actor: Actor; nodeIds: string[]; target
           WHERE b.id = c."blobId"`;
       }
       if (total > 0n) await tx.user.update({ where: { id: target.ownerId }, data: { usedBytes: { increment: total } } });
+      // The copies' text is indexed by one backfill pass rather than a job per file.
+      if (versionIds.length) await enqueueSearchBackfill(tx);
       const tops = rows.filter((r) => r.depth === 0);
       const created = await tx.node.findMany({ where: { id: { in: tops.map((r) => newId.get(r.id)!) } } });
       // One event per new node: a sync client applying the log gets the whole copied tree.

@@ -7,6 +7,7 @@ import { assertQuotaAllows } from "@/server/drive/quota";
 import { lockBlob } from "@/server/storage/blob-lock";
 import { recordAudit } from "@/server/audit/audit.service";
 import { appendChange } from "@/server/events/change-log";
+import { enqueueSearchIndex } from "@/server/jobs/search-index-queue";
 import type { Actor } from "@/server/auth/actor";
 import type { Node, Prisma } from "@/server/db/generated/client.ts";
 
@@ -71,6 +72,7 @@ export async function restoreVersion(input: { actor: Actor; nodeId: string; vers
     await tx.node.update({ where: { id: node.id }, data: { currentVersionId: version.id, size: source.size, updatedAt: new Date() } });
     await tx.user.update({ where: { id: node.ownerId }, data: { usedBytes: { increment: source.size } } });
     await applyVersionRetention(tx, node.id);
+    await enqueueSearchIndex(tx, node.id);
     await appendChange(tx, { kind: "version.restored", nodeId: node.id, nodeKind: "FILE", ownerId: node.ownerId, actorId: input.actor.userId, newParentId: node.parentId, newName: node.name });
     return version;
   });
@@ -96,6 +98,7 @@ export async function deleteVersion(input: { actor: Actor; nodeId: string; versi
     if (fresh.currentVersionId === version.id) {
       currentVersionId = next.id;
       await tx.node.update({ where: { id: node.id }, data: { currentVersionId: next.id, size: next.size, updatedAt: new Date() } });
+      await enqueueSearchIndex(tx, node.id);
     }
     await deleteVersionRows(tx, node.ownerId, [version]);
     return { currentVersionId };

@@ -4,3 +4,4 @@ import "@/server/thumbnails/thumbnail.service";
 import "@/server/notify/job-handlers";
 import "@/server/admin/user-deletion.job";
 import "@/server/webhooks/webhook-delivery";
+import "@/server/search/search-index.service";

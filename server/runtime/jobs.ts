@@ -7,6 +7,7 @@ import { backfillThumbnails } from "@/server/thumbnails/thumbnail.service";
 import { pruneChangeLog } from "@/server/changes/change-feed.service";
 import { getEnv } from "@/server/env";
 import { runWebhooksOnce } from "@/server/webhooks/webhook-delivery";
+import { startSearchBackfill } from "@/server/search/search-index.service";
 
 /** Every background job of the process, with its period. */
 export function allJobs(): Job[] {
@@ -22,5 +23,7 @@ export function allJobs(): Job[] {
     { name: "prune-change-log", everyMs: 60 * 60_000, run: () => pruneChangeLog({ now: new Date(), keepDays: getEnv().eventsKeepDays }) },
     // Retries come due on the clock, not on a change: a pass every minute attempts them.
     { name: "webhooks", everyMs: 60_000, run: () => runWebhooksOnce() },
+    // Files stored before content search (or missed) are indexed by a queued, resumable pass; the first check runs soon after boot.
+    { name: "search-backfill", everyMs: 60 * 60_000, run: () => startSearchBackfill() },
   ];
 }

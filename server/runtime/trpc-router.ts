@@ -9,6 +9,7 @@ import { notifyRouter } from "@/server/notify/notify.router";
 import { securityRouter } from "@/server/account/security.router";
 import { changesRouter } from "@/server/changes/changes.router";
 import { webhooksRouter } from "@/server/webhooks/webhooks.router";
+import { searchRouter } from "@/server/search/search.router";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   security: securityRouter,
   changes: changesRouter,
   webhooks: webhooksRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { notFound } from "@/server/errors/app-error";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import { enqueueThumbnail } from "@/server/thumbnails/thumbnail.service";
 import { appendChange } from "@/server/events/change-log";
+import { enqueueSearchIndex } from "@/server/jobs/search-index-queue";
 
 /**
  * Makes a blob the newest content of `filename` in a folder, inside the caller's transaction:
@@ -50,6 +51,7 @@ export async function commitFileVersion(
   await tx.user.update({ where: { id: parent.ownerId }, data: { usedBytes: { increment: input.size } } });
   await applyVersionRetention(tx, nodeId);
   await enqueueThumbnail(tx, { blobId: input.blobId, mimeType: input.mimeType, size: input.size });
+  await enqueueSearchIndex(tx, nodeId);
   const kind = number > 1 ? "file.versioned" : input.shareLinkId ? "file.dropped" : "file.uploaded";
   await appendChange(tx, {
     kind, nodeId, nodeKind: "FILE", ownerId: node.ownerId, actorId: input.shareLinkId ? null : input.createdById,

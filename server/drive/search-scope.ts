@@ -1,0 +1,21 @@
+import { Prisma } from "@/server/db/generated/client.ts";
+
+// Which nodes a search may answer with, in one place for the name search and the content
+// search (server/search): the caller's own live nodes, and what others granted them.
+
+/** WHERE fragment on "Node" aliased `n`: the user's own live nodes (their root folder aside). */
+export function ownLiveNodesSql(userId: string): Prisma.Sql {
+  return Prisma.sql`n."ownerId" = ${userId} AND n."trashedAt" IS NULL AND n."rootOwnerId" IS NULL`;
+}
+
+/**
+ * The body of `WITH RECURSIVE shared AS (…)`: the live nodes others granted the user, and every
+ * live node below them.
+ */
+export function sharedNodesCteSql(userId: string): Prisma.Sql {
+  return Prisma.sql`
+      SELECT n.id FROM "Grant" g JOIN "Node" n ON n.id = g."nodeId"
+       WHERE g."granteeId" = ${userId} AND n."ownerId" <> ${userId} AND n."trashedAt" IS NULL
+      UNION
+      SELECT c.id FROM "Node" c JOIN shared s ON c."parentId" = s.id WHERE c."trashedAt" IS NULL`;
+}

@@ -1,0 +1,109 @@
+import { getPrisma } from "@/server/db/client";
+import { Prisma } from "@/server/db/generated/client.ts";
+import { requireNodeAccess } from "@/server/drive/access";
+import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
+import { kindFilterSql } from "@/server/drive/file-kinds";
+import { folderPathsOf } from "@/server/drive/node-paths";
+import { ownLiveNodesSql, sharedNodesCteSql } from "@/server/drive/search-scope";
+import { AppError } from "@/server/errors/app-error";
+import { contentSearchSchema, type ContentSearchInput } from "@/server/search/search.schemas";
+import { makeSnippet, type Needles, type Snippet } from "@/server/search/snippet";
+import { cjkTsquery, parseQuery, type QueryTerm } from "@/server/search/tokenize";
+import type { SearchKind } from "@/server/drive/drive.schemas";
+import type { Actor } from "@/server/auth/actor";
+
+export interface ContentHitDto extends NodeDto {
+  parentId: string;
+  path: Crumb[];
+  rank: number;
+  snippet: Snippet;
+}
+
+/** The tsquery of all terms (each must match), built from parameters only. */
+function tsquerySql(terms: QueryTerm[]): Prisma.Sql {
+  const parts = terms.map((t) =>
+    t.kind === "cjk"
+      ? Prisma.sql`to_tsquery('simple', ${cjkTsquery(t)})`
+      : t.kind === "latin-phrase"
+        ? Prisma.sql`phraseto_tsquery('english', ${t.text})`
+        : Prisma.sql`plainto_tsquery('english', ${t.text})`,
+  );
+  return Prisma.join(parts, " && ");
+}
+
+/**
+ * Finds the caller's files (own and shared with them, never trashed) whose current version's
+ * text matches every term of the query: English words by stem, "quoted phrases" in order,
+ * Chinese words as written. Best matches first (ts_rank), each with a snippet to highlight.
+ */
+export async function searchContent(input: ContentSearchInput & { actor: Actor }) {
+  const { query, kind, folderId, modifiedAfter, modifiedBefore, cursor, limit } = contentSearchSchema.parse(input);
+  const { actor } = input;
+  const prisma = await getPrisma();
+  const terms = parseQuery(query);
+  if (!terms.length) return { items: [] as ContentHitDto[], nextCursor: null };
+  // A folder the caller cannot read answers like one that does not exist.
+  if (folderId) {
+    const folder = await requireNodeAccess({ actor, nodeId: folderId, need: "read" });
+    if (folder.kind !== "FOLDER") throw new AppError("NOT_FOUND", "node.notFound");
+  }
+  const offset = cursor ? Number(cursor) : 0;
+  const hasGrants = (await prisma.grant.count({ where: { granteeId: actor.userId } })) > 0;
+  const ctes: Prisma.Sql[] = [Prisma.sql`q AS (SELECT ${tsquerySql(terms)} AS q)`];
+  if (hasGrants) ctes.push(Prisma.sql`shared AS (${sharedNodesCteSql(actor.userId)})`);
+  if (folderId) ctes.push(Prisma.sql`under AS (SELECT id FROM "Node" WHERE id = ${folderId} UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)`);
+  // Bigrams say a Chinese term's characters are there; its exact run must be too.
+  const exact = terms.filter((t) => t.kind === "cjk").map((t) => Prisma.sql`AND strpos(s.text, ${t.text}) > 0`);
+  const scope = hasGrants ? Prisma.sql`((${ownLiveNodesSql(actor.userId)}) OR n.id IN (SELECT id FROM shared))` : Prisma.sql`(${ownLiveNodesSql(actor.userId)})`;
+  type Row = { id: string; parentId: string; kind: "FILE"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date; ownerId: string; rank: number };
+  const rows = await prisma.$queryRaw<Row[]>`
+    WITH RECURSIVE ${Prisma.join(ctes, ", ")}
+    SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt", n."ownerId",
+           ts_rank(s.tsv, q.q)::float8 AS rank
+      FROM "SearchText" s JOIN "Node" n ON n.id = s."nodeId" AND n."currentVersionId" = s."versionId", q
+     WHERE s.status = 'OK' AND s.tsv @@ q.q AND n."trashedAt" IS NULL AND ${scope}
+       ${Prisma.join(exact, " ")}
+       ${kind ? Prisma.sql`AND ${kindFilterSql(kind as SearchKind)}` : Prisma.empty}
+       ${folderId ? Prisma.sql`AND n."parentId" IN (SELECT id FROM under)` : Prisma.empty}
+       ${modifiedAfter ? Prisma.sql`AND n."updatedAt" >= ${modifiedAfter}` : Prisma.empty}
+       ${modifiedBefore ? Prisma.sql`AND n."updatedAt" < ${modifiedBefore}` : Prisma.empty}
+     ORDER BY rank DESC, n."updatedAt" DESC, n.id
+     LIMIT ${limit + 1} OFFSET ${offset}`;
+  const page = rows.slice(0, limit);
+  const needles = await needlesOf(terms);
+  const texts = new Map(
+    (await prisma.searchText.findMany({ where: { nodeId: { in: page.map((r) => r.id) } }, select: { nodeId: true, text: true } })).map((t) => [t.nodeId, t.text]),
+  );
+  const own = page.filter((r) => r.ownerId === actor.userId);
+  const paths = await folderPathsOf(prisma, actor.userId, own.map((r) => r.parentId));
+  for (const parentId of new Set(page.filter((r) => r.ownerId !== actor.userId).map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(actor, parentId));
+  return {
+    items: page.map(
+      (r): ContentHitDto => ({
+        ...toNodeDto(r),
+        parentId: r.parentId,
+        path: paths.get(r.parentId) ?? [],
+        rank: Number(r.rank),
+        snippet: makeSnippet(texts.get(r.id) ?? "", needles),
+      }),
+    ),
+    nextCursor: rows.length > limit ? String(offset + limit) : null,
+  };
+}
+
+/** What the snippet highlights: CJK terms and their words as written, English words by their stems. */
+async function needlesOf(terms: QueryTerm[]): Promise<Needles> {
+  const exact: string[] = [];
+  const words: string[] = [];
+  for (const t of terms) {
+    if (t.kind === "cjk") exact.push(t.text, ...t.words.filter((w) => [...w].length > 1));
+    else words.push(...t.text.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+  }
+  let stems: string[] = [];
+  if (words.length) {
+    const prisma = await getPrisma();
+    const rows = await prisma.$queryRaw<{ lexeme: string }[]>`SELECT unnest(tsvector_to_array(to_tsvector('english', ${words.join(" ")}))) AS lexeme`;
+    stems = rows.map((r) => r.lexeme);
+  }
+  return { exact, prefixes: [...new Set([...stems, ...words.map((w) => w.toLowerCase())])] };
+}

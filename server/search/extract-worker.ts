@@ -1,0 +1,17 @@
+import { parentPort } from "node:worker_threads";
+import { extractText } from "@/server/search/extract-core";
+import { splitForIndex } from "@/server/search/tokenize";
+import type { ExtractRequest, ExtractResponse } from "@/server/search/extractor";
+
+// The extraction thread: one file at a time, told by the main thread, which kills and replaces
+// it when it runs too long or out of memory (a hostile file can do either).
+parentPort?.on("message", async (req: ExtractRequest) => {
+  let res: ExtractResponse;
+  try {
+    const out = await extractText(req.format, req.bytes, req.maxBytes);
+    res = out.ok ? { id: req.id, ok: true, text: out.text, ...splitForIndex(out.text) } : { id: req.id, ok: false, reason: out.reason, detail: out.detail };
+  } catch (e) {
+    res = { id: req.id, ok: false, reason: "malformed", detail: String((e as Error)?.message ?? e).slice(0, 300) };
+  }
+  parentPort?.postMessage(res);
+});

@@ -1,0 +1,123 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { UnreadableReason } from "@/server/search/extract-core";
+import type { TextFormat } from "@/server/search/text-formats";
+
+export interface ExtractRequest {
+  id: number;
+  format: TextFormat;
+  bytes: Uint8Array;
+  maxBytes: number;
+}
+export type ExtractResponse =
+  | { id: number; ok: true; text: string; latin: string; cjk: string[] }
+  | { id: number; ok: false; reason: UnreadableReason; detail?: string };
+export type ExtractResult = ExtractResponse extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
+
+/** A file whose extraction takes longer is given up (the thread is terminated). */
+export const EXTRACT_TIME_LIMIT_MS = 30_000;
+/** The extraction thread's V8 heap: a file that needs more is recorded unreadable. */
+export const EXTRACT_HEAP_MB = 256;
+
+/**
+ * Where the worker's code is. The production build bundles it as dist/extract-worker.mjs beside
+ * dist/server.mjs (scripts/build.mjs); from sources (tests, dev) it is the .ts file, run through
+ * tsx. Next's bundles of server code never extract (only the queue in the custom server does).
+ */
+function workerEntry(): { code: string | URL; eval: boolean } {
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) {
+    // A worker does not inherit the parent's module hooks: it registers tsx itself, then loads the source.
+    const source = new URL("./extract-worker.ts", here).href;
+    return { code: `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(source)}); });`, eval: true };
+  }
+  const beside = new URL("./extract-worker.mjs", here);
+  if (here.startsWith("file:") && existsSync(fileURLToPath(beside))) return { code: beside, eval: false };
+  return { code: pathToFileURL(path.join(process.cwd(), "dist", "extract-worker.mjs")), eval: false };
+}
+
+interface Pending {
+  resolve(r: ExtractResult): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * One extraction thread, reused from file to file (starting one costs more than most files), and
+ * replaced after a timeout or a crash. Extractions are taken one at a time, in order.
+ */
+class Extractor {
+  private worker: Worker | null = null;
+  private next = 1;
+  private pending = new Map<number, Pending>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly limits: { timeMs: number; heapMb: number }) {}
+
+  private spawn(): Worker {
+    const entry = workerEntry();
+    const worker = new Worker(entry.code, { eval: entry.eval, resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb, maxYoungGenerationSizeMb: 32 } });
+    worker.unref();
+    worker.on("message", (res: ExtractResponse) => {
+      const p = this.pending.get(res.id);
+      if (!p) return;
+      this.pending.delete(res.id);
+      clearTimeout(p.timer);
+      const { id: _id, ...rest } = res;
+      p.resolve(rest as ExtractResult);
+    });
+    const fail = (reason: UnreadableReason, detail: string) => {
+      if (this.worker === worker) this.worker = null;
+      for (const [id, p] of this.pending) {
+        clearTimeout(p.timer);
+        p.resolve({ ok: false, reason, detail });
+        this.pending.delete(id);
+      }
+    };
+    worker.on("error", (e: Error & { code?: string }) =>
+      fail(e.code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : "malformed", e.code === "ERR_WORKER_OUT_OF_MEMORY" ? `needed more than ${this.limits.heapMb} MB` : e.message.slice(0, 300)),
+    );
+    worker.on("exit", (code) => fail("malformed", `the extraction thread stopped (${code})`));
+    return worker;
+  }
+
+  extract(format: TextFormat, bytes: Uint8Array, maxBytes: number): Promise<ExtractResult> {
+    const run = () =>
+      new Promise<ExtractResult>((resolve) => {
+        const worker = (this.worker ??= this.spawn());
+        const id = this.next++;
+        const timer = setTimeout(() => {
+          this.pending.delete(id);
+          if (this.worker === worker) this.worker = null;
+          void worker.terminate();
+          resolve({ ok: false, reason: "timeout", detail: `took longer than ${Math.round(this.limits.timeMs / 1000)} s` });
+        }, this.limits.timeMs);
+        this.pending.set(id, { resolve, timer });
+        worker.postMessage({ id, format, bytes, maxBytes } satisfies ExtractRequest, [bytes.buffer as ArrayBuffer]);
+      });
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+}
+
+const KEY = Symbol.for("yunpan.search.extractor");
+type G = typeof globalThis & { [KEY]?: Extractor };
+
+/** Extracts the text of one file in the extraction thread (and tokenises it there). */
+export function extractInWorker(format: TextFormat, bytes: Uint8Array, maxBytes: number, limits?: { timeMs?: number; heapMb?: number }): Promise<ExtractResult> {
+  if (limits) {
+    // A one-off thread with other limits (tests of the limits themselves).
+    const one = new Extractor({ timeMs: limits.timeMs ?? EXTRACT_TIME_LIMIT_MS, heapMb: limits.heapMb ?? EXTRACT_HEAP_MB });
+    return one.extract(format, bytes, maxBytes).finally(() => one.close());
+  }
+  const g = globalThis as G;
+  return (g[KEY] ??= new Extractor({ timeMs: EXTRACT_TIME_LIMIT_MS, heapMb: EXTRACT_HEAP_MB })).extract(format, bytes, maxBytes);
+}

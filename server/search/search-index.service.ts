@@ -1,0 +1,198 @@
+import type { Readable } from "node:stream";
+import { getPrisma } from "@/server/db/client";
+import { getEnv } from "@/server/env";
+import { logger } from "@/server/log/logger";
+import { Prisma } from "@/server/db/generated/client.ts";
+import { enqueueJob, registerJobHandler } from "@/server/jobs/queue";
+import { enqueueSearchBackfill, SEARCH_BACKFILL_JOB, SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
+import { getBlobStore } from "@/server/storage/blob-store-factory";
+import { extractInWorker, type ExtractResult } from "@/server/search/extractor";
+import { textFormatOf } from "@/server/search/text-formats";
+import { findUserByEmailOrThrow, requireAdmin } from "@/server/auth/auth.service";
+import type { Actor } from "@/server/auth/actor";
+
+/** Files bigger than this are not read for their text (recorded unreadable, "too-large"). */
+export const SEARCH_FILE_MAX_BYTES = 100 * 1024 ** 2;
+/** Files per backfill job; each batch queues the next, so a restart resumes after the last batch. */
+export const BACKFILL_BATCH = 50;
+
+export type IndexOutcome = "ok" | "unreadable" | "skipped" | "current" | "gone";
+
+async function readAll(stream: Readable, limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total >= limit) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  const all = Buffer.concat(chunks, total);
+  // A fresh ArrayBuffer of its own: it is handed (transferred) to the extraction thread.
+  return new Uint8Array(all.subarray(0, Math.min(total, limit)));
+}
+
+/**
+ * Indexes the text of a file's current version (or records why it has none). Idempotent: a
+ * file already indexed at its current version is left alone; a trashed file is indexed too, so
+ * restoring it from the trash finds it at once (queries leave the trash out).
+ */
+export async function indexFileText(input: { nodeId: string; force?: boolean }): Promise<IndexOutcome> {
+  const prisma = await getPrisma();
+  const node = await prisma.node.findUnique({
+    where: { id: input.nodeId },
+    select: { id: true, kind: true, name: true, mimeType: true, currentVersionId: true, currentVersion: { select: { blob: { select: { storageKey: true, size: true } } } } },
+  });
+  if (!node || node.kind !== "FILE" || !node.currentVersionId || !node.currentVersion) {
+    await prisma.searchText.deleteMany({ where: { nodeId: input.nodeId } });
+    return "gone";
+  }
+  const versionId = node.currentVersionId;
+  if (!input.force) {
+    const row = await prisma.searchText.findUnique({ where: { nodeId: node.id }, select: { versionId: true } });
+    if (row?.versionId === versionId) return "current";
+  }
+  const format = textFormatOf(node.name, node.mimeType);
+  const { searchTextMaxBytes } = getEnv();
+  let result: ExtractResult;
+  const size = Number(node.currentVersion.blob.size);
+  if (!format) {
+    await saveRow({ nodeId: node.id, versionId, status: "SKIPPED", reason: null, text: "", latin: "", cjk: [] });
+    return "skipped";
+  } else if (size > SEARCH_FILE_MAX_BYTES) {
+    result = { ok: false, reason: "too-large", detail: `${size} bytes` };
+  } else {
+    // Plain text needs no more than the text limit (plus a cut character); other formats need the whole file.
+    const limit = format === "text" ? searchTextMaxBytes + 3 : format === "html" ? searchTextMaxBytes * 4 : SEARCH_FILE_MAX_BYTES;
+    const bytes = size === 0 ? new Uint8Array(0) : await readAll(await getBlobStore().read(node.currentVersion.blob.storageKey), limit);
+    result = await extractInWorker(format, bytes, searchTextMaxBytes);
+  }
+  if (result.ok) {
+    try {
+      await saveRow({ nodeId: node.id, versionId, status: "OK", reason: null, text: result.text, latin: result.latin, cjk: result.cjk });
+      return "ok";
+    } catch (e) {
+      // PostgreSQL refuses a tsvector over 1 MB: the file is recorded, not retried forever.
+      logger.warn({ err: e, nodeId: node.id }, "search: the index refused a file's text");
+      result = { ok: false, reason: "too-large", detail: String((e as Error).message).slice(0, 200) };
+    }
+  }
+  await saveRow({ nodeId: node.id, versionId, status: "UNREADABLE", reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason, text: "", latin: "", cjk: [] });
+  return "unreadable";
+}
+
+/**
+ * Writes a file's row. A job that took long may finish after a newer version was indexed: the
+ * row is only replaced while `versionId` is still the file's current version.
+ */
+async function saveRow(r: { nodeId: string; versionId: string; status: string; reason: string | null; text: string; latin: string; cjk: string[] }) {
+  const prisma = await getPrisma();
+  const textBytes = Buffer.byteLength(r.text);
+  await prisma.$executeRaw`
+    INSERT INTO "SearchText" ("nodeId", "versionId", status, reason, text, "textBytes", tsv, "indexedAt")
+    SELECT ${r.nodeId}, ${r.versionId}, ${r.status}, ${r.reason}, ${r.text}, ${textBytes},
+           to_tsvector('english', ${r.latin}) || array_to_tsvector(${r.cjk}::text[]), now()
+     WHERE EXISTS (SELECT 1 FROM "Node" WHERE id = ${r.nodeId} AND "currentVersionId" = ${r.versionId})
+    ON CONFLICT ("nodeId") DO UPDATE SET "versionId" = EXCLUDED."versionId", status = EXCLUDED.status, reason = EXCLUDED.reason,
+           text = EXCLUDED.text, "textBytes" = EXCLUDED."textBytes", tsv = EXCLUDED.tsv, "indexedAt" = EXCLUDED."indexedAt"`;
+}
+
+/**
+ * One batch of the backfill: live files (in id order, after `after`) whose current version has
+ * no row yet. Queues the next batch while there may be more, so the work survives a restart: the
+ * queued job is in the database and its lease lapses back into the queue if the process dies.
+ */
+export async function backfillSearchBatch(input: { after: string | null; batch?: number }): Promise<{ indexed: number; failed: number; after: string | null; done: boolean }> {
+  const prisma = await getPrisma();
+  const batch = input.batch ?? BACKFILL_BATCH;
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT n.id FROM "Node" n LEFT JOIN "SearchText" s ON s."nodeId" = n.id
+     WHERE n.kind = 'FILE' AND n."currentVersionId" IS NOT NULL AND n."trashedAt" IS NULL
+       AND (s."nodeId" IS NULL OR s."versionId" <> n."currentVersionId")
+       ${input.after ? Prisma.sql`AND n.id > ${input.after}` : Prisma.empty}
+     ORDER BY n.id LIMIT ${batch}`;
+  let indexed = 0;
+  let failed = 0;
+  for (const { id } of rows) {
+    try {
+      await indexFileText({ nodeId: id });
+      indexed++;
+    } catch (e) {
+      // A store that cannot be read now: the next hourly pass (from the start) tries again.
+      failed++;
+      logger.warn({ err: e, nodeId: id }, "search: could not index a file");
+    }
+  }
+  const last = rows.at(-1)?.id ?? null;
+  const done = rows.length < batch;
+  if (!done) await enqueueJobAfter(last);
+  return { indexed, failed, after: last, done };
+}
+
+async function enqueueJobAfter(after: string | null) {
+  await enqueueJob(SEARCH_BACKFILL_JOB, { after }, { maxAttempts: 10 });
+}
+
+/** Starts a backfill pass when some live file is not indexed at its current version (hourly, and soon after boot). */
+export async function startSearchBackfill(): Promise<{ pending: number }> {
+  const { pending } = await searchIndexCounts();
+  if (pending > 0) await enqueueSearchBackfill();
+  return { pending };
+}
+
+/** Indexing progress for the admin's System page. */
+export async function searchIndexCounts(): Promise<{ indexed: number; pending: number; unreadable: number; skipped: number }> {
+  const prisma = await getPrisma();
+  const [row] = await prisma.$queryRaw<{ indexed: bigint; pending: bigint; unreadable: bigint; skipped: bigint }[]>`
+    SELECT count(*) FILTER (WHERE s.status = 'OK' AND s."versionId" = n."currentVersionId") AS indexed,
+           count(*) FILTER (WHERE s.status = 'UNREADABLE' AND s."versionId" = n."currentVersionId") AS unreadable,
+           count(*) FILTER (WHERE s.status = 'SKIPPED' AND s."versionId" = n."currentVersionId") AS skipped,
+           count(*) FILTER (WHERE s."nodeId" IS NULL OR s."versionId" <> n."currentVersionId") AS pending
+      FROM "Node" n LEFT JOIN "SearchText" s ON s."nodeId" = n.id
+     WHERE n.kind = 'FILE' AND n."currentVersionId" IS NOT NULL AND n."trashedAt" IS NULL`;
+  return { indexed: Number(row?.indexed ?? 0), pending: Number(row?.pending ?? 0), unreadable: Number(row?.unreadable ?? 0), skipped: Number(row?.skipped ?? 0) };
+}
+
+/** The live files whose text could not be read, newest first, with the reason (admins only: the caller checks). */
+export async function listUnreadableFiles(input: { limit?: number } = {}) {
+  const prisma = await getPrisma();
+  const rows = await prisma.searchText.findMany({
+    where: { status: "UNREADABLE", node: { trashedAt: null } },
+    orderBy: { indexedAt: "desc" },
+    take: input.limit ?? 50,
+    select: { nodeId: true, reason: true, indexedAt: true, node: { select: { name: true, size: true, owner: { select: { email: true } } } } },
+  });
+  return rows.map((r) => ({ nodeId: r.nodeId, name: r.node.name, size: Number(r.node.size), ownerEmail: r.node.owner.email, reason: r.reason ?? "", indexedAt: r.indexedAt }));
+}
+
+/**
+ * Forgets the indexed text (of one user's files, or of all) and queues the backfill that
+ * indexes it again. Returns how many files will be read again.
+ */
+export async function reindexContent(input: { ownerId?: string | null }): Promise<{ cleared: number }> {
+  const prisma = await getPrisma();
+  const { count } = await prisma.searchText.deleteMany({ where: input.ownerId ? { node: { ownerId: input.ownerId } } : {} });
+  await enqueueSearchBackfill();
+  return { cleared: count };
+}
+
+registerJobHandler(SEARCH_INDEX_JOB, async (payload: { nodeId: string }) => ({ outcome: await indexFileText({ nodeId: payload.nodeId }) }));
+registerJobHandler(SEARCH_BACKFILL_JOB, (payload: { after: string | null }) => backfillSearchBatch({ after: payload.after ?? null }));
+
+/** The System page's index section: progress and the files that could not be read. */
+export async function getSearchIndexState(input: { actor: Actor }) {
+  requireAdmin(input.actor);
+  const [counts, unreadable] = await Promise.all([searchIndexCounts(), listUnreadableFiles()]);
+  return { ...counts, unreadableFiles: unreadable };
+}
+
+/** `reindex [--email E]` and the System page's button: one user's files, or everyone's. */
+export async function reindexFiles(input: { actor: Actor; email?: string | null }) {
+  requireAdmin(input.actor);
+  const owner = input.email ? await findUserByEmailOrThrow(input.email) : null;
+  const { cleared } = await reindexContent({ ownerId: owner?.id ?? null });
+  return { cleared, email: owner?.email ?? null };
+}
