@@ -62,7 +62,7 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
            ts_rank(s.tsv, q.q)::float8 AS rank
       FROM "SearchText" s JOIN "Node" n ON n.id = s."nodeId" AND n."currentVersionId" = s."versionId", q
      WHERE s.status = 'OK' AND s.tsv @@ q.q AND n."trashedAt" IS NULL AND ${scope}
-       ${Prisma.join(exact, " ")}
+       ${exact.length ? Prisma.join(exact, " ") : Prisma.empty}
        ${kind ? Prisma.sql`AND ${kindFilterSql(kind as SearchKind)}` : Prisma.empty}
        ${folderId ? Prisma.sql`AND n."parentId" IN (SELECT id FROM under)` : Prisma.empty}
        ${modifiedAfter ? Prisma.sql`AND n."updatedAt" >= ${modifiedAfter}` : Prisma.empty}

@@ -147,7 +147,7 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
   const { getDocumentProxy, extractText } = await import("unpdf");
   let doc;
   try {
-    doc = await getDocumentProxy(bytes, { isEvalSupported: false, stopAtErrors: false });
+    doc = await getDocumentProxy(bytes, { isEvalSupported: false, stopAtErrors: false, verbosity: 0 });
   } catch (e) {
     const err = e as { name?: string; message?: string };
     if (err?.name === "PasswordException") throw new Unreadable("encrypted", "the PDF needs a password");
@@ -170,7 +170,8 @@ export async function extractText(format: TextFormat, bytes: Uint8Array, maxByte
     let text: string;
     if (format === "text") text = decodeText(bytes.subarray(0, maxBytes + 3));
     else if (format === "html") text = htmlToText(decodeText(bytes.subarray(0, maxBytes * 4)));
-    else if (format === "pdf") text = await pdfText(bytes);
+    // pdf.js refuses a Node Buffer (a Uint8Array subclass): it gets a plain copy.
+    else if (format === "pdf") text = await pdfText(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes));
     else text = officeText(format, bytes);
     return { ok: true, text: limitText(text.replace(/\u0000/g, ""), maxBytes) };
   } catch (e) {

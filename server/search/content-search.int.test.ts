@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
+import { NOT_FOUND, rejectionOf } from "@/server/test/rejection";
+import { useTestDatabase } from "@/server/test/test-db";
+import { makeDocx, makeHtml, makeOdt, makePdf, makePptx, makeXlsx, makeZipBombDocx } from "@/server/test/search-corpus";
+import { drainQueue } from "@/server/jobs/queue";
+import type { Actor } from "@/server/auth/actor";
+
+const t = useTestDatabase();
+
+const ZH = "我们的年度报告提到了客户合同和付款条件。";
+const EN = "The quarterly report was uploaded by the finance team on Monday.";
+
+/** Every format of the corpus, each with its own marker word. */
+const CORPUS: { name: string; make: (lines: string[]) => Buffer | string }[] = [
+  { name: "report.pdf", make: (l) => makePdf(l) },
+  { name: "report.docx", make: makeDocx },
+  { name: "report.xlsx", make: makeXlsx },
+  { name: "report.pptx", make: makePptx },
+  { name: "report.odt", make: makeOdt },
+  { name: "report.html", make: makeHtml },
+  { name: "report.md", make: (l) => `# Notes\n\n${l.join("\n\n")}\n` },
+  { name: "report.txt", make: (l) => l.join("\n") },
+];
+const markerOf = (name: string) => `marker${name.split(".")[1]}`;
+
+async function upload(actor: Actor, name: string, content: Buffer | string, parentId?: string) {
+  return createTestFile({ actor, name, content: Buffer.from(content), parentId });
+}
+
+const names = (r: { items: { name: string }[] }) => r.items.map((i) => i.name).sort();
+
+describe("content search", () => {
+  it("finds Chinese 2- and 4-character words, English stems and phrases inside every format", async () => {
+    const { actor } = await createTestUser();
+    for (const f of CORPUS) await upload(actor, f.name, f.make([ZH, EN, `Reference ${markerOf(f.name)}`]));
+    await drainQueue();
+    const rows = await t.prisma.searchText.findMany({ select: { status: true, reason: true, node: { select: { name: true } } } });
+    expect(rows.filter((r) => r.status !== "OK")).toEqual([]);
+    const search = (query: string) => callerFor(actor).search.content({ query });
+    const all = CORPUS.map((f) => f.name).sort();
+    expect(names(await search("合同"))).toEqual(all);
+    expect(names(await search("年度报告"))).toEqual(all);
+    expect(names(await search("uploads"))).toEqual(all);
+    expect(names(await search('"finance team"'))).toEqual(all);
+    expect(names(await search('"team finance"'))).toEqual([]);
+    expect(names(await search("合约"))).toEqual([]);
+    for (const f of CORPUS) expect(names(await search(markerOf(f.name)))).toEqual([f.name]);
+    // Snippets carry ranges to highlight, on the matched words themselves.
+    const hit = (await search("年度报告 uploads")).items[0]!;
+    const marked = hit.snippet.marks.map(([a, b]) => hit.snippet.text.slice(a, b));
+    expect(marked).toContain("年度报告");
+    expect(marked).toContain("uploaded");
+    // Script text is not content.
+    expect(names(await search("scriptword"))).toEqual([]);
+  });
+
+  it("reads GB18030 text and filters by kind, folder and modified date", async () => {
+    const { actor } = await createTestUser();
+    const drive = callerFor(actor).drive;
+    const folder = await drive.createFolder({ name: "合同" });
+    await upload(actor, "gbk.txt", Buffer.from(new TextEncoderGb().encode("供应商合同 supplier")));
+    await upload(actor, "inside.md", "供应商合同 inside", folder.id);
+    await upload(actor, "photo-caption.json", '{"caption": "供应商合同"}');
+    await drainQueue();
+    const search = (input: Record<string, unknown>) => callerFor(actor).search.content({ query: "供应商", ...input });
+    expect(names(await search({}))).toEqual(["gbk.txt", "inside.md", "photo-caption.json"]);
+    expect(names(await search({ folderId: folder.id }))).toEqual(["inside.md"]);
+    expect(names(await search({ kind: "image" }))).toEqual([]);
+    expect(names(await search({ modifiedAfter: new Date(Date.now() + 3600_000) }))).toEqual([]);
+    expect(names(await search({ modifiedBefore: new Date(Date.now() + 3600_000) })).length).toBe(3);
+  });
+
+  it("never shows another user's documents; their folder id answers like a missing one; a share shows them to the grantee", async () => {
+    const { actor: owner } = await createTestUser();
+    const { actor: other, user: otherUser } = await createTestUser();
+    const folder = await callerFor(owner).drive.createFolder({ name: "项目" });
+    await upload(owner, "secret.txt", "机密合同 confidential", folder.id);
+    await drainQueue();
+    expect(names(await callerFor(other).search.content({ query: "机密" }))).toEqual([]);
+    expect(names(await callerFor(other).search.content({ query: "confidential" }))).toEqual([]);
+    expect(await rejectionOf(callerFor(other).search.content({ query: "机密", folderId: folder.id }))).toEqual(NOT_FOUND);
+    expect(await rejectionOf(callerFor(other).search.content({ query: "机密", folderId: randomUUID() }))).toEqual(NOT_FOUND);
+    await callerFor(owner).share.grant({ nodeId: folder.id, email: otherUser.email, role: "VIEWER" });
+    const shared = await callerFor(other).search.content({ query: "机密" });
+    expect(names(shared)).toEqual(["secret.txt"]);
+    expect(shared.items[0]!.path.map((c) => c.name)).toContain("项目");
+    expect(names(await callerFor(other).search.content({ query: "机密", folderId: folder.id }))).toEqual(["secret.txt"]);
+  });
+
+  it("a trashed file disappears and comes back when restored", async () => {
+    const { actor } = await createTestUser();
+    const file = await upload(actor, "trash-me.txt", "回收站里的发票 invoice");
+    await drainQueue();
+    const search = () => callerFor(actor).search.content({ query: "发票" });
+    expect(names(await search())).toEqual(["trash-me.txt"]);
+    await callerFor(actor).drive.trash({ nodeIds: [file.id] });
+    expect(names(await search())).toEqual([]);
+    await callerFor(actor).drive.restore({ nodeIds: [file.id] });
+    expect(names(await search())).toEqual(["trash-me.txt"]);
+  });
+
+  it("a new version replaces the old text, and restoring the old version brings it back", async () => {
+    const { actor } = await createTestUser();
+    await upload(actor, "draft.txt", "初稿 apple");
+    const file = await upload(actor, "draft.txt", "定稿 banana");
+    await drainQueue();
+    const search = async (q: string) => names(await callerFor(actor).search.content({ query: q }));
+    expect(await search("初稿")).toEqual([]);
+    expect(await search("apple")).toEqual([]);
+    expect(await search("定稿")).toEqual(["draft.txt"]);
+    const versions = await callerFor(actor).drive.versions({ nodeId: file.id });
+    await callerFor(actor).drive.restoreVersion({ nodeId: file.id, versionId: versions.find((v) => v.number === 1)!.id });
+    // Until the job runs, the stale row answers nothing rather than the wrong version.
+    expect(await search("定稿")).toEqual([]);
+    await drainQueue();
+    expect(await search("初稿")).toEqual(["draft.txt"]);
+    expect(await search("定稿")).toEqual([]);
+  });
+
+  it("records a malformed PDF, an encrypted PDF and a zip-bomb docx as unreadable with reasons, and keeps serving", async () => {
+    const { actor } = await createTestUser();
+    await upload(actor, "broken.pdf", "%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without end");
+    await upload(actor, "locked.pdf", makePdf(["机密 locked"], { encrypt: true }));
+    await upload(actor, "bomb.docx", makeZipBombDocx());
+    await upload(actor, "fine.txt", "正常文件 normal");
+    await drainQueue();
+    const rows = await t.prisma.searchText.findMany({ where: { node: { ownerId: actor.userId } }, select: { status: true, reason: true, node: { select: { name: true } } } });
+    const byName = Object.fromEntries(rows.map((r) => [r.node.name, r]));
+    expect(byName["broken.pdf"]).toMatchObject({ status: "UNREADABLE", reason: expect.stringMatching(/^malformed/) });
+    expect(byName["locked.pdf"]).toMatchObject({ status: "UNREADABLE", reason: expect.stringMatching(/^encrypted/) });
+    expect(byName["bomb.docx"]).toMatchObject({ status: "UNREADABLE", reason: expect.stringMatching(/^zip-bomb/) });
+    expect(byName["fine.txt"]).toMatchObject({ status: "OK" });
+    expect(names(await callerFor(actor).search.content({ query: "正常" }))).toEqual(["fine.txt"]);
+    // Admins see them with their reasons.
+    const { actor: admin } = await createTestUser({ role: "ADMIN" });
+    const state = await callerFor(admin).search.indexState();
+    expect(state.unreadableFiles.map((f) => f.name).sort()).toEqual(expect.arrayContaining(["bomb.docx", "broken.pdf", "locked.pdf"]));
+    expect(await rejectionOf(callerFor(actor).search.indexState())).toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+/** GB18030 bytes for a few test characters (Node has no GB encoder; the table is small and fixed). */
+class TextEncoderGb {
+  private static table: Record<string, number[]> = {
+    供: [0xb9, 0xa9], 应: [0xd3, 0xa6], 商: [0xc9, 0xcc], 合: [0xba, 0xcf], 同: [0xcd, 0xac],
+  };
+  encode(s: string): Uint8Array {
+    const out: number[] = [];
+    for (const ch of s) out.push(...(TextEncoderGb.table[ch] ?? [ch.charCodeAt(0)]));
+    return new Uint8Array(out);
+  }
+}

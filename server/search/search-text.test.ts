@@ -1,0 +1,88 @@
+import { expect, test } from "vitest";
+import { decodeText, extractText, htmlToText, limitText, ZIP_PART_MAX_BYTES } from "@/server/search/extract-core";
+import { extractInWorker } from "@/server/search/extractor";
+import { findMarks, makeSnippet } from "@/server/search/snippet";
+import { textFormatOf } from "@/server/search/text-formats";
+import { bigrams, cjkTsquery, getJieba, parseQuery, splitForIndex } from "@/server/search/tokenize";
+import { makeDocx, makeOdt, makePdf, makePptx, makeXlsx, makeZipBombDocx } from "@/server/test/search-corpus";
+
+test("the format comes from the extension first, then the MIME type; pictures have none", () => {
+  expect(textFormatOf("a.PDF", "application/octet-stream")).toBe("pdf");
+  expect(textFormatOf("notes", "text/markdown")).toBe("text");
+  expect(textFormatOf("main.rs", null)).toBe("text");
+  expect(textFormatOf("slides.odp", null)).toBe("odf");
+  expect(textFormatOf("page", "text/html; charset=utf-8")).toBe("html");
+  expect(textFormatOf("photo.jpg", "image/jpeg")).toBeNull();
+  expect(textFormatOf("old.doc", "application/msword")).toBeNull();
+});
+
+test("text is UTF-8 when valid, GB18030 otherwise; a cut at the limit never splits a character", () => {
+  expect(decodeText(new TextEncoder().encode("\ufeff合同 ok"))).toBe("合同 ok");
+  expect(decodeText(new Uint8Array([0xba, 0xcf, 0xcd, 0xac]))).toBe("合同");
+  const bytes = new TextEncoder().encode("合同合同");
+  expect(decodeText(bytes.subarray(0, 7))).toBe("合同");
+  expect(limitText("合同合同", 7)).toBe("合同");
+  expect(limitText("abc", 7)).toBe("abc");
+});
+
+test("HTML loses its tags, scripts, styles and comments, and keeps entities as characters", () => {
+  expect(htmlToText("<style>p{}</style><p>A &amp; B</p><!-- x --><script>evil()</script><div>客户&#21512;&#x540C;</div>")).toBe("A & B\n客户合同");
+});
+
+test("Office and OpenDocument text comes out of their XML; a zip bomb is refused before inflating", async () => {
+  const lines = ["年度报告 <one> & two", "third line"];
+  for (const [format, make] of [["docx", makeDocx], ["pptx", makePptx], ["xlsx", makeXlsx], ["odf", makeOdt]] as const) {
+    const out = await extractText(format, make(lines), 1024 ** 2);
+    expect(out).toEqual({ ok: true, text: expect.any(String) });
+    expect(out.ok && out.text).toContain("年度报告 <one> & two");
+    expect(out.ok && out.text).toContain("third line");
+  }
+  const bomb = await extractText("docx", makeZipBombDocx(Math.ceil(ZIP_PART_MAX_BYTES / 1024 ** 2) + 1), 1024 ** 2);
+  expect(bomb).toMatchObject({ ok: false, reason: "zip-bomb" });
+  expect(await extractText("docx", Buffer.from("PK not a zip"), 1024)).toMatchObject({ ok: false, reason: "malformed" });
+});
+
+test("PDF text, Chinese included; an encrypted PDF asks for a password", async () => {
+  const out = await extractText("pdf", makePdf(["Hello 世界 report", "第二行"]), 1024 ** 2);
+  expect(out).toEqual({ ok: true, text: expect.any(String) });
+  expect(out.ok && out.text.replace(/\s+/g, " ")).toMatch(/Hello ?世界 ?report/);
+  expect(await extractText("pdf", makePdf(["x"], { encrypt: true }), 1024)).toMatchObject({ ok: false, reason: "encrypted" });
+});
+
+test("jieba loads here; the index gets CJK bigrams and longer jieba words, the Latin part without CJK", () => {
+  expect(getJieba()).not.toBeNull();
+  expect(bigrams("年度报告")).toEqual(["年度", "度报", "报告"]);
+  expect(bigrams("字")).toEqual(["字"]);
+  const { latin, cjk } = splitForIndex("Uploaded 中华人民共和国年度报告 today");
+  expect(latin).toBe("Uploaded   today");
+  expect(cjk).toEqual(expect.arrayContaining(["中华", "年度", "报告", "中华人民共和国"]));
+});
+
+test("queries: phrases stay whole, CJK runs become terms, and the CJK tsquery is built from bigrams", () => {
+  expect(parseQuery('"finance team" 年度报告 uploads')).toEqual([
+    { kind: "latin-phrase", text: "finance team" },
+    { kind: "cjk", text: "年度报告", words: expect.any(Array) },
+    { kind: "latin", text: "uploads" },
+  ]);
+  expect(parseQuery("report合同")).toMatchObject([{ kind: "latin", text: "report" }, { kind: "cjk", text: "合同" }]);
+  expect(parseQuery('"" --')).toEqual([]);
+  expect(cjkTsquery({ text: "合同", words: ["合同"] })).toBe("'合同'");
+  expect(cjkTsquery({ text: "年度报告", words: ["年度报告"] })).toBe("( '年度报告' | ( '年度' & '度报' & '报告' ) )");
+  expect(cjkTsquery({ text: "我", words: ["我"] })).toBe("'我':*");
+});
+
+test("snippets mark stems at word starts and CJK words exactly, near the first match", () => {
+  const text = `${"填充 ".repeat(100)}The files were uploaded; 年度报告 follows. reupload is not a match.`;
+  const s = makeSnippet(text, { exact: ["年度报告"], prefixes: ["upload"] });
+  expect(s.cutBefore).toBe(true);
+  expect(s.marks.map(([a, b]) => s.text.slice(a, b))).toEqual(["uploaded", "年度报告"]);
+  expect(findMarks("年度报告", { exact: ["年度", "年度报告"], prefixes: [] })).toEqual([[0, 4]]);
+  expect(findMarks("a.b(c)", { exact: ["(c)"], prefixes: [] })).toEqual([[3, 6]]);
+});
+
+test("the extraction thread gives up on a file that takes too long and the next one still extracts", async () => {
+  expect(await extractInWorker("text", new TextEncoder().encode("slow"), 1024, { timeMs: 1 })).toMatchObject({ ok: false, reason: "timeout" });
+  const ok = await extractInWorker("text", new TextEncoder().encode("合同 fine"), 1024);
+  expect(ok).toMatchObject({ ok: true, text: "合同 fine" });
+  expect(ok.ok && ok.cjk).toContain("合同");
+}, 120_000);
