@@ -9,8 +9,10 @@ const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build
 if (r.status !== 0) process.exit(r.status ?? 1);
 
 await build({
-  entryPoints: ["server/runtime/main.ts"],
-  outfile: "dist/server.mjs",
+  // The content search's extraction thread (server/search/extractor.ts finds it beside server.mjs).
+  entryPoints: { server: "server/runtime/main.ts", "extract-worker": "server/search/extract-worker.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
   format: "esm",
@@ -21,7 +23,7 @@ await build({
   // Next is CommonJS; an ESM bundle needs `require` for the few places that use it.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
-console.log("built dist/server.mjs");
+console.log("built dist/server.mjs and dist/extract-worker.mjs");
 
 const standalone = spawnSync(process.execPath, ["scripts/standalone.mjs"], { stdio: "inherit", env: process.env });
 if (standalone.status !== 0) process.exit(standalone.status ?? 1);

@@ -27,7 +27,8 @@ const ignore = [
   "**/*.d.ts",
   "**/*.map",
 ];
-const { fileList, warnings } = await nodeFileTrace([path.join(root, "dist", "server.mjs")], { base: root, processCwd: root, ignore });
+const entries = [path.join(root, "dist", "server.mjs"), path.join(root, "dist", "extract-worker.mjs")];
+const { fileList, warnings } = await nodeFileTrace(entries, { base: root, processCwd: root, ignore });
 let copied = 0;
 for (const rel of fileList) {
   const from = path.join(root, rel);

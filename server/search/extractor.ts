@@ -28,14 +28,18 @@ export const EXTRACT_HEAP_MB = 256;
  */
 function workerEntry(): { code: string | URL; eval: boolean } {
   const here = import.meta.url;
+  // Paths are joined rather than written as new URL("./x", import.meta.url), which bundlers
+  // (Turbopack) would take for an asset to copy into the public build.
+  const dir = here.startsWith("file:") ? path.dirname(fileURLToPath(here)) : process.cwd();
+  const name = "extract-worker";
   if (here.endsWith(".ts")) {
     // A worker does not inherit the parent's module hooks: it registers tsx itself, then loads the source.
-    const source = new URL("./extract-worker.ts", here).href;
+    const source = pathToFileURL(path.join(dir, `${name}.ts`)).href;
     return { code: `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(source)}); });`, eval: true };
   }
-  const beside = new URL("./extract-worker.mjs", here);
-  if (here.startsWith("file:") && existsSync(fileURLToPath(beside))) return { code: beside, eval: false };
-  return { code: pathToFileURL(path.join(process.cwd(), "dist", "extract-worker.mjs")), eval: false };
+  const beside = path.join(dir, `${name}.mjs`);
+  if (existsSync(beside)) return { code: pathToFileURL(beside), eval: false };
+  return { code: pathToFileURL(path.join(process.cwd(), "dist", `${name}.mjs`)), eval: false };
 }
 
 interface Pending {
