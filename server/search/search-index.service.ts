@@ -133,7 +133,8 @@ export async function backfillSearchBatch(input: { after: string | null; batch?:
 }
 
 async function enqueueJobAfter(after: string | null) {
-  await enqueueJob(SEARCH_BACKFILL_JOB, { after }, { maxAttempts: 10 });
+  // The same key as a fresh pass: the hourly check does not start a second pass beside a queued batch.
+  await enqueueJob(SEARCH_BACKFILL_JOB, { after }, { dedupeKey: SEARCH_BACKFILL_JOB, maxAttempts: 10 });
 }
 
 /** Starts a backfill pass when some live file is not indexed at its current version (hourly, and soon after boot). */
