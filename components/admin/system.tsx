@@ -6,6 +6,7 @@ import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { formatModified } from "@/components/drive/format";
 import { Badge, Card, EmptyRow, PageHeader, Table } from "@/components/admin/admin-ui";
 import { ProfilingCard } from "@/components/admin/profiling";
+import { SearchIndexCard } from "@/components/admin/search-index";
 
 function uptime(seconds: number) {
   const d = Math.floor(seconds / 86400);
@@ -64,6 +65,8 @@ export function AdminSystem() {
           </div>
 
           <ProfilingCard />
+
+          <SearchIndexCard />
 
           <section className="space-y-3">
             <PageHeader title={t("admin.system.queue")} intro={t("admin.system.queueIntro")} />
