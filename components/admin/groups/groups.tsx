@@ -198,7 +198,7 @@ function DeleteGroupDialog({ group, onClose, onDone }: { group: Group; onClose: 
   return (
     <ConfirmDialog
       title={t("groups.deleteTitle", { name: group.name })}
-      body={t("groups.deleteBody", { count: group.memberCount })}
+      body={group.memberCount === 0 ? t("groups.deleteBodyEmpty") : t("groups.deleteBody", { count: group.memberCount })}
       detail={group.source === "oidc" ? t("groups.deleteSso") : undefined}
       confirmLabel={t("groups.delete")}
       cancelLabel={t("admin.common.cancel")}
