@@ -22,7 +22,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The provider: any login name signs in; "x@y" logs in as that email (verified), else name@sso.example.com. */
+/** The `groups` claim each login name carries (none unless a test sets it; it may change between sign-ins). */
+export const accountGroups = new Map<string, string[]>();
+
+/**
+ * The provider: any login name signs in; "x@y" logs in as that email (verified), else
+ * name@sso.example.com. Each account has a `groups` claim (profile scope) from `accountGroups`.
+ */
 export async function startOidcProvider(redirectUris: string[]): Promise<{ issuer: string; close(): Promise<void> }> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
@@ -30,9 +36,15 @@ export async function startOidcProvider(redirectUris: string[]): Promise<{ issue
     clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: redirectUris, grant_types: ["authorization_code"], response_types: ["code"] }],
     findAccount: async (_ctx, id) => ({
       accountId: id,
-      claims: async () => ({ sub: `sub-${id}`, email: id.includes("@") ? id : `${id}@sso.example.com`, email_verified: true, name: id.split("@")[0] }),
+      claims: async () => ({
+        sub: `sub-${id}`,
+        email: id.includes("@") ? id : `${id}@sso.example.com`,
+        email_verified: true,
+        name: id.split("@")[0],
+        groups: accountGroups.get(id) ?? [],
+      }),
     }),
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "groups"] },
     cookies: { keys: ["e2e-cookie-key-0123456789"] },
     features: { devInteractions: { enabled: true } },
   });

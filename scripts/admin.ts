@@ -15,7 +15,11 @@ function parseArgs(argv: string[]): { command: string; args: Record<string, unkn
   let passwordStdin = false;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
-    if (!flag.startsWith("--")) throw new Error(`unexpected argument "${flag}"`);
+    // Plain words (`groups add Sales a@example.com`) go to the command as `_`, in order.
+    if (!flag.startsWith("--")) {
+      ((args._ ??= []) as string[]).push(flag);
+      continue;
+    }
     const key = flag.slice(2);
     if (key === "password-stdin") passwordStdin = true;
     else if (key === "admin") args.admin = true;

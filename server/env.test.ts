@@ -41,8 +41,11 @@ test("single sign-on needs its client credentials; password sign-in stays on unl
   expect(resolveEnv({}).passwordLogin).toBe(true);
   expect(() => resolveEnv({ OIDC_ISSUER: "https://id.example.com" })).toThrow(/OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: required when OIDC_ISSUER is set/);
   const env = resolveEnv({ OIDC_ISSUER: "https://id.example.com/", OIDC_CLIENT_ID: "yunpan", OIDC_CLIENT_SECRET: "s3cret", PASSWORD_LOGIN: "false" });
-  expect(env.oidc).toEqual({ issuer: "https://id.example.com", clientId: "yunpan", clientSecret: "s3cret", name: "SSO" });
+  expect(env.oidc).toEqual({ issuer: "https://id.example.com", clientId: "yunpan", clientSecret: "s3cret", name: "SSO", groupsClaim: null });
   expect(env.passwordLogin).toBe(false);
+  const withGroups = resolveEnv({ OIDC_ISSUER: "https://id.example.com", OIDC_CLIENT_ID: "yunpan", OIDC_CLIENT_SECRET: "s3cret", OIDC_GROUPS_CLAIM: "groups" });
+  expect(withGroups.oidc?.groupsClaim).toBe("groups");
+  expect(() => resolveEnv({ OIDC_GROUPS_CLAIM: "x".repeat(201) })).toThrow(/OIDC_GROUPS_CLAIM/);
 });
 
 test("content search keeps 1 MiB of text per file unless told otherwise, within bounds", () => {

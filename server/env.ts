@@ -75,6 +75,8 @@ export const envSchema = z.object({
   OIDC_CLIENT_ID: optional(z.string()),
   OIDC_CLIENT_SECRET: optional(z.string()),
   OIDC_NAME: optional(z.string().max(60)),
+  // The claim whose group names are applied at every single sign-on (e.g. groups); unset = no group sync.
+  OIDC_GROUPS_CLAIM: optional(z.string().min(1).max(200)),
   PASSWORD_LOGIN: optional(bool),
 });
 
@@ -154,7 +156,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     accelRedirectPrefix: e.ACCEL_REDIRECT_PREFIX ?? null,
     signedUrlTtlSeconds: e.SIGNED_URL_TTL ?? 900,
     cdnBaseUrl: e.CDN_BASE_URL ? e.CDN_BASE_URL.replace(/\/$/, "") : null,
-    oidc: e.OIDC_ISSUER ? { issuer: e.OIDC_ISSUER.replace(/\/$/, ""), clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, name: e.OIDC_NAME ?? "SSO" } : null,
+    oidc: e.OIDC_ISSUER ? { issuer: e.OIDC_ISSUER.replace(/\/$/, ""), clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, name: e.OIDC_NAME ?? "SSO", groupsClaim: e.OIDC_GROUPS_CLAIM ?? null } : null,
     passwordLogin: e.PASSWORD_LOGIN ?? true,
   };
 }

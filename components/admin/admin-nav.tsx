@@ -1,12 +1,13 @@
 "use client";
 import { usePathname } from "next/navigation";
-import { Activity, LayoutDashboard, Link2, ScrollText, Server, Users, Webhook } from "lucide-react";
+import { Activity, LayoutDashboard, Link2, ScrollText, Server, Users, UsersRound, Webhook } from "lucide-react";
 import { useT } from "@/components/i18n/i18n-provider";
 import { TabNav } from "@/components/ui/tab-nav";
 
 const tabs = [
   { href: "/admin", label: "admin.nav.overview", icon: LayoutDashboard },
   { href: "/admin/users", label: "admin.nav.users", icon: Users },
+  { href: "/admin/groups", label: "groups.nav", icon: UsersRound },
   { href: "/admin/shares", label: "admin.nav.shares", icon: Link2 },
   { href: "/admin/uploads", label: "admin.nav.uploads", icon: Activity },
   { href: "/admin/webhooks", label: "webhooks.title", icon: Webhook },

@@ -13,6 +13,7 @@ import { webhookMessages } from "@/components/i18n/areas/webhooks";
 import { shareDownloadMessages } from "@/components/i18n/areas/share-download";
 import { profilingMessages } from "@/components/i18n/areas/profiling";
 import { searchMessages } from "@/components/i18n/areas/search";
+import { groupsMessages } from "@/components/i18n/areas/groups";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -494,6 +495,7 @@ const areas = {
   shareDownload: shareDownloadMessages,
   profiling: profilingMessages,
   contentSearch: searchMessages,
+  groups: groupsMessages,
 };
 type Areas = typeof areas;
 const en = { ...core, ...(Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v.en])) as { [K in keyof Areas]: Areas[K]["en"] }) };

@@ -5,6 +5,7 @@ import { createApiToken } from "@/server/auth/api-token.service";
 import { seedBigFolder } from "@/server/drive/seed.service";
 import { seedShareLink } from "@/server/admin/admin-seed.service";
 import { reindexFiles } from "@/server/search/search-index.service";
+import { runGroupsCommand, GROUPS_USAGE } from "@/server/admin/admin-groups-command";
 
 /** What `npm run admin -- <command>` can do. The same functions run in the CLI or in the server. */
 export const adminCommands = {
@@ -66,6 +67,12 @@ export const adminCommands = {
     run: async () =>
       (await listUsers({ actor: cliActor })).map((u) => ({ email: u.email, name: u.name, role: u.role, usedBytes: u.usedBytes })),
   },
+  groups: {
+    usage: GROUPS_USAGE,
+    /** `_` holds the words after the command: groups <sub-command> <name> … */
+    args: z.object({ _: z.array(z.string()).min(1), search: z.string().optional() }),
+    run: async (a: { _: string[]; search?: string }) => runGroupsCommand(a._, { search: a.search }),
+  },
 } as const;
 
 export type AdminCommand = keyof typeof adminCommands;
@@ -73,6 +80,8 @@ export type AdminCommand = keyof typeof adminCommands;
 export async function runAdminCommand(command: string, args: Record<string, unknown>): Promise<unknown> {
   const spec = adminCommands[command as AdminCommand];
   if (!spec) throw new Error(`unknown command "${command}"`);
+  // Words after the command (args._) only reach a command that takes them.
+  if ("_" in args && !("_" in spec.args.shape)) throw new Error(`unexpected argument "${String((args._ as unknown[])[0])}"\nusage: ${spec.usage}`);
   const parsed = spec.args.safeParse(args);
   if (!parsed.success) throw new Error(`usage: ${spec.usage}`);
   return (spec.run as (a: unknown) => Promise<unknown>)(parsed.data);

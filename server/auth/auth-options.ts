@@ -7,6 +7,7 @@ import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { toAppError, type AppError } from "@/server/errors/app-error";
 import { logger } from "@/server/log/logger";
+import { readGroupsClaim } from "@/server/auth/oidc-claims";
 
 /**
  * next-auth turns a thrown Error's message into the `error` query; it stays a stable message key.
@@ -23,6 +24,7 @@ interface OidcProfile {
   email_verified?: boolean;
   name?: string;
   preferred_username?: string;
+  [claim: string]: unknown;
 }
 
 let userinfoEndpoint: Promise<string | null> | undefined;
@@ -31,8 +33,10 @@ let userinfoEndpoint: Promise<string | null> | undefined;
  * The claims a sign-in needs (email, email_verified, name). Conforming providers put only `sub` in
  * the ID token unless asked, so the rest comes from the userinfo endpoint, with the access token.
  */
-async function oidcClaims(idClaims: OidcProfile, accessToken: string | undefined, issuer: string): Promise<OidcProfile> {
-  if (idClaims.email || !accessToken) return idClaims;
+async function oidcClaims(idClaims: OidcProfile, accessToken: string | undefined, issuer: string, groupsClaim: string | null): Promise<OidcProfile> {
+  // A groups claim missing from the ID token may be in userinfo (Keycloak and Okta can put it either place).
+  const groupsMissing = groupsClaim !== null && readGroupsClaim(idClaims, groupsClaim)?.length === 0;
+  if ((idClaims.email && !groupsMissing) || !accessToken) return idClaims;
   userinfoEndpoint ??= fetch(`${issuer}/.well-known/openid-configuration`)
     .then((r) => r.json() as Promise<{ userinfo_endpoint?: string }>)
     .then((d) => d.userinfo_endpoint ?? null)
@@ -43,7 +47,14 @@ async function oidcClaims(idClaims: OidcProfile, accessToken: string | undefined
   if (!res.ok) return idClaims;
   const info = (await res.json()) as OidcProfile;
   // The userinfo answer must be about the same subject as the verified ID token.
-  return info.sub === idClaims.sub ? { ...info, ...idClaims, email: info.email, email_verified: info.email_verified, name: idClaims.name ?? info.name } : idClaims;
+  if (info.sub !== idClaims.sub) return idClaims;
+  const merged: OidcProfile = { ...info, ...idClaims, name: idClaims.name ?? info.name };
+  if (!idClaims.email) {
+    merged.email = info.email;
+    merged.email_verified = info.email_verified;
+  }
+  if (groupsMissing && groupsClaim in info) merged[groupsClaim] = info[groupsClaim];
+  return merged;
 }
 
 /** The OpenID Connect provider when OIDC_ISSUER is set (discovery, ID token, PKCE and state checked). */
@@ -62,8 +73,14 @@ function oidcProviders(): OAuthConfig<OidcProfile>[] {
       idToken: true,
       checks: ["pkce", "state"],
       async profile(p, tokens) {
-        const c = await oidcClaims(p, tokens.access_token, oidc.issuer);
-        return { id: c.sub, email: c.email ?? null, name: c.name ?? c.preferred_username ?? c.email ?? null, emailVerified: c.email_verified === true };
+        const c = await oidcClaims(p, tokens.access_token, oidc.issuer, oidc.groupsClaim);
+        return {
+          id: c.sub,
+          email: c.email ?? null,
+          name: c.name ?? c.preferred_username ?? c.email ?? null,
+          emailVerified: c.email_verified === true,
+          groups: oidc.groupsClaim ? readGroupsClaim(c, oidc.groupsClaim) : null,
+        };
       },
     },
   ];
@@ -111,10 +128,10 @@ export const authOptions: NextAuthOptions = {
     async signIn({ user, account }) {
       if (account?.provider !== OIDC_PROVIDER) return true;
       // `user` is what profile() above made of the ID token and userinfo claims.
-      const u = user as { email?: string | null; name?: string | null; emailVerified?: boolean };
+      const u = user as { email?: string | null; name?: string | null; emailVerified?: boolean; groups?: string[] | null };
       try {
         const outcome = await completeOidcSignIn({
-          identity: { subject: account.providerAccountId, email: u.email ?? null, emailVerified: u.emailVerified === true, name: u.name ?? null },
+          identity: { subject: account.providerAccountId, email: u.email ?? null, emailVerified: u.emailVerified === true, name: u.name ?? null, groups: u.groups ?? null },
         });
         if (outcome.kind === "confirmLink") return `/sign-in/link?token=${encodeURIComponent(outcome.token)}`;
         return true;

@@ -6,6 +6,7 @@ import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { signToken, verifyToken } from "@/server/security/signed-token";
 import { verifyCredentials } from "@/server/auth/auth.service";
 import { displayNameSchema } from "@/server/auth/auth.schemas";
+import { applyOidcGroups } from "@/server/groups/groups.service";
 
 export const OIDC_PROVIDER = "oidc";
 const LINK_PURPOSE = "oidc-link";
@@ -16,6 +17,8 @@ export interface OidcIdentity {
   email: string | null;
   emailVerified: boolean;
   name: string | null;
+  /** The OIDC_GROUPS_CLAIM group names; null or absent when group sync is off or the claim is elsewhere. */
+  groups?: string[] | null;
 }
 
 export type OidcOutcome =
@@ -38,6 +41,7 @@ export async function completeOidcSignIn(input: { identity: OidcIdentity; meta?:
   if (linked) {
     if (linked.user.disabledAt || linked.user.deletionRequestedAt) throw new AppError("FORBIDDEN", "auth.disabled");
     await recordAudit({ actorId: linked.userId, action: "auth.signin.success", targetType: "user", targetId: linked.userId, meta: input.meta, data: { via: "oidc" } });
+    if (identity.groups) await applyOidcGroups({ userId: linked.userId, names: identity.groups, meta: input.meta });
     return { kind: "signedIn", userId: linked.userId, sessionVersion: linked.user.sessionVersion, created: false };
   }
   const email = identity.email?.trim().toLowerCase() || null;
@@ -57,6 +61,7 @@ export async function completeOidcSignIn(input: { identity: OidcIdentity; meta?:
     return created;
   });
   await recordAudit({ actorId: user.id, action: "user.signup", targetType: "user", targetId: user.id, meta: input.meta, data: { via: "oidc" } });
+  if (identity.groups) await applyOidcGroups({ userId: user.id, names: identity.groups, meta: input.meta });
   return { kind: "signedIn", userId: user.id, sessionVersion: user.sessionVersion, created: true };
 }
 

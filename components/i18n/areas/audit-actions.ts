@@ -2,6 +2,7 @@
 // identifier stays the filter value and the CSV's column; a name missing here shows as the
 // identifier (a unit test keeps every action the server records in this table).
 import type { Locale } from "@/server/i18n/locale";
+import { groupAuditActionLabels } from "@/components/i18n/areas/audit-actions-groups";
 
 const labels: Record<string, { en: string; zh: string }> = {
   "admin.2fa.policy": { en: "Two-factor policy changed", zh: "更改两步验证策略" },
@@ -54,6 +55,7 @@ const labels: Record<string, { en: string; zh: string }> = {
   "user.signup": { en: "Account created", zh: "注册账户" },
   "version.delete": { en: "Version deleted", zh: "删除版本" },
   "version.restore": { en: "Version restored", zh: "恢复版本" },
+  ...groupAuditActionLabels,
 };
 
 export function hasAuditActionLabel(action: string): boolean {

@@ -1,0 +1,5 @@
+import { AdminGroups } from "@/components/admin/groups/groups";
+
+export default function Page() {
+  return <AdminGroups />;
+}
