@@ -27,6 +27,7 @@ import {
 import { getCharts, getOverview, getSystem } from "@/server/admin/admin-overview.service";
 import { abortUploadAsAdmin, listSharesForAdmin, listUploadsInFlight, revokeShareAsAdmin } from "@/server/admin/admin-ops.service";
 import { listAuditActions, listAuditEvents } from "@/server/admin/admin-audit.service";
+import { adminSettingsRouter } from "@/server/admin/admin-settings.router";
 
 // Every procedure here is an adminProcedure (a test enumerates them); the services check the role
 // again, so the CLI and any other caller meet the same rule.
@@ -60,4 +61,5 @@ export const adminRouter = createTRPCRouter({
     list: adminProcedure.input(listAuditSchema).query(({ ctx, input }) => listAuditEvents({ actor: ctx.actor, ...input })),
     actions: adminProcedure.query(({ ctx }) => listAuditActions({ actor: ctx.actor })),
   }),
+  settings: adminSettingsRouter,
 });

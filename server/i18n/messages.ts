@@ -13,6 +13,7 @@ import { eventsServerMessages } from "@/server/i18n/areas/events";
 import { webhooksServerMessages } from "@/server/i18n/areas/webhooks";
 import { debugServerMessages } from "@/server/i18n/areas/debug";
 import { signedUrlServerMessages } from "@/server/i18n/areas/signed-urls";
+import { settingsServerMessages } from "@/server/i18n/areas/settings";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -78,6 +79,7 @@ export const messages = {
   ...webhooksServerMessages,
   ...debugServerMessages,
   ...signedUrlServerMessages,
+  ...settingsServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;
