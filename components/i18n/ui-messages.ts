@@ -12,6 +12,7 @@ import { mobileMessages } from "@/components/i18n/areas/mobile";
 import { webhookMessages } from "@/components/i18n/areas/webhooks";
 import { shareDownloadMessages } from "@/components/i18n/areas/share-download";
 import { profilingMessages } from "@/components/i18n/areas/profiling";
+import { adminSettingsMessages } from "@/components/i18n/areas/admin-settings";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -492,6 +493,7 @@ const areas = {
   webhooks: webhookMessages,
   shareDownload: shareDownloadMessages,
   profiling: profilingMessages,
+  adminSettings: adminSettingsMessages,
 };
 type Areas = typeof areas;
 const en = { ...core, ...(Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v.en])) as { [K in keyof Areas]: Areas[K]["en"] }) };
