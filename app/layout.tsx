@@ -4,12 +4,21 @@ import { Providers } from "@/components/providers";
 import { I18nProvider } from "@/components/i18n/i18n-provider";
 import { getRequestLocale } from "@/server/i18n/request-locale";
 import { translateUi } from "@/components/i18n/translate";
+import { getSettings } from "@/server/settings/settings.service";
+import { SETTINGS } from "@/server/settings/settings.schemas";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
   const locale = await getRequestLocale();
+  // The admin's site name (Admin → Settings or SITE_NAME); the product's own name, per language, otherwise.
+  const siteName = await getSettings().then(
+    (s) => (s.siteName === SETTINGS.siteName.defaultValue ? null : s.siteName),
+    () => null,
+  );
   return {
-    title: { default: translateUi(locale, "titles.default"), template: translateUi(locale, "titles.template", { page: "%s" }) },
+    title: siteName
+      ? { default: siteName, template: `%s · ${siteName}` }
+      : { default: translateUi(locale, "titles.default"), template: translateUi(locale, "titles.template", { page: "%s" }) },
     description: translateUi(locale, "titles.description"),
     // public/: the mark as SVG with a PNG for browsers without SVG icons; the manifest is app/manifest.ts.
     icons: {

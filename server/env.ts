@@ -22,6 +22,9 @@ export const envSchema = z.object({
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")),
   AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   SIGNUP: optional(z.enum(["open", "closed"])),
+  // The name in the browser's title bar (Admin → Settings when unset).
+  SITE_NAME: optional(z.string().max(60, "at most 60 characters")),
+  TWO_FACTOR_POLICY: optional(z.enum(["off", "admins", "everyone"])),
   DEFAULT_QUOTA_BYTES: optional(bytes),
   MAX_UPLOAD_BYTES: optional(bytes),
   // The largest tRPC request body; counted while it streams in, before sign-in checks anything.
@@ -158,6 +161,10 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     cdnBaseUrl: e.CDN_BASE_URL ? e.CDN_BASE_URL.replace(/\/$/, "") : null,
     oidc: e.OIDC_ISSUER ? { issuer: e.OIDC_ISSUER.replace(/\/$/, ""), clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, name: e.OIDC_NAME ?? "SSO", groupsClaim: e.OIDC_GROUPS_CLAIM ?? null } : null,
     passwordLogin: e.PASSWORD_LOGIN ?? true,
+    siteName: e.SITE_NAME ?? null,
+    twoFactorPolicy: e.TWO_FACTOR_POLICY ?? null,
+    // The variables the deployment set (not defaulted): these fix their setting in Admin → Settings.
+    setVars: new Set(Object.keys(e).filter((k) => e[k as keyof typeof e] !== undefined)) as ReadonlySet<string>,
   };
 }
 

@@ -5,6 +5,7 @@ import { getEnv } from "@/server/env";
 import { isFirstUser } from "@/server/auth/auth.service";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { localizedTitle } from "@/components/i18n/page-title";
+import { getSettings } from "@/server/settings/settings.service";
 
 export const generateMetadata = localizedTitle("titles.signIn");
 
@@ -13,7 +14,7 @@ export default async function SignInPage() {
   if (await isFirstUser()) redirect("/sign-up");
   return (
     <Suspense>
-      <SignInForm signupOpen={getEnv().signup === "open"} sso={getEnv().oidc ? { name: getEnv().oidc!.name } : null} passwordLogin={getEnv().passwordLogin} />
+      <SignInForm signupOpen={(await getSettings()).signupPolicy === "open"} sso={getEnv().oidc ? { name: getEnv().oidc!.name } : null} passwordLogin={getEnv().passwordLogin} />
     </Suspense>
   );
 }

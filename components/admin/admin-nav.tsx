@@ -1,6 +1,6 @@
 "use client";
 import { usePathname } from "next/navigation";
-import { Activity, LayoutDashboard, Link2, ScrollText, Server, Users, UsersRound, Webhook } from "lucide-react";
+import { Activity, LayoutDashboard, Link2, ScrollText, Server, SlidersHorizontal, Users, UsersRound, Webhook } from "lucide-react";
 import { useT } from "@/components/i18n/i18n-provider";
 import { TabNav } from "@/components/ui/tab-nav";
 
@@ -13,6 +13,7 @@ const tabs = [
   { href: "/admin/webhooks", label: "webhooks.title", icon: Webhook },
   { href: "/admin/audit", label: "admin.nav.audit", icon: ScrollText },
   { href: "/admin/system", label: "admin.nav.system", icon: Server },
+  { href: "/admin/settings", label: "adminSettings.nav", icon: SlidersHorizontal },
 ] as const;
 
 export function AdminNav() {

@@ -14,6 +14,7 @@ import { shareDownloadMessages } from "@/components/i18n/areas/share-download";
 import { profilingMessages } from "@/components/i18n/areas/profiling";
 import { searchMessages } from "@/components/i18n/areas/search";
 import { groupsMessages } from "@/components/i18n/areas/groups";
+import { adminSettingsMessages } from "@/components/i18n/areas/admin-settings";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -496,6 +497,7 @@ const areas = {
   profiling: profilingMessages,
   contentSearch: searchMessages,
   groups: groupsMessages,
+  adminSettings: adminSettingsMessages,
 };
 type Areas = typeof areas;
 const en = { ...core, ...(Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v.en])) as { [K in keyof Areas]: Areas[K]["en"] }) };

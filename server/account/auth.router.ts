@@ -3,12 +3,12 @@ import { createTRPCRouter, protectedProcedure, publicProcedure } from "@/server/
 import { changePasswordSchema, signUpSchema, apiTokenNameSchema } from "@/server/auth/auth.schemas";
 import { changePassword, getMe, setLocale, signUp } from "@/server/auth/auth.service";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/server/auth/api-token.service";
-import { getEnv } from "@/server/env";
+import { getSettings } from "@/server/settings/settings.service";
 
 export const authRouter = createTRPCRouter({
   signUp: publicProcedure.input(signUpSchema).mutation(({ input, ctx }) => signUp({ ...input, locale: ctx.locale, meta: ctx.meta })),
   /** What the sign-in and sign-up pages need to know before anyone is signed in. */
-  config: publicProcedure.query(() => ({ signup: getEnv().signup })),
+  config: publicProcedure.query(async () => ({ signup: (await getSettings()).signupPolicy })),
   me: protectedProcedure.query(({ ctx }) => getMe(ctx.actor)),
   changePassword: protectedProcedure
     .input(changePasswordSchema)

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
-import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { createUser, requireAdmin } from "@/server/auth/auth.service";
 import { hashPassword } from "@/server/auth/password";
@@ -10,6 +9,7 @@ import { deleteNodesForGood } from "@/server/drive/node-removal";
 import { type Prisma } from "@/server/db/generated/client.ts";
 import { createUserSchema, deleteUserSchema, listUsersSchema, setQuotaSchema, setRoleSchema, type ListUsersInput } from "@/server/admin/admin.schemas";
 import type { Actor } from "@/server/auth/actor";
+import { getSettings } from "@/server/settings/settings.service";
 
 export const USER_DELETE_JOB = "user.delete";
 
@@ -43,8 +43,7 @@ type Row = {
   createdAt: Date;
 };
 
-function toDto(u: Row, extra: { lastSignInAt?: Date | null; files?: number; activeTokens?: number } = {}): AdminUserDto {
-  const fallback = getEnv().defaultQuotaBytes;
+function toDto(u: Row, fallback: number | null, extra: { lastSignInAt?: Date | null; files?: number; activeTokens?: number } = {}): AdminUserDto {
   const quota = u.quotaBytes === null ? null : Number(u.quotaBytes);
   return {
     id: u.id,
@@ -86,11 +85,12 @@ export async function listUsersForAdmin(input: { actor: Actor } & ListUsersInput
   const filesOf = new Map(files.map((f) => [f.ownerId, f._count._all]));
   const tokensOf = new Map(tokens.map((t) => [t.userId, t._count._all]));
   const signInOf = new Map(signIns.map((s) => [s.actorId, s._max.at]));
+  const { defaultQuotaBytes } = await getSettings();
   return {
     total,
     page,
     pageSize,
-    items: rows.map((r) => toDto(r, { files: filesOf.get(r.id) ?? 0, activeTokens: tokensOf.get(r.id) ?? 0, lastSignInAt: signInOf.get(r.id) ?? null })),
+    items: rows.map((r) => toDto(r, defaultQuotaBytes, { files: filesOf.get(r.id) ?? 0, activeTokens: tokensOf.get(r.id) ?? 0, lastSignInAt: signInOf.get(r.id) ?? null })),
   };
 }
 
@@ -123,12 +123,12 @@ export async function setUserRole(input: { actor: Actor; meta?: RequestMeta; use
   requireAdmin(input.actor);
   const { userId, role } = setRoleSchema.parse(input);
   const user = await requireUser(userId);
-  if (user.role === role) return toDto(user);
+  if (user.role === role) return toDto(user, (await getSettings()).defaultQuotaBytes);
   if (role === "USER") await assertNotLastAdmin(userId);
   const prisma = await getPrisma();
   const updated = await prisma.user.update({ where: { id: userId }, data: { role } });
   await recordAudit({ actorId: input.actor.userId, action: "admin.user.setRole", targetType: "user", targetId: userId, meta: input.meta, data: { email: user.email, from: user.role, to: role } });
-  return toDto(updated);
+  return toDto(updated, (await getSettings()).defaultQuotaBytes);
 }
 
 export async function setUserQuota(input: { actor: Actor; meta?: RequestMeta; userId: string; quotaBytes: number | null }) {
@@ -145,7 +145,7 @@ export async function setUserQuota(input: { actor: Actor; meta?: RequestMeta; us
     meta: input.meta,
     data: { email: user.email, from: user.quotaBytes === null ? null : Number(user.quotaBytes), to: quotaBytes },
   });
-  return toDto(updated);
+  return toDto(updated, (await getSettings()).defaultQuotaBytes);
 }
 
 /** Sets a new random password (shown once to the admin) and ends every session of the account. */
@@ -175,7 +175,7 @@ export async function disableUser(input: { actor: Actor; meta?: RequestMeta; use
     data: { disabledAt: user.disabledAt ?? new Date(), sessionVersion: { increment: 1 } },
   });
   await recordAudit({ actorId: input.actor.userId, action: "admin.user.disable", targetType: "user", targetId: user.id, meta: input.meta, data: { email: user.email } });
-  return toDto(updated);
+  return toDto(updated, (await getSettings()).defaultQuotaBytes);
 }
 
 export async function enableUser(input: { actor: Actor; meta?: RequestMeta; userId: string }) {
@@ -186,7 +186,7 @@ export async function enableUser(input: { actor: Actor; meta?: RequestMeta; user
   const prisma = await getPrisma();
   const updated = await prisma.user.update({ where: { id: user.id }, data: { disabledAt: null } });
   await recordAudit({ actorId: input.actor.userId, action: "admin.user.enable", targetType: "user", targetId: user.id, meta: input.meta, data: { email: user.email } });
-  return toDto(updated);
+  return toDto(updated, (await getSettings()).defaultQuotaBytes);
 }
 
 /**

@@ -8,6 +8,7 @@ import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { admitPasswordAttempt, recordPasswordFailure, recordPasswordSuccess, type PasswordGuard } from "@/server/security/password-guard";
 import { verifySecondFactor } from "@/server/auth/totp.service";
 import type { Actor } from "@/server/auth/actor";
+import { getSettings } from "@/server/settings/settings.service";
 
 export interface UserDto {
   id: string;
@@ -31,8 +32,9 @@ type UserRow = {
   createdAt: Date;
 };
 
-export function toUserDto(u: UserRow): UserDto {
-  const quota = u.quotaBytes ?? (getEnv().defaultQuotaBytes === null ? null : BigInt(getEnv().defaultQuotaBytes!));
+/** `defaultQuotaBytes` is the site setting (getSettings()) that applies to an account without its own quota. */
+export function toUserDto(u: UserRow, defaultQuotaBytes: number | null): UserDto {
+  const quota = u.quotaBytes ?? (defaultQuotaBytes === null ? null : BigInt(defaultQuotaBytes));
   return {
     id: u.id,
     email: u.email,
@@ -47,17 +49,18 @@ export function toUserDto(u: UserRow): UserDto {
 
 /**
  * Creates an account with its root folder. The first account on a server becomes ADMIN; with
- * SIGNUP=closed only that first one may sign itself up (admins create the rest).
+ * sign-up closed (Admin → Settings or SIGNUP=closed) only that first one may sign itself up.
  */
 export async function signUp(input: { email: string; name: string; password: string; locale?: "en" | "zh"; meta?: RequestMeta }): Promise<UserDto> {
   const data = signUpSchema.parse(input);
+  const settings = await getSettings();
   const passwordHash = await hashPassword(data.password);
   const prisma = await getPrisma();
   const user = await prisma.$transaction(async (tx) => {
     // Serialise sign-ups: two at once on an empty server must not both become ADMIN.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(72707370)`;
     const isFirst = (await tx.user.count()) === 0;
-    if (!isFirst && getEnv().signup === "closed") throw new AppError("FORBIDDEN", "auth.signupClosed");
+    if (!isFirst && settings.signupPolicy === "closed") throw new AppError("FORBIDDEN", "auth.signupClosed");
     if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } })) {
       throw new AppError("CONFLICT", "auth.emailTaken");
     }
@@ -68,7 +71,7 @@ export async function signUp(input: { email: string; name: string; password: str
     return created;
   });
   await recordAudit({ actorId: user.id, action: "user.signup", targetType: "user", targetId: user.id, meta: input.meta });
-  return toUserDto(user);
+  return toUserDto(user, settings.defaultQuotaBytes);
 }
 
 /** Admin (or CLI) creates an account regardless of SIGNUP. */
@@ -92,7 +95,7 @@ export async function createUser(input: {
     return created;
   });
   await recordAudit({ actorId: input.actor.userId, action: "admin.user.create", targetType: "user", targetId: user.id });
-  return toUserDto(user);
+  return toUserDto(user, (await getSettings()).defaultQuotaBytes);
 }
 
 /** How guessing at an account's password from an address is throttled (password-guard.ts). */
@@ -201,14 +204,14 @@ export async function setRole(input: { actor: Actor; email: string; role: "USER"
   }
   const updated = await prisma.user.update({ where: { id: user.id }, data: { role: input.role } });
   await recordAudit({ actorId: input.actor.userId, action: "admin.user.setRole", targetType: "user", targetId: user.id, data: { role: input.role } });
-  return toUserDto(updated);
+  return toUserDto(updated, (await getSettings()).defaultQuotaBytes);
 }
 
 export async function getMe(actor: Actor): Promise<UserDto> {
   const prisma = await getPrisma();
   const user = await prisma.user.findUnique({ where: { id: actor.userId } });
   if (!user) throw new AppError("UNAUTHORIZED", "auth.required");
-  return toUserDto(user);
+  return toUserDto(user, (await getSettings()).defaultQuotaBytes);
 }
 
 export async function setLocale(input: { actor: Actor; locale: "en" | "zh" }) {
@@ -230,7 +233,8 @@ export function requireAdmin(actor: Actor) {
 export async function listUsers(input: { actor: Actor }): Promise<UserDto[]> {
   requireAdmin(input.actor);
   const prisma = await getPrisma();
-  return (await prisma.user.findMany({ orderBy: { createdAt: "asc" }, take: 1000 })).map(toUserDto);
+  const { defaultQuotaBytes } = await getSettings();
+  return (await prisma.user.findMany({ orderBy: { createdAt: "asc" }, take: 1000 })).map((u) => toUserDto(u, defaultQuotaBytes));
 }
 
 /** Whether the server has no account yet (the sign-up page tells the first user they become admin). */

@@ -1,5 +1,4 @@
 import { getPrisma } from "@/server/db/client";
-import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { createRootFolder } from "@/server/auth/root-folder";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
@@ -7,6 +6,7 @@ import { signToken, verifyToken } from "@/server/security/signed-token";
 import { verifyCredentials } from "@/server/auth/auth.service";
 import { displayNameSchema } from "@/server/auth/auth.schemas";
 import { applyOidcGroups } from "@/server/groups/groups.service";
+import { getSettings } from "@/server/settings/settings.service";
 
 export const OIDC_PROVIDER = "oidc";
 const LINK_PURPOSE = "oidc-link";
@@ -52,7 +52,7 @@ export async function completeOidcSignIn(input: { identity: OidcIdentity; meta?:
     const token = signToken(LINK_PURPOSE, { sub: identity.subject, email }, LINK_TTL_SECONDS);
     return { kind: "confirmLink", token, email };
   }
-  if (getEnv().signup === "closed") throw new AppError("FORBIDDEN", "auth.signupClosed");
+  if ((await getSettings()).signupPolicy === "closed") throw new AppError("FORBIDDEN", "auth.signupClosed");
   const name = displayNameSchema.safeParse(identity.name ?? email.split("@")[0]).data ?? email.split("@")[0]!;
   const user = await prisma.$transaction(async (tx) => {
     const created = await tx.user.create({ data: { email, name, passwordHash: null } });

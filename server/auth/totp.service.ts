@@ -8,7 +8,8 @@ import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { assertUnderLimit, countAttempt, resetLimit } from "@/server/security/rate-limit";
 import { secondFactorCodeSchema, type TwoFactorPolicy } from "@/server/auth/totp.schemas";
 import type { Actor } from "@/server/auth/actor";
-import { POLICY_KEY, forgetTwoFactorPolicy, isTwoFactorRequired, readTwoFactorPolicy } from "@/server/auth/two-factor-policy";
+import { isTwoFactorRequired, readTwoFactorPolicy } from "@/server/auth/two-factor-policy";
+import { updateSettings } from "@/server/settings/settings.service";
 
 export const RECOVERY_CODE_COUNT = 10;
 
@@ -157,10 +158,8 @@ export function getTwoFactorPolicy(): Promise<TwoFactorPolicy> {
 
 export async function setTwoFactorPolicy(input: { actor: Actor; policy: TwoFactorPolicy; meta?: RequestMeta }): Promise<TwoFactorPolicy> {
   requireAdmin(input.actor);
-  const prisma = await getPrisma();
-  await prisma.setting.upsert({ where: { key: POLICY_KEY }, create: { key: POLICY_KEY, value: input.policy }, update: { value: input.policy } });
-  forgetTwoFactorPolicy();
-  await recordAudit({ actorId: input.actor.userId, action: "admin.2fa.policy", targetType: "setting", targetId: POLICY_KEY, meta: input.meta, data: { policy: input.policy } });
+  // A site setting like the others: validated, audited as settings.changed, applied on every replica.
+  await updateSettings({ actor: input.actor, changes: { twoFactorPolicy: input.policy }, meta: input.meta });
   return input.policy;
 }
 

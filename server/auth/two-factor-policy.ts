@@ -1,27 +1,14 @@
-import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import type { TwoFactorPolicy } from "@/server/auth/totp.schemas";
+import { getSettings, reloadSettings } from "@/server/settings/settings.service";
 
-export const POLICY_KEY = "twoFactorPolicy";
-
-// Every authenticated request asks for the policy; it changes rarely, so each process keeps it
-// for a few seconds (the replica that changes it forgets at once; others within CACHE_MS).
-const CACHE_MS = 5_000;
-const KEY = Symbol.for("yunpan.twoFactorPolicy");
-type G = typeof globalThis & { [KEY]?: { policy: TwoFactorPolicy; at: number } };
-
+/**
+ * The policy is a site setting (Admin → Settings, or TWO_FACTOR_POLICY): every authenticated
+ * request asks, and gets this process's snapshot, which every replica reloads when it changes.
+ */
 export async function readTwoFactorPolicy(opts: { fresh?: boolean } = {}): Promise<TwoFactorPolicy> {
-  const cached = (globalThis as G)[KEY];
-  if (!opts.fresh && cached && Date.now() - cached.at < CACHE_MS) return cached.policy;
-  const prisma = await getPrisma();
-  const v = (await prisma.setting.findUnique({ where: { key: POLICY_KEY } }))?.value;
-  const policy: TwoFactorPolicy = v === "admins" || v === "everyone" ? v : "off";
-  (globalThis as G)[KEY] = { policy, at: Date.now() };
-  return policy;
-}
-
-export function forgetTwoFactorPolicy() {
-  delete (globalThis as G)[KEY];
+  if (opts.fresh) return (await reloadSettings()).values.twoFactorPolicy;
+  return (await getSettings()).twoFactorPolicy;
 }
 
 /** Whether the policy asks this account to have two-factor on. */

@@ -10,7 +10,6 @@ import { createFolder, getFileForDownload } from "@/server/drive/drive.service";
 import { copyNodes, moveNodes, renameNode, trashNodes } from "@/server/drive/tree.service";
 import { sendBlob } from "@/server/storage/blob-response";
 import { getPrisma } from "@/server/db/client";
-import { getEnv } from "@/server/env";
 import { authenticateDav } from "@/server/dav/dav-auth";
 import { DavPathError, davSegments, destinationSegments, href, lockPath } from "@/server/dav/dav-paths";
 import {
@@ -48,6 +47,7 @@ import {
 } from "@/server/dav/dav.service";
 import type { Actor } from "@/server/auth/actor";
 import type { DavLock, Node } from "@/server/db/generated/client.ts";
+import { getSettings } from "@/server/settings/settings.service";
 
 export { DAV_PREFIX } from "@/server/dav/dav-paths";
 
@@ -432,7 +432,7 @@ async function propfind(ctx: Ctx) {
 async function quotaOf(actor: Actor): Promise<Quota> {
   const prisma = await getPrisma();
   const user = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { usedBytes: true, quotaBytes: true } });
-  const fallback = getEnv().defaultQuotaBytes;
+  const fallback = (await getSettings()).defaultQuotaBytes;
   const quota = user.quotaBytes !== null ? Number(user.quotaBytes) : fallback;
   const used = Number(user.usedBytes);
   return { used, available: quota === null ? null : Math.max(0, quota - used) };

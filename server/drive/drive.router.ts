@@ -19,8 +19,8 @@ import { deleteVersion, listVersions, restoreVersion } from "@/server/drive/vers
 import { searchNodes } from "@/server/drive/search.service";
 import { listStarred, starNode, unstarNode } from "@/server/drive/starred.service";
 import { listRecent } from "@/server/drive/recent.service";
-import { getEnv } from "@/server/env";
 import { getContentUrl } from "@/server/drive/signed-content";
+import { getSettings } from "@/server/settings/settings.service";
 
 export const driveRouter = createTRPCRouter({
   list: protectedProcedure.input(listFolderSchema).query(({ input, ctx }) => listFolder({ actor: ctx.actor, ...input })),
@@ -36,7 +36,7 @@ export const driveRouter = createTRPCRouter({
   purge: protectedProcedure.input(selectNodesSchema).mutation(({ input, ctx }) => purgeNodes({ actor: ctx.actor, ...input })),
   emptyTrash: protectedProcedure.mutation(({ ctx }) => emptyTrash({ actor: ctx.actor })),
   /** How long deleted items stay in the trash before the purge job deletes them for good. */
-  trashInfo: protectedProcedure.query(() => ({ trashDays: getEnv().trashDays })),
+  trashInfo: protectedProcedure.query(async () => ({ trashDays: (await getSettings()).trashDays })),
 
   versions: protectedProcedure.input(nodeRefSchema).query(({ input, ctx }) => listVersions({ actor: ctx.actor, ...input })),
   restoreVersion: protectedProcedure.input(versionRefSchema).mutation(({ input, ctx }) => restoreVersion({ actor: ctx.actor, ...input })),

@@ -1,7 +1,7 @@
-import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { formatBytes } from "@/server/i18n/messages";
 import type { Prisma } from "@/server/db/generated/client.ts";
+import { getSettings } from "@/server/settings/settings.service";
 
 /**
  * What is left of the owner's quota (null: no quota), counting stored bytes and the bytes
@@ -13,7 +13,7 @@ export async function remainingQuota(tx: Prisma.TransactionClient, ownerId: stri
   const [owner] = await tx.$queryRaw<{ quotaBytes: bigint | null; usedBytes: bigint }[]>`
     SELECT "quotaBytes", "usedBytes" FROM "User" WHERE id = ${ownerId} FOR UPDATE`;
   if (!owner) return null;
-  const fallback = getEnv().defaultQuotaBytes;
+  const fallback = (await getSettings()).defaultQuotaBytes;
   const quota = owner.quotaBytes ?? (fallback === null ? null : BigInt(fallback));
   if (quota === null) return null;
   const reserved = await tx.uploadSession.aggregate({ where: { chargedToId: ownerId, status: "ACTIVE" }, _sum: { reservedBytes: true } });

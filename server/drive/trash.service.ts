@@ -1,6 +1,5 @@
 import { getPrisma } from "@/server/db/client";
 import { recordAudit } from "@/server/audit/audit.service";
-import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { requireNodeAccess } from "@/server/drive/access";
 import { pageSchema, selectNodesSchema } from "@/server/drive/drive.schemas";
@@ -11,6 +10,7 @@ import { appendChange } from "@/server/events/change-log";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
 import type { Actor } from "@/server/auth/actor";
 import { Prisma, type Node } from "@/server/db/generated/client.ts";
+import { getSettings } from "@/server/settings/settings.service";
 
 const DAY_MS = 86_400_000;
 /** Trash roots purged per transaction by the job, so the single PGlite connection is never held long. */
@@ -37,7 +37,7 @@ export async function listTrash(input: { actor: Actor; cursor?: string | null; l
     LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
   const paths = await folderPathsOf(prisma, input.actor.userId, page.map((n) => n.originalParentId));
-  const days = getEnv().trashDays;
+  const days = (await getSettings()).trashDays;
   const last = page.at(-1);
   return {
     items: page.map(
@@ -164,11 +164,11 @@ export async function emptyTrash(input: { actor: Actor }): Promise<{ purged: num
 }
 
 /**
- * The trash job: purges every trash item deleted more than TRASH_DAYS before `now` (TRASH_DAYS=0:
- * everything in the trash), a few items per transaction.
+ * The trash job: purges every trash item deleted more than the trash retention days (Admin →
+ * Settings, or TRASH_DAYS) before `now` (0: everything in the trash), a few items per transaction.
  */
 export async function purgeExpiredTrash(input: { now: Date }): Promise<{ purgedItems: number; purgedNodes: number; freedBytes: number }> {
-  const cutoff = new Date(input.now.getTime() - getEnv().trashDays * DAY_MS);
+  const cutoff = new Date(input.now.getTime() - (await getSettings()).trashDays * DAY_MS);
   const prisma = await getPrisma();
   let purgedItems = 0;
   let purgedNodes = 0;

@@ -1,5 +1,4 @@
 import { getPrisma } from "@/server/db/client";
-import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { requireNodeAccess } from "@/server/drive/access";
 import { nodeRefSchema, versionRefSchema } from "@/server/drive/drive.schemas";
@@ -10,6 +9,7 @@ import { appendChange } from "@/server/events/change-log";
 import { enqueueSearchIndex } from "@/server/jobs/search-index-queue";
 import type { Actor } from "@/server/auth/actor";
 import type { Node, Prisma } from "@/server/db/generated/client.ts";
+import { getSettings } from "@/server/settings/settings.service";
 
 const DAY_MS = 86_400_000;
 
@@ -119,12 +119,13 @@ async function deleteVersionRows(tx: Prisma.TransactionClient, ownerId: string, 
 }
 
 /**
- * Version retention, run in the transaction that adds a version: keeps the newest VERSIONS_KEEP
- * versions and, when VERSIONS_DAYS is set, none older than that many days. The current version
+ * Version retention, run in the transaction that adds a version: keeps the newest versionsKeep
+ * versions and, when versionsDays is set, none older (site settings: Admin → Settings or the
+ * VERSIONS_* variables) than that many days. The current version
  * always stays. Deleted versions release their bytes and blob references.
  */
 export async function applyVersionRetention(tx: Prisma.TransactionClient, nodeId: string): Promise<number> {
-  const { versionsKeep, versionsDays } = getEnv();
+  const { versionsKeep, versionsDays } = await getSettings();
   const node = await tx.node.findUnique({ where: { id: nodeId }, select: { ownerId: true, currentVersionId: true } });
   if (!node) return 0;
   const versions = await tx.fileVersion.findMany({

@@ -1,6 +1,6 @@
 import { getDatabase } from "@/server/db/client";
 import { getEnv } from "@/server/env";
-import { LocalFanout } from "@/server/events/local-fanout";
+import { LocalFanout, encodeTopicMessage, parseTopicMessage } from "@/server/events/local-fanout";
 
 /**
  * Wakes readers of the change log: "events up to seq N are committed". It carries no event data
@@ -12,6 +12,14 @@ export interface ChangeBus {
   publish(seq: bigint): Promise<void>;
   /** Calls `listener` for every wake-up from any replica (this one included); returns unsubscribe. */
   subscribe(listener: (seq: bigint) => void): () => void;
+  /**
+   * A small message on a named topic to every replica (this one included), e.g. "settings changed".
+   * Like a wake-up it may be lost (a reconnect): a subscriber also re-reads on `subscribeReconnect`.
+   */
+  publishTopic(topic: string, payload: string): Promise<void>;
+  subscribeTopic(topic: string, listener: (payload: string) => void): () => void;
+  /** Called after the carrier reconnected: anything published meanwhile may have been missed. */
+  subscribeReconnect(listener: () => void): () => void;
   /** Resolves once wake-ups published from now on reach this process's subscribers. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +33,16 @@ export class InProcessChangeBus implements ChangeBus {
   }
   subscribe(listener: (seq: bigint) => void) {
     return this.fanout.subscribe(listener);
+  }
+  async publishTopic(topic: string, payload: string) {
+    const m = parseTopicMessage(encodeTopicMessage(topic, payload))!;
+    this.fanout.deliverTopic(m.topic, m.payload);
+  }
+  subscribeTopic(topic: string, listener: (payload: string) => void) {
+    return this.fanout.subscribeTopic(topic, listener);
+  }
+  subscribeReconnect(listener: () => void) {
+    return this.fanout.subscribeReconnect(listener);
   }
   async ready() {}
   async close() {}
@@ -41,10 +59,23 @@ class DeferredChangeBus implements ChangeBus {
     await (await this.bus).publish(seq);
   }
   subscribe(listener: (seq: bigint) => void) {
+    return this.later((b) => b.subscribe(listener));
+  }
+  async publishTopic(topic: string, payload: string) {
+    await (await this.bus).publishTopic(topic, payload);
+  }
+  subscribeTopic(topic: string, listener: (payload: string) => void) {
+    return this.later((b) => b.subscribeTopic(topic, listener));
+  }
+  subscribeReconnect(listener: () => void) {
+    return this.later((b) => b.subscribeReconnect(listener));
+  }
+  /** Subscribes once the carrier exists; the returned function also cancels a subscription not made yet. */
+  private later(subscribe: (bus: ChangeBus) => () => void): () => void {
     let off: (() => void) | null = null;
     let cancelled = false;
     void this.bus.then((b) => {
-      if (!cancelled) off = b.subscribe(listener);
+      if (!cancelled) off = subscribe(b);
     });
     return () => {
       cancelled = true;

@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { ChangeBus } from "@/server/events/change-bus";
-import { CHANGE_CHANNEL, LocalFanout, parseSeq } from "@/server/events/local-fanout";
+import { CHANGE_CHANNEL, LocalFanout, TOPIC_CHANNEL, encodeTopicMessage, parseSeq, parseTopicMessage } from "@/server/events/local-fanout";
 
 /**
  * Replicas on one PostgreSQL: NOTIFY through a short pool, LISTEN on one dedicated connection
@@ -14,6 +14,7 @@ export class PgChangeBus implements ChangeBus {
   private connecting: Promise<void>;
   private closed = false;
   private retryMs = 250;
+  private hadConnection = false;
 
   constructor(private readonly url: string) {
     this.pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -29,16 +30,24 @@ export class PgChangeBus implements ChangeBus {
         client.on("error", () => {}); // 'end' below handles the reconnect
         await client.connect();
         client.on("notification", (m) => {
+          if (m.channel === TOPIC_CHANNEL) {
+            const t = parseTopicMessage(m.payload);
+            if (t) this.fanout.deliverTopic(t.topic, t.payload);
+            return;
+          }
           const seq = m.channel === CHANGE_CHANNEL ? parseSeq(m.payload) : null;
           if (seq !== null) this.fanout.deliver(seq);
         });
         await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+        await client.query(`LISTEN ${TOPIC_CHANNEL}`);
         client.on("end", () => {
           if (this.listener === client) this.listener = null;
           if (!this.closed) this.connecting = this.connect();
         });
         this.listener = client;
         this.retryMs = 250;
+        if (this.hadConnection) this.fanout.deliverReconnect();
+        this.hadConnection = true;
         return;
       } catch {
         await client.end().catch(() => {});
@@ -53,6 +62,19 @@ export class PgChangeBus implements ChangeBus {
   }
   subscribe(listener: (seq: bigint) => void) {
     return this.fanout.subscribe(listener);
+  }
+  async publishTopic(topic: string, payload: string) {
+    await this.pool.query("SELECT pg_notify($1, $2)", [TOPIC_CHANNEL, encodeTopicMessage(topic, payload)]);
+  }
+  subscribeTopic(topic: string, listener: (payload: string) => void) {
+    return this.fanout.subscribeTopic(topic, listener);
+  }
+  subscribeReconnect(listener: () => void) {
+    return this.fanout.subscribeReconnect(listener);
+  }
+  /** For tests: drops the LISTEN connection as a network failure would (the bus reconnects). */
+  async dropListenerForTests() {
+    await this.listener?.end();
   }
   async ready() {
     await this.connecting;

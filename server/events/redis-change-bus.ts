@@ -1,7 +1,7 @@
 import Redis from "ioredis";
 import { traceRedis } from "@/server/tracing/redis-spans";
 import type { ChangeBus } from "@/server/events/change-bus";
-import { CHANGE_CHANNEL, LocalFanout, parseSeq } from "@/server/events/local-fanout";
+import { CHANGE_CHANNEL, LocalFanout, TOPIC_CHANNEL, encodeTopicMessage, parseSeq, parseTopicMessage } from "@/server/events/local-fanout";
 
 /** Replicas sharing a Redis (REDIS_URL): PUBLISH / SUBSCRIBE on one channel; ioredis resubscribes after a reconnect. */
 export class RedisChangeBus implements ChangeBus {
@@ -14,10 +14,21 @@ export class RedisChangeBus implements ChangeBus {
     this.publisher = traceRedis(new Redis(url, { maxRetriesPerRequest: 3 }));
     this.subscriber = new Redis(url, { maxRetriesPerRequest: 3 });
     this.subscriber.on("message", (channel: string, message: string) => {
+      if (channel === TOPIC_CHANNEL) {
+        const t = parseTopicMessage(message);
+        if (t) this.fanout.deliverTopic(t.topic, t.payload);
+        return;
+      }
       const seq = channel === CHANGE_CHANNEL ? parseSeq(message) : null;
       if (seq !== null) this.fanout.deliver(seq);
     });
-    this.subscribed = this.subscriber.subscribe(CHANGE_CHANNEL);
+    // 'ready' fires on the first connection and after every reconnect (then resubscribed).
+    let connectedBefore = false;
+    this.subscriber.on("ready", () => {
+      if (connectedBefore) this.fanout.deliverReconnect();
+      connectedBefore = true;
+    });
+    this.subscribed = this.subscriber.subscribe(CHANGE_CHANNEL, TOPIC_CHANNEL);
     this.subscribed.catch((e: Error) => console.error("redis change bus subscribe failed", e.message));
   }
 
@@ -26,6 +37,15 @@ export class RedisChangeBus implements ChangeBus {
   }
   subscribe(listener: (seq: bigint) => void) {
     return this.fanout.subscribe(listener);
+  }
+  async publishTopic(topic: string, payload: string) {
+    await this.publisher.publish(TOPIC_CHANNEL, encodeTopicMessage(topic, payload));
+  }
+  subscribeTopic(topic: string, listener: (payload: string) => void) {
+    return this.fanout.subscribeTopic(topic, listener);
+  }
+  subscribeReconnect(listener: () => void) {
+    return this.fanout.subscribeReconnect(listener);
   }
   async ready() {
     await this.subscribed;

@@ -11,6 +11,7 @@ import { startJobs } from "@/server/jobs/job-runner";
 import { allJobs } from "@/server/runtime/jobs";
 import { startQueueWorker } from "@/server/jobs/queue";
 import { startWebhookListener } from "@/server/webhooks/webhook-delivery";
+import { reloadSettings, startSettingsListener } from "@/server/settings/settings.service";
 import "@/server/runtime/job-handlers";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -55,6 +56,9 @@ export async function startRuntime(env: Env, options: { fallback: Handler; befor
   const jobs = startJobs(allJobs());
   const queue = startQueueWorker();
   startWebhookListener();
+  // Site settings: read before the first request, then re-read whenever any replica changes them.
+  startSettingsListener();
+  await reloadSettings();
   await options.beforeListen?.();
 
   const server = http.createServer((req, res) => {

@@ -18,6 +18,7 @@ import { enqueueDropNotice } from "@/server/notify/drops";
 import { countAttempt } from "@/server/security/rate-limit";
 import { DROP_IDLE_MS, endUnfinishedUpload, rememberUpload } from "@/server/upload/upload.service";
 import type { DropTarget } from "@/server/upload/drop-target";
+import { getSettings } from "@/server/settings/settings.service";
 
 export const SHARE_HEADER = "x-yunpan-share";
 
@@ -67,7 +68,8 @@ export async function createShareUploadSession(input: { visitor: ShareVisitor; u
   await countAttempt("shareDropLink", input.visitor.linkId);
   await countAttempt("shareDropIp", input.visitor.ip ?? "unknown");
   if (input.size === null) throw new AppError("BAD_REQUEST", "share.uploadLength");
-  if (input.size > env.maxUploadBytes) throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(env.maxUploadBytes) });
+  const { maxUploadBytes } = await getSettings();
+  if (input.size > maxUploadBytes) throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(maxUploadBytes) });
   if (input.visitor.maxUploadBytes === null && input.size > env.shareDropMaxBytes) {
     throw new AppError("PAYLOAD_TOO_LARGE", "share.dropTooLarge", { max: formatBytes(env.shareDropMaxBytes) });
   }

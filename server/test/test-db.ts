@@ -64,7 +64,7 @@ export function useTestDatabase(options: { env?: EnvOverrides } = {}): TestDatab
     setEnvForTests(buildEnv(dataDir, fileEnv));
     // Process singletons built from an earlier configuration (another DATA_DIR) are dropped, so
     // the blob store, the tus server and the rate limiters are made again from this file's one.
-    for (const key of ["yunpan.blobStore", "yunpan.tus", "yunpan.rateLimiters", "yunpan.twoFactorPolicy"]) {
+    for (const key of ["yunpan.blobStore", "yunpan.tus", "yunpan.rateLimiters", "yunpan.settings"]) {
       delete (globalThis as Record<symbol, unknown>)[Symbol.for(key)];
     }
 

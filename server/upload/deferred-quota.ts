@@ -5,10 +5,10 @@
 // writes of one upload never race each other's reservation.
 import { Transform } from "node:stream";
 import { getPrisma } from "@/server/db/client";
-import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { formatBytes } from "@/server/i18n/messages";
 import { quotaError, remainingQuota } from "@/server/drive/quota";
+import { getSettings } from "@/server/settings/settings.service";
 
 export interface DeferredWriteAllowance {
   /** Bytes this write may add. */
@@ -25,7 +25,7 @@ export interface DeferredWriteAllowance {
  * Throws PAYLOAD_TOO_LARGE, reserving nothing, when a body of known length would not fit.
  */
 export async function reserveDeferredWrite(input: { uploadId: string; offset: number; bodyLength: number | null }): Promise<DeferredWriteAllowance | null> {
-  const env = getEnv();
+  const { maxUploadBytes } = await getSettings();
   const prisma = await getPrisma();
   return prisma.$transaction(async (tx) => {
     const session = await tx.uploadSession.findUnique({
@@ -36,9 +36,9 @@ export async function reserveDeferredWrite(input: { uploadId: string; offset: nu
     const left = await remainingQuota(tx, session.chargedToId ?? session.userId);
     // What the whole upload may grow to: what is left of the quota plus what it holds already.
     const quotaEnd = left === null ? null : left + session.reservedBytes;
-    const maxEnd = BigInt(env.maxUploadBytes);
+    const maxEnd = BigInt(maxUploadBytes);
     const offset = BigInt(input.offset);
-    const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(env.maxUploadBytes) });
+    const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(maxUploadBytes) });
     let end: bigint;
     if (input.bodyLength !== null) {
       end = offset + BigInt(input.bodyLength);

@@ -1,6 +1,5 @@
 import { createHash, randomInt } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
-import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import { formatBytes } from "@/server/i18n/messages";
 import { requireAccessTo, requireNodeAccess } from "@/server/drive/access";
@@ -16,6 +15,7 @@ import { instantCommitSchema, instantPrepareSchema } from "@/server/upload/insta
 import type { ByteRange } from "@/server/storage/blob-store";
 import type { Actor } from "@/server/auth/actor";
 import type { OnConflict } from "@/server/upload/upload.schemas";
+import { getSettings } from "@/server/settings/settings.service";
 
 const PURPOSE = "instant-upload";
 const CHALLENGE_TTL_SECONDS = 300;
@@ -45,7 +45,7 @@ export async function prepareInstantUpload(input: { actor: Actor; parentId: stri
   await countAttempt("instantUploadPrepare", input.actor.userId);
   const parent = await requireNodeAccess({ actor: input.actor, nodeId: data.parentId, need: "write" });
   if (parent.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
-  const max = getEnv().maxUploadBytes;
+  const max = (await getSettings()).maxUploadBytes;
   if (data.size > max) throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(max) });
   // Only content the caller can already read counts as stored: if another account's files
   // counted, this answer would tell anyone whether someone else stores a given file. Such content

@@ -36,6 +36,7 @@ import { getMetrics } from "@/server/metrics/metrics";
 import { ZodError } from "zod";
 import { createProgressRecorder } from "@/server/upload/progress-recorder";
 import { dropTarget } from "@/server/upload/drop-target";
+import { getSettings } from "@/server/settings/settings.service";
 
 export const UPLOAD_PATH = "/api/upload";
 
@@ -154,7 +155,8 @@ function createTus(): TusRuntime {
     locker: (req) => lockHolders.lockerFor(req),
     relativeLocation: true,
     disableTerminationForFinishedUploads: true,
-    maxSize: env.maxUploadBytes,
+    // The site setting, read per request: a change in Admin → Settings applies without a restart.
+    maxSize: async () => (await getSettings()).maxUploadBytes,
     // Ids are made here, never taken from the client: 128 random bits, hex.
     namingFunction: () => randomBytes(16).toString("hex"),
     async onIncomingRequest(req, uploadId) {

@@ -15,6 +15,7 @@ import type { OnConflict, UploadMetadata } from "@/server/upload/upload.schemas"
 import type { Actor } from "@/server/auth/actor";
 import { getMetrics } from "@/server/metrics/metrics";
 import { countAttempt } from "@/server/security/rate-limit";
+import { getSettings } from "@/server/settings/settings.service";
 
 export interface UploadSessionDto {
   id: string;
@@ -47,8 +48,9 @@ export async function createUploadSession(input: { actor: Actor; uploadId: strin
     parent = await requireNodeAccess({ actor: input.actor, nodeId: folderId, need: "write" });
   }
   if (parent.kind !== "FOLDER") throw new AppError("BAD_REQUEST", "node.notFolder");
-  if (size !== null && size > env.maxUploadBytes) {
-    throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(env.maxUploadBytes) });
+  const { maxUploadBytes } = await getSettings();
+  if (size !== null && size > maxUploadBytes) {
+    throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(maxUploadBytes) });
   }
   const prisma = await getPrisma();
   await prisma.$transaction(async (tx) => {
@@ -78,9 +80,9 @@ export async function createUploadSession(input: { actor: Actor; uploadId: strin
  * Returns what the upload held before, for `revertUploadLength`.
  */
 export async function declareUploadLength(input: { uploadId: string; size: number }): Promise<{ reservedBytes: bigint }> {
-  const env = getEnv();
-  if (input.size > env.maxUploadBytes) {
-    throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(env.maxUploadBytes) });
+  const { maxUploadBytes } = await getSettings();
+  if (input.size > maxUploadBytes) {
+    throw new AppError("PAYLOAD_TOO_LARGE", "upload.tooLarge", { max: formatBytes(maxUploadBytes) });
   }
   const prisma = await getPrisma();
   const before = await prisma.$transaction(async (tx) => {

@@ -7,6 +7,7 @@ import { groupAuditActionLabels } from "@/components/i18n/areas/audit-actions-gr
 const labels: Record<string, { en: string; zh: string }> = {
   "admin.2fa.policy": { en: "Two-factor policy changed", zh: "更改两步验证策略" },
   "admin.2fa.reset": { en: "Two-factor reset by admin", zh: "管理员重置两步验证" },
+  "settings.changed": { en: "Site settings changed", zh: "更改站点设置" },
   "admin.audit.export": { en: "Audit log exported", zh: "导出审计日志" },
   "admin.debug.profile": { en: "CPU profile taken", zh: "采集 CPU 性能分析" },
   "admin.debug.heap": { en: "Heap snapshot taken", zh: "采集堆快照" },

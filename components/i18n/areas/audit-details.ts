@@ -3,6 +3,7 @@
 // an id it cannot name any more (a purged file) is the only raw id the reader ever sees.
 import { formatBytes, type Locale } from "@/server/i18n/messages";
 import type { AuditRef } from "@/server/admin/admin-audit.service";
+import { SETTINGS, isSettingKey } from "@/server/settings/settings.schemas";
 
 const words = {
   en: {
@@ -161,6 +162,16 @@ export function auditDetails(data: unknown, refs: Record<string, AuditRef>, loca
   if (d.passwordChanged === true) out.push(w.passwordChanged);
   take("twoFactor", "passwordChanged");
   if (typeof d.policy === "string") say(fill("policy", d.policy), "policy");
+  // settings.changed: each setting by its label, old → new (secrets arrive masked).
+  if (Array.isArray(d.changes)) {
+    for (const c of d.changes as { key?: unknown; old?: unknown; new?: unknown }[]) {
+      const key = typeof c.key === "string" ? c.key : "?";
+      const label = isSettingKey(key) ? SETTINGS[key].label[locale] : key;
+      const show = (v: unknown) => (v === null ? w.noLimit : typeof v === "string" ? v : JSON.stringify(v));
+      out.push(`${label}: ${show(c.old)} → ${show(c.new)}`);
+    }
+    take("changes");
+  }
   if (typeof d.seconds === "number") say(fill("seconds", d.seconds), "seconds");
   if (typeof d.pid === "number") say(fill("pid", d.pid), "pid");
 
