@@ -47,7 +47,7 @@ test("typing a Chinese word shows documents that contain it, highlighted, and op
   await screenshot(page, testInfo, "content-search-panel");
 
   // ↓ to the notes (the first row is chosen by the keyboard, whichever it is), Enter opens its preview.
-  const rows = panel.getByRole("option");
+  const rows = panel.getByRole("listbox").getByRole("option");
   const names = await rows.allInnerTexts();
   const index = names.findIndex((n) => n.includes("meeting-notes.txt"));
   for (let i = 0; i <= index; i++) await box.press("ArrowDown");
