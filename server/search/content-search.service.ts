@@ -74,9 +74,16 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
      LIMIT ${limit + 1} OFFSET ${offset}`;
   const page = rows.slice(0, limit);
   const needles = await needlesOf(terms);
-  const texts = new Map(
-    (await prisma.searchText.findMany({ where: { nodeId: { in: page.map((r) => r.id) } }, select: { nodeId: true, text: true } })).map((t) => [t.nodeId, t.text]),
-  );
+  // Only a window of each text travels (texts may be 1 MiB each): around the first needle found.
+  const all = [...needles.exact, ...needles.prefixes].map((n) => n.toLowerCase()).filter(Boolean);
+  const windows = page.length
+    ? await prisma.$queryRaw<{ nodeId: string; start: number; piece: string; total: number }[]>`
+        SELECT w."nodeId", w.start, substr(w.text, w.start, ${SNIPPET_WINDOW}) AS piece, length(w.text) AS total FROM (
+          SELECT s."nodeId", s.text,
+                 greatest(1, coalesce((SELECT min(p) FROM unnest(${all}::text[]) AS x(n), LATERAL strpos(lower(s.text), x.n) AS p WHERE p > 0), 1) - ${SNIPPET_WINDOW / 4})::int AS start
+            FROM "SearchText" s WHERE s."nodeId" = ANY(${page.map((r) => r.id)}::text[])) w`
+    : [];
+  const texts = new Map(windows.map((w) => [w.nodeId, w]));
   const own = page.filter((r) => r.ownerId === actor.userId);
   const paths = await folderPathsOf(prisma, actor.userId, own.map((r) => r.parentId));
   for (const parentId of new Set(page.filter((r) => r.ownerId !== actor.userId).map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(actor, parentId));
@@ -87,11 +94,20 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
         parentId: r.parentId,
         path: paths.get(r.parentId) ?? [],
         rank: Number(r.rank),
-        snippet: makeSnippet(texts.get(r.id) ?? "", needles),
+        snippet: snippetOf(texts.get(r.id), needles),
       }),
     ),
     nextCursor: rows.length > limit ? String(offset + limit) : null,
   };
+}
+
+/** Characters of text read around the first match, for the snippet. */
+const SNIPPET_WINDOW = 2000;
+
+function snippetOf(w: { start: number; piece: string; total: number } | undefined, needles: Needles): Snippet {
+  if (!w) return { text: "", marks: [], cutBefore: false, cutAfter: false };
+  const s = makeSnippet(w.piece, needles);
+  return { ...s, cutBefore: s.cutBefore || w.start > 1, cutAfter: s.cutAfter || w.start - 1 + [...w.piece].length < Number(w.total) };
 }
 
 /** What the snippet highlights: CJK terms and their words as written, English words by their stems. */
