@@ -9,7 +9,8 @@ const nextConfig: NextConfig = {
   output: "standalone",
   // PGlite bundled into the page layer breaks (its wasm URL is rewritten) and its assets get
   // published; argon2 is a native addon. Both load from node_modules at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino"],
+  // @node-rs/jieba is a native addon and unpdf carries pdf.js: both are loaded from node_modules, not bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "@node-rs/jieba", "unpdf"],
   async headers() {
     return [
       {

@@ -119,6 +119,16 @@ describe("content search", () => {
     expect(await search("定稿")).toEqual([]);
   });
 
+  it("a snippet shows the match deep inside a long text, cut on both sides", async () => {
+    const { actor } = await createTestUser();
+    await upload(actor, "long.txt", `${"前言。".repeat(30_000)}这里是深处的保密条款 clause。${"后记。".repeat(30_000)}`);
+    await drainQueue();
+    const [hit] = (await callerFor(actor).search.content({ query: "保密条款" })).items;
+    expect(hit!.snippet).toMatchObject({ cutBefore: true, cutAfter: true });
+    expect(hit!.snippet.marks.map(([a, b]) => hit!.snippet.text.slice(a, b))).toEqual(["保密条款"]);
+    expect(hit!.snippet.text.length).toBeLessThan(400);
+  });
+
   it("records a malformed PDF, an encrypted PDF and a zip-bomb docx as unreadable with reasons, and keeps serving", async () => {
     const { actor } = await createTestUser();
     await upload(actor, "broken.pdf", "%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without end");

@@ -23,7 +23,8 @@ export interface ContentHitDto extends NodeDto {
 function tsquerySql(terms: QueryTerm[]): Prisma.Sql {
   const parts = terms.map((t) =>
     t.kind === "cjk"
-      ? Prisma.sql`to_tsquery('simple', ${cjkTsquery(t)})`
+      ? // A cast, not to_tsquery(): the lexemes are taken as written, like array_to_tsvector stored them (no parser, no locale).
+        Prisma.sql`${cjkTsquery(t)}::tsquery`
       : t.kind === "latin-phrase"
         ? Prisma.sql`phraseto_tsquery('english', ${t.text})`
         : Prisma.sql`plainto_tsquery('english', ${t.text})`,
@@ -48,8 +49,10 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
     if (folder.kind !== "FOLDER") throw new AppError("NOT_FOUND", "node.notFound");
   }
   const offset = cursor ? Number(cursor) : 0;
+  // Written out in the WHERE (not joined from a CTE) so the planner sees a constant and uses the GIN index.
+  const tsquery = Prisma.sql`(${tsquerySql(terms)})`;
   const hasGrants = (await prisma.grant.count({ where: { granteeId: actor.userId } })) > 0;
-  const ctes: Prisma.Sql[] = [Prisma.sql`q AS (SELECT ${tsquerySql(terms)} AS q)`];
+  const ctes: Prisma.Sql[] = [];
   if (hasGrants) ctes.push(Prisma.sql`shared AS (${sharedNodesCteSql(actor.userId)})`);
   if (folderId) ctes.push(Prisma.sql`under AS (SELECT id FROM "Node" WHERE id = ${folderId} UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)`);
   // Bigrams say a Chinese term's characters are there; its exact run must be too.
@@ -57,11 +60,11 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   const scope = hasGrants ? Prisma.sql`((${ownLiveNodesSql(actor.userId)}) OR n.id IN (SELECT id FROM shared))` : Prisma.sql`(${ownLiveNodesSql(actor.userId)})`;
   type Row = { id: string; parentId: string; kind: "FILE"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date; ownerId: string; rank: number };
   const rows = await prisma.$queryRaw<Row[]>`
-    WITH RECURSIVE ${Prisma.join(ctes, ", ")}
+    ${ctes.length ? Prisma.sql`WITH RECURSIVE ${Prisma.join(ctes, ", ")}` : Prisma.empty}
     SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt", n."ownerId",
-           ts_rank(s.tsv, q.q)::float8 AS rank
-      FROM "SearchText" s JOIN "Node" n ON n.id = s."nodeId" AND n."currentVersionId" = s."versionId", q
-     WHERE s.status = 'OK' AND s.tsv @@ q.q AND n."trashedAt" IS NULL AND ${scope}
+           ts_rank(s.tsv, ${tsquery})::float8 AS rank
+      FROM "SearchText" s JOIN "Node" n ON n.id = s."nodeId" AND n."currentVersionId" = s."versionId"
+     WHERE s.status = 'OK' AND s.tsv @@ ${tsquery} AND n."trashedAt" IS NULL AND ${scope}
        ${exact.length ? Prisma.join(exact, " ") : Prisma.empty}
        ${kind ? Prisma.sql`AND ${kindFilterSql(kind as SearchKind)}` : Prisma.empty}
        ${folderId ? Prisma.sql`AND n."parentId" IN (SELECT id FROM under)` : Prisma.empty}
@@ -71,9 +74,16 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
      LIMIT ${limit + 1} OFFSET ${offset}`;
   const page = rows.slice(0, limit);
   const needles = await needlesOf(terms);
-  const texts = new Map(
-    (await prisma.searchText.findMany({ where: { nodeId: { in: page.map((r) => r.id) } }, select: { nodeId: true, text: true } })).map((t) => [t.nodeId, t.text]),
-  );
+  // Only a window of each text travels (texts may be 1 MiB each): around the first needle found.
+  const all = [...needles.exact, ...needles.prefixes].map((n) => n.toLowerCase()).filter(Boolean);
+  const windows = page.length
+    ? await prisma.$queryRaw<{ nodeId: string; start: number; piece: string; total: number }[]>`
+        SELECT w."nodeId", w.start, substr(w.text, w.start, ${SNIPPET_WINDOW}) AS piece, length(w.text) AS total FROM (
+          SELECT s."nodeId", s.text,
+                 greatest(1, coalesce((SELECT min(p) FROM unnest(${all}::text[]) AS x(n), LATERAL strpos(lower(s.text), x.n) AS p WHERE p > 0), 1) - ${SNIPPET_WINDOW / 4})::int AS start
+            FROM "SearchText" s WHERE s."nodeId" = ANY(${page.map((r) => r.id)}::text[])) w`
+    : [];
+  const texts = new Map(windows.map((w) => [w.nodeId, w]));
   const own = page.filter((r) => r.ownerId === actor.userId);
   const paths = await folderPathsOf(prisma, actor.userId, own.map((r) => r.parentId));
   for (const parentId of new Set(page.filter((r) => r.ownerId !== actor.userId).map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(actor, parentId));
@@ -84,11 +94,20 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
         parentId: r.parentId,
         path: paths.get(r.parentId) ?? [],
         rank: Number(r.rank),
-        snippet: makeSnippet(texts.get(r.id) ?? "", needles),
+        snippet: snippetOf(texts.get(r.id), needles),
       }),
     ),
     nextCursor: rows.length > limit ? String(offset + limit) : null,
   };
+}
+
+/** Characters of text read around the first match, for the snippet. */
+const SNIPPET_WINDOW = 2000;
+
+function snippetOf(w: { start: number; piece: string; total: number } | undefined, needles: Needles): Snippet {
+  if (!w) return { text: "", marks: [], cutBefore: false, cutAfter: false };
+  const s = makeSnippet(w.piece, needles);
+  return { ...s, cutBefore: s.cutBefore || w.start > 1, cutAfter: s.cutAfter || w.start - 1 + [...w.piece].length < Number(w.total) };
 }
 
 /** What the snippet highlights: CJK terms and their words as written, English words by their stems. */

@@ -50,6 +50,20 @@ describe("content index backfill", () => {
     expect((await callerFor(actor).search.content({ query: "notes" })).items.map((i) => i.name)).toEqual(["later.md"]);
   });
 
+  it("copies are indexed by a backfill pass the copy queues", async () => {
+    const { actor } = await createTestUser();
+    const drive = callerFor(actor).drive;
+    const from = await drive.createFolder({ name: "源" });
+    const to = await drive.createFolder({ name: "副本" });
+    await createTestFile({ actor, name: "plan.txt", content: "复制的计划书 blueprint", parentId: from.id });
+    await drainQueue();
+    await drive.copy({ nodeIds: [from.id], targetId: to.id });
+    expect(await t.prisma.queuedJob.count({ where: { kind: SEARCH_BACKFILL_JOB, status: "QUEUED" } })).toBe(1);
+    await drainQueue();
+    const hits = await callerFor(actor).search.content({ query: "计划书" });
+    expect(hits.items.map((i) => i.path.map((c) => c.name).slice(-2).join("/")).sort()).toEqual(["/源", "副本/源"]); // the root crumb has no name (the browser shows "My Drive")
+  });
+
   it("`reindex --email` reads one user's files again; `reindex` everyone's; admins only over tRPC", async () => {
     const { actor: a, user: userA } = await createTestUser();
     const { actor: b } = await createTestUser();
