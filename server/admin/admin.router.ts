@@ -28,6 +28,7 @@ import { getCharts, getOverview, getSystem } from "@/server/admin/admin-overview
 import { abortUploadAsAdmin, listSharesForAdmin, listUploadsInFlight, revokeShareAsAdmin } from "@/server/admin/admin-ops.service";
 import { listAuditActions, listAuditEvents } from "@/server/admin/admin-audit.service";
 import { adminGroupsRouter } from "@/server/admin/admin-groups.router";
+import { scimAdminRouter } from "@/server/scim/scim-admin.router";
 
 // Every procedure here is an adminProcedure (a test enumerates them); the services check the role
 // again, so the CLI and any other caller meet the same rule.
@@ -62,4 +63,5 @@ export const adminRouter = createTRPCRouter({
     actions: adminProcedure.query(({ ctx }) => listAuditActions({ actor: ctx.actor })),
   }),
   groups: adminGroupsRouter,
+  scim: scimAdminRouter,
 });

@@ -14,6 +14,7 @@ import { webhooksServerMessages } from "@/server/i18n/areas/webhooks";
 import { debugServerMessages } from "@/server/i18n/areas/debug";
 import { signedUrlServerMessages } from "@/server/i18n/areas/signed-urls";
 import { groupsServerMessages } from "@/server/i18n/areas/groups";
+import { scimServerMessages } from "@/server/i18n/areas/scim";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -80,6 +81,7 @@ export const messages = {
   ...debugServerMessages,
   ...signedUrlServerMessages,
   ...groupsServerMessages,
+  ...scimServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;
