@@ -4,6 +4,7 @@ import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { msg } from "@/server/i18n/issue";
+import { requireAdmin } from "@/server/auth/auth.service";
 import type { Actor } from "@/server/auth/actor";
 
 const PREFIX = "ypscim_";
@@ -26,10 +27,6 @@ export interface ScimTokenDto {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
-}
-
-function requireAdmin(actor: Actor) {
-  if (actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "auth.adminOnly");
 }
 
 const toDto = (t: ScimTokenDto): ScimTokenDto => ({ id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revokedAt: t.revokedAt });

@@ -10,6 +10,7 @@ import { authenticateApiToken } from "@/server/auth/api-token.service";
 import { createScimToken, revokeScimToken } from "@/server/scim/scim-token.service";
 import { cliActor } from "@/server/auth/actor";
 import { runAdminCommand } from "@/server/admin/admin-commands";
+import { completeOidcSignIn } from "@/server/auth/oidc.service";
 
 const t = useTestDatabase();
 let http: HttpHarness;
@@ -177,6 +178,27 @@ describe("Entra ID's provisioning sequence", () => {
     expect((await scim("DELETE", `/Groups/${gid}`)).status).toBe(204);
     expect(await t.prisma.groupMember.count({ where: { groupId: gid } })).toBe(0);
     expect((await scim("GET", `/Groups/${gid}`)).status).toBe(404);
+  });
+});
+
+describe("SCIM and single sign-on together", () => {
+  it("a provisioned person's first single sign-on links their account (no password to confirm with); a deactivated one is refused", async () => {
+    const userName = uniqueEmail("sso-scim");
+    const { json: u } = await scim("POST", "/Users", { userName, active: true });
+    const first = await completeOidcSignIn({ identity: { subject: randomUUID(), email: userName, emailVerified: true, name: "X", groups: null } });
+    expect(first).toMatchObject({ kind: "signedIn", userId: u.id, created: false });
+    // An unverified email still links nothing.
+    await expect(completeOidcSignIn({ identity: { subject: randomUUID(), email: userName, emailVerified: false, name: "X" } })).rejects.toMatchObject({ key: "oidc.emailUnverified" });
+    const other = uniqueEmail("sso-scim-off");
+    const { json: off } = await scim("POST", "/Users", { userName: other, active: false });
+    await expect(completeOidcSignIn({ identity: { subject: randomUUID(), email: other, emailVerified: true, name: "Y" } })).rejects.toMatchObject({ key: "auth.disabled" });
+    expect(await t.prisma.linkedAccount.count({ where: { userId: off.id } })).toBe(0);
+  });
+
+  it("an account made with a password (not by SCIM) still needs its password to link", async () => {
+    const { user } = await createTestUser();
+    const outcome = await completeOidcSignIn({ identity: { subject: randomUUID(), email: user.email, emailVerified: true, name: "Z" } });
+    expect(outcome.kind).toBe("confirmLink");
   });
 });
 
