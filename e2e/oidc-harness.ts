@@ -106,5 +106,6 @@ export function adminCliFor(dataDir: string, args: string[]): unknown {
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "silent" },
     encoding: "utf8",
   });
-  return JSON.parse(out.slice(out.indexOf("{")));
+  // The JSON answer (an object or a list) starts at the first line that opens one.
+  return JSON.parse(out.slice(out.search(/^[[{]/m)));
 }

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { PASSWORD, screenshot, signUp } from "./helpers";
-import { adminCliFor, CLIENT, freePort, startOidcProvider, startYunpan, type YunpanServer } from "./oidc-harness";
+import { accountGroups, adminCliFor, CLIENT, freePort, startOidcProvider, startYunpan, type YunpanServer } from "./oidc-harness";
 
 const codeFor = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
 
@@ -94,7 +94,7 @@ test.describe("single sign-on with a real OpenID provider on loopback", () => {
     const [openPort, closedPort] = [await freePort(), await freePort()];
     provider = await startOidcProvider([openPort, closedPort].map((p) => `http://127.0.0.1:${p}/api/auth/callback/oidc`));
     const sso = { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT.id, OIDC_CLIENT_SECRET: CLIENT.secret, OIDC_NAME: "Acme SSO" };
-    open = await startYunpan(openPort, { ...sso, SIGNUP: "open" });
+    open = await startYunpan(openPort, { ...sso, SIGNUP: "open", OIDC_GROUPS_CLAIM: "groups" });
     closed = await startYunpan(closedPort, { ...sso, SIGNUP: "closed" });
     // The first account of a server is its admin; made here so sign-in is not redirected to sign-up.
     for (const s of [open, closed]) adminCliFor(s.dataDir, ["create-user", "--email", `admin@${new URL(s.url).port}.example.com`, "--admin", "--password", PASSWORD]);
@@ -144,6 +144,31 @@ test.describe("single sign-on with a real OpenID provider on loopback", () => {
     await expect(page).toHaveURL(`${open.url}/drive`);
     await page.goto(`${open.url}/settings/security`);
     await expect(page.getByTestId("linked-row")).toContainText(email);
+  });
+
+  test("the groups claim adds and removes memberships at every sign-in; an admin's own stay", async ({ page }) => {
+    const members = (group: string) => (adminCliFor(open.dataDir, ["groups", "members", group]) as { email: string; source: string }[]).map((m) => `${m.email}:${m.source}`);
+    const signInAs = async (login: string) => {
+      await page.context().clearCookies();
+      await page.goto(`${open.url}/sign-in`);
+      await page.getByRole("button", { name: "Continue with Acme SSO" }).click();
+      await providerLogin(page, login);
+      await expect(page).toHaveURL(`${open.url}/drive`);
+    };
+    accountGroups.set("gwen", ["Sales", "Ops"]);
+    await signInAs("gwen");
+    expect(members("Sales")).toEqual(["gwen@sso.example.com:oidc"]);
+    expect(members("Ops")).toEqual(["gwen@sso.example.com:oidc"]);
+    adminCliFor(open.dataDir, ["groups", "create", "Board"]);
+    adminCliFor(open.dataDir, ["groups", "add", "Board", "gwen@sso.example.com"]);
+
+    // The provider drops Ops and adds Legal: the next sign-in follows; the admin's Board stays.
+    accountGroups.set("gwen", ["sales", "Legal"]);
+    await signInAs("gwen");
+    expect(members("Sales")).toEqual(["gwen@sso.example.com:oidc"]);
+    expect(members("Ops")).toEqual([]);
+    expect(members("Legal")).toEqual(["gwen@sso.example.com:oidc"]);
+    expect(members("Board")).toEqual(["gwen@sso.example.com:local"]);
   });
 
   test("an admin requires two-factor for everyone; an account without it is led to set it up", async ({ page }, testInfo) => {

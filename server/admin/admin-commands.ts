@@ -6,6 +6,7 @@ import { seedBigFolder } from "@/server/drive/seed.service";
 import { seedShareLink } from "@/server/admin/admin-seed.service";
 import { reindexFiles } from "@/server/search/search-index.service";
 import { runGroupsCommand, GROUPS_USAGE } from "@/server/admin/admin-groups-command";
+import { createScimToken, listScimTokens, revokeScimToken } from "@/server/scim/scim-token.service";
 
 /** What `npm run admin -- <command>` can do. The same functions run in the CLI or in the server. */
 export const adminCommands = {
@@ -66,6 +67,20 @@ export const adminCommands = {
     args: z.object({}),
     run: async () =>
       (await listUsers({ actor: cliActor })).map((u) => ({ email: u.email, name: u.name, role: u.role, usedBytes: u.usedBytes })),
+  },
+  "scim-token": {
+    usage: "scim-token create NAME | scim-token list | scim-token revoke ID   (bearer tokens for /scim/v2; the secret is printed once)",
+    args: z.object({ _: z.array(z.string()).min(1).max(2) }),
+    run: async (a: { _: string[] }) => {
+      const [sub, arg] = a._;
+      if (sub === "create" && arg) {
+        const { token, scimToken } = await createScimToken({ actor: cliActor, name: arg });
+        return { token, id: scimToken.id, name: scimToken.name };
+      }
+      if (sub === "list" && !arg) return (await listScimTokens({ actor: cliActor })).map((x) => ({ id: x.id, name: x.name, prefix: x.prefix, lastUsedAt: x.lastUsedAt, revoked: x.revokedAt !== null }));
+      if (sub === "revoke" && arg) return revokeScimToken({ actor: cliActor, tokenId: arg });
+      throw new Error("usage: scim-token create NAME | scim-token list | scim-token revoke ID");
+    },
   },
   groups: {
     usage: GROUPS_USAGE,

@@ -29,6 +29,7 @@ import { abortUploadAsAdmin, listSharesForAdmin, listUploadsInFlight, revokeShar
 import { listAuditActions, listAuditEvents } from "@/server/admin/admin-audit.service";
 import { adminGroupsRouter } from "@/server/admin/admin-groups.router";
 import { adminSettingsRouter } from "@/server/admin/admin-settings.router";
+import { scimAdminRouter } from "@/server/scim/scim-admin.router";
 
 // Every procedure here is an adminProcedure (a test enumerates them); the services check the role
 // again, so the CLI and any other caller meet the same rule.
@@ -64,4 +65,5 @@ export const adminRouter = createTRPCRouter({
   }),
   groups: adminGroupsRouter,
   settings: adminSettingsRouter,
+  scim: scimAdminRouter,
 });

@@ -46,9 +46,19 @@ export async function completeOidcSignIn(input: { identity: OidcIdentity; meta?:
   }
   const email = identity.email?.trim().toLowerCase() || null;
   if (!email) throw new AppError("FORBIDDEN", "oidc.noEmail");
-  const existing = await prisma.user.findUnique({ where: { email } });
+  const existing = await prisma.user.findUnique({ where: { email }, include: { scimIdentity: { select: { userId: true } } } });
   if (existing) {
     if (!identity.emailVerified) throw new AppError("FORBIDDEN", "oidc.emailUnverified");
+    // An account the company directory provisioned (SCIM) has no password to confirm a link with:
+    // the directory made it for this person, so their verified sign-in links it directly.
+    if (existing.scimIdentity && existing.passwordHash === null) {
+      if (existing.disabledAt || existing.deletionRequestedAt) throw new AppError("FORBIDDEN", "auth.disabled");
+      await prisma.linkedAccount.create({ data: { userId: existing.id, provider: OIDC_PROVIDER, subject: identity.subject, email } });
+      await recordAudit({ actorId: existing.id, action: "auth.oidc.link", targetType: "user", targetId: existing.id, meta: input.meta, data: { via: "scim" } });
+      await recordAudit({ actorId: existing.id, action: "auth.signin.success", targetType: "user", targetId: existing.id, meta: input.meta, data: { via: "oidc" } });
+      if (identity.groups) await applyOidcGroups({ userId: existing.id, names: identity.groups, meta: input.meta });
+      return { kind: "signedIn", userId: existing.id, sessionVersion: existing.sessionVersion, created: false };
+    }
     const token = signToken(LINK_PURPOSE, { sub: identity.subject, email }, LINK_TTL_SECONDS);
     return { kind: "confirmLink", token, email };
   }

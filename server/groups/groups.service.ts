@@ -50,6 +50,8 @@ function requireAdmin(actor: Actor) {
 }
 
 const actorIdOf = (actor: Actor) => (actor.via === "cli" ? null : actor.userId);
+/** Audit data saying which identity provider path made a change (nothing for an admin's own). */
+const viaOf = (source: GroupSource | undefined): { via?: GroupSource } => (source && source !== "local" ? { via: source } : {});
 
 function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: string }).code === "P2002";
@@ -90,22 +92,24 @@ export async function getGroupByName(input: { actor: Actor; name: string }): Pro
   return toDto(group);
 }
 
-export async function createGroup(input: { actor: Actor; meta?: RequestMeta; name: string }): Promise<GroupDto> {
+/** `source` and `externalId` are for the identity-provider paths (SCIM); Admin → Groups makes "local" groups. */
+export async function createGroup(input: { actor: Actor; meta?: RequestMeta; name: string; source?: GroupSource; externalId?: string | null }): Promise<GroupDto> {
   requireAdmin(input.actor);
   const { name } = createGroupSchema.parse(input);
+  const source = input.source ?? "local";
   const prisma = await getPrisma();
   let group;
   try {
-    group = await prisma.group.create({ data: { name, nameKey: groupNameKey(name), source: "local" } });
+    group = await prisma.group.create({ data: { name, nameKey: groupNameKey(name), source, externalId: input.externalId ?? null } });
   } catch (e) {
     if (isUniqueViolation(e)) throw new AppError("CONFLICT", "groups.nameTaken", { name });
     throw e;
   }
-  await recordAudit({ actorId: actorIdOf(input.actor), action: "group.created", targetType: "group", targetId: group.id, meta: input.meta, data: { name } });
+  await recordAudit({ actorId: actorIdOf(input.actor), action: "group.created", targetType: "group", targetId: group.id, meta: input.meta, data: { name, ...viaOf(source) } });
   return toDto(group);
 }
 
-export async function renameGroup(input: { actor: Actor; meta?: RequestMeta; groupId: string; name: string }): Promise<GroupDto> {
+export async function renameGroup(input: { actor: Actor; meta?: RequestMeta; groupId: string; name: string; source?: GroupSource }): Promise<GroupDto> {
   requireAdmin(input.actor);
   const { groupId, name } = renameGroupSchema.parse(input);
   const before = await requireGroup(groupId);
@@ -119,12 +123,12 @@ export async function renameGroup(input: { actor: Actor; meta?: RequestMeta; gro
     if ((e as { code?: string }).code === "P2025") throw new AppError("NOT_FOUND", "groups.notFound");
     throw e;
   }
-  await recordAudit({ actorId: actorIdOf(input.actor), action: "group.renamed", targetType: "group", targetId: groupId, meta: input.meta, data: { from: before.name, to: name } });
+  await recordAudit({ actorId: actorIdOf(input.actor), action: "group.renamed", targetType: "group", targetId: groupId, meta: input.meta, data: { from: before.name, to: name, ...viaOf(input.source) } });
   return toDto(group);
 }
 
 /** Removes the group and, with it, every membership. */
-export async function deleteGroup(input: { actor: Actor; meta?: RequestMeta; groupId: string }): Promise<{ id: string; name: string; membersRemoved: number }> {
+export async function deleteGroup(input: { actor: Actor; meta?: RequestMeta; groupId: string; source?: GroupSource }): Promise<{ id: string; name: string; membersRemoved: number }> {
   requireAdmin(input.actor);
   const { groupId } = groupIdSchema.parse(input);
   const prisma = await getPrisma();
@@ -141,7 +145,7 @@ export async function deleteGroup(input: { actor: Actor; meta?: RequestMeta; gro
     targetType: "group",
     targetId: groupId,
     meta: input.meta,
-    data: { name: removed.name, membersRemoved: removed.membersRemoved },
+    data: { name: removed.name, membersRemoved: removed.membersRemoved, ...viaOf(input.source) },
   });
   return removed;
 }
@@ -171,8 +175,9 @@ export async function listGroupMembers(input: { actor: Actor; groupId: string; s
  * Adds a person to a group. Adding someone already in it changes nothing, except that a membership
  * the identity provider made becomes the admin's own ("local"), which a sign-in no longer removes.
  */
-export async function addGroupMember(input: { actor: Actor; meta?: RequestMeta; groupId: string; userId: string }): Promise<{ added: boolean }> {
+export async function addGroupMember(input: { actor: Actor; meta?: RequestMeta; groupId: string; userId: string; source?: GroupSource }): Promise<{ added: boolean }> {
   requireAdmin(input.actor);
+  const source = input.source ?? "local";
   const { groupId, userId } = groupMemberSchema.parse(input);
   const group = await requireGroup(groupId);
   const prisma = await getPrisma();
@@ -180,10 +185,10 @@ export async function addGroupMember(input: { actor: Actor; meta?: RequestMeta; 
   if (!user) throw new AppError("NOT_FOUND", "groups.userNotFound");
   const existing = await prisma.groupMember.findUnique({ where: { groupId_userId: { groupId, userId } } });
   if (existing) {
-    if (existing.source !== "local") await prisma.groupMember.update({ where: { groupId_userId: { groupId, userId } }, data: { source: "local" } });
+    if (source === "local" && existing.source !== "local") await prisma.groupMember.update({ where: { groupId_userId: { groupId, userId } }, data: { source: "local" } });
     return { added: false };
   }
-  const made = await prisma.groupMember.createMany({ data: [{ groupId, userId, source: "local" }], skipDuplicates: true });
+  const made = await prisma.groupMember.createMany({ data: [{ groupId, userId, source }], skipDuplicates: true });
   if (made.count === 0) return { added: false };
   await recordAudit({
     actorId: actorIdOf(input.actor),
@@ -191,12 +196,12 @@ export async function addGroupMember(input: { actor: Actor; meta?: RequestMeta; 
     targetType: "group",
     targetId: groupId,
     meta: input.meta,
-    data: { group: group.name, userId, email: user.email },
+    data: { group: group.name, userId, email: user.email, ...viaOf(source) },
   });
   return { added: true };
 }
 
-export async function removeGroupMember(input: { actor: Actor; meta?: RequestMeta; groupId: string; userId: string }): Promise<{ removed: true }> {
+export async function removeGroupMember(input: { actor: Actor; meta?: RequestMeta; groupId: string; userId: string; source?: GroupSource }): Promise<{ removed: true }> {
   requireAdmin(input.actor);
   const { groupId, userId } = groupMemberSchema.parse(input);
   const group = await requireGroup(groupId);
@@ -210,7 +215,7 @@ export async function removeGroupMember(input: { actor: Actor; meta?: RequestMet
     targetType: "group",
     targetId: groupId,
     meta: input.meta,
-    data: { group: group.name, userId, email: user?.email ?? null },
+    data: { group: group.name, userId, email: user?.email ?? null, ...viaOf(input.source) },
   });
   return { removed: true };
 }

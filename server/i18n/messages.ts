@@ -15,6 +15,7 @@ import { debugServerMessages } from "@/server/i18n/areas/debug";
 import { signedUrlServerMessages } from "@/server/i18n/areas/signed-urls";
 import { groupsServerMessages } from "@/server/i18n/areas/groups";
 import { settingsServerMessages } from "@/server/i18n/areas/settings";
+import { scimServerMessages } from "@/server/i18n/areas/scim";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -82,6 +83,7 @@ export const messages = {
   ...signedUrlServerMessages,
   ...groupsServerMessages,
   ...settingsServerMessages,
+  ...scimServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -12,6 +12,8 @@ import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
 import { HEAP_PATH, PROFILE_PATH, serveCpuProfile, serveHeapSnapshot } from "@/server/admin/debug-routes";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
+import { SCIM_PREFIX, serveScim } from "@/server/scim/scim-route";
+import { requestUserDeletion } from "@/server/admin/admin-users.service";
 import { registerDependencyProbe } from "@/server/metrics/metrics";
 import { routeOf } from "@/server/log/route-label";
 import { currentRequest } from "@/server/log/request-context";
@@ -109,6 +111,10 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, pathname: strin
   }
   if (pathname === EVENTS_PATH && req.method === "GET") {
     void serveEvents(req, res);
+    return true;
+  }
+  if (pathname === SCIM_PREFIX || pathname.startsWith(SCIM_PREFIX + "/")) {
+    void serveScim(req, res, pathname, { requestUserDeletion });
     return true;
   }
   if (pathname === "/api/health") {

@@ -293,7 +293,8 @@ function MembersPanel({ group, onChanged }: { group: Group; onChanged: () => voi
             </ul>
           ) : null}
         </div>
-        <ul className="-mx-1 max-h-[28rem] space-y-0.5 overflow-y-auto" data-testid="group-member-list">
+        <h4 className="border-t border-zinc-100 pt-3 text-xs font-medium text-zinc-500 dark:border-zinc-800">{t("groups.members")}</h4>
+        <ul className="-mx-1 -mt-2 max-h-[28rem] space-y-0.5 overflow-y-auto" data-testid="group-member-list">
           {members.data?.members.length === 0 ? <li className="px-1 py-6 text-center text-sm text-zinc-500">{t("groups.noMembers")}</li> : null}
           {members.data?.members.map((m) => (
             <li key={m.userId} className="group flex items-center gap-3 rounded-lg px-1 py-1.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50" data-testid="group-member" data-email={m.email}>
