@@ -1,10 +1,19 @@
-import { expect, test, type Browser } from "@playwright/test";
-import { adminCli, PASSWORD, screenshot, signIn } from "./helpers";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { adminCli, PASSWORD, signIn } from "./helpers";
 
 // Admin → Settings: the admin closes sign-up and the sign-up page follows at once, without a
 // restart; a bad value is refused inline; screenshots in light and dark, English and Chinese.
 
 const ADMIN = "settings-admin@yunpan.test";
+
+/** The whole page (every group), into E2E_SCREENSHOT_DIR like the other specs' screenshots. */
+async function screenshot(page: Page, name: string) {
+  const dir = process.env.E2E_SCREENSHOT_DIR ?? "test-results/screenshots";
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
 
 async function signedIn(browser: Browser, email: string, opts: { locale?: "en" | "zh"; dark?: boolean } = {}) {
   const baseURL = test.info().project.use.baseURL!;
@@ -41,7 +50,7 @@ test("the admin closes sign-up on the Settings page and the sign-up page follows
   const trash = admin.getByTestId("setting-trashDays");
   await trash.getByRole("spinbutton").fill("99999");
   await expect(trash.getByRole("alert")).toHaveText("Enter a whole number from 0 to 3650.");
-  await screenshot(admin, test.info(), "settings-invalid-en-light");
+  await screenshot(admin, "settings-invalid-en-light");
   await admin.getByRole("button", { name: "Discard" }).click();
   await expect(trash.getByRole("alert")).toHaveCount(0);
 
@@ -52,14 +61,14 @@ test("the admin closes sign-up on the Settings page and the sign-up page follows
     await expect(fixed.getByRole("spinbutton")).toBeDisabled();
   }
 
-  await screenshot(admin, test.info(), "settings-en-light");
+  await screenshot(admin, "settings-en-light");
   for (const [locale, dark] of [["en", true], ["zh", false], ["zh", true]] as const) {
     const page = await signedIn(browser, ADMIN, { locale, dark });
     await page.goto("/admin/settings");
     await expect(page.getByTestId("setting-siteName")).toBeVisible();
     await page.getByTestId("setting-siteName").getByRole("textbox").fill("Acme 云盘");
     await expect(page.getByTestId("settings-save")).toBeVisible();
-    await screenshot(page, test.info(), `settings-${locale}-${dark ? "dark" : "light"}`);
+    await screenshot(page, `settings-${locale}-${dark ? "dark" : "light"}`);
     await page.context().close();
   }
 
