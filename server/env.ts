@@ -25,6 +25,10 @@ export const envSchema = z.object({
   // The name in the browser's title bar (Admin → Settings when unset).
   SITE_NAME: optional(z.string().max(60, "at most 60 characters")),
   TWO_FACTOR_POLICY: optional(z.enum(["off", "admins", "everyone"])),
+  // Share-link rules (also in Admin → Settings): longest expiry, password required, download limit by default.
+  SHARE_MAX_EXPIRY_DAYS: optional(z.coerce.number().int().min(1).max(3650)),
+  SHARE_PASSWORD_REQUIRED: optional(bool),
+  SHARE_DEFAULT_MAX_DOWNLOADS: optional(z.coerce.number().int().min(1).max(1_000_000)),
   DEFAULT_QUOTA_BYTES: optional(bytes),
   MAX_UPLOAD_BYTES: optional(bytes),
   // The largest tRPC request body; counted while it streams in, before sign-in checks anything.
@@ -163,6 +167,9 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     passwordLogin: e.PASSWORD_LOGIN ?? true,
     siteName: e.SITE_NAME ?? null,
     twoFactorPolicy: e.TWO_FACTOR_POLICY ?? null,
+    shareMaxExpiryDays: e.SHARE_MAX_EXPIRY_DAYS ?? null,
+    sharePasswordRequired: e.SHARE_PASSWORD_REQUIRED ?? false,
+    shareDefaultMaxDownloads: e.SHARE_DEFAULT_MAX_DOWNLOADS ?? null,
     // The variables the deployment set (not defaulted): these fix their setting in Admin → Settings.
     setVars: new Set(Object.keys(e).filter((k) => e[k as keyof typeof e] !== undefined)) as ReadonlySet<string>,
   };

@@ -11,7 +11,7 @@ const PiB = 1024 ** 5;
 
 type Text = { en: string; zh: string };
 
-export const SETTING_GROUPS = ["general", "access", "storage", "retention"] as const;
+export const SETTING_GROUPS = ["general", "access", "storage", "sharing", "retention"] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 /** How the page edits a value (the schema alone cannot say "bytes" or "a choice"). */
@@ -19,7 +19,8 @@ export type SettingInput =
   | { kind: "choice"; options: readonly { value: string; label: Text }[] }
   | { kind: "bytes"; nullable: boolean; min: number; max: number }
   | { kind: "integer"; nullable: boolean; min: number; max: number; unit: Text }
-  | { kind: "text"; maxLength: number };
+  | { kind: "text"; maxLength: number }
+  | { kind: "boolean"; on: Text; off: Text };
 
 export interface SettingDefinition<T> {
   group: SettingGroup;
@@ -137,6 +138,39 @@ export const SETTINGS = {
     label: { en: "Largest upload", zh: "最大上传文件" },
     help: { en: "The largest single file anyone can upload.", zh: "单个文件允许上传的最大大小。" },
     input: { kind: "bytes", nullable: false, min: KiB, max: PiB },
+  }),
+  shareMaxExpiryDays: define<number | null>({
+    group: "sharing",
+    schema: integer(1, 3650).nullable(),
+    defaultValue: null,
+    env: "SHARE_MAX_EXPIRY_DAYS",
+    fromEnv: (e) => e.shareMaxExpiryDays,
+    label: { en: "Longest link expiry", zh: "链接最长有效期" },
+    help: {
+      en: "Every new or edited share link expires within this many days (a link without an expiry gets the longest); empty allows links that never expire.",
+      zh: "新建或修改的分享链接须在这么多天内过期（未设过期时间的链接按最长期限）；留空则允许永不过期的链接。",
+    },
+    input: { kind: "integer", nullable: true, min: 1, max: 3650, unit: { en: "days", zh: "天" } },
+  }),
+  sharePasswordRequired: define<boolean>({
+    group: "sharing",
+    schema: z.boolean({ error: msg("settings.choice") }),
+    defaultValue: false,
+    env: "SHARE_PASSWORD_REQUIRED",
+    fromEnv: (e) => e.sharePasswordRequired,
+    label: { en: "Link password", zh: "链接密码" },
+    help: { en: "Whether every new or edited share link must have a password.", zh: "是否要求每个新建或修改的分享链接都设置密码。" },
+    input: { kind: "boolean", on: { en: "Required", zh: "必须设置" }, off: { en: "Optional", zh: "可选" } },
+  }),
+  shareDefaultMaxDownloads: define<number | null>({
+    group: "sharing",
+    schema: integer(1, 1_000_000).nullable(),
+    defaultValue: null,
+    env: "SHARE_DEFAULT_MAX_DOWNLOADS",
+    fromEnv: (e) => e.shareDefaultMaxDownloads,
+    label: { en: "Download limit by default", zh: "默认下载次数上限" },
+    help: { en: "The download limit a new link starts with; its owner may change it. Empty: no limit.", zh: "新链接默认的下载次数上限，分享者可以修改。留空表示不限。" },
+    input: { kind: "integer", nullable: true, min: 1, max: 1_000_000, unit: { en: "downloads", zh: "次" } },
   }),
   trashDays: define<number>({
     group: "retention",

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { AppError, notFound } from "@/server/errors/app-error";
@@ -12,6 +12,35 @@ import { endLinkDrops } from "@/server/share/share-upload.service";
 import type { Actor } from "@/server/auth/actor";
 import type { Prisma, ShareLink } from "@/server/db/generated/client.ts";
 import { linkStatus, type LinkStatus } from "@/server/share/link-status";
+import { getSettings } from "@/server/settings/settings.service";
+import { msg } from "@/server/i18n/issue";
+
+const DAY_MS = 86_400_000;
+
+/** A refusal under one form field, as a zod issue, so the link form shows it beside that field. */
+function fieldError(field: string, message: string): z.ZodError {
+  // ZodRealError is what schema.parse throws: an Error subclass, so tRPC keeps it as the cause.
+  return new z.ZodRealError([{ code: "custom", path: [field], message, input: undefined }]);
+}
+
+/**
+ * The site's share-link rules (Admin → Settings): a password when required, an expiry within the
+ * longest allowed (a link without one gets the longest). `hasPassword` is what the link will have.
+ */
+async function checkLinkRules(input: { hasPassword: boolean; expiresAt: Date | null | undefined; creating: boolean }): Promise<{ expiresAt: Date | null | undefined }> {
+  const rules = await getSettings();
+  if (rules.sharePasswordRequired && !input.hasPassword) throw fieldError("password", msg("share.passwordRequired"));
+  const days = rules.shareMaxExpiryDays;
+  if (days === null || input.expiresAt === undefined) return { expiresAt: input.expiresAt };
+  const latest = Date.now() + days * DAY_MS;
+  if (input.expiresAt === null) {
+    if (input.creating) return { expiresAt: new Date(latest) };
+    throw fieldError("expiresAt", msg("share.expiryRequired", { days }));
+  }
+  // A minute of slack: a form that offered "the longest" a moment ago is still within it.
+  if (input.expiresAt.getTime() > latest + 60_000) throw fieldError("expiresAt", msg("share.expiryTooLong", { days }));
+  return { expiresAt: input.expiresAt };
+}
 
 
 export interface ShareLinkDto {
@@ -98,6 +127,9 @@ export async function createShareLink(input: { actor: Actor; meta?: RequestMeta 
   if ((data.permission === "UPLOAD" || data.permission === "DOWNLOAD_UPLOAD") && node.kind !== "FOLDER") {
     throw new AppError("BAD_REQUEST", "node.notFolder");
   }
+  const rules = await checkLinkRules({ hasPassword: !!data.password, expiresAt: data.expiresAt ?? null, creating: true });
+  // A limit the creator did not mention starts at the site's default (null: they chose none).
+  const maxDownloads = data.maxDownloads === undefined ? (await getSettings()).shareDefaultMaxDownloads : data.maxDownloads;
   const passwordHash = data.password ? await hashPassword(data.password) : null;
   const token = newShareToken();
   const prisma = await getPrisma();
@@ -111,8 +143,8 @@ export async function createShareLink(input: { actor: Actor; meta?: RequestMeta 
         label: data.label || null,
         permission: data.permission,
         passwordHash,
-        expiresAt: data.expiresAt ?? null,
-        maxDownloads: data.maxDownloads ?? null,
+        expiresAt: rules.expiresAt ?? null,
+        maxDownloads: maxDownloads ?? null,
         maxUploadBytes: data.maxUploadBytes === null || data.maxUploadBytes === undefined ? null : BigInt(data.maxUploadBytes),
       },
       include: { node: { select: { name: true, kind: true } } },
@@ -140,6 +172,7 @@ export async function updateShareLink(input: { actor: Actor; meta?: RequestMeta;
   if ((permission === "UPLOAD" || permission === "DOWNLOAD_UPLOAD") && link.node.kind !== "FOLDER") {
     throw new AppError("BAD_REQUEST", "node.notFolder");
   }
+  await checkLinkRules({ hasPassword: data.password === undefined ? link.passwordHash !== null : data.password !== null, expiresAt: data.expiresAt, creating: false });
   const passwordChange =
     data.password === undefined ? {} : { passwordHash: data.password === null ? null : await hashPassword(data.password), passwordVersion: { increment: 1 } };
   const prisma = await getPrisma();

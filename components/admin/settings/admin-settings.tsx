@@ -42,15 +42,24 @@ function draftOf(key: SettingKey, value: unknown): Draft {
 function valueOf(key: SettingKey, d: Draft): unknown {
   const input = SETTINGS[key].input;
   if (input.kind === "choice" || input.kind === "text") return d.text;
+  if (input.kind === "boolean") return d.text === "true";
   if (d.none) return null;
   const n = d.text.trim() === "" ? Number.NaN : Number(d.text);
   return input.kind === "bytes" ? Math.round(n * d.unit) : n;
 }
 
+/** What "no value" means for a nullable setting. */
+function noneLabelOf(key: SettingKey, t: ReturnType<typeof useT>): string {
+  if (key === "versionsDays") return t("adminSettings.keepForever");
+  if (key === "shareMaxExpiryDays") return t("adminSettings.noExpiryLimit");
+  return t("adminSettings.unlimited");
+}
+
 /** A value as the page shows it elsewhere ("Default: 30 days", "1 TiB", "Unlimited"). */
 function describe(key: SettingKey, value: unknown, locale: "en" | "zh", t: ReturnType<typeof useT>): string {
   const input = SETTINGS[key].input;
-  if (value === null) return key === "versionsDays" ? t("adminSettings.keepForever") : t("adminSettings.unlimited");
+  if (value === null) return noneLabelOf(key, t);
+  if (input.kind === "boolean") return (value ? input.on : input.off)[locale];
   if (input.kind === "bytes" && typeof value === "number") return formatBytes(value);
   if (input.kind === "integer") return `${String(value)} ${input.unit[locale]}`;
   if (input.kind === "choice") return input.options.find((o) => o.value === value)?.label[locale] ?? String(value);
@@ -106,7 +115,7 @@ export function AdminSettings() {
   };
 
   return (
-    <div className="space-y-6 pb-24" data-testid="admin-settings">
+    <div className="space-y-6" data-testid="admin-settings">
       <PageHeader title={t("adminSettings.title")} intro={t("adminSettings.intro")} />
       {list.isError ? <p className="text-sm text-red-600 dark:text-red-400">{t("adminSettings.loadFailed")}</p> : null}
       {list.isPending ? <p className="text-sm text-zinc-500">{t("admin.common.loading")}</p> : null}
@@ -134,13 +143,13 @@ export function AdminSettings() {
       {/* The save bar stays in view while there is something to save. */}
       <div
         className={clsx(
-          "fixed inset-x-0 bottom-0 z-30 border-t border-zinc-200 bg-white/95 backdrop-blur transition dark:border-zinc-800 dark:bg-zinc-950/90",
-          dirty.length === 0 && "pointer-events-none translate-y-full opacity-0",
+          "sticky bottom-4 z-20 rounded-2xl border border-zinc-200 bg-white/95 shadow-lg backdrop-blur transition dark:border-zinc-700 dark:bg-zinc-900/95",
+          dirty.length === 0 && "pointer-events-none translate-y-4 opacity-0",
         )}
         aria-hidden={dirty.length === 0}
       >
-        <div className="mx-auto flex max-w-7xl items-center justify-end gap-3 px-4 py-3 md:px-8">
-          <span className="mr-auto text-sm text-zinc-600 dark:text-zinc-400">{t("adminSettings.unsaved", { count: dirty.length })}</span>
+        <div className="flex flex-wrap items-center justify-end gap-3 px-4 py-3">
+          <span className="mr-auto text-sm text-zinc-600 dark:text-zinc-300">{t("adminSettings.unsaved", { count: dirty.length })}</span>
           <Button variant="secondary" disabled={save.isPending} onClick={() => list.data && setDrafts(Object.fromEntries(list.data.map((x) => [x.key, draftOf(x.key, x.value)])))}>
             <RotateCcw className="size-4" /> {t("adminSettings.discard")}
           </Button>
@@ -233,10 +242,17 @@ function Control({
   const input = SETTINGS[setting.key].input;
   const aria = { "aria-invalid": !!error, "aria-describedby": error || fixed ? noteId : undefined };
 
-  if (input.kind === "choice") {
+  if (input.kind === "choice" || input.kind === "boolean") {
+    const options =
+      input.kind === "choice"
+        ? input.options
+        : [
+            { value: "true", label: input.on },
+            { value: "false", label: input.off },
+          ];
     return (
-      <div role="radiogroup" id={id} aria-label={SETTINGS[setting.key].label[locale]} className={clsx("grid gap-2", input.options.length > 2 ? "sm:grid-cols-3" : "sm:grid-cols-2")} {...aria}>
-        {input.options.map((o) => {
+      <div role="radiogroup" id={id} aria-label={SETTINGS[setting.key].label[locale]} className={clsx("grid gap-2", options.length > 2 ? "sm:grid-cols-3" : "sm:grid-cols-2")} {...aria}>
+        {options.map((o) => {
           const checked = draft.text === o.value;
           return (
             <button
@@ -266,10 +282,10 @@ function Control({
     return <input id={id} type="text" value={draft.text} maxLength={input.maxLength + 20} disabled={fixed} onChange={(e) => onEdit({ text: e.target.value })} className={inputClass} {...aria} />;
   }
 
-  const noneLabel = setting.key === "versionsDays" ? t("adminSettings.keepForever") : t("adminSettings.unlimited");
+  const noneLabel = noneLabelOf(setting.key, t);
   return (
-    <div className="flex flex-wrap items-center gap-2">
-      <div className="flex min-w-0 flex-1 items-center gap-2">
+    <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+      <div className="flex min-w-0 items-center gap-2">
         <input
           id={id}
           type="number"

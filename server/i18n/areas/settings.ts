@@ -12,4 +12,7 @@ export const settingsServerMessages = {
     en: "This setting is fixed by the environment variable {env}: change it in the deployment, or unset the variable to manage it here.",
     zh: "该设置由环境变量 {env} 固定：请在部署配置中修改，或删除该变量后在此管理。",
   },
+  "share.passwordRequired": { en: "Links on this server need a password.", zh: "本服务器的分享链接必须设置密码。" },
+  "share.expiryRequired": { en: "Links on this server expire within {days} days: choose an expiry date.", zh: "本服务器的分享链接须在 {days} 天内过期，请选择过期时间。" },
+  "share.expiryTooLong": { en: "Links on this server expire within {days} days: choose an earlier date.", zh: "本服务器的分享链接须在 {days} 天内过期，请选择更早的日期。" },
 } as const satisfies Record<string, Record<Locale, string>>;
