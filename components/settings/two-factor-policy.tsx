@@ -27,7 +27,12 @@ export function TwoFactorPolicy() {
             aria-checked={checked}
             disabled={save.isPending || !policy.data}
             onClick={async () => {
-              await save.mutateAsync({ policy: p });
+              try {
+                await save.mutateAsync({ policy: p });
+              } catch (e) {
+                // e.g. TWO_FACTOR_POLICY fixes it: the server says so in the reader's language.
+                return toast("error", (e as Error).message);
+              }
               await queryClient.invalidateQueries({ queryKey: trpc.security.pathKey() });
               toast("success", t("security.policySaved"));
             }}

@@ -293,7 +293,7 @@ function Control({
           min={0}
           step="any"
           value={draft.none ? "" : draft.text}
-          placeholder={draft.none ? noneLabel : undefined}
+          placeholder={draft.none ? "—" : undefined}
           disabled={fixed || draft.none}
           onChange={(e) => onEdit({ text: e.target.value })}
           className={clsx(inputClass, "max-w-48 tabular-nums")}

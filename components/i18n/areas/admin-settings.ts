@@ -23,7 +23,7 @@ const en = {
   save: "Save changes",
   saving: "Saving…",
   discard: "Discard",
-  unsaved: "{count} unsaved change(s)",
+  unsaved: "Unsaved changes: {count}",
   saved: "Settings saved. They apply on every server now.",
   failed: "Settings were not saved: {message}",
   fixErrors: "Fix the highlighted fields first.",
