@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runAdminCli, startServerProcess } from "@/server/test/server-process";
-import { withPgClient } from "@/server/db/pg-connections";
+import { createPostgresDatabase } from "@/server/test/test-db";
 import { startRedis } from "@/server/test/redis-server";
 import { sseMessages } from "@/server/test/sse-messages";
 import { REREAD_MS } from "@/server/changes/change-feed.service";
@@ -47,11 +46,9 @@ function replicaPair(withRedis: boolean) {
 
   beforeAll(async () => {
     if (!pgBase) return;
-    const name = `yp_live_${randomBytes(4).toString("hex")}`;
-    await withPgClient(pgBase, (admin) => admin.query(`CREATE DATABASE "${name}"`));
-    dropDb = () => withPgClient(pgBase, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {});
-    const url = new URL(pgBase);
-    url.pathname = `/${name}`;
+    const scratch = await createPostgresDatabase(pgBase, "yp_live");
+    dropDb = scratch.drop;
+    const url = new URL(scratch.url);
     if (withRedis) redis = await startRedis();
     dataDir = await mkdtemp(path.join(os.tmpdir(), "yp-live-replicas-"));
     const env: Record<string, string> = { DATABASE_URL: url.toString(), DATA_DIR: dataDir, ...(redis ? { REDIS_URL: redis.url } : {}) };

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runAdminCli, startServerProcess } from "@/server/test/server-process";
-import { withPgClient } from "@/server/db/pg-connections";
+import { createPostgresDatabase } from "@/server/test/test-db";
 import { startRedis, REDIS_BINARY } from "@/server/test/redis-server";
 
 // Two replicas on one PostgreSQL: a setting changed through replica A holds on replica B without a
@@ -43,11 +43,9 @@ function replicaPair(withRedis: boolean) {
 
   beforeAll(async () => {
     if (!pgBase) return;
-    const name = `yp_settings_${randomBytes(4).toString("hex")}`;
-    await withPgClient(pgBase, (admin) => admin.query(`CREATE DATABASE "${name}"`));
-    dropDb = () => withPgClient(pgBase, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {});
-    const url = new URL(pgBase);
-    url.pathname = `/${name}`;
+    const scratch = await createPostgresDatabase(pgBase, "yp_settings");
+    dropDb = scratch.drop;
+    const url = new URL(scratch.url);
     if (withRedis) redis = await startRedis();
     dataDir = await mkdtemp(path.join(os.tmpdir(), "yp-settings-replicas-"));
     const env: Record<string, string> = { DATABASE_URL: url.toString(), DATA_DIR: dataDir, ...(redis ? { REDIS_URL: redis.url } : {}) };

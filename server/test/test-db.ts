@@ -41,9 +41,9 @@ function buildEnv(dataDir: string, overrides: EnvOverrides): Env {
   return resolveEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: dataDir, BASE_URL: "http://127.0.0.1:3000", ...overrides });
 }
 
-/** Opens a new database named yp_<random> on the TEST_POSTGRES_URL cluster; `drop` removes it. */
-async function createPostgresDatabase(baseUrl: string) {
-  const name = `yp_${randomBytes(6).toString("hex")}`;
+/** Opens a new database named <prefix>_<random> on a PostgreSQL cluster; `drop` removes it. */
+export async function createPostgresDatabase(baseUrl: string, prefix = "yp") {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   await withPgClient(baseUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;

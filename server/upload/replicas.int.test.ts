@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { runAdminCli, startServerProcess } from "@/server/test/server-process";
-import { withPgClient } from "@/server/db/pg-connections";
+import { createPostgresDatabase } from "@/server/test/test-db";
 import { startRedis } from "@/server/test/redis-server";
 
 // Scaled out: two replicas on one PostgreSQL, one Redis and shared storage (S3 when the harness
@@ -22,11 +22,9 @@ let token = "";
 
 beforeAll(async () => {
   if (!pgBase) return;
-  const name = `yp_replicas_${randomBytes(4).toString("hex")}`;
-  await withPgClient(pgBase, (admin) => admin.query(`CREATE DATABASE "${name}"`));
-  dropDb = () => withPgClient(pgBase, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {});
-  const url = new URL(pgBase);
-  url.pathname = `/${name}`;
+  const scratch = await createPostgresDatabase(pgBase, "yp_replicas");
+  dropDb = scratch.drop;
+  const url = new URL(scratch.url);
   redis = await startRedis();
   dataDir = await mkdtemp(path.join(os.tmpdir(), "yp-replicas-"));
   const s3: Record<string, string> = process.env.TEST_S3_ENDPOINT
