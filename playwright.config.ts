@@ -42,7 +42,7 @@ export default defineConfig({
   webServer: {
     command: `node scripts/e2e-server.mjs`,
     url: `${baseURL}/api/health`,
-    timeout: 120_000,
+    timeout: 240_000, // a cold start on a busy machine, as in server/test/server-process.ts
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

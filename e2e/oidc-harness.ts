@@ -74,7 +74,9 @@ export async function startYunpan(port: number, env: Record<string, string>): Pr
     env: { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), BASE_URL: url, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  const deadline = Date.now() + 90_000;
+  // The same patience as server/test/server-process.ts: a cold start (PGlite, migrations) on an
+  // overloaded machine took more than 90 s in CI run I.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Yunpan exited with ${child.exitCode}`);
     if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) break;

@@ -15,6 +15,7 @@ async function contentHits(page: Page, query: string): Promise<number> {
 }
 
 test("typing a Chinese word shows documents that contain it, highlighted, and opens the preview", async ({ page }, testInfo) => {
+  test.setTimeout(300_000); // two uploads and a queued extraction on a busy 2-core machine
   await signUp(page, { name: "Zhou Min", email: `search-${Date.now()}@example.com` });
   const dir = testInfo.outputPath("files");
   mkdirSync(dir, { recursive: true });
@@ -34,7 +35,7 @@ test("typing a Chinese word shows documents that contain it, highlighted, and op
     await expect(page.getByTestId("upload-item").filter({ hasText: name }).last()).toHaveAttribute("data-status", "done", { timeout: 60_000 });
   }
   // The text is read in the background after the upload.
-  await expect.poll(() => contentHits(page, "合同"), { timeout: 60_000 }).toBe(2);
+  await expect.poll(() => contentHits(page, "合同"), { timeout: 180_000 }).toBe(2);
 
   const box = page.getByRole("combobox", { name: "Search your drive" }).first();
   await box.click();

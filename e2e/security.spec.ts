@@ -90,12 +90,15 @@ test.describe("single sign-on with a real OpenID provider on loopback", () => {
 
   test.beforeAll(async () => {
     // Two production servers and two admin CLI runs: generous on a busy 2-core machine.
-    test.setTimeout(300_000);
+    test.setTimeout(420_000);
     const [openPort, closedPort] = [await freePort(), await freePort()];
     provider = await startOidcProvider([openPort, closedPort].map((p) => `http://127.0.0.1:${p}/api/auth/callback/oidc`));
     const sso = { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT.id, OIDC_CLIENT_SECRET: CLIENT.secret, OIDC_NAME: "Acme SSO" };
-    open = await startYunpan(openPort, { ...sso, SIGNUP: "open", OIDC_GROUPS_CLAIM: "groups" });
-    closed = await startYunpan(closedPort, { ...sso, SIGNUP: "closed" });
+    // Side by side: one after the other, two cold starts could outlast the hook on a busy machine.
+    [open, closed] = await Promise.all([
+      startYunpan(openPort, { ...sso, SIGNUP: "open", OIDC_GROUPS_CLAIM: "groups" }),
+      startYunpan(closedPort, { ...sso, SIGNUP: "closed" }),
+    ]);
     // The first account of a server is its admin; made here so sign-in is not redirected to sign-up.
     for (const s of [open, closed]) adminCliFor(s.dataDir, ["create-user", "--email", `admin@${new URL(s.url).port}.example.com`, "--admin", "--password", PASSWORD]);
   });
