@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { RefreshCw } from "lucide-react";
+import { CircleCheck, Clock, FileX, ImageOff, RefreshCw } from "lucide-react";
 import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
@@ -52,10 +52,10 @@ export function SearchIndexCard() {
       {s ? (
         <>
           <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-            <Stat label={t("contentSearch.indexed")} value={s.indexed} tone="emerald" testId="search-indexed" />
-            <Stat label={t("contentSearch.pending")} value={s.pending} tone={s.pending ? "amber" : "zinc"} testId="search-pending" />
-            <Stat label={t("contentSearch.unreadable")} value={s.unreadable} tone={s.unreadable ? "red" : "zinc"} testId="search-unreadable" />
-            <Stat label={t("contentSearch.skipped")} value={s.skipped} />
+            <Stat icon={<CircleCheck className="size-4" />} label={t("contentSearch.indexed")} value={s.indexed} tone="emerald" testId="search-indexed" />
+            <Stat icon={<Clock className="size-4" />} label={t("contentSearch.pending")} value={s.pending} tone={s.pending ? "amber" : "zinc"} testId="search-pending" />
+            <Stat icon={<FileX className="size-4" />} label={t("contentSearch.unreadable")} value={s.unreadable} tone={s.unreadable ? "red" : "zinc"} testId="search-unreadable" />
+            <Stat icon={<ImageOff className="size-4" />} label={t("contentSearch.skipped")} value={s.skipped} />
           </div>
           <Card title={t("contentSearch.unreadableTitle")}>
             <Table head={[t("contentSearch.file"), t("contentSearch.owner"), t("contentSearch.reason"), t("contentSearch.when")]}>

@@ -132,12 +132,12 @@ export function SearchResultsPanel(props: {
               <FileText className="mt-0.5 size-4 shrink-0 text-zinc-400" />
               <span className="min-w-0">
                 <span className="block truncate font-medium">{c.name}</span>
-                <span className="block text-xs text-zinc-500" data-testid="content-snippet">
+                <span className="block text-xs text-zinc-500 dark:text-zinc-400" data-testid="content-snippet">
                   {c.snippet.cutBefore ? "…" : ""}
                   <Highlighted text={c.snippet.text} marks={c.snippet.marks} />
                   {c.snippet.cutAfter ? "…" : ""}
                 </span>
-                {c.path.length ? <span className="block truncate text-[11px] text-zinc-400">{c.path.map((p) => p.name).join(" / ")}</span> : null}
+                {c.path.length ? <span className="block truncate text-[11px] text-zinc-400 dark:text-zinc-500">{c.path.map((p) => (p.isRoot ? t("app.myDrive") : p.name)).join(" / ")}</span> : null}
               </span>
             </li>
           );
