@@ -84,12 +84,14 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
   });
   log(`writing ${cfg.files} files of ~${cfg.fileBytes / 1024} KiB (${FORMATS.map((f) => f.ext).join(", ")}) through the upload service …`);
   const ids: string[] = [];
+  const extOf = new Map<string, string>();
   const bytesByExt = new Map<string, { n: number; bytes: number }>();
   for (let i = 0; i < cfg.files; i++) {
     const f = FORMATS[i % FORMATS.length]!;
     const content = f.make(benchLines(rand, budgets[i % FORMATS.length]!));
     const node = await createTestFile({ actor, name: `doc-${i}.${f.ext}`, parentId: folder.id, content });
     ids.push(node.id);
+    extOf.set(node.id, f.ext);
     const e = bytesByExt.get(f.ext) ?? { n: 0, bytes: 0 };
     bytesByExt.set(f.ext, { n: e.n + 1, bytes: e.bytes + content.length });
   }
@@ -104,8 +106,12 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
   const rss0 = peakRssMiB([process.pid], "VmRSS");
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  const perExt = new Map<string, number[]>();
   for (const nodeId of timed) {
+    const f0 = performance.now();
     const o = await indexFileText({ nodeId, force: true });
+    const ext = extOf.get(nodeId)!;
+    perExt.set(ext, [...(perExt.get(ext) ?? []), performance.now() - f0]);
     outcomes[o] = (outcomes[o] ?? 0) + 1;
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -120,6 +126,7 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
       `CPU ${(cpu.user / 1e6 + cpu.system / 1e6).toFixed(1)} s in the bench process (${(((cpu.user + cpu.system) / 1e3) / timed.length).toFixed(0)} ms/file, extraction thread included)` +
       `${pgUrl ? `, ${pgCpu.toFixed(1)} s in PostgreSQL backends` : ""}; peak RSS ${peak.toFixed(0)} MiB (RSS before ${rss0.toFixed(0)} MiB); ` +
       `outcomes ${JSON.stringify(outcomes)}; ${Number(text?.n ?? 0)} rows OK, ${mib(Number(text?.bytes ?? 0))} of text | ≥ 50 files/s: ${verdict(rate >= 50)} |`,
+    `| 1. indexing, wall time per file by format | ${[...perExt].map(([ext, ts]) => `${ext} p50 ${ms(percentile(ts, 0.5))} / p99 ${ms(percentile(ts, 0.99))}`).join("; ")} | |`,
   );
   log(`${rate.toFixed(1)} files/s`);
 }
