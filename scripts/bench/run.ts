@@ -8,8 +8,9 @@
 //   BENCH_REPS           reps per variant (default 3)
 //   BENCH_RANGES         1 MiB ranges per download-ranges rep (default 2000)
 //   BENCH_ONLY           comma list of upload,download,instant,s3,dav,events,tracing,search (default all
-//                        but search: its 1,000,000-node name search and 100,000 indexed documents add
-//                        tens of minutes on this machine, so it runs only when asked for)
+//                        but search: seeding 100,000 indexed documents and 1,000,000 nodes and the slow
+//                        grantee queries took 9.6 min alone (BENCH_SEARCH_FILES=300 BENCH_SEARCH_QUERY_S=20,
+//                        load 6-8; up to ~15 min with the defaults), so it runs only when asked for)
 //   BENCH_SEARCH_*       search: scale and database, see search-run.ts and search.ts (PostgreSQL at
 //                        BENCH_PG_URL, else a with-postgres.mjs cluster when installed, else PGlite)
 //   BENCH_TRACING_MIB    tracing: upload size and range source (default 256, quick 64); tracing.ts
