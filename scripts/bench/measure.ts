@@ -111,6 +111,17 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/**
+ * The p-quantile (0..1) by the nearest-rank method: the smallest sample with at least p of all
+ * samples at or below it (so p99 of 30 samples is the largest one). NaN when there are none.
+ */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil(Math.min(1, Math.max(0, p)) * s.length);
+  return s[Math.max(0, rank - 1)]!;
+}
+
 export function mibPerSecond(s: Sample): number {
   return s.bytes / MiB / s.seconds;
 }

@@ -7,7 +7,12 @@
 //   BENCH_INSTANT_MIB    instant-upload file size (default 1024)
 //   BENCH_REPS           reps per variant (default 3)
 //   BENCH_RANGES         1 MiB ranges per download-ranges rep (default 2000)
-//   BENCH_ONLY           comma list of upload,download,instant,s3,dav,events,tracing (default all)
+//   BENCH_ONLY           comma list of upload,download,instant,s3,dav,events,tracing,search (default all
+//                        but search: seeding 100,000 indexed documents and 1,000,000 nodes and the slow
+//                        grantee queries took 9.6 min alone (BENCH_SEARCH_FILES=300 BENCH_SEARCH_QUERY_S=20,
+//                        load 6-8; up to ~15 min with the defaults), so it runs only when asked for)
+//   BENCH_SEARCH_*       search: scale and database, see search-run.ts and search.ts (PostgreSQL at
+//                        BENCH_PG_URL, else a with-postgres.mjs cluster when installed, else PGlite)
 //   BENCH_TRACING_MIB    tracing: upload size and range source (default 256, quick 64); tracing.ts
 //   BENCH_SSE_CLIENTS    events: SSE clients that each wait for one change (default 1000, quick 200)
 //   BENCH_SSE_IDLE       events: idle SSE streams whose added RSS is measured (default 10000, quick 2000)
@@ -49,6 +54,7 @@ import { patchSize } from "../../server/upload/part-size.ts";
 import { ensureFullServerBuild, root, startedYunpans, startYunpan, trpc, type Yunpan } from "./yunpan";
 import { davTransferScenarios, propfindScenarios } from "./dav";
 import { eventsBench } from "./events";
+import { searchBench } from "./search";
 import { tracingScenarios } from "./tracing";
 import { profileReport } from "./profiles";
 
@@ -573,8 +579,9 @@ async function main() {
   const bench = new Bench();
 
   const needLocal = config.only.has("upload") || config.only.has("download") || config.only.has("dav");
-  // The server users run, for every scenario (built first when missing or stale).
-  const entry = ensureFullServerBuild();
+  // The server users run, for every scenario (built first when missing or stale); the search
+  // section calls the services in-process and needs no build.
+  const entry = [...config.only].some((s) => s !== "search") ? ensureFullServerBuild() : "";
   const srcFile = path.join(tmp, "source.bin");
   let src: Source | null = null;
   if (needLocal || config.only.has("s3")) {
@@ -660,6 +667,18 @@ async function main() {
     }
   }
 
+  let searchLines: string[] = [];
+  if (config.only.has("search")) {
+    console.error("bench: search …");
+    try {
+      searchLines = await searchBench(procs, { tmp, quick });
+    } catch (e) {
+      if (procs.stopping) return;
+      bench.failures.push(`search: ${(e as Error).message}`);
+      console.error(`bench: search scenario failed: ${(e as Error).stack}`);
+    }
+  }
+
   await procs.stopAll();
   if (procs.stopping) return;
   const minutes = (Date.now() - t0) / 60_000;
@@ -670,6 +689,7 @@ async function main() {
   console.log(bench.markdown());
   if (eventLines.length) console.log(["", ...eventLines, ""].join("\n"));
   if (tracingLines.length) console.log(["", ...tracingLines, ""].join("\n"));
+  if (searchLines.length) console.log(["", ...searchLines, ""].join("\n"));
   console.log(
     "- Loopback caveat: client and servers share the same cores over loopback, and with sendfile the client pays for the first touch of the " +
       "page-cache pages, so nginx's MiB/s is client-bound here; compare downloads by server CPU per GiB, which carries over to a real NIC.",

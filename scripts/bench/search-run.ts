@@ -1,0 +1,339 @@
+// BENCH_ONLY=search (issue 16 Bench), the measuring process: started by scripts/bench/search.ts
+// (under scripts/with-postgres.mjs when no PostgreSQL URL is given and PostgreSQL is installed),
+// it runs the services in-process on one database and prints Markdown lines on stdout (progress
+// on stderr). Alone: node --import tsx scripts/bench/search-run.ts   (PGlite in memory), or with
+// BENCH_PG_URL / TEST_POSTGRES_URL set (a scratch database yp_bench_search is made and dropped).
+//
+//   BENCH_SEARCH_FILES       1. files indexed through the extraction worker (default 400, quick 150)
+//   BENCH_SEARCH_FILE_KIB    1. size of each generated file (default 100)
+//   BENCH_SEARCH_DOCS        2. indexed documents the queries run over, the files above included (default 100,000)
+//   BENCH_SEARCH_DOC_BYTES   2. text bytes of each bulk-inserted document (default 2048)
+//   BENCH_SEARCH_REPS        2. timed calls per query and actor (default 30, quick 10)
+//   BENCH_SEARCH_QUERY_S     2. time budget per query and actor: no further calls once its timed calls
+//                            add up to more than this, after at least 3 (default 60)
+//   BENCH_SEARCH_NAME_NODES  4. nodes for the name search (default 1,000,000; 0 skips it)
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase, setDatabase, type PrismaClient } from "@/server/db/client";
+import { withPgClient } from "@/server/db/pg-connections";
+import { resolveEnv, setEnvForTests } from "@/server/env";
+import { createFolder } from "@/server/drive/drive.service";
+import { shareWithUser } from "@/server/share/grant.service";
+import { indexFileText, type IndexOutcome } from "@/server/search/search-index.service";
+import { searchContent } from "@/server/search/content-search.service";
+import { splitForIndex } from "@/server/search/tokenize";
+import { createTestFile, createTestUser } from "@/server/test/factories";
+import { makeDocx, makeHtml, makePdf } from "@/server/test/search-corpus";
+import type { Actor } from "@/server/auth/actor";
+import { cpuSecondsOf, peakRssMiB, percentile, resetPeakRss } from "./measure";
+import { nameRowLine, seedNameNodes, timeNameQueries } from "./name-search";
+import { benchLines, PLANTS, seededRandom } from "./search-corpus";
+
+const quick = process.env.BENCH_QUICK === "1";
+const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const cfg = {
+  files: num("BENCH_SEARCH_FILES", quick ? 150 : 400),
+  fileBytes: num("BENCH_SEARCH_FILE_KIB", 100) * 1024,
+  docs: num("BENCH_SEARCH_DOCS", 100_000),
+  docBytes: num("BENCH_SEARCH_DOC_BYTES", 2048),
+  reps: num("BENCH_SEARCH_REPS", quick ? 10 : 30),
+  querySeconds: num("BENCH_SEARCH_QUERY_S", 60),
+  nameNodes: num("BENCH_SEARCH_NAME_NODES", 1_000_000),
+};
+const pgUrl = process.env.BENCH_PG_URL || process.env.TEST_POSTGRES_URL;
+const SCRATCH_DB = "yp_bench_search";
+const BATCH = 1000;
+const MiB = 1024 * 1024;
+
+const log = (s: string) => console.error(`bench: search: ${s}`);
+const out: string[] = [];
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
+const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
+
+/** CPU seconds of the PostgreSQL backends serving this database (0 on PGlite, which runs in this process). */
+async function backendCpu(prisma: PrismaClient): Promise<Map<number, number>> {
+  const cpu = new Map<number, number>();
+  if (!pgUrl) return cpu;
+  const rows = await prisma.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  for (const { pid } of rows) cpu.set(pid, cpuSecondsOf(pid));
+  return cpu;
+}
+
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, s] of after) sum += s - (before.get(pid) ?? 0);
+  return sum;
+}
+
+const FORMATS: { ext: string; make: (lines: string[]) => Buffer }[] = [
+  { ext: "txt", make: (l) => Buffer.from(l.join("\n")) },
+  { ext: "md", make: (l) => Buffer.from(`# Notes\n\n${l.join("\n\n")}\n`) },
+  { ext: "html", make: makeHtml },
+  { ext: "docx", make: makeDocx },
+  { ext: "pdf", make: (l) => makePdf(l) },
+];
+
+/** 1. Files made at run time, committed through the upload service, then indexed one by one. */
+async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
+  const rand = seededRandom(16);
+  const folder = await createFolder({ actor, name: "corpus" });
+  // Text per format so each file is about fileBytes (a .docx is compressed, a PDF larger than its text).
+  const budgets = FORMATS.map((f) => {
+    const probe = f.make(benchLines(seededRandom(1), 32 * 1024, []));
+    return Math.round((cfg.fileBytes * 32 * 1024) / probe.length);
+  });
+  log(`writing ${cfg.files} files of ~${cfg.fileBytes / 1024} KiB (${FORMATS.map((f) => f.ext).join(", ")}) through the upload service …`);
+  const ids: string[] = [];
+  const extOf = new Map<string, string>();
+  const bytesByExt = new Map<string, { n: number; bytes: number }>();
+  for (let i = 0; i < cfg.files; i++) {
+    const f = FORMATS[i % FORMATS.length]!;
+    const content = f.make(benchLines(rand, budgets[i % FORMATS.length]!));
+    const node = await createTestFile({ actor, name: `doc-${i}.${f.ext}`, parentId: folder.id, content });
+    ids.push(node.id);
+    extOf.set(node.id, f.ext);
+    const e = bytesByExt.get(f.ext) ?? { n: 0, bytes: 0 };
+    bytesByExt.set(f.ext, { n: e.n + 1, bytes: e.bytes + content.length });
+  }
+  const fileBytes = [...bytesByExt.values()].reduce((s, e) => s + e.bytes, 0);
+  // The first file starts the extraction thread (once per process): untimed.
+  await indexFileText({ nodeId: ids[0]!, force: true });
+  const timed = ids.slice(1);
+  log(`indexing ${timed.length} files with indexFileText (the search.index job's service) …`);
+  const outcomes: Partial<Record<IndexOutcome, number>> = {};
+  const pg0 = await backendCpu(prisma);
+  resetPeakRss([process.pid]);
+  const rss0 = peakRssMiB([process.pid], "VmRSS");
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const perExt = new Map<string, number[]>();
+  for (const nodeId of timed) {
+    const f0 = performance.now();
+    const o = await indexFileText({ nodeId, force: true });
+    const ext = extOf.get(nodeId)!;
+    perExt.set(ext, [...(perExt.get(ext) ?? []), performance.now() - f0]);
+    outcomes[o] = (outcomes[o] ?? 0) + 1;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const peak = peakRssMiB([process.pid]);
+  const pgCpu = cpuSince(pg0, await backendCpu(prisma));
+  const rate = timed.length / seconds;
+  const [text] = await prisma.$queryRaw<{ n: bigint; bytes: bigint }[]>`SELECT count(*) AS n, coalesce(sum("textBytes"), 0) AS bytes FROM "SearchText" WHERE status = 'OK'`;
+  const mix = [...bytesByExt].map(([ext, e]) => `${e.n} ${ext} (avg ${(e.bytes / e.n / 1024).toFixed(0)} KiB)`).join(", ");
+  out.push(
+    `| 1. indexing throughput, ${timed.length} files (${mix}; ${mib(fileBytes)}) | **${rate.toFixed(1)} files/s** (${((fileBytes / MiB / cfg.files) * rate).toFixed(2)} MiB/s) in ${seconds.toFixed(1)} s; ` +
+      `CPU ${(cpu.user / 1e6 + cpu.system / 1e6).toFixed(1)} s in the bench process (${(((cpu.user + cpu.system) / 1e3) / timed.length).toFixed(0)} ms/file, extraction thread included)` +
+      `${pgUrl ? `, ${pgCpu.toFixed(1)} s in PostgreSQL backends` : ""}; peak RSS ${peak.toFixed(0)} MiB (RSS before ${rss0.toFixed(0)} MiB); ` +
+      `outcomes ${JSON.stringify(outcomes)}; ${Number(text?.n ?? 0)} rows OK, ${mib(Number(text?.bytes ?? 0))} of text | ≥ 50 files/s: ${verdict(rate >= 50)} |`,
+    `| 1. indexing, wall time per file by format | ${[...perExt].map(([ext, ts]) => `${ext} p50 ${ms(percentile(ts, 0.5))} / p99 ${ms(percentile(ts, 0.99))}`).join("; ")} | |`,
+  );
+  log(`${rate.toFixed(1)} files/s`);
+}
+
+/** 3. pg_total_relation_size of SearchText (heap, TOAST, indexes) against the text it holds. */
+async function indexSize(prisma: PrismaClient, what: string): Promise<void> {
+  await prisma.$executeRawUnsafe(`VACUUM ANALYZE "SearchText"`);
+  const [r] = await prisma.$queryRaw<{ total: bigint; heap: bigint; indexes: bigint; tsv: bigint; text: bigint; rows: bigint }[]>`
+    SELECT pg_total_relation_size('"SearchText"') AS total, pg_table_size('"SearchText"') AS heap, pg_indexes_size('"SearchText"') AS indexes,
+           (SELECT coalesce(sum(pg_column_size(tsv)), 0) FROM "SearchText") AS tsv,
+           (SELECT coalesce(sum("textBytes"), 0) FROM "SearchText") AS text, (SELECT count(*) FROM "SearchText") AS rows`;
+  const total = Number(r!.total);
+  const text = Number(r!.text);
+  const ratio = total / text;
+  out.push(
+    `| 3. index size, ${what} (${Number(r!.rows)} rows) | **${ratio.toFixed(2)}×**: SearchText ${mib(total)} (table+TOAST ${mib(Number(r!.heap))}, of it tsv ${mib(Number(r!.tsv))}; indexes ${mib(Number(r!.indexes))}) ` +
+      `vs ${mib(text)} of extracted text | < 1.5×: ${verdict(ratio < 1.5)} |`,
+  );
+  log(`index ${ratio.toFixed(2)}× the text (${what})`);
+}
+
+/** 2a. Documents up to cfg.docs, inserted in batches: each text cut by splitForIndex, as the extraction worker cuts it. */
+async function bulkDocuments(prisma: PrismaClient, owner: Actor, folders: string[], have: number): Promise<void> {
+  const n = Math.max(0, cfg.docs - have);
+  log(`bulk-inserting ${n} documents of ~${cfg.docBytes} bytes (text cut by splitForIndex) …`);
+  const rand = seededRandom(100_000);
+  const blobId = randomUUID();
+  await prisma.$executeRaw`INSERT INTO "Blob" (id, backend, sha256, size, "storageKey") VALUES (${blobId}, 'local', ${"0".repeat(64)}, 0, 'bench-synthetic')`;
+  const t0 = performance.now();
+  let cutMs = 0;
+  for (let from = 0; from < n; from += BATCH) {
+    const count = Math.min(BATCH, n - from);
+    const ids: string[] = [], vids: string[] = [], names: string[] = [], parents: string[] = [], texts: string[] = [], latins: string[] = [], cjks: string[] = [];
+    for (let i = from; i < from + count; i++) {
+      const text = benchLines(rand, cfg.docBytes).join("\n");
+      const c0 = performance.now();
+      const { latin, cjk } = splitForIndex(text);
+      cutMs += performance.now() - c0;
+      ids.push(randomUUID());
+      vids.push(randomUUID());
+      names.push(`note-${i}.txt`);
+      parents.push(folders[i % folders.length]!);
+      texts.push(text);
+      latins.push(latin);
+      cjks.push(cjk.join(" "));
+    }
+    await prisma.$transaction([
+      prisma.$executeRaw`
+        INSERT INTO "Node" (id, "ownerId", "parentId", kind, name, "liveName", size, "mimeType", "updatedAt")
+        SELECT id, ${owner.userId}, parent, 'FILE', name, name, octet_length(text), 'text/plain', now() - (ord || ' seconds')::interval
+          FROM unnest(${ids}::text[], ${parents}::text[], ${names}::text[], ${texts}::text[]) WITH ORDINALITY AS t(id, parent, name, text, ord)`,
+      prisma.$executeRaw`
+        INSERT INTO "FileVersion" (id, "nodeId", number, "blobId", size, "createdById")
+        SELECT vid, id, 1, ${blobId}, 0, ${owner.userId} FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid)`,
+      prisma.$executeRaw`
+        UPDATE "Node" n SET "currentVersionId" = t.vid FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid) WHERE n.id = t.id`,
+      prisma.$executeRaw`
+        INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv, "indexedAt")
+        SELECT id, vid, 'OK', text, octet_length(text), to_tsvector('english', latin) || array_to_tsvector(string_to_array(cjk, ' ')), now()
+          FROM unnest(${ids}::text[], ${vids}::text[], ${texts}::text[], ${latins}::text[], ${cjks}::text[]) AS t(id, vid, text, latin, cjk)`,
+    ]);
+    if ((from / BATCH) % 10 === 9) log(`  ${from + count}/${n} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  await prisma.$executeRawUnsafe(`ANALYZE "Node"`);
+  out.push(
+    `| 2. setup: ${n} documents bulk-inserted (not timed as indexing) | ${((performance.now() - t0) / 1000).toFixed(0)} s, of it ${(cutMs / 1000).toFixed(0)} s in splitForIndex (the indexer's tokenising function); tsvector built by the same SQL as saveRow | |`,
+  );
+}
+
+/** 2b. searchContent timed per query, as the owner of every document and as a grantee of one folder of them. */
+async function queries(owner: Actor, grantee: Actor, sharedShare: number): Promise<void> {
+  const qs = [
+    { label: "2-char Chinese 合同", query: "合同", share: PLANTS.zh2.share },
+    { label: "4-char Chinese 年度报告", query: "年度报告", share: PLANTS.zh4.share },
+    { label: "English stem uploads (→ uploaded)", query: "uploads", share: PLANTS.stem.share },
+    { label: 'phrase "finance team"', query: '"finance team"', share: PLANTS.phrase.share },
+    { label: "rare word xylophone", query: "xylophone", share: PLANTS.rareEn.share },
+    { label: "rare Chinese 鲲鹏", query: "鲲鹏", share: PLANTS.rareZh.share },
+    { label: "common word 项目", query: "项目", share: PLANTS.common.share },
+  ];
+  const actors = [
+    { label: "owner", actor: owner, sees: cfg.docs },
+    { label: "grantee", actor: grantee, sees: Math.round(cfg.docs * sharedShare) },
+  ];
+  const times = new Map<string, number[]>();
+  const hits = new Map<string, number>();
+  const key = (q: string, a: string) => `${q}\u0000${a}`;
+  log(`timing ${qs.length} queries × ${actors.length} actors × ${cfg.reps} reps of searchContent …`);
+  const start = performance.now();
+  for (const a of actors) await searchContent({ actor: a.actor, query: qs[0]!.query }); // warm-up, untimed
+  for (let rep = 0; rep < cfg.reps; rep++) {
+    for (const q of qs) {
+      for (const a of actors) {
+        const done = times.get(key(q.query, a.label)) ?? [];
+        if (done.length >= 3 && done.reduce((s, t) => s + t, 0) > cfg.querySeconds * 1000) continue;
+        const t0 = performance.now();
+        const page = await searchContent({ actor: a.actor, query: q.query });
+        const t = performance.now() - t0;
+        const k = key(q.query, a.label);
+        times.set(k, [...(times.get(k) ?? []), t]);
+        hits.set(k, page.items.length);
+      }
+    }
+    log(`  rep ${rep + 1}/${cfg.reps} (${((performance.now() - start) / 1000).toFixed(0)} s)`);
+  }
+  const all: number[] = [];
+  for (const q of qs) {
+    for (const a of actors) {
+      const ts = times.get(key(q.query, a.label))!;
+      all.push(...ts);
+      const p99 = percentile(ts, 0.99);
+      out.push(
+        `| 2. query ${q.label} as ${a.label} (~${Math.round(q.share * a.sees)} of ${a.sees} docs match; page ${hits.get(key(q.query, a.label))}) | ` +
+          `p50 ${ms(percentile(ts, 0.5))}, p99 ${ms(p99)} (n=${ts.length}) | < 100 ms: ${verdict(p99 < 100)} |`,
+      );
+    }
+  }
+  const p99 = percentile(all, 0.99);
+  out.push(`| 2. **all queries** over ${cfg.docs} documents | **p50 ${ms(percentile(all, 0.5))}, p99 ${ms(p99)}** (n=${all.length}) | < 100 ms: ${verdict(p99 < 100)} |`);
+  log(`queries p50 ${ms(percentile(all, 0.5))}, p99 ${ms(p99)}`);
+}
+
+/** 4. The name search (scripts/search-bench.ts's seeding and queries) at cfg.nameNodes nodes. */
+async function nameSearch(prisma: PrismaClient): Promise<string[]> {
+  if (cfg.nameNodes <= 0) return [];
+  log(`name search: seeding ${cfg.nameNodes} nodes for one user …`);
+  const t0 = performance.now();
+  const userId = await seedNameNodes(prisma, cfg.nameNodes);
+  const seeded = (performance.now() - t0) / 1000;
+  log(`name search: seeded in ${seeded.toFixed(0)} s, timing …`);
+  const rows = await timeNameQueries(prisma, userId, 7);
+  const worst = Math.max(...rows.map((r) => percentile(r.times, 0.5)));
+  for (const r of rows) {
+    out.push(`| 4. name search ${JSON.stringify(r.query)} at ${cfg.nameNodes} nodes (${r.matches} matches, page ${r.page}) | median ${ms(percentile(r.times, 0.5))}, max ${ms(Math.max(...r.times))} (n=7) | < 100 ms: ${verdict(percentile(r.times, 0.5) < 100)} |`);
+  }
+  out.push(`| 4. **name search, slowest median** | **${ms(worst)}** (seeding ${seeded.toFixed(0)} s, untimed) | < 100 ms: ${verdict(worst < 100)} |`);
+  return ["", "Name search plans (drive.search's statements, EXPLAIN):", "", "```", ...rows.map(nameRowLine), "```"];
+}
+
+async function main() {
+  const t0 = Date.now();
+  const dataDir = mkdtempSync(path.join(process.env.BENCH_SEARCH_TMP ?? os.tmpdir(), "yp-search-"));
+  setEnvForTests(resolveEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", DATA_DIR: dataDir }));
+  let dbUrl: string | undefined;
+  if (pgUrl) {
+    await withPgClient(pgUrl, async (admin) => {
+      await admin.query(`DROP DATABASE IF EXISTS ${SCRATCH_DB} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${SCRATCH_DB}`);
+    });
+    const u = new URL(pgUrl);
+    u.pathname = `/${SCRATCH_DB}`;
+    dbUrl = u.toString();
+  }
+  const db = dbUrl ? await openDatabase({ mode: "postgres", url: dbUrl }) : await openDatabase({ mode: "memory" });
+  setDatabase(Promise.resolve(db));
+  const prisma = db.prisma;
+  let version = "";
+  try {
+    const [v] = await prisma.$queryRaw<{ v: string }[]>`SELECT current_setting('server_version') AS v`;
+    version = v?.v ?? "";
+  } catch {
+    // version unknown
+  }
+  const dbLine = dbUrl ? `PostgreSQL ${version} (scratch database ${SCRATCH_DB})` : `PGlite in memory (PostgreSQL ${version} in WebAssembly, in this process): no PostgreSQL URL and no PostgreSQL installed, or BENCH_SEARCH_DB=pglite`;
+  log(dbLine);
+  try {
+    const { actor: owner } = await createTestUser({ email: "owner@bench.example" });
+    const { actor: grantee } = await createTestUser({ email: "grantee@bench.example" });
+    await indexing(prisma, owner);
+    await indexSize(prisma, `the ${cfg.files} generated files`);
+    // One folder in twenty is shared with the grantee: the grantee's queries take the Grant path.
+    const folders: string[] = [];
+    for (let i = 0; i < 20; i++) folders.push((await createFolder({ actor: owner, name: `bulk-${String(i).padStart(2, "0")}` })).id);
+    await shareWithUser({ actor: owner, nodeId: folders[0]!, email: "grantee@bench.example", role: "VIEWER" });
+    await bulkDocuments(prisma, owner, folders, cfg.files);
+    await indexSize(prisma, `all ${cfg.docs} documents`);
+    await queries(owner, grantee, 1 / 20);
+    const plans = await nameSearch(prisma);
+    const lines = [
+      `Search bench on ${dbLine}. Scale: ${cfg.files} files of ~${cfg.fileBytes / 1024} KiB; ${cfg.docs} indexed documents (${cfg.docs - cfg.files} bulk-inserted, ~${cfg.docBytes} bytes each); ${cfg.reps} timed calls per query and actor; name search at ${cfg.nameNodes} nodes.`,
+      "",
+      "| search scenario | result | goal |",
+      "|---|---|---|",
+      ...out,
+      "",
+      "- 1: files committed through the upload service (untimed), then indexFileText({ force: true }) one after another, as the search.index job calls it (blob read, extraction thread, splitForIndex, saveRow); the first file (thread start-up) untimed. CPU = process.cpuUsage() of the bench process (all threads); peak RSS = its VmHWM, reset before.",
+      `- 2: documents beyond the indexed files are inserted in bulk SQL, their text cut by splitForIndex and their tsvector made by saveRow's expression, so the index holds what the indexer would write; queries timed through searchContent (the search.content service call, snippets and paths included), server time in-process, no HTTP. Planted words: ${Object.values(PLANTS).map((p) => `"${p.line}" in ${p.share * 100}%`).join(", ")}. The grantee sees one of 20 folders (shareWithUser).`,
+      "- 3: pg_total_relation_size('\"SearchText\"') (heap, TOAST, GIN and b-tree indexes; the table keeps the text itself for snippets) after VACUUM ANALYZE, against the sum of textBytes.",
+      ...plans,
+      "",
+      `- search section wall time ${((Date.now() - t0) / 60_000).toFixed(1)} min`,
+    ];
+    process.stdout.write(lines.join("\n") + "\n");
+  } finally {
+    await db.close();
+    if (dbUrl && pgUrl) await withPgClient(pgUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${SCRATCH_DB} WITH (FORCE)`));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`bench: search: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  },
+);
