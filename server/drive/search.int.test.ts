@@ -86,6 +86,42 @@ describe("search", () => {
     expect(await search(alice.actor, "报告")).toEqual(["共享报告", "机密报告.txt"]);
   });
 
+  it("finds two characters through the index of names' character pairs, which follows renames and leaves the trash out", async () => {
+    const [row] = await t.prisma.$queryRaw<{ pairs: string[] }[]>`SELECT yp_name_bigrams('季度Report报告') AS pairs`;
+    expect([...row!.pairs].sort()).toEqual(["re", "ep", "po", "or", "rt", "季度", "度r", "t报", "报告"].sort());
+    const { actor } = await createTestUser();
+    const drive = callerFor(actor).drive;
+    const file = await createTestFile({ actor, name: "周报.docx" });
+    const binned = await createTestFile({ actor, name: "旧周报.docx" });
+    await drive.trash({ nodeIds: [binned.id] });
+    expect(await search(actor, "周报")).toEqual(["周报.docx"]);
+    expect(await search(actor, "DO")).toEqual(["周报.docx"]);
+    await drive.rename({ nodeId: file.id, name: "月报.docx" });
+    expect(await search(actor, "周报")).toEqual([]);
+    expect(await search(actor, "月报")).toEqual(["月报.docx"]);
+    // The statement for two characters can be answered from the index alone (in one transaction, so on one connection).
+    const plan = await t.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN SELECT id FROM "Node" WHERE yp_name_bigrams(name) @> yp_name_bigrams('月报')`);
+    });
+    expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("Node_name_bigrams_idx");
+  });
+
+  it("a grantee finds names at any depth below a shared folder, and nothing once the grant is revoked", async () => {
+    const alice = await createTestUser();
+    const bob = await createTestUser();
+    const drive = callerFor(alice.actor).drive;
+    const top = await drive.createFolder({ name: "团队" });
+    const mid = await drive.createFolder({ name: "中层", parentId: top.id });
+    await createTestFile({ actor: alice.actor, name: "周报-1.txt", parentId: top.id });
+    await createTestFile({ actor: alice.actor, name: "周报-2.txt", parentId: mid.id });
+    await createTestFile({ actor: alice.actor, name: "周报-3.txt" });
+    const grant = await callerFor(alice.actor).share.grant({ nodeId: top.id, email: bob.user.email, role: "VIEWER" });
+    expect(await search(bob.actor, "周报")).toEqual(["周报-1.txt", "周报-2.txt"]);
+    await callerFor(alice.actor).share.revokeGrant({ grantId: grant.id });
+    expect(await search(bob.actor, "周报")).toEqual([]);
+  });
+
   it("pages through many hits, most recently changed first, each exactly once", async () => {
     const { actor } = await createTestUser();
     const drive = callerFor(actor).drive;

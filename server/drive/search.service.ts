@@ -23,10 +23,12 @@ export function containsPattern(text: string): string {
  * Finds the caller's live files and folders (and those shared with them) whose name contains the query, case-insensitively,
  * most recently changed first, in keyset pages.
  *
- * Queries of three characters or more are served by the trigram index on name. One or two
- * characters (common in Chinese: "报告") have no trigram, so PostgreSQL walks the caller's nodes
- * by the (ownerId, updatedAt) index instead, newest first, and stops once a page is full: still
- * correct, fast for common words, and a scan of the caller's own nodes at worst.
+ * Queries of three characters or more are served by the trigram index on name. Two characters
+ * (common in Chinese: "报告") have no trigram: the index of names' 2-character windows
+ * (yp_name_bigrams, migration name_bigrams) finds a rare pair, and for a common one PostgreSQL may
+ * rather walk the caller's nodes by the (ownerId, updatedAt) index, newest first, stopping at a
+ * full page. One character walks that index: correct, fast for common characters, a scan of the
+ * caller's own nodes at worst.
  */
 export async function searchNodes(input: { actor: Actor; query: string; kind?: SearchKind | null; cursor?: string | null; limit?: number }) {
   const { query, kind, cursor, limit } = searchSchema.parse(input);
@@ -37,6 +39,7 @@ export async function searchNodes(input: { actor: Actor; query: string; kind?: S
     SELECT id, "parentId", kind::text AS kind, name, size, "mimeType", "createdAt", "updatedAt" FROM "Node" n
     WHERE ${ownLiveNodesSql(input.actor.userId)}
       AND name ILIKE ${containsPattern(query)}
+      ${[...query].length === 2 ? Prisma.sql`AND yp_name_bigrams(name) @> yp_name_bigrams(${query})` : Prisma.empty}
       ${kind ? Prisma.sql`AND ${kindFilterSql(kind)}` : Prisma.empty}
       ${after ? Prisma.sql`AND ("updatedAt", id) < (${after.at}, ${after.id})` : Prisma.empty}`;
   // With three characters or more, the matches come from the trigram index first and are sorted

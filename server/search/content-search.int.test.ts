@@ -89,6 +89,37 @@ describe("content search", () => {
     expect(names(await callerFor(other).search.content({ query: "机密", folderId: folder.id }))).toEqual(["secret.txt"]);
   });
 
+  it("a grantee finds every match below a shared folder, nested subfolders included, beside their own; nothing trashed, nothing after the grant is revoked", async () => {
+    const { actor: owner } = await createTestUser();
+    const { actor: grantee, user: granteeUser } = await createTestUser();
+    const drive = callerFor(owner).drive;
+    const top = await drive.createFolder({ name: "团队" });
+    const mid = await drive.createFolder({ name: "中层", parentId: top.id });
+    const deep = await drive.createFolder({ name: "深层", parentId: mid.id });
+    await upload(owner, "top.txt", "采购清单 procurement", top.id);
+    await upload(owner, "mid.txt", "采购清单 procurement", mid.id);
+    await upload(owner, "deep.txt", "采购清单 procurement", deep.id);
+    const binned = await upload(owner, "binned.txt", "采购清单 procurement", deep.id);
+    await upload(owner, "outside.txt", "采购清单 procurement");
+    await upload(grantee, "mine.txt", "采购清单 procurement");
+    await drainQueue();
+    await drive.trash({ nodeIds: [binned.id] });
+    const search = async (query: string) => names(await callerFor(grantee).search.content({ query }));
+    expect(await search("采购")).toEqual(["mine.txt"]);
+    const grant = await callerFor(owner).share.grant({ nodeId: top.id, email: granteeUser.email, role: "VIEWER" });
+    expect(await search("采购")).toEqual(["deep.txt", "mid.txt", "mine.txt", "top.txt"]);
+    expect(await search("procurement")).toEqual(["deep.txt", "mid.txt", "mine.txt", "top.txt"]);
+    expect(names(await callerFor(grantee).search.content({ query: "采购", folderId: mid.id }))).toEqual(["deep.txt", "mid.txt"]);
+    // Paging the grantee's hits gives each once.
+    const first = await callerFor(grantee).search.content({ query: "采购", limit: 3 });
+    const second = await callerFor(grantee).search.content({ query: "采购", limit: 3, cursor: first.nextCursor });
+    expect([...names(first), ...names(second)].sort()).toEqual(["deep.txt", "mid.txt", "mine.txt", "top.txt"]);
+    expect(second.nextCursor).toBeNull();
+    await callerFor(owner).share.revokeGrant({ grantId: grant.id });
+    expect(await search("采购")).toEqual(["mine.txt"]);
+    expect(names(await callerFor(owner).search.content({ query: "采购" }))).toEqual(["deep.txt", "mid.txt", "outside.txt", "top.txt"]);
+  });
+
   it("a trashed file disappears and comes back when restored", async () => {
     const { actor } = await createTestUser();
     const file = await upload(actor, "trash-me.txt", "回收站里的发票 invoice");
