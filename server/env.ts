@@ -46,6 +46,8 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optional(z.string()),
   S3_FORCE_PATH_STYLE: optional(bool),
   S3_PRESIGNED_DOWNLOADS: optional(bool),
+  // Browsers send upload parts straight to the bucket through presigned URLs (on by default with S3).
+  S3_DIRECT_UPLOAD: optional(bool),
   // The smallest S3 part (default 8MiB); parts grow with the upload's length so 10,000 always suffice.
   S3_PART_SIZE: optional(bytes.pipe(z.number().min(5 * 1024 ** 2, "at least 5MiB (the S3 minimum)").max(5 * 1024 ** 3, "at most 5GiB (the S3 maximum)"))),
   // Parts of one upload held in memory at once (filling or on their way to S3).
@@ -146,6 +148,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
       secretAccessKey: e.S3_SECRET_ACCESS_KEY,
       forcePathStyle: e.S3_FORCE_PATH_STYLE ?? true,
       presignedDownloads: e.S3_PRESIGNED_DOWNLOADS ?? false,
+      directUpload: e.S3_DIRECT_UPLOAD ?? true,
       partSizeBytes: e.S3_PART_SIZE ?? 8 * 1024 ** 2,
       uploadConcurrency: e.S3_UPLOAD_CONCURRENCY ?? 8,
       uploadBufferBytes: e.S3_UPLOAD_BUFFER ?? 4 * (e.S3_UPLOAD_CONCURRENCY ?? 8) * (e.S3_PART_SIZE ?? 8 * 1024 ** 2),

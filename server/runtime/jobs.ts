@@ -1,5 +1,6 @@
 import { getTus } from "@/server/upload/tus-server";
 import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
+import { removeUploadData } from "@/server/upload/direct-upload.service";
 import { collectGarbage } from "@/server/drive/blob-gc.service";
 import { purgeExpiredTrash } from "@/server/drive/trash.service";
 import type { Job } from "@/server/jobs/job-runner";
@@ -15,7 +16,7 @@ export function allJobs(): Job[] {
     {
       name: "expire-uploads",
       everyMs: 10 * 60_000,
-      run: () => expireStaleUploads((id) => getTus().store.remove(id)),
+      run: () => expireStaleUploads((id) => removeUploadData(id, (tusId) => getTus().store.remove(tusId))),
     },
     { name: "blob-gc", everyMs: 60 * 60_000, run: () => collectGarbage() },
     { name: "purge-trash", everyMs: 60 * 60_000, run: () => purgeExpiredTrash({ now: new Date() }) },

@@ -27,6 +27,8 @@ export interface UploadSessionDto {
   expiresAt: Date;
   /** A visitor's drop through one of the caller's upload links (the caller cannot resume it). */
   viaLink: { id: string; label: string | null; tokenPrefix: string } | null;
+  /** A direct upload to S3: the client resumes it from the parts S3 lists, not through tus. */
+  direct: boolean;
 }
 
 /** A visitor's drop that receives no bytes for this long ends, giving back the quota it holds. */
@@ -302,5 +304,6 @@ export async function listUnfinishedUploads(input: { actor: Actor }): Promise<Up
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
     viaLink: r.shareLinkId ? (linkById.get(r.shareLinkId) ?? { id: r.shareLinkId, label: null, tokenPrefix: "" }) : null,
+    direct: r.s3UploadId !== null,
   }));
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "UploadSession" ADD COLUMN     "partSize" INTEGER,
+ADD COLUMN     "s3UploadId" TEXT;

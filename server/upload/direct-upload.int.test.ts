@@ -1,0 +1,243 @@
+// Direct upload to S3 with a Node client doing what the browser does: start through the API, MD5
+// per part, presigned UploadPart PUTs straight to the bucket (a real Ceph RGW from
+// scripts/with-s3.mjs), resume from the parts S3 lists, complete through the API.
+import { createHash, randomBytes } from "node:crypto";
+import { ListMultipartUploadsCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { setBlobStoreForTests } from "@/server/storage/blob-store-factory";
+import { S3BlobStore } from "@/server/storage/s3-blob-store";
+import { s3EnvFor, testS3Settings } from "@/server/test/s3-env";
+import { callerFor, createTestUser } from "@/server/test/factories";
+import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
+import { resetDirectUploadClientForTests, removeUploadData } from "@/server/upload/direct-upload.service";
+import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
+import type { Actor } from "@/server/auth/actor";
+
+const MiB = 1024 * 1024;
+const SKIP = "TEST_S3_ENDPOINT is unset; run under `node scripts/with-s3.mjs …` for a throwaway Ceph RGW";
+
+const settings = testS3Settings();
+// Without an endpoint nothing runs, so no database is opened either.
+const t = settings ? useTestDatabase({ env: s3EnvFor(settings, { S3_PART_SIZE: "5MiB" }) }) : null!;
+
+let s3: S3BlobStore;
+beforeAll(() => {
+  if (!settings) return void console.warn(`skipped: direct upload to S3: ${SKIP}`);
+  s3 = new S3BlobStore(settings);
+  setBlobStoreForTests(s3);
+});
+afterAll(() => {
+  s3?.client.destroy();
+  resetDirectUploadClientForTests();
+});
+beforeEach((ctx) => {
+  if (!settings) ctx.skip(SKIP);
+});
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("base64");
+
+type Plan = { uploadId: string; size: number; partSize: number; partCount: number };
+const partOf = (bytes: Buffer, plan: Plan, n: number) => bytes.subarray((n - 1) * plan.partSize, Math.min(n * plan.partSize, plan.size));
+
+async function start(actor: Actor, bytes: Buffer, extra: { filename?: string; sha256?: string; parentId?: string } = {}) {
+  return callerFor(actor).upload.directStart({ filename: extra.filename ?? "big.bin", size: bytes.length, sha256: extra.sha256 ?? sha256(bytes), parentId: extra.parentId });
+}
+
+/** Signs and PUTs the given parts, a few at a time as the browser does; returns each PUT's status. */
+async function sendParts(actor: Actor, plan: Plan, bytes: Buffer, numbers: number[], body = (n: number) => partOf(bytes, plan, n)) {
+  const { urls } = await callerFor(actor).upload.directPartUrls({
+    uploadId: plan.uploadId,
+    parts: numbers.map((n) => ({ partNumber: n, md5: md5(partOf(bytes, plan, n)) })),
+  });
+  return Promise.all(
+    urls.map(async ({ partNumber, url }) => {
+      expect(new URL(url).origin).toBe(new URL(settings!.endpoint).origin);
+      const res = await fetch(url, { method: "PUT", body: body(partNumber) as Uint8Array<ArrayBuffer>, headers: { "Content-MD5": md5(partOf(bytes, plan, partNumber)) } });
+      return { partNumber, status: res.status, text: await res.text() };
+    }),
+  );
+}
+
+/** The Chinese message of the AppError a call rejects with (the HTTP layer picks the language). */
+async function zhMessage(call: Promise<unknown>): Promise<string> {
+  const err = (await call.then(() => null, (e: unknown) => e)) as { cause?: { localized?: (l: "zh") => string } } | null;
+  return err?.cause?.localized?.("zh") ?? "did not fail with an AppError";
+}
+
+const allParts = (plan: Plan) => Array.from({ length: plan.partCount }, (_, i) => i + 1);
+
+async function openUploads(key: string) {
+  const out = await s3.client.send(new ListMultipartUploadsCommand({ Bucket: settings!.bucket, Prefix: key }));
+  return out.Uploads ?? [];
+}
+
+async function objectExists(key: string) {
+  return s3.client.send(new HeadObjectCommand({ Bucket: settings!.bucket, Key: key })).then(
+    () => true,
+    (e: { $metadata?: { httpStatusCode?: number } }) => (e.$metadata?.httpStatusCode === 404 ? false : Promise.reject(e)),
+  );
+}
+
+async function storedSha(nodeId: string) {
+  const node = await t.prisma.node.findUniqueOrThrow({ where: { id: nodeId }, include: { currentVersion: { include: { blob: true } } } });
+  const hash = createHash("sha256");
+  for await (const chunk of await s3.read(node.currentVersion!.blob.storageKey)) hash.update(chunk as Buffer);
+  return { sha: hash.digest("hex"), blob: node.currentVersion!.blob };
+}
+
+describe("direct upload to S3", () => {
+  it("sends every part straight to the bucket, completes from S3's part list, and records the file with its verified sha256", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(12 * MiB + 123);
+    const plan = await start(actor, bytes);
+    expect(plan).toMatchObject({ size: bytes.length, partSize: 5 * MiB, partCount: 3 });
+    // Quota is held from the start, before any byte.
+    expect((await t.prisma.uploadSession.findUniqueOrThrow({ where: { id: plan.uploadId } })).reservedBytes).toBe(BigInt(bytes.length));
+
+    const sent = await sendParts(actor, plan, bytes, allParts(plan));
+    expect(sent.map((s) => s.status)).toEqual([200, 200, 200]);
+    const node = await callerFor(actor).upload.directComplete({ uploadId: plan.uploadId });
+    expect(node).toMatchObject({ name: "big.bin", size: bytes.length, kind: "FILE" });
+
+    const { sha, blob } = await storedSha(node.id);
+    expect(sha).toBe(sha256(bytes));
+    expect(blob).toMatchObject({ sha256: sha256(bytes), storageKey: plan.uploadId, backend: "s3" });
+    expect(await openUploads(plan.uploadId)).toEqual([]);
+    const session = await t.prisma.uploadSession.findUniqueOrThrow({ where: { id: plan.uploadId } });
+    expect(session).toMatchObject({ status: "COMPLETED", reservedBytes: 0n, nodeId: node.id });
+    expect((await callerFor(actor).auth.me()).usedBytes).toBe(bytes.length);
+  });
+
+  it("resumes from the parts S3 lists: the session is listed as unfinished, completion waits for the missing part", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(11 * MiB);
+    const plan = await start(actor, bytes);
+    await sendParts(actor, plan, bytes, [1, 3]);
+
+    // A reloaded page (or another device) finds the session and what S3 already holds.
+    const unfinished = await callerFor(actor).upload.unfinished();
+    expect(unfinished).toEqual([expect.objectContaining({ id: plan.uploadId, direct: true, size: bytes.length })]);
+    const held = await callerFor(actor).upload.directParts({ uploadId: plan.uploadId });
+    expect(held.parts).toEqual([
+      { partNumber: 1, size: 5 * MiB },
+      { partNumber: 3, size: 1 * MiB },
+    ]);
+    expect(held).toMatchObject({ partSize: plan.partSize, partCount: 3 });
+    expect((await callerFor(actor).upload.unfinished())[0]!.offset).toBe(6 * MiB);
+
+    await expect(callerFor(actor).upload.directComplete({ uploadId: plan.uploadId })).rejects.toThrow(/Some parts of the file have not arrived yet \(2\)/);
+    expect(await zhMessage(callerFor(actor).upload.directComplete({ uploadId: plan.uploadId }))).toMatch(/部分分片尚未上传（2）/);
+
+    await sendParts(actor, plan, bytes, [2]);
+    const node = await callerFor(actor).upload.directComplete({ uploadId: plan.uploadId });
+    expect((await storedSha(node.id)).sha).toBe(sha256(bytes));
+  });
+
+  it("a part whose bytes differ from its MD5 is refused by S3 itself, and the re-sent part is accepted", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(6 * MiB);
+    const plan = await start(actor, bytes);
+    const corrupt = (n: number) => {
+      const b = Buffer.from(partOf(bytes, plan, n));
+      b[1000] = b[1000]! ^ 0xff;
+      return b;
+    };
+    const [refused] = await sendParts(actor, plan, bytes, [1], corrupt);
+    expect(refused!.status).toBe(400);
+    expect(refused!.text).toContain("BadDigest");
+    expect((await callerFor(actor).upload.directParts({ uploadId: plan.uploadId })).parts).toEqual([]);
+
+    expect((await sendParts(actor, plan, bytes, [1, 2])).map((s) => s.status)).toEqual([200, 200]);
+    const node = await callerFor(actor).upload.directComplete({ uploadId: plan.uploadId });
+    expect((await storedSha(node.id)).sha).toBe(sha256(bytes));
+  });
+
+  it("a part URL is bound to its part's length and digest: other bytes with their own MD5 are refused", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(6 * MiB);
+    const plan = await start(actor, bytes);
+    const { urls } = await callerFor(actor).upload.directPartUrls({ uploadId: plan.uploadId, parts: [{ partNumber: 1, md5: md5(partOf(bytes, plan, 1)) }] });
+    const other = randomBytes(5 * MiB);
+    const res = await fetch(urls[0]!.url, { method: "PUT", body: other, headers: { "Content-MD5": md5(other) } });
+    expect(res.status).toBe(403);
+    await expect(
+      callerFor(actor).upload.directPartUrls({ uploadId: plan.uploadId, parts: [{ partNumber: 3, md5: md5(other) }] }),
+    ).rejects.toThrow("This upload has no part 3.");
+  });
+
+  it("a claimed sha256 that the stored bytes do not match fails the upload: nothing recorded, object removed, quota released", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(6 * MiB);
+    const plan = await start(actor, bytes, { sha256: sha256(randomBytes(16)) });
+    await sendParts(actor, plan, bytes, allParts(plan));
+    await expect(callerFor(actor).upload.directComplete({ uploadId: plan.uploadId })).rejects.toThrow(/checksum mismatch/);
+    expect(await t.prisma.uploadSession.findUniqueOrThrow({ where: { id: plan.uploadId } })).toMatchObject({ status: "FAILED", reservedBytes: 0n });
+    expect(await t.prisma.blob.findFirst({ where: { storageKey: plan.uploadId } })).toBeNull();
+    expect(await objectExists(plan.uploadId)).toBe(false);
+    expect(await t.prisma.node.findFirst({ where: { name: "big.bin", ownerId: actor.userId } })).toBeNull();
+  });
+
+  it("over quota is refused before any byte: no session, no multipart upload", async () => {
+    const { actor, user } = await createTestUser();
+    await t.prisma.user.update({ where: { id: user.id }, data: { quotaBytes: BigInt(4 * MiB) } });
+    const before = (await openUploads("")).length;
+    await expect(start(actor, randomBytes(5 * MiB))).rejects.toThrow(/Not enough space/);
+    expect(await zhMessage(start(actor, randomBytes(5 * MiB)))).toMatch(/空间不足/);
+    expect(await t.prisma.uploadSession.count({ where: { userId: user.id } })).toBe(0);
+    expect((await openUploads("")).length).toBe(before);
+  });
+
+  it("another user's upload answers exactly like a missing one", async () => {
+    const alice = await createTestUser();
+    const mallory = await createTestUser();
+    const bytes = randomBytes(6 * MiB);
+    const plan = await start(alice.actor, bytes);
+    const api = callerFor(mallory.actor).upload;
+    const missing = "0".repeat(32);
+    for (const uploadId of [plan.uploadId, missing]) {
+      await expect(api.directPartUrls({ uploadId, parts: [{ partNumber: 1, md5: md5(bytes) }] })).rejects.toThrow("This upload does not exist or has expired.");
+      await expect(api.directParts({ uploadId })).rejects.toThrow("This upload does not exist or has expired.");
+      await expect(api.directComplete({ uploadId })).rejects.toThrow("This upload does not exist or has expired.");
+      await expect(api.directAbort({ uploadId })).rejects.toThrow("This upload does not exist or has expired.");
+    }
+    expect(await openUploads(plan.uploadId)).toHaveLength(1);
+  });
+
+  it("a folder the caller cannot write is refused like a missing one", async () => {
+    const alice = await createTestUser();
+    const mallory = await createTestUser();
+    const folder = await callerFor(alice.actor).drive.createFolder({ name: "Private" });
+    await expect(start(mallory.actor, randomBytes(1024), { parentId: folder.id })).rejects.toThrow(/does not exist, or you do not have access/);
+  });
+
+  it("cancel (directAbort or the general cancel) and expiry abort the multipart upload and release the quota", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(6 * MiB);
+    const viaAbort = await start(actor, bytes, { filename: "a.bin" });
+    const viaCancel = await start(actor, bytes, { filename: "b.bin" });
+    const viaExpiry = await start(actor, bytes, { filename: "c.bin" });
+    await sendParts(actor, viaAbort, bytes, [1]);
+
+    await callerFor(actor).upload.directAbort({ uploadId: viaAbort.uploadId });
+    await callerFor(actor).upload.cancel({ uploadId: viaCancel.uploadId });
+    await t.prisma.uploadSession.update({ where: { id: viaExpiry.uploadId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await expireStaleUploads((id) => removeUploadData(id, () => Promise.reject(new Error("not a tus upload"))));
+
+    for (const plan of [viaAbort, viaCancel, viaExpiry]) {
+      expect(await openUploads(plan.uploadId)).toEqual([]);
+      expect(await t.prisma.uploadSession.findUniqueOrThrow({ where: { id: plan.uploadId } })).toMatchObject({ status: "ABORTED", reservedBytes: 0n });
+    }
+    expect(await callerFor(actor).upload.unfinished()).toEqual([]);
+  });
+
+  it("S3_DIRECT_UPLOAD=false turns it off: the client is told to use tus", async () => {
+    const { actor } = await createTestUser();
+    expect((await callerFor(actor).upload.config()).direct).toBe(true);
+    await withTestEnv({ S3_DIRECT_UPLOAD: "false" }, async () => {
+      expect((await callerFor(actor).upload.config()).direct).toBe(false);
+      await expect(start(actor, randomBytes(1024))).rejects.toThrow("Direct upload to storage is not enabled on this server.");
+      expect(await zhMessage(start(actor, randomBytes(1024)))).toBe("本服务器未启用直传存储。");
+    });
+  });
+});
