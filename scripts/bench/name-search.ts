@@ -104,12 +104,13 @@ export async function timeNameQueries(prisma: PrismaClient, userId: string, reps
       page = result.items.length;
     }
     const [total] = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Node" WHERE "ownerId" = ${userId} AND name ILIKE ${containsPattern(query)}`;
-    const where = `SELECT id, "updatedAt" FROM "Node" WHERE "ownerId" = $1 AND "trashedAt" IS NULL AND "rootOwnerId" IS NULL AND name ILIKE $2`;
-    // The same statement shapes searchNodes runs (the CTE from three characters on).
-    const sql = [...query].length >= 3
+    const chars = [...query].length;
+    const where = `SELECT id, "updatedAt" FROM "Node" WHERE "ownerId" = $1 AND "trashedAt" IS NULL AND "rootOwnerId" IS NULL AND name ILIKE $2${chars === 2 ? " AND yp_name_bigrams(name) @> yp_name_bigrams($3)" : ""}`;
+    // The statement shape searchNodes runs when its first look (the newest 2,000 nodes) finds no full page.
+    const sql = chars >= 2
       ? `EXPLAIN WITH hits AS MATERIALIZED (${where}) SELECT * FROM hits ORDER BY "updatedAt" DESC, id DESC LIMIT 51`
       : `EXPLAIN ${where} ORDER BY "updatedAt" DESC, id DESC LIMIT 51`;
-    const plan = await prisma.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(sql, userId, containsPattern(query));
+    const plan = await prisma.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(sql, userId, containsPattern(query), ...(chars === 2 ? [query] : []));
     const scans = plan
       .map((p) => p["QUERY PLAN"])
       .filter((l) => /Scan/.test(l))
