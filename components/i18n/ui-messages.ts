@@ -93,6 +93,8 @@ const core = {
     discard: "Discard",
     failed: "The upload failed. Try again.",
     offline: "You are offline. The upload will continue when you reconnect.",
+    direct: " · straight to storage",
+    directFallback: "Storage could not be reached directly from this browser; uploading through the server instead.",
   },
   settings: {
     title: "Settings",
@@ -327,6 +329,8 @@ const coreZh: Shape<typeof core> = {
     discard: "放弃",
     failed: "上传失败，请重试。",
     offline: "网络已断开，恢复连接后将继续上传。",
+    direct: " · 直传存储",
+    directFallback: "浏览器无法直接连接存储，已改为经服务器上传。",
   },
   settings: {
     title: "设置",

@@ -9,6 +9,7 @@ import { patchSize } from "@/server/upload/part-size";
 import { UploadPanel } from "@/components/upload/upload-panel";
 import { useT } from "@/components/i18n/i18n-provider";
 import type { OnConflict } from "@/server/upload/upload.schemas";
+import { DirectUnreachableError, runDirectUpload, xhrPutPart } from "@/components/upload/direct-upload-client";
 
 export type UploadStatus = "hashing" | "uploading" | "paused" | "done" | "error";
 
@@ -26,6 +27,10 @@ export interface UploadItem {
   hashed?: number;
   /** Added without a transfer: the server already had the content and the proof matched. */
   instant?: boolean;
+  /** How the bytes travel: straight to the S3 bucket, or through the server (tus). */
+  via?: "direct" | "tus";
+  /** Something the user should know about this upload (e.g. it fell back from direct to tus). */
+  note?: string;
 }
 
 interface UploadApi {
@@ -84,6 +89,10 @@ export function UploadManager({ children }: { children: ReactNode }) {
   const partsPerPatch = useRef(1);
   partsPerPatch.current = uploadConfig.data?.partsPerPatch ?? 1;
 
+  const directOn = useRef(false);
+  directOn.current = uploadConfig.data?.direct ?? false;
+  const directs = useRef(new Map<string, { controller: AbortController; restart: () => void; uploadId?: string; remembered: string }>());
+
   const patch = useCallback((key: string, change: Partial<UploadItem> | ((i: UploadItem) => Partial<UploadItem>)) => {
     setItems((list) => list.map((i) => (i.key === key ? { ...i, ...(typeof change === "function" ? change(i) : change) } : i)));
   }, []);
@@ -134,7 +143,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
         },
       });
       uploads.current.set(key, upload);
-      patch(key, { status: "uploading" });
+      patch(key, { status: "uploading", via: "tus" });
       void upload.findPreviousUploads().then((previous) => {
         const last = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
         if (last) upload.resumeFromPreviousUpload(last);
@@ -143,6 +152,85 @@ export function UploadManager({ children }: { children: ReactNode }) {
     },
     [patch, onCommitted, t],
   );
+
+  const unfinishedRef = useRef<{ id: string; parentId: string | null; filename: string; size: number | null; direct: boolean }[]>([]);
+
+  /**
+   * Sends the parts straight to the S3 bucket (see direct-upload-client.ts). A reload or another
+   * device continues the unfinished direct upload of the same name, folder and size; a bucket this
+   * browser cannot reach (CORS, network) falls back to tus, and the upload says so.
+   */
+  const startDirect = useCallback(
+    (key: string, file: File, parentId: string, onConflict: OnConflict | undefined, sha256: string) => {
+      const remembered = `yunpan-direct:${parentId}:${file.name}:${file.size}:${file.lastModified}`;
+      const controller = new AbortController();
+      const entry: { controller: AbortController; restart: () => void; uploadId?: string; remembered: string } = {
+        controller,
+        restart: () => startDirectRef.current(key, file, parentId, onConflict, sha256),
+        remembered,
+      };
+      directs.current.set(key, entry);
+      const listed = unfinishedRef.current.find((u) => u.direct && u.parentId === parentId && u.filename === file.name && u.size === file.size);
+      let lastBytes = -1;
+      let lastTime = performance.now();
+      patch(key, { status: "uploading", via: "direct" });
+      runDirectUpload({
+        file,
+        filename: file.name,
+        parentId,
+        filetype: file.type || null,
+        sha256,
+        onConflict,
+        api: {
+          start: (i) => trpcClient.upload.directStart.mutate(i),
+          partUrls: (i) => trpcClient.upload.directPartUrls.mutate(i),
+          parts: (i) => trpcClient.upload.directParts.query(i),
+          complete: (i) => trpcClient.upload.directComplete.mutate(i),
+        },
+        putPart: xhrPutPart,
+        resumeId: localStorage.getItem(remembered) ?? listed?.id ?? null,
+        onStarted: (id) => {
+          entry.uploadId = id;
+          localStorage.setItem(remembered, id);
+        },
+        signal: controller.signal,
+        onProgress(sent, total) {
+          const now = performance.now();
+          const dt = (now - lastTime) / 1000;
+          if (lastBytes < 0) lastBytes = sent;
+          if (dt >= 0.25 || sent === total) {
+            const instant = Math.max(0, sent - lastBytes) / Math.max(dt, 0.001);
+            lastBytes = sent;
+            lastTime = now;
+            patch(key, (i) => ({ sent, size: total, speed: i.speed ? i.speed * 0.6 + instant * 0.4 : instant }));
+          }
+        },
+      }).then(
+        () => {
+          directs.current.delete(key);
+          localStorage.removeItem(remembered);
+          patch(key, (i) => ({ status: "done", sent: i.size, speed: 0 }));
+          onCommitted();
+        },
+        (err: unknown) => {
+          if ((err as Error).name === "AbortError") return;
+          if (err instanceof DirectUnreachableError) {
+            directs.current.delete(key);
+            localStorage.removeItem(remembered);
+            patch(key, { note: t("uploads.directFallback"), sent: 0, speed: 0 });
+            return startTus(key, file, parentId, onConflict, sha256);
+          }
+          patch(key, { status: "error", error: (err as Error).message || t("uploads.failed"), speed: 0 });
+        },
+      );
+    },
+    [patch, onCommitted, t, startTus, trpcClient],
+  );
+  // Resume restarts the same upload (it continues from the parts S3 holds).
+  const startDirectRef = useRef(startDirect);
+  useEffect(() => {
+    startDirectRef.current = startDirect;
+  }, [startDirect]);
 
   /** Hash, ask whether the server already has the bytes, prove it with sampled ranges, or upload. */
   const begin = useCallback(
@@ -175,9 +263,10 @@ export function UploadManager({ children }: { children: ReactNode }) {
           return patch(key, { status: "error", error: (e as Error).message });
         }
       }
+      if (directOn.current) return startDirect(key, file, parentId, onConflict, sha256);
       startTus(key, file, parentId, onConflict, sha256);
     },
-    [patch, startTus, trpcClient, onCommitted],
+    [patch, startTus, startDirect, trpcClient, onCommitted],
   );
 
   const enqueue = useCallback(
@@ -198,15 +287,25 @@ export function UploadManager({ children }: { children: ReactNode }) {
       items,
       enqueue,
       pause(key) {
+        directs.current.get(key)?.controller.abort();
         void uploads.current.get(key)?.abort();
         patch(key, { status: "paused", speed: 0 });
       },
       resume(key) {
+        directs.current.get(key)?.restart();
         uploads.current.get(key)?.start();
         patch(key, { status: "uploading", error: undefined });
       },
       cancel(key) {
         hashing.current.get(key)?.abort();
+        const direct = directs.current.get(key);
+        directs.current.delete(key);
+        if (direct) {
+          direct.controller.abort();
+          localStorage.removeItem(direct.remembered);
+          // Aborting on the server releases its space and the parts already stored.
+          if (direct.uploadId) void trpcClient.upload.directAbort.mutate({ uploadId: direct.uploadId }).catch(() => {});
+        }
         const u = uploads.current.get(key);
         uploads.current.delete(key);
         // abort(true) also terminates the upload on the server, releasing its space.
@@ -218,7 +317,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
         setItems((list) => list.filter((i) => i.status !== "done"));
       },
     }),
-    [items, enqueue, patch, queryClient, trpc],
+    [items, enqueue, patch, queryClient, trpc, trpcClient],
   );
 
   // Warn before leaving while bytes are in flight (they would resume, but only once the file is chosen again).
@@ -231,6 +330,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
   }, [busy]);
 
   const unfinished = useQuery({ ...trpc.upload.unfinished.queryOptions(), refetchOnWindowFocus: true });
+  unfinishedRef.current = unfinished.data ?? [];
   const localNames = new Set(items.map((i) => `${i.parentId ?? ""}/${i.name}`));
   const interrupted = (unfinished.data ?? []).filter((u) => !localNames.has(`${u.parentId ?? ""}/${u.filename}`));
 

@@ -131,10 +131,16 @@ export function UploadPanel({ api, interrupted, onDiscard }: { api: Api; interru
                       {t("uploads.stats", { percent: pct, sent: formatBytes(item.sent), size: formatBytes(item.size) })}
                       {item.status === "uploading" && item.speed ? t("uploads.speed", { speed: formatBytes(Math.round(item.speed)) }) : ""}
                       {item.status === "paused" ? t("uploads.paused") : ""}
+                      {item.via === "direct" ? t("uploads.direct") : ""}
                     </span>
                   )}
                   <span>{eta(item, t)}</span>
                 </div>
+                {item.note ? (
+                  <p className="mt-1 text-xs text-amber-700 dark:text-amber-400" data-testid="upload-note">
+                    {item.note}
+                  </p>
+                ) : null}
               </li>
             );
           })}

@@ -19,7 +19,7 @@ export interface NameSearchRow {
 }
 
 /** Seeds `nodes` nodes (1,000 folders, the rest files) for a new user; answers the user's id. */
-export async function seedNameNodes(prisma: PrismaClient, nodes: number): Promise<string> {
+export async function seedNameNodes(prisma: PrismaClient, nodes: number, options: { analyze?: boolean } = {}): Promise<string> {
   const folders = Math.min(1000, Math.max(1, Math.floor(nodes / 100)));
   const userId = randomUUID();
   const rootId = randomUUID();
@@ -45,8 +45,49 @@ export async function seedNameNodes(prisma: PrismaClient, nodes: number): Promis
         || (${words}::text[])[1 + (i * 7) % 20] || (${words}::text[])[1 + (i * 13 / 20) % 20] || '_' || i || (${exts}::text[])[1 + i % 8] AS name) n
       JOIN f ON f.k = 1 + i % ${folders}`;
   }
-  await prisma.$executeRawUnsafe(`ANALYZE "Node"`);
+  if (options.analyze !== false) await prisma.$executeRawUnsafe(`ANALYZE "Node"`);
   return userId;
+}
+
+/** Queries timed for a grantee (issue 21: name search across many owners). */
+export const TEAM_QUERIES = ["报告", "稀有", "月报", "季度报告", "report"];
+
+/**
+ * A team's drive: `nodes` nodes spread over `owners` users (seeded like seedNameNodes), and a
+ * grantee who owns nothing and was granted one folder by each of `sharers` of them.
+ */
+export async function seedTeamNodes(prisma: PrismaClient, nodes: number, owners: number, sharers: number): Promise<{ granteeId: string; visible: number }> {
+  const ownerIds: string[] = [];
+  for (let i = 0; i < owners; i++) ownerIds.push(await seedNameNodes(prisma, Math.floor(nodes / owners), { analyze: false }));
+  await prisma.$executeRawUnsafe(`ANALYZE "Node"`);
+  const granteeId = randomUUID();
+  await prisma.$executeRaw`INSERT INTO "User" (id, email, name, "updatedAt") VALUES (${granteeId}, ${`grantee-${granteeId.slice(0, 8)}@example.com`}, 'Grantee', now())`;
+  // The grantee sees one folder (with its files) of each sharer.
+  await prisma.$executeRaw`
+    INSERT INTO "Grant" (id, "nodeId", "granteeId", "createdById", role)
+    SELECT gen_random_uuid()::text, f.id, ${granteeId}, o.id, 'VIEWER'
+      FROM unnest(${ownerIds.slice(0, sharers)}::text[]) AS o(id)
+      CROSS JOIN LATERAL (SELECT n.id FROM "Node" n JOIN "Node" r ON r.id = n."parentId" AND r."rootOwnerId" = o.id WHERE n.kind = 'FOLDER' ORDER BY n.name LIMIT 1) f`;
+  const [row] = await prisma.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM "Grant" g JOIN "Node" c ON c."parentId" = g."nodeId" OR c.id = g."nodeId" WHERE g."granteeId" = ${granteeId}`;
+  return { granteeId, visible: Number(row?.n ?? 0) };
+}
+
+/** Times searchNodes for a grantee, `reps` times per query (limit 50). */
+export async function timeGranteeNameQueries(granteeId: string, reps = 7): Promise<{ query: string; page: number; times: number[] }[]> {
+  const actor = { userId: granteeId, role: "USER" as const, via: "session" as const };
+  const out: { query: string; page: number; times: number[] }[] = [];
+  for (const query of TEAM_QUERIES) {
+    const times: number[] = [];
+    let page = 0;
+    for (let r = 0; r < reps; r++) {
+      const s = performance.now();
+      page = (await searchNodes({ actor, query, limit: 50 })).items.length;
+      times.push(performance.now() - s);
+    }
+    out.push({ query, page, times });
+  }
+  return out;
 }
 
 /** Times searchNodes `reps` times per query (limit 50, as the search box asks) for this user. */
@@ -63,12 +104,13 @@ export async function timeNameQueries(prisma: PrismaClient, userId: string, reps
       page = result.items.length;
     }
     const [total] = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Node" WHERE "ownerId" = ${userId} AND name ILIKE ${containsPattern(query)}`;
-    const where = `SELECT id, "updatedAt" FROM "Node" WHERE "ownerId" = $1 AND "trashedAt" IS NULL AND "rootOwnerId" IS NULL AND name ILIKE $2`;
-    // The same statement shapes searchNodes runs (the CTE from three characters on).
-    const sql = [...query].length >= 3
+    const chars = [...query].length;
+    const where = `SELECT id, "updatedAt" FROM "Node" WHERE "ownerId" = $1 AND "trashedAt" IS NULL AND "rootOwnerId" IS NULL AND name ILIKE $2${chars === 2 ? " AND yp_name_bigrams(name) @> yp_name_bigrams($3)" : ""}`;
+    // The statement shape searchNodes runs when its first look (the newest 2,000 nodes) finds no full page.
+    const sql = chars >= 2
       ? `EXPLAIN WITH hits AS MATERIALIZED (${where}) SELECT * FROM hits ORDER BY "updatedAt" DESC, id DESC LIMIT 51`
       : `EXPLAIN ${where} ORDER BY "updatedAt" DESC, id DESC LIMIT 51`;
-    const plan = await prisma.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(sql, userId, containsPattern(query));
+    const plan = await prisma.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(sql, userId, containsPattern(query), ...(chars === 2 ? [query] : []));
     const scans = plan
       .map((p) => p["QUERY PLAN"])
       .filter((l) => /Scan/.test(l))

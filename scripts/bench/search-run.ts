@@ -12,6 +12,9 @@
 //   BENCH_SEARCH_QUERY_S     2. time budget per query and actor: no further calls once its timed calls
 //                            add up to more than this, after at least 3 (default 60)
 //   BENCH_SEARCH_NAME_NODES  4. nodes for the name search (default 1,000,000; 0 skips it)
+//   BENCH_SEARCH_TEAM_NODES  5. nodes for the name search by a grantee, over BENCH_SEARCH_TEAM_OWNERS owners
+//                            (default 1,000,000 over 100; 0 skips it)
+//   BENCH_SEARCH_ONLY=teams  5. only (BENCH_ONLY=teams in scripts/bench/run.ts, issue 21's figure)
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -21,14 +24,15 @@ import { withPgClient } from "@/server/db/pg-connections";
 import { resolveEnv, setEnvForTests } from "@/server/env";
 import { createFolder } from "@/server/drive/drive.service";
 import { shareWithUser } from "@/server/share/grant.service";
-import { indexFileText, type IndexOutcome } from "@/server/search/search-index.service";
+import { INDEX_CHUNK, indexFilesText, indexFileText, type IndexOutcome } from "@/server/search/search-index.service";
+import { EXTRACT_THREADS } from "@/server/search/extractor";
 import { searchContent } from "@/server/search/content-search.service";
 import { splitForIndex } from "@/server/search/tokenize";
 import { createTestFile, createTestUser } from "@/server/test/factories";
 import { makeDocx, makeHtml, makePdf } from "@/server/test/search-corpus";
 import type { Actor } from "@/server/auth/actor";
 import { cpuSecondsOf, peakRssMiB, percentile, resetPeakRss } from "./measure";
-import { nameRowLine, seedNameNodes, timeNameQueries } from "./name-search";
+import { nameRowLine, seedNameNodes, seedTeamNodes, timeGranteeNameQueries, timeNameQueries } from "./name-search";
 import { benchLines, PLANTS, seededRandom } from "./search-corpus";
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -41,7 +45,12 @@ const cfg = {
   reps: num("BENCH_SEARCH_REPS", quick ? 10 : 30),
   querySeconds: num("BENCH_SEARCH_QUERY_S", 60),
   nameNodes: num("BENCH_SEARCH_NAME_NODES", 1_000_000),
+  teamNodes: num("BENCH_SEARCH_TEAM_NODES", 1_000_000),
+  teamOwners: num("BENCH_SEARCH_TEAM_OWNERS", 100),
+  teamsOnly: process.env.BENCH_SEARCH_ONLY === "teams",
 };
+/** Owners who each granted the grantee one of their folders. */
+const TEAM_SHARERS = 10;
 const pgUrl = process.env.BENCH_PG_URL || process.env.TEST_POSTGRES_URL;
 const SCRATCH_DB = "yp_bench_search";
 const BATCH = 1000;
@@ -125,13 +134,33 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
   const [text] = await prisma.$queryRaw<{ n: bigint; bytes: bigint }[]>`SELECT count(*) AS n, coalesce(sum("textBytes"), 0) AS bytes FROM "SearchText" WHERE status = 'OK'`;
   const mix = [...bytesByExt].map(([ext, e]) => `${e.n} ${ext} (avg ${(e.bytes / e.n / 1024).toFixed(0)} KiB)`).join(", ");
   out.push(
-    `| 1. indexing throughput, ${timed.length} files (${mix}; ${mib(fileBytes)}) | **${rate.toFixed(1)} files/s** (${((fileBytes / MiB / cfg.files) * rate).toFixed(2)} MiB/s) in ${seconds.toFixed(1)} s; ` +
+    `| 1. indexing throughput one by one (indexFileText, as each upload's search.index job), ${timed.length} files (${mix}; ${mib(fileBytes)}) | **${rate.toFixed(1)} files/s** (${((fileBytes / MiB / cfg.files) * rate).toFixed(2)} MiB/s) in ${seconds.toFixed(1)} s; ` +
       `CPU ${(cpu.user / 1e6 + cpu.system / 1e6).toFixed(1)} s in the bench process (${(((cpu.user + cpu.system) / 1e3) / timed.length).toFixed(0)} ms/file, extraction thread included)` +
       `${pgUrl ? `, ${pgCpu.toFixed(1)} s in PostgreSQL backends` : ""}; peak RSS ${peak.toFixed(0)} MiB (RSS before ${rss0.toFixed(0)} MiB); ` +
       `outcomes ${JSON.stringify(outcomes)}; ${Number(text?.n ?? 0)} rows OK, ${mib(Number(text?.bytes ?? 0))} of text | ≥ 50 files/s: ${verdict(rate >= 50)} |`,
     `| 1. indexing, wall time per file by format | ${[...perExt].map(([ext, ts]) => `${ext} p50 ${ms(percentile(ts, 0.5))} / p99 ${ms(percentile(ts, 0.99))}`).join("; ")} | |`,
   );
-  log(`${rate.toFixed(1)} files/s`);
+  log(`${rate.toFixed(1)} files/s one by one`);
+  // The backfill's way (reindexing, files that arrived in bulk): INDEX_CHUNK files per call, their
+  // extractions side by side on the extraction threads, one INSERT per call.
+  log(`indexing the same ${timed.length} files again with indexFilesText, ${INDEX_CHUNK} per call (the backfill's batches) …`);
+  const bpg0 = await backendCpu(prisma);
+  const bcpu0 = process.cpuUsage();
+  const b0 = performance.now();
+  const batchOutcomes: Partial<Record<IndexOutcome, number>> = {};
+  for (let i = 0; i < timed.length; i += INDEX_CHUNK) {
+    for (const o of await indexFilesText({ nodeIds: timed.slice(i, i + INDEX_CHUNK), force: true })) batchOutcomes[o] = (batchOutcomes[o] ?? 0) + 1;
+  }
+  const bSeconds = (performance.now() - b0) / 1000;
+  const bCpu = process.cpuUsage(bcpu0);
+  const bPg = cpuSince(bpg0, await backendCpu(prisma));
+  const bRate = timed.length / bSeconds;
+  out.push(
+    `| 1. indexing throughput, batched as the backfill indexes (indexFilesText, ${INDEX_CHUNK} files per call, up to ${EXTRACT_THREADS} extraction threads), the same ${timed.length} files | ` +
+      `**${bRate.toFixed(1)} files/s** in ${bSeconds.toFixed(1)} s; CPU ${(bCpu.user / 1e6 + bCpu.system / 1e6).toFixed(1)} s in the bench process${pgUrl ? `, ${bPg.toFixed(1)} s in PostgreSQL backends` : ""}; ` +
+      `outcomes ${JSON.stringify(batchOutcomes)} | ≥ 50 files/s: ${verdict(bRate >= 50)} |`,
+  );
+  log(`${bRate.toFixed(1)} files/s batched`);
 }
 
 /** 3. pg_total_relation_size of SearchText (heap, TOAST, indexes) against the text it holds. */
@@ -269,6 +298,23 @@ async function nameSearch(prisma: PrismaClient): Promise<string[]> {
   return ["", "Name search plans (drive.search's statements, EXPLAIN):", "", "```", ...rows.map(nameRowLine), "```"];
 }
 
+/** 5. Name search by a grantee (issue 21): cfg.teamNodes nodes over cfg.teamOwners owners, TEAM_SHARERS of them shared a folder each. */
+async function teamNameSearch(prisma: PrismaClient): Promise<void> {
+  if (cfg.teamNodes <= 0) return;
+  log(`name search by a grantee: seeding ${cfg.teamNodes} nodes over ${cfg.teamOwners} owners …`);
+  const t0 = performance.now();
+  const { granteeId, visible } = await seedTeamNodes(prisma, cfg.teamNodes, cfg.teamOwners, TEAM_SHARERS);
+  const seeded = (performance.now() - t0) / 1000;
+  const rows = await timeGranteeNameQueries(granteeId, 7);
+  const worst = Math.max(...rows.map((r) => percentile(r.times, 0.5)));
+  const what = `${cfg.teamNodes} nodes, ${cfg.teamOwners} owners, ${TEAM_SHARERS} folders granted (${visible} nodes visible)`;
+  for (const r of rows) {
+    out.push(`| 5. name search by a grantee ${JSON.stringify(r.query)} at ${what} (page ${r.page}) | median ${ms(percentile(r.times, 0.5))}, max ${ms(Math.max(...r.times))} (n=7) | < 100 ms: ${verdict(percentile(r.times, 0.5) < 100)} |`);
+  }
+  out.push(`| 5. **name search by a grantee on ${cfg.teamNodes} nodes across ${cfg.teamOwners} owners, slowest median** | **${ms(worst)}** (seeding ${seeded.toFixed(0)} s, untimed) | < 100 ms: ${verdict(worst < 100)} |`);
+  log(`name search by a grantee: slowest median ${ms(worst)}`);
+}
+
 async function main() {
   const t0 = Date.now();
   const dataDir = mkdtempSync(path.join(process.env.BENCH_SEARCH_TMP ?? os.tmpdir(), "yp-search-"));
@@ -296,6 +342,11 @@ async function main() {
   const dbLine = dbUrl ? `PostgreSQL ${version} (scratch database ${SCRATCH_DB})` : `PGlite in memory (PostgreSQL ${version} in WebAssembly, in this process): no PostgreSQL URL and no PostgreSQL installed, or BENCH_SEARCH_DB=pglite`;
   log(dbLine);
   try {
+    if (cfg.teamsOnly) {
+      await teamNameSearch(prisma);
+      process.stdout.write([`Name search by a grantee (BENCH_ONLY=teams) on ${dbLine}.`, "", "| search scenario | result | goal |", "|---|---|---|", ...out, "", `- wall time ${((Date.now() - t0) / 60_000).toFixed(1)} min`].join("\n") + "\n");
+      return;
+    }
     const { actor: owner } = await createTestUser({ email: "owner@bench.example" });
     const { actor: grantee } = await createTestUser({ email: "grantee@bench.example" });
     await indexing(prisma, owner);
@@ -308,8 +359,9 @@ async function main() {
     await indexSize(prisma, `all ${cfg.docs} documents`);
     await queries(owner, grantee, 1 / 20);
     const plans = await nameSearch(prisma);
+    await teamNameSearch(prisma);
     const lines = [
-      `Search bench on ${dbLine}. Scale: ${cfg.files} files of ~${cfg.fileBytes / 1024} KiB; ${cfg.docs} indexed documents (${cfg.docs - cfg.files} bulk-inserted, ~${cfg.docBytes} bytes each); ${cfg.reps} timed calls per query and actor; name search at ${cfg.nameNodes} nodes.`,
+      `Search bench on ${dbLine}. Scale: ${cfg.files} files of ~${cfg.fileBytes / 1024} KiB; ${cfg.docs} indexed documents (${cfg.docs - cfg.files} bulk-inserted, ~${cfg.docBytes} bytes each); ${cfg.reps} timed calls per query and actor; name search at ${cfg.nameNodes} nodes; by a grantee at ${cfg.teamNodes} nodes over ${cfg.teamOwners} owners.`,
       "",
       "| search scenario | result | goal |",
       "|---|---|---|",

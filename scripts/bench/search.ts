@@ -16,12 +16,13 @@ function postgresInstalled(): boolean {
   return readdirSync(PG_ROOT).some((d) => /^\d+$/.test(d) && Number(d) >= 15 && ["initdb", "pg_ctl", "postgres"].every((b) => existsSync(path.join(PG_ROOT, d, "bin", b))));
 }
 
-export async function searchBench(procs: Processes, options: { tmp: string; quick: boolean }): Promise<string[]> {
+export async function searchBench(procs: Processes, options: { tmp: string; quick: boolean; teamsOnly?: boolean }): Promise<string[]> {
   const url = process.env.BENCH_PG_URL || process.env.TEST_POSTGRES_URL;
   const runner = ["--import", "tsx", path.join(root, "scripts/bench/search-run.ts")];
   const harness = !url && process.env.BENCH_SEARCH_DB !== "pglite" && postgresInstalled();
   const args = harness ? [path.join(root, "scripts/with-postgres.mjs"), process.execPath, ...runner] : runner;
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_SEARCH_TMP: options.tmp, BENCH_QUICK: options.quick ? "1" : "0" };
+  if (options.teamsOnly) env.BENCH_SEARCH_ONLY = "teams";
   if (process.env.BENCH_SEARCH_DB === "pglite") {
     delete env.BENCH_PG_URL;
     delete env.TEST_POSTGRES_URL;

@@ -6,6 +6,7 @@ import { seedBigFolder } from "@/server/drive/seed.service";
 import { seedShareLink } from "@/server/admin/admin-seed.service";
 import { reindexFiles } from "@/server/search/search-index.service";
 import { runGroupsCommand, GROUPS_USAGE } from "@/server/admin/admin-groups-command";
+import { configureDirectUploadCors } from "@/server/upload/direct-upload-cors";
 import { createScimToken, listScimTokens, revokeScimToken } from "@/server/scim/scim-token.service";
 
 /** What `npm run admin -- <command>` can do. The same functions run in the CLI or in the server. */
@@ -81,6 +82,11 @@ export const adminCommands = {
       if (sub === "revoke" && arg) return revokeScimToken({ actor: cliActor, tokenId: arg });
       throw new Error("usage: scim-token create NAME | scim-token list | scim-token revoke ID");
     },
+  },
+  "s3-cors": {
+    usage: "s3-cors [--print]   (sets, or prints, the bucket CORS rule browsers need for direct upload: PUT from BASE_URL, ETag exposed)",
+    args: z.object({ print: z.boolean().optional() }),
+    run: async (a: { print?: boolean }) => configureDirectUploadCors(a),
   },
   groups: {
     usage: GROUPS_USAGE,

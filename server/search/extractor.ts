@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -112,8 +113,31 @@ class Extractor {
   }
 }
 
-const KEY = Symbol.for("yunpan.search.extractor");
-type G = typeof globalThis & { [KEY]?: Extractor };
+/**
+ * Extraction threads that may run side by side. A second one starts only while the first is busy
+ * (a backfill batch): one file at a time (an upload's job) never costs a second thread.
+ */
+export const EXTRACT_THREADS = Math.max(1, Math.min(2, availableParallelism()));
+
+/** The threads, each file handed to the least busy one. */
+class ExtractorPool {
+  private readonly threads: { extractor: Extractor; busy: number }[] = [];
+
+  extract(format: TextFormat, bytes: Uint8Array, maxBytes: number): Promise<ExtractResult> {
+    let slot = this.threads.find((t) => t.busy === 0);
+    if (!slot && this.threads.length < EXTRACT_THREADS) {
+      slot = { extractor: new Extractor({ timeMs: EXTRACT_TIME_LIMIT_MS, heapMb: EXTRACT_HEAP_MB }), busy: 0 };
+      this.threads.push(slot);
+    }
+    slot ??= this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const s = slot;
+    s.busy++;
+    return s.extractor.extract(format, bytes, maxBytes).finally(() => s.busy--);
+  }
+}
+
+const KEY = Symbol.for("yunpan.search.extractor-pool");
+type G = typeof globalThis & { [KEY]?: ExtractorPool };
 
 /** Extracts the text of one file in the extraction thread (and tokenises it there). */
 export function extractInWorker(format: TextFormat, bytes: Uint8Array, maxBytes: number, limits?: { timeMs?: number; heapMb?: number }): Promise<ExtractResult> {
@@ -123,5 +147,5 @@ export function extractInWorker(format: TextFormat, bytes: Uint8Array, maxBytes:
     return one.extract(format, bytes, maxBytes).finally(() => one.close());
   }
   const g = globalThis as G;
-  return (g[KEY] ??= new Extractor({ timeMs: EXTRACT_TIME_LIMIT_MS, heapMb: EXTRACT_HEAP_MB })).extract(format, bytes, maxBytes);
+  return (g[KEY] ??= new ExtractorPool()).extract(format, bytes, maxBytes);
 }

@@ -6,7 +6,7 @@ import { Prisma } from "@/server/db/generated/client.ts";
 import { enqueueJob, registerJobHandler } from "@/server/jobs/queue";
 import { enqueueSearchBackfill, SEARCH_BACKFILL_JOB, SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
-import { extractInWorker, type ExtractResult } from "@/server/search/extractor";
+import { EXTRACT_THREADS, extractInWorker, type ExtractResult } from "@/server/search/extractor";
 import { textFormatOf } from "@/server/search/text-formats";
 import { findUserByEmailOrThrow, requireAdmin } from "@/server/auth/auth.service";
 import type { Actor } from "@/server/auth/actor";
@@ -15,6 +15,8 @@ import type { Actor } from "@/server/auth/actor";
 export const SEARCH_FILE_MAX_BYTES = 100 * 1024 ** 2;
 /** Files per backfill job; each batch queues the next, so a restart resumes after the last batch. */
 export const BACKFILL_BATCH = 50;
+/** Files indexed together within a backfill batch (texts of up to SEARCH_TEXT_MAX_BYTES each are held at once). */
+export const INDEX_CHUNK = 10;
 
 export type IndexOutcome = "ok" | "unreadable" | "skipped" | "current" | "gone";
 
@@ -41,61 +43,113 @@ async function readAll(stream: Readable, limit: number): Promise<Uint8Array> {
  * restoring it from the trash finds it at once (queries leave the trash out).
  */
 export async function indexFileText(input: { nodeId: string; force?: boolean }): Promise<IndexOutcome> {
+  const [outcome] = await indexFilesText({ nodeIds: [input.nodeId], force: input.force });
+  return outcome!;
+}
+
+type Row = { nodeId: string; versionId: string; status: string; reason: string | null; text: string; latin: string; cjk: string[] };
+
+/**
+ * indexFileText for many files at once (the backfill): one query reads the files, their texts are
+ * extracted on all extraction threads side by side, and the rows are written in one statement.
+ * Answers each file's outcome, in the order given.
+ */
+export async function indexFilesText(input: { nodeIds: string[]; force?: boolean }): Promise<IndexOutcome[]> {
   const prisma = await getPrisma();
-  const node = await prisma.node.findUnique({
-    where: { id: input.nodeId },
-    select: { id: true, kind: true, name: true, mimeType: true, currentVersionId: true, currentVersion: { select: { blob: { select: { storageKey: true, size: true } } } } },
+  const nodes = await prisma.node.findMany({
+    where: { id: { in: input.nodeIds } },
+    select: {
+      id: true, kind: true, name: true, mimeType: true, currentVersionId: true,
+      currentVersion: { select: { blob: { select: { storageKey: true, size: true } } } },
+      searchText: { select: { versionId: true } },
+    },
   });
-  if (!node || node.kind !== "FILE" || !node.currentVersionId || !node.currentVersion) {
-    await prisma.searchText.deleteMany({ where: { nodeId: input.nodeId } });
-    return "gone";
-  }
-  const versionId = node.currentVersionId;
-  if (!input.force) {
-    const row = await prisma.searchText.findUnique({ where: { nodeId: node.id }, select: { versionId: true } });
-    if (row?.versionId === versionId) return "current";
-  }
-  const format = textFormatOf(node.name, node.mimeType);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const gone = input.nodeIds.filter((id) => {
+    const n = byId.get(id);
+    return !n || n.kind !== "FILE" || !n.currentVersionId || !n.currentVersion;
+  });
+  if (gone.length) await prisma.searchText.deleteMany({ where: { nodeId: { in: gone } } });
   const { searchTextMaxBytes } = getEnv();
-  let result: ExtractResult;
-  const size = Number(node.currentVersion.blob.size);
-  if (!format) {
-    await saveRow({ nodeId: node.id, versionId, status: "SKIPPED", reason: null, text: "", latin: "", cjk: [] });
-    return "skipped";
-  } else if (size > SEARCH_FILE_MAX_BYTES) {
-    result = { ok: false, reason: "too-large", detail: `${size} bytes` };
-  } else {
-    // Plain text needs no more than the text limit (plus a cut character); other formats need the whole file.
-    const limit = format === "text" ? searchTextMaxBytes + 3 : format === "html" ? searchTextMaxBytes * 4 : SEARCH_FILE_MAX_BYTES;
-    const bytes = size === 0 ? new Uint8Array(0) : await readAll(await getBlobStore().read(node.currentVersion.blob.storageKey), limit);
-    result = await extractInWorker(format, bytes, searchTextMaxBytes);
-  }
-  if (result.ok) {
-    try {
-      await saveRow({ nodeId: node.id, versionId, status: "OK", reason: null, text: result.text, latin: result.latin, cjk: result.cjk });
-      return "ok";
-    } catch (e) {
-      // PostgreSQL refuses a tsvector over 1 MB: the file is recorded, not retried forever.
-      logger.warn({ err: e, nodeId: node.id }, "search: the index refused a file's text");
-      result = { ok: false, reason: "too-large", detail: String((e as Error).message).slice(0, 200) };
+  // As many files in flight as there are extraction threads: each may hold a whole file (up to 100 MiB).
+  const outcomes = await mapLimit(
+    input.nodeIds,
+    EXTRACT_THREADS,
+    async (id): Promise<{ outcome: IndexOutcome; row?: Row }> => {
+      const node = byId.get(id);
+      if (!node || gone.includes(id) || !node.currentVersionId || !node.currentVersion) return { outcome: "gone" };
+      const versionId = node.currentVersionId;
+      if (!input.force && node.searchText?.versionId === versionId) return { outcome: "current" };
+      const format = textFormatOf(node.name, node.mimeType);
+      if (!format) return { outcome: "skipped", row: { nodeId: id, versionId, status: "SKIPPED", reason: null, text: "", latin: "", cjk: [] } };
+      const size = Number(node.currentVersion.blob.size);
+      let result: ExtractResult;
+      if (size > SEARCH_FILE_MAX_BYTES) {
+        result = { ok: false, reason: "too-large", detail: `${size} bytes` };
+      } else {
+        // Plain text needs no more than the text limit (plus a cut character); other formats need the whole file.
+        const limit = format === "text" ? searchTextMaxBytes + 3 : format === "html" ? searchTextMaxBytes * 4 : SEARCH_FILE_MAX_BYTES;
+        const bytes = size === 0 ? new Uint8Array(0) : await readAll(await getBlobStore().read(node.currentVersion.blob.storageKey), limit);
+        result = await extractInWorker(format, bytes, searchTextMaxBytes);
+      }
+      return result.ok
+        ? { outcome: "ok", row: { nodeId: id, versionId, status: "OK", reason: null, text: result.text, latin: result.latin, cjk: result.cjk } }
+        : { outcome: "unreadable", row: unreadableRow(id, versionId, result) };
+    },
+  );
+  const rows = outcomes.flatMap((o) => (o.row ? [o.row] : []));
+  try {
+    await saveRows(rows);
+  } catch {
+    // One text the index refuses (PostgreSQL caps a tsvector at 1 MB) must not fail the others: row by row.
+    for (const [i, o] of outcomes.entries()) {
+      if (!o.row) continue;
+      try {
+        await saveRows([o.row]);
+      } catch (e) {
+        logger.warn({ err: e, nodeId: o.row.nodeId }, "search: the index refused a file's text");
+        await saveRows([unreadableRow(o.row.nodeId, o.row.versionId, { ok: false, reason: "too-large", detail: String((e as Error).message).slice(0, 200) })]);
+        outcomes[i] = { outcome: "unreadable" };
+      }
     }
   }
-  await saveRow({ nodeId: node.id, versionId, status: "UNREADABLE", reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason, text: "", latin: "", cjk: [] });
-  return "unreadable";
+  return outcomes.map((o) => o.outcome);
+}
+
+/** `fn` over `items` with at most `limit` calls running, results in order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
+function unreadableRow(nodeId: string, versionId: string, result: Extract<ExtractResult, { ok: false }>): Row {
+  return { nodeId, versionId, status: "UNREADABLE", reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason, text: "", latin: "", cjk: [] };
 }
 
 /**
- * Writes a file's row. A job that took long may finish after a newer version was indexed: the
- * row is only replaced while `versionId` is still the file's current version.
+ * Writes files' rows in one statement. A job that took long may finish after a newer version
+ * was indexed: a row is only written while its `versionId` is still the file's current version.
  */
-async function saveRow(r: { nodeId: string; versionId: string; status: string; reason: string | null; text: string; latin: string; cjk: string[] }) {
+async function saveRows(rows: Row[]) {
+  if (!rows.length) return;
   const prisma = await getPrisma();
-  const textBytes = Buffer.byteLength(r.text);
+  // The CJK lexemes travel as one space-separated string per file (they never contain a space).
   await prisma.$executeRaw`
     INSERT INTO "SearchText" ("nodeId", "versionId", status, reason, text, "textBytes", tsv, "indexedAt")
-    SELECT ${r.nodeId}, ${r.versionId}, ${r.status}, ${r.reason}, ${r.text}, ${textBytes},
-           to_tsvector('english', ${r.latin}) || array_to_tsvector(${r.cjk}::text[]), now()
-     WHERE EXISTS (SELECT 1 FROM "Node" WHERE id = ${r.nodeId} AND "currentVersionId" = ${r.versionId})
+    SELECT t."nodeId", t."versionId", t.status, t.reason, t.text, octet_length(t.text),
+           to_tsvector('english', t.latin) || array_to_tsvector(string_to_array(t.cjk, ' ')), now()
+      FROM unnest(${rows.map((r) => r.nodeId)}::text[], ${rows.map((r) => r.versionId)}::text[], ${rows.map((r) => r.status)}::text[],
+                  ${rows.map((r) => r.reason)}::text[], ${rows.map((r) => r.text)}::text[], ${rows.map((r) => r.latin)}::text[],
+                  ${rows.map((r) => r.cjk.join(" "))}::text[]) AS t("nodeId", "versionId", status, reason, text, latin, cjk)
+     WHERE EXISTS (SELECT 1 FROM "Node" WHERE id = t."nodeId" AND "currentVersionId" = t."versionId")
     ON CONFLICT ("nodeId") DO UPDATE SET "versionId" = EXCLUDED."versionId", status = EXCLUDED.status, reason = EXCLUDED.reason,
            text = EXCLUDED.text, "textBytes" = EXCLUDED."textBytes", tsv = EXCLUDED.tsv, "indexedAt" = EXCLUDED."indexedAt"`;
 }
@@ -116,14 +170,24 @@ export async function backfillSearchBatch(input: { after: string | null; batch?:
      ORDER BY n.id LIMIT ${batch}`;
   let indexed = 0;
   let failed = 0;
-  for (const { id } of rows) {
+  // A few files at a time: their extractions run side by side, their rows go in one statement.
+  for (let i = 0; i < rows.length; i += INDEX_CHUNK) {
+    const ids = rows.slice(i, i + INDEX_CHUNK).map((r) => r.id);
     try {
-      await indexFileText({ nodeId: id });
-      indexed++;
-    } catch (e) {
-      // A store that cannot be read now: the next hourly pass (from the start) tries again.
-      failed++;
-      logger.warn({ err: e, nodeId: id }, "search: could not index a file");
+      await indexFilesText({ nodeIds: ids });
+      indexed += ids.length;
+    } catch {
+      // One file whose blob cannot be read now: the others are indexed one by one.
+      for (const id of ids) {
+        try {
+          await indexFileText({ nodeId: id });
+          indexed++;
+        } catch (e) {
+          // A store that cannot be read now: the next hourly pass (from the start) tries again.
+          failed++;
+          logger.warn({ err: e, nodeId: id }, "search: could not index a file");
+        }
+      }
     }
   }
   const last = rows.at(-1)?.id ?? null;

@@ -39,6 +39,20 @@ export function findMarks(text: string, needles: Needles): [number, number][] {
   return out;
 }
 
+/** A letter or digit of a script written with spaces between words (a cut inside one splits a word). */
+const WORD_CHAR = /^(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}\p{M}]$/u;
+/** How far a cut moves to reach a word boundary before it gives up and cuts the word. */
+const WORD_REACH = 24;
+
+const isWordChar = (c: string | undefined) => !!c && WORD_CHAR.test(c);
+
+/** Markdown's markup that reads as noise in a snippet: heading and list markers, bold and code marks. */
+export function stripMarkdown(text: string): string {
+  return text
+    .replace(/(^|\n)[ \t]*(?:#{1,6}|[-*+]|>)[ \t]+/g, "$1")
+    .replace(/\*\*|__|`+/g, "");
+}
+
 /** The snippet around the first match (or the start of the text), about `width` characters long. */
 export function makeSnippet(fullText: string, needles: Needles, width = 160): Snippet {
   // Only the region near the first match is scanned for more, so a 1 MiB text costs one regex pass to the first hit.
@@ -47,10 +61,22 @@ export function makeSnippet(fullText: string, needles: Needles, width = 160): Sn
   let start = Math.max(0, center - Math.floor(width / 3));
   let end = Math.min(fullText.length, start + width);
   start = Math.max(0, Math.min(start, end - width));
+  // Cut between words, not inside one (never past the match itself).
+  if (start > 0 && isWordChar(fullText[start - 1]) && isWordChar(fullText[start])) {
+    let s = start;
+    while (s < center && s - start < WORD_REACH && isWordChar(fullText[s])) s++;
+    if (!isWordChar(fullText[s]) || s === center) start = s;
+  }
+  if (end < fullText.length && isWordChar(fullText[end - 1]) && isWordChar(fullText[end])) {
+    let e = end;
+    const floor = first ? first[1] : start;
+    while (e > floor && end - e < WORD_REACH && isWordChar(fullText[e - 1])) e--;
+    if (!isWordChar(fullText[e - 1]) || e === floor) end = e;
+  }
   // Never cut a surrogate pair.
   if (start > 0 && /[\uDC00-\uDFFF]/.test(fullText[start] ?? "")) start--;
   if (end < fullText.length && /[\uD800-\uDBFF]/.test(fullText[end - 1] ?? "")) end++;
-  const text = fullText.slice(start, end).replace(/\s+/g, " ");
-  // Whitespace folding keeps lengths only when it maps one char to one: recompute on the folded piece.
+  const text = stripMarkdown(fullText.slice(start, end)).replace(/\s+/g, " ").trim();
+  // Markup and whitespace folding change lengths: the marks are found again on the final piece.
   return { text, marks: findMarks(text, needles), cutBefore: start > 0, cutAfter: end < fullText.length };
 }

@@ -2,7 +2,9 @@
 // per part, presigned UploadPart PUTs straight to the bucket (a real Ceph RGW from
 // scripts/with-s3.mjs), resume from the parts S3 lists, complete through the API.
 import { createHash, randomBytes } from "node:crypto";
-import { ListMultipartUploadsCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteBucketCorsCommand, GetBucketCorsCommand, ListMultipartUploadsCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { runAdminCommand } from "@/server/admin/admin-commands";
+import { getEnv } from "@/server/env";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setBlobStoreForTests } from "@/server/storage/blob-store-factory";
 import { S3BlobStore } from "@/server/storage/s3-blob-store";
@@ -12,6 +14,7 @@ import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
 import { resetDirectUploadClientForTests, removeUploadData } from "@/server/upload/direct-upload.service";
 import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
 import type { Actor } from "@/server/auth/actor";
+import { DirectUnreachableError, runDirectUpload, type PutPart } from "@/components/upload/direct-upload-client";
 
 const MiB = 1024 * 1024;
 const SKIP = "TEST_S3_ENDPOINT is unset; run under `node scripts/with-s3.mjs …` for a throwaway Ceph RGW";
@@ -231,6 +234,34 @@ describe("direct upload to S3", () => {
     expect(await callerFor(actor).upload.unfinished()).toEqual([]);
   });
 
+  it("`admin s3-cors` prints, then sets the rule browsers need: a preflight from BASE_URL may PUT parts and read the ETag", async () => {
+    await s3.client.send(new DeleteBucketCorsCommand({ Bucket: settings!.bucket }));
+    const origin = new URL(getEnv().baseUrl).origin;
+    const printed = (await runAdminCommand("s3-cors", { print: true })) as { rule: { AllowedOrigins: string[] }; current: unknown[] };
+    expect(printed.rule).toMatchObject({ AllowedOrigins: [origin], AllowedMethods: ["PUT"], ExposeHeaders: ["ETag"] });
+    expect(printed.current).toEqual([]);
+
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(1024);
+    const plan = await start(actor, bytes);
+    const { urls } = await callerFor(actor).upload.directPartUrls({ uploadId: plan.uploadId, parts: [{ partNumber: 1, md5: md5(bytes) }] });
+    const preflight = (from: string) =>
+      fetch(urls[0]!.url, { method: "OPTIONS", headers: { Origin: from, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-md5" } });
+    expect((await preflight(origin)).headers.get("access-control-allow-origin")).toBeNull();
+
+    await runAdminCommand("s3-cors", {});
+    const rules = (await s3.client.send(new GetBucketCorsCommand({ Bucket: settings!.bucket }))).CORSRules;
+    expect(rules).toEqual([expect.objectContaining({ AllowedOrigins: [origin], ExposeHeaders: ["ETag"] })]);
+    const allowed = await preflight(origin);
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(allowed.headers.get("access-control-expose-headers")).toBe("ETag");
+    expect((await preflight("https://elsewhere.example")).headers.get("access-control-allow-origin")).toBeNull();
+    // Setting it again replaces the rule for that origin instead of adding a second one.
+    await runAdminCommand("s3-cors", {});
+    expect((await s3.client.send(new GetBucketCorsCommand({ Bucket: settings!.bucket }))).CORSRules).toHaveLength(1);
+  });
+
   it("S3_DIRECT_UPLOAD=false turns it off: the client is told to use tus", async () => {
     const { actor } = await createTestUser();
     expect((await callerFor(actor).upload.config()).direct).toBe(true);
@@ -239,5 +270,91 @@ describe("direct upload to S3", () => {
       await expect(start(actor, randomBytes(1024))).rejects.toThrow("Direct upload to storage is not enabled on this server.");
       expect(await zhMessage(start(actor, randomBytes(1024)))).toBe("本服务器未启用直传存储。");
     });
+  });
+});
+
+describe("the web client's direct upload (components/upload/direct-upload-client.ts, driven from Node)", () => {
+  const apiFor = (actor: Actor) => {
+    const up = callerFor(actor).upload;
+    return { start: up.directStart, partUrls: up.directPartUrls, parts: up.directParts, complete: up.directComplete };
+  };
+  /** fetch as the part transport, counting the PUTs per part; `tamper` may change a body first. */
+  const fetchPut =
+    (log: number[], tamper?: (n: number, body: Buffer) => Buffer): PutPart =>
+    async (url, body, md5Header, onProgress, signal) => {
+      const n = Number(new URL(url).searchParams.get("partNumber"));
+      log.push(n);
+      let bytes: Buffer = Buffer.from(await body.arrayBuffer());
+      if (tamper) bytes = tamper(n, bytes);
+      try {
+        const res = await fetch(url, { method: "PUT", body: bytes as Uint8Array<ArrayBuffer>, headers: { "Content-MD5": md5Header }, signal });
+        await res.arrayBuffer();
+        if (res.ok) onProgress(bytes.length);
+        return res.status;
+      } catch {
+        return 0; // as the browser's XHR: no answer
+      }
+    };
+
+  it("uploads a file in parallel parts with progress, and a reload resumes from the parts S3 lists", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(57 * MiB + 5);
+    const file = new Blob([bytes]);
+    let uploadId = "";
+    const first: number[] = [];
+    const stop = new AbortController();
+    // The "reload": the page goes away once three parts are stored.
+    const interrupted = runDirectUpload({
+      file, filename: "movie.bin", sha256: sha256(bytes), api: apiFor(actor), signal: stop.signal,
+      onStarted: (id) => (uploadId = id),
+      putPart: async (...args) => {
+        const status = await fetchPut(first)(...args);
+        if (first.length >= 3) stop.abort();
+        return status;
+      },
+    });
+    await expect(interrupted).rejects.toThrow("Upload paused");
+    const held = (await callerFor(actor).upload.directParts({ uploadId })).parts.map((p) => p.partNumber);
+    expect(held.length).toBeGreaterThanOrEqual(3);
+    expect(held.length).toBeLessThan(12);
+
+    const second: number[] = [];
+    const progress: number[] = [];
+    const node = await runDirectUpload({
+      file, filename: "movie.bin", sha256: sha256(bytes), api: apiFor(actor), resumeId: uploadId,
+      putPart: fetchPut(second), onProgress: (sent) => progress.push(sent),
+    });
+    expect(node).toMatchObject({ name: "movie.bin", size: bytes.length });
+    // Only the parts S3 did not hold were sent again, and progress started from what it held.
+    expect([...second].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1).filter((n) => !held.includes(n)));
+    expect(progress[0]).toBe(held.length * 5 * MiB);
+    expect(progress.at(-1)).toBe(bytes.length);
+    expect((await storedSha((node as { id: string }).id)).sha).toBe(sha256(bytes));
+  });
+
+  it("a part corrupted on the way is refused by S3 and sent again", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(11 * MiB);
+    const log: number[] = [];
+    let corrupted = false;
+    const node = await runDirectUpload({
+      file: new Blob([bytes]), filename: "c.bin", sha256: sha256(bytes), api: apiFor(actor),
+      putPart: fetchPut(log, (n, body) => {
+        if (n !== 2 || corrupted) return body;
+        corrupted = true;
+        const bad = Buffer.from(body);
+        bad[7] = bad[7]! ^ 1;
+        return bad;
+      }),
+    });
+    expect(log.filter((n) => n === 2)).toHaveLength(2);
+    expect((await storedSha((node as { id: string }).id)).sha).toBe(sha256(bytes));
+  });
+
+  it("a bucket the page cannot reach (CORS, network) ends with DirectUnreachableError, for the fallback to tus", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(6 * MiB);
+    const run = runDirectUpload({ file: new Blob([bytes]), filename: "u.bin", sha256: sha256(bytes), api: apiFor(actor), putPart: async () => 0 });
+    await expect(run).rejects.toBeInstanceOf(DirectUnreachableError);
   });
 });

@@ -40,7 +40,8 @@ export const PART_URL_SECONDS = 15 * 60;
 const KEY = Symbol.for("yunpan.directUploadS3");
 type G = typeof globalThis & { [KEY]?: { client: S3Client; bucket: string } };
 
-function s3(): { client: S3Client; bucket: string } {
+/** The S3 client and bucket direct uploads sign for (built from the env once per process). */
+export function directUploadS3(): { client: S3Client; bucket: string } {
   const g = globalThis as G;
   if (!g[KEY]) {
     const settings = s3SettingsFromEnv(getEnv().s3);
@@ -97,7 +98,7 @@ export async function startDirectUpload(input: { actor: Actor } & DirectStartInp
     metadata: { filename: input.filename, parentId: input.parentId, relativePath: input.relativePath, sha256: input.sha256, filetype: input.filetype },
   });
   const partSize = s3PartSize(input.size, getEnv().s3.partSizeBytes);
-  const { client, bucket } = s3();
+  const { client, bucket } = directUploadS3();
   let s3UploadId: string | undefined;
   try {
     ({ UploadId: s3UploadId } = await client.send(
@@ -124,7 +125,7 @@ async function requireDirectSession(actor: Actor, uploadId: string) {
 /** Presigned UploadPart URLs for the given parts, each bound to its length and Content-MD5 (base64). */
 export async function signDirectParts(input: { actor: Actor; uploadId: string; parts: { partNumber: number; md5: string }[] }) {
   const session = await requireDirectSession(input.actor, input.uploadId);
-  const { client, bucket } = s3();
+  const { client, bucket } = directUploadS3();
   const expiresAt = new Date(Date.now() + PART_URL_SECONDS * 1000);
   const urls = await Promise.all(
     input.parts.map(async ({ partNumber, md5 }) => {
@@ -145,7 +146,7 @@ export async function signDirectParts(input: { actor: Actor; uploadId: string; p
 }
 
 async function listAllParts(key: string, s3UploadId: string): Promise<Part[]> {
-  const { client, bucket } = s3();
+  const { client, bucket } = directUploadS3();
   const parts: Part[] = [];
   let marker: string | undefined;
   do {
@@ -172,7 +173,7 @@ export async function listDirectParts(input: { actor: Actor; uploadId: string })
 }
 
 async function sha256Of(key: string): Promise<string> {
-  const { client, bucket } = s3();
+  const { client, bucket } = directUploadS3();
   const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const hash = createHash("sha256");
   for await (const chunk of out.Body as Readable) hash.update(chunk as Buffer);
@@ -186,7 +187,7 @@ async function sha256Of(key: string): Promise<string> {
  */
 export async function completeDirectUpload(input: { actor: Actor; uploadId: string; onConflict?: OnConflict | null }): Promise<NodeDto> {
   const session = await requireDirectSession(input.actor, input.uploadId);
-  const { client, bucket } = s3();
+  const { client, bucket } = directUploadS3();
   const { plan } = session;
   const listed = new Map((await listAllParts(session.id, session.s3UploadId)).map((p) => [p.PartNumber, p]));
   const missing: number[] = [];
@@ -226,7 +227,7 @@ export async function removeUploadData(uploadId: string, removeTus: (id: string)
   const session = await prisma.uploadSession.findUnique({ where: { id: uploadId }, select: { s3UploadId: true, status: true } });
   if (!session?.s3UploadId) return removeTus(uploadId);
   if (session.status === "COMPLETED") return;
-  const { client, bucket } = s3();
+  const { client, bucket } = directUploadS3();
   await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: uploadId, UploadId: session.s3UploadId })).catch((e: unknown) => {
     // Already completed or aborted: nothing is left to remove.
     if ((e as { name?: string }).name !== "NoSuchUpload") throw e;

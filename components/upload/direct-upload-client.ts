@@ -1,0 +1,156 @@
+// The browser's side of a direct upload to S3 (server/upload/direct-upload.service.ts), free of
+// React and of the transport, so a Node test drives the same code against a real bucket: the
+// server API and the part PUT are passed in.
+import { createMD5 } from "hash-wasm";
+
+export interface DirectPlan {
+  uploadId: string;
+  size: number;
+  partSize: number;
+  partCount: number;
+}
+
+/** The server procedures a direct upload uses (the tRPC client's `upload.direct*`, or a test caller). */
+export interface DirectUploadApi {
+  start(input: { filename: string; size: number; sha256: string; parentId?: string | null; filetype?: string | null }): Promise<DirectPlan>;
+  partUrls(input: { uploadId: string; parts: { partNumber: number; md5: string }[] }): Promise<{ urls: { partNumber: number; url: string }[] }>;
+  parts(input: { uploadId: string }): Promise<DirectPlan & { parts: { partNumber: number; size: number }[] }>;
+  complete(input: { uploadId: string; onConflict?: "version" | "rename" | null }): Promise<unknown>;
+}
+
+/**
+ * PUTs one part to its presigned URL with its Content-MD5, reporting bytes sent; resolves with the
+ * HTTP status, or 0 when no answer came (network failure, or a CORS refusal the page cannot see).
+ */
+export type PutPart = (url: string, body: Blob, md5: string, onProgress: (sent: number) => void, signal: AbortSignal) => Promise<number>;
+
+/** The bucket could not be reached from here (CORS, network): the caller uploads through tus instead. */
+export class DirectUnreachableError extends Error {
+  constructor() {
+    super("The storage bucket cannot be reached from this browser");
+  }
+}
+
+/** Parts in flight at once, as the issue measured browsers handle well. */
+export const PARALLEL_PARTS = 6;
+// URLs asked for at once: a batch covers the next parts while earlier ones are on the wire.
+const URL_BATCH = 24;
+// A part refused for its digest (bytes corrupted on the way) or a lost connection is sent again.
+const PART_ATTEMPTS = 4;
+
+export interface DirectUploadOptions {
+  file: Blob;
+  filename: string;
+  parentId?: string | null;
+  filetype?: string | null;
+  sha256: string;
+  onConflict?: "version" | "rename" | null;
+  api: DirectUploadApi;
+  putPart: PutPart;
+  /** An unfinished upload of this file to continue (from a reload or another device), if any. */
+  resumeId?: string | null;
+  /** Called once the upload exists, so a reload can find it. */
+  onStarted?: (uploadId: string) => void;
+  onProgress?: (sent: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+async function md5Base64(blob: Blob): Promise<string> {
+  const hasher = await createMD5();
+  hasher.init();
+  hasher.update(new Uint8Array(await blob.arrayBuffer()));
+  const bytes = hasher.digest("binary");
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+async function openPlan(o: DirectUploadOptions): Promise<{ plan: DirectPlan; done: Set<number> }> {
+  if (o.resumeId) {
+    // A session that ended or belongs to another file starts over.
+    const held = await o.api.parts({ uploadId: o.resumeId }).catch(() => null);
+    if (held && held.size === o.file.size) return { plan: held, done: new Set(held.parts.map((p) => p.partNumber)) };
+  }
+  const plan = await o.api.start({ filename: o.filename, size: o.file.size, sha256: o.sha256, parentId: o.parentId, filetype: o.filetype });
+  return { plan, done: new Set() };
+}
+
+/**
+ * Uploads `file` straight to the bucket: PARALLEL_PARTS parts at a time, each with its MD5 (S3
+ * refuses a corrupted part; it is sent again), resuming from the parts S3 already holds, then asks
+ * the server to complete. Throws DirectUnreachableError when no part could reach the bucket at all.
+ */
+export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> {
+  const signal = o.signal ?? new AbortController().signal;
+  const { plan, done } = await openPlan(o);
+  o.onStarted?.(plan.uploadId);
+  const lengthOf = (n: number) => Math.min(plan.partSize, plan.size - (n - 1) * plan.partSize);
+  const inFlight = new Map<number, number>();
+  let finishedBytes = [...done].reduce((sum, n) => sum + lengthOf(n), 0);
+  let reachedBucket = done.size > 0;
+  const report = () => o.onProgress?.(finishedBytes + [...inFlight.values()].reduce((a, b) => a + b, 0), plan.size);
+  report();
+
+  const queue = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
+  const urls = new Map<number, { url: string; md5: string }>();
+
+  async function urlFor(n: number, fresh = false): Promise<{ url: string; md5: string }> {
+    if (!fresh && urls.has(n)) return urls.get(n)!;
+    // The next batch of parts not signed yet, this one first.
+    const batch = [n, ...queue.filter((m) => m !== n && !urls.has(m)).slice(0, URL_BATCH - 1)];
+    const md5s = await Promise.all(batch.map((m) => md5Base64(o.file.slice((m - 1) * plan.partSize, (m - 1) * plan.partSize + lengthOf(m)))));
+    const { urls: signed } = await o.api.partUrls({ uploadId: plan.uploadId, parts: batch.map((m, i) => ({ partNumber: m, md5: md5s[i]! })) });
+    for (const s of signed) urls.set(s.partNumber, { url: s.url, md5: md5s[batch.indexOf(s.partNumber)]! });
+    return urls.get(n)!;
+  }
+
+  async function sendPart(n: number) {
+    const body = o.file.slice((n - 1) * plan.partSize, (n - 1) * plan.partSize + lengthOf(n));
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) throw new DOMException("Upload paused", "AbortError");
+      // 403: the URL expired (or the clock moved); a fresh one is signed.
+      const { url, md5 } = await urlFor(n, attempt > 1);
+      const status = await o.putPart(url, body, md5, (sent) => {
+        inFlight.set(n, sent);
+        report();
+      }, signal);
+      inFlight.delete(n);
+      if (status >= 200 && status < 300) {
+        reachedBucket = true;
+        finishedBytes += lengthOf(n);
+        report();
+        return;
+      }
+      if (signal.aborted) throw new DOMException("Upload paused", "AbortError");
+      if (status === 0 && !reachedBucket) throw new DirectUnreachableError();
+      if (attempt >= PART_ATTEMPTS) throw new Error(`Part ${n} could not be stored (HTTP ${status})`);
+    }
+  }
+
+  let failed = false;
+  const workers = Array.from({ length: Math.min(PARALLEL_PARTS, queue.length) }, async () => {
+    try {
+      // Once one part has failed for good the others stop taking parts.
+      for (let n = queue.shift(); n !== undefined && !failed; n = queue.shift()) await sendPart(n);
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  });
+  await Promise.all(workers);
+  return o.api.complete({ uploadId: plan.uploadId, onConflict: o.onConflict });
+}
+
+/** The browser's PutPart: XMLHttpRequest, for upload progress (fetch has none). */
+export const xhrPutPart: PutPart = (url, body, md5, onProgress, signal) =>
+  new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", url);
+    xhr.setRequestHeader("Content-MD5", md5);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onload = () => resolve(xhr.status);
+    xhr.onerror = () => resolve(0);
+    xhr.onabort = () => resolve(0);
+    signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.send(body);
+  });
