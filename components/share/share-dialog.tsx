@@ -176,6 +176,7 @@ function PeopleTab({ node }: { node: ShareTarget }) {
   const [role, setRole] = useState<"VIEWER" | "EDITOR">("VIEWER");
   const [error, setError] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.share.grants.pathKey() });
+  const memberLabel = (n: number) => (n === 1 ? t("groups.memberCountOne") : t("groups.memberCount", { count: n }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -278,7 +279,7 @@ function PeopleTab({ node }: { node: ShareTarget }) {
                         <UsersRound className="size-4" />
                       </span>
                       <span className="min-w-0 flex-1 truncate font-medium">{g.name}</span>
-                      <span className="text-xs text-zinc-500">{t("sharing.groupMembers", { count: g.memberCount })}</span>
+                      <span className="text-xs text-zinc-500">{memberLabel(g.memberCount)}</span>
                       {groupId === g.id && <Check className="size-4 text-brand-600 dark:text-brand-100" />}
                     </button>
                   </li>
@@ -312,7 +313,7 @@ function PeopleTab({ node }: { node: ShareTarget }) {
                 {g.group?.name ?? g.grantee?.name}
                 {g.group && <span className="rounded-full bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-700 dark:bg-sky-500/15 dark:text-sky-200">{t("sharing.groupTag")}</span>}
               </div>
-              <div className="truncate text-xs text-zinc-500">{g.group ? t("sharing.groupMembers", { count: g.group.memberCount }) : g.grantee?.email}</div>
+              <div className="truncate text-xs text-zinc-500">{g.group ? memberLabel(g.group.memberCount) : g.grantee?.email}</div>
             </div>
             {roleSelect(g.role, (r) => void updateGrant.mutateAsync({ grantId: g.id, role: r }).then(refresh, (e: Error) => toast("error", e.message)), g.group?.name ?? g.grantee?.email ?? "")}
             <button
