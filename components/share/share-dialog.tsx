@@ -2,7 +2,7 @@
 import { useId, useState, type FormEvent } from "react";
 import clsx from "clsx";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link2, Plus, Share2, UserMinus, Users, X } from "lucide-react";
+import { Check, Link2, Plus, Share2, UserMinus, Users, UsersRound, X } from "lucide-react";
 import { Dialog } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
@@ -165,20 +165,33 @@ function PeopleTab({ node }: { node: ShareTarget }) {
   const queryClient = useQueryClient();
   const grants = useQuery(trpc.share.grants.queryOptions({ nodeId: node.id }));
   const grant = useMutation(trpc.share.grant.mutationOptions());
+  const grantGroup = useMutation(trpc.share.grantGroup.mutationOptions());
+  const [to, setTo] = useState<"person" | "group">("person");
+  const [groupSearch, setGroupSearch] = useState("");
+  const [groupId, setGroupId] = useState<string | null>(null);
+  const groups = useQuery({ ...trpc.share.shareableGroups.queryOptions({ search: groupSearch || undefined }), enabled: to === "group" });
   const updateGrant = useMutation(trpc.share.updateGrant.mutationOptions());
   const revoke = useMutation(trpc.share.revokeGrant.mutationOptions());
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<"VIEWER" | "EDITOR">("VIEWER");
   const [error, setError] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.share.grants.pathKey() });
+  const memberLabel = (n: number) => (n === 1 ? t("groups.memberCountOne") : t("groups.memberCount", { count: n }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
     try {
-      const g = await grant.mutateAsync({ nodeId: node.id, email, role });
-      setEmail("");
-      toast("success", t("sharing.invited", { email: g.grantee.email }));
+      if (to === "group") {
+        if (!groupId) return setError(t("sharing.groupPick"));
+        const g = await grantGroup.mutateAsync({ nodeId: node.id, groupId, role });
+        setGroupId(null);
+        toast("success", t("sharing.groupInvited", { name: g.group?.name ?? "" }));
+      } else {
+        const g = await grant.mutateAsync({ nodeId: node.id, email, role });
+        setEmail("");
+        toast("success", t("sharing.invited", { email: g.grantee?.email ?? email }));
+      }
       await refresh();
     } catch (err) {
       const p = errorParts(err, t("sharing.ownerOnly"));
@@ -201,20 +214,80 @@ function PeopleTab({ node }: { node: ShareTarget }) {
   return (
     <div className="space-y-4">
       <p className="text-sm text-zinc-500">{t("sharing.peopleIntro")}</p>
-      <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row" data-testid="grant-form">
-        <input
-          type="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          placeholder={t("sharing.email")}
-          aria-label={t("sharing.email")}
-          className="min-w-0 flex-1 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-500 focus:ring-3 focus:ring-brand-500/20 dark:border-zinc-700 dark:bg-zinc-900"
-        />
-        {roleSelect(role, setRole, t("sharing.tabPeople"))}
-        <Button type="submit" disabled={grant.isPending}>
-          {grant.isPending ? t("sharing.inviting") : t("sharing.invite")}
-        </Button>
+      <div role="radiogroup" aria-label={t("sharing.tabPeople")} className="inline-flex rounded-lg bg-zinc-100 p-0.5 text-sm dark:bg-zinc-800">
+        {(["person", "group"] as const).map((k) => (
+          <button
+            key={k}
+            type="button"
+            role="radio"
+            aria-checked={to === k}
+            onClick={() => (setTo(k), setError(null))}
+            className={clsx(
+              "flex items-center gap-1.5 rounded-md px-3 py-1.5 font-medium",
+              to === k ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-950 dark:text-zinc-100" : "text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200",
+            )}
+          >
+            {k === "person" ? <Users className="size-4" /> : <UsersRound className="size-4" />}
+            {k === "person" ? t("sharing.sharePerson") : t("sharing.shareGroup")}
+          </button>
+        ))}
+      </div>
+      <form onSubmit={submit} className="space-y-2" data-testid="grant-form">
+        <div className="flex flex-col gap-2 sm:flex-row">
+          {to === "person" ? (
+            <input
+              type="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              placeholder={t("sharing.email")}
+              aria-label={t("sharing.email")}
+              className="min-w-0 flex-1 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-500 focus:ring-3 focus:ring-brand-500/20 dark:border-zinc-700 dark:bg-zinc-900"
+            />
+          ) : (
+            <input
+              type="search"
+              value={groupSearch}
+              onChange={(e) => setGroupSearch(e.target.value)}
+              placeholder={t("sharing.groupSearch")}
+              aria-label={t("sharing.groupSearch")}
+              className="min-w-0 flex-1 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-500 focus:ring-3 focus:ring-brand-500/20 dark:border-zinc-700 dark:bg-zinc-900"
+            />
+          )}
+          {roleSelect(role, setRole, t("sharing.tabPeople"))}
+          <Button type="submit" disabled={grant.isPending || grantGroup.isPending}>
+            {grant.isPending || grantGroup.isPending ? t("sharing.inviting") : t("sharing.invite")}
+          </Button>
+        </div>
+        {to === "group" && (
+          <>
+            <p className="text-xs text-zinc-500">{t("sharing.groupHelp")}</p>
+            {groups.data?.length === 0 && <p className="rounded-xl border border-dashed border-zinc-300 p-3 text-center text-sm text-zinc-500 dark:border-zinc-700">{t("sharing.groupNone")}</p>}
+            {!!groups.data?.length && (
+              <ul role="listbox" aria-label={t("sharing.shareGroup")} className="max-h-48 overflow-y-auto rounded-xl border border-zinc-200 dark:border-zinc-800" data-testid="group-options">
+                {groups.data.map((g) => (
+                  <li key={g.id} role="option" aria-selected={groupId === g.id}>
+                    <button
+                      type="button"
+                      onClick={() => setGroupId(g.id)}
+                      className={clsx(
+                        "flex w-full items-center gap-3 px-3 py-2 text-left text-sm",
+                        groupId === g.id ? "bg-brand-50 dark:bg-brand-500/15" : "hover:bg-zinc-50 dark:hover:bg-zinc-800/60",
+                      )}
+                    >
+                      <span className="flex size-7 shrink-0 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-white">
+                        <UsersRound className="size-4" />
+                      </span>
+                      <span className="min-w-0 flex-1 truncate font-medium">{g.name}</span>
+                      <span className="text-xs text-zinc-500">{memberLabel(g.memberCount)}</span>
+                      {groupId === g.id && <Check className="size-4 text-brand-600 dark:text-brand-100" />}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
       </form>
       {error && (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400">
@@ -226,14 +299,23 @@ function PeopleTab({ node }: { node: ShareTarget }) {
       <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
         {grants.data?.map((g) => (
           <li key={g.id} className="flex items-center gap-3 py-2.5" data-testid="grant-row">
-            <div className="flex size-8 shrink-0 items-center justify-center rounded-full bg-gradient-to-br from-emerald-400 to-teal-500 text-sm font-semibold text-white">
-              {g.grantee.name.slice(0, 1).toUpperCase()}
-            </div>
+            {g.group ? (
+              <div className="flex size-8 shrink-0 items-center justify-center rounded-full bg-gradient-to-br from-sky-400 to-indigo-500 text-white">
+                <UsersRound className="size-4" />
+              </div>
+            ) : (
+              <div className="flex size-8 shrink-0 items-center justify-center rounded-full bg-gradient-to-br from-emerald-400 to-teal-500 text-sm font-semibold text-white">
+                {g.grantee?.name.slice(0, 1).toUpperCase()}
+              </div>
+            )}
             <div className="min-w-0 flex-1">
-              <div className="truncate text-sm font-medium">{g.grantee.name}</div>
-              <div className="truncate text-xs text-zinc-500">{g.grantee.email}</div>
+              <div className="flex items-center gap-2 truncate text-sm font-medium">
+                {g.group?.name ?? g.grantee?.name}
+                {g.group && <span className="rounded-full bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-700 dark:bg-sky-500/15 dark:text-sky-200">{t("sharing.groupTag")}</span>}
+              </div>
+              <div className="truncate text-xs text-zinc-500">{g.group ? memberLabel(g.group.memberCount) : g.grantee?.email}</div>
             </div>
-            {roleSelect(g.role, (r) => void updateGrant.mutateAsync({ grantId: g.id, role: r }).then(refresh, (e: Error) => toast("error", e.message)), g.grantee.email)}
+            {roleSelect(g.role, (r) => void updateGrant.mutateAsync({ grantId: g.id, role: r }).then(refresh, (e: Error) => toast("error", e.message)), g.group?.name ?? g.grantee?.email ?? "")}
             <button
               onClick={() =>
                 void revoke.mutateAsync({ grantId: g.id }).then(

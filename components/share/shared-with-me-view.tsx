@@ -59,29 +59,33 @@ export function SharedWithMeView() {
                   </button>
                 )}
                 <p className="truncate text-xs text-zinc-500">
-                  {t("sharing.sharedBy", { name: n.owner.name })} · {formatDateTime(n.sharedAt, locale)}
+                  {t("sharing.sharedBy", { name: n.owner.name })}
+                  {n.viaGroup ? ` · ${t("sharing.viaGroup", { name: n.viaGroup })}` : ""} · {formatDateTime(n.sharedAt, locale)}
                   {n.kind === "FILE" ? ` · ${formatBytes(n.size)}` : ""}
                 </p>
               </div>
               <span className="hidden rounded-full bg-zinc-100 px-2.5 py-0.5 text-xs font-medium text-zinc-600 sm:inline dark:bg-zinc-800 dark:text-zinc-300">
                 {n.role === "EDITOR" ? t("sharing.roleEditor") : t("sharing.roleViewer")}
               </span>
-              <button
-                onClick={() =>
-                  void leave.mutateAsync({ grantId: n.grantId }).then(
-                    () => {
-                      toast("success", t("sharing.left", { name: n.name }));
-                      return queryClient.invalidateQueries({ queryKey: trpc.share.sharedWithMe.queryKey() });
-                    },
-                    (e: Error) => toast("error", e.message),
-                  )
-                }
-                aria-label={`${t("sharing.leave")} ${n.name}`}
-                title={t("sharing.leave")}
-                className="rounded-lg p-2 text-zinc-400 hover:bg-zinc-100 hover:text-red-600 dark:hover:bg-zinc-800"
-              >
-                <LogOut className="size-4" />
-              </button>
+              {/* A group's share is left by leaving the group. */}
+              {!n.viaGroup && (
+                <button
+                  onClick={() =>
+                    void leave.mutateAsync({ grantId: n.grantId }).then(
+                      () => {
+                        toast("success", t("sharing.left", { name: n.name }));
+                        return queryClient.invalidateQueries({ queryKey: trpc.share.sharedWithMe.queryKey() });
+                      },
+                      (e: Error) => toast("error", e.message),
+                    )
+                  }
+                  aria-label={`${t("sharing.leave")} ${n.name}`}
+                  title={t("sharing.leave")}
+                  className="rounded-lg p-2 text-zinc-400 hover:bg-zinc-100 hover:text-red-600 dark:hover:bg-zinc-800"
+                >
+                  <LogOut className="size-4" />
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -1,4 +1,5 @@
 import { getPrisma } from "@/server/db/client";
+import { grantReachesSql, grantsReaching } from "@/server/drive/grant-scope";
 import { AppError } from "@/server/errors/app-error";
 import { requireAdmin } from "@/server/auth/auth.service";
 import { requireNodeAccess } from "@/server/drive/access";
@@ -98,7 +99,7 @@ export class ChangeVisibility {
   /** The owners of the drives the caller holds a grant in, read now. */
   loadGrantOwners(): Promise<string[]> {
     return getPrisma().then(async (prisma) =>
-      (await prisma.grant.findMany({ where: { granteeId: this.actor.userId }, select: { node: { select: { ownerId: true } } } })).map((g) => g.node.ownerId),
+      (await prisma.grant.findMany({ where: grantsReaching(this.actor.userId), select: { node: { select: { ownerId: true } } } })).map((g) => g.node.ownerId),
     );
   }
 
@@ -166,7 +167,7 @@ export class ChangeVisibility {
         SELECT up.start, n.id, n."parentId", up.depth + 1 FROM "Node" n JOIN up ON n.id = up."parentId" WHERE up.depth < 256
       )
       SELECT DISTINCT up.start FROM up
-      WHERE (${granteeId}::text IS NOT NULL AND EXISTS (SELECT 1 FROM "Grant" g WHERE g."nodeId" = up.id AND g."granteeId" = ${granteeId}))
+      WHERE (${granteeId}::text IS NOT NULL AND EXISTS (SELECT 1 FROM "Grant" g WHERE g."nodeId" = up.id AND ${grantReachesSql(granteeId ?? "")}))
          OR up.id = ${folderId}::text`;
     return new Set(rows.map((r) => r.start));
   }

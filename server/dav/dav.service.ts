@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { Upload } from "@tus/utils";
 import { getPrisma } from "@/server/db/client";
+import { grantsReaching } from "@/server/drive/grant-scope";
 import { AppError } from "@/server/errors/app-error";
 import { getRootFolderOrThrow } from "@/server/drive/drive.service";
 import { requireNodeAccess } from "@/server/drive/access";
@@ -31,7 +32,7 @@ export interface Resolved {
 
 async function hasGrants(userId: string): Promise<boolean> {
   const prisma = await getPrisma();
-  return (await prisma.grant.count({ where: { granteeId: userId, node: { trashedAt: null } } })) > 0;
+  return (await prisma.grant.count({ where: { ...grantsReaching(userId), node: { trashedAt: null } } })) > 0;
 }
 
 /** A folder that exists only over WebDAV: it lists the caller's grants and cannot be changed. */
@@ -53,7 +54,7 @@ export async function resolveDavPath(input: { actor: Actor; segments: string[] }
     const shared = sharedFolderNode(root);
     if (segments.length === 1) return { node: shared, parent: root, fixed: true };
     const grant = await prisma.grant.findFirst({
-      where: { granteeId: input.actor.userId, node: { trashedAt: null, name: segments[1] } },
+      where: { ...grantsReaching(input.actor.userId), node: { trashedAt: null, name: segments[1] } },
       include: { node: true },
       orderBy: { createdAt: "asc" },
     });
@@ -106,7 +107,7 @@ export async function* listDavChildren(input: { actor: Actor; folderId: string; 
   const prisma = await getPrisma();
   if (input.folderId === SHARED_ID) {
     const grants = await prisma.grant.findMany({
-      where: { granteeId: input.actor.userId, node: { trashedAt: null } },
+      where: { ...grantsReaching(input.actor.userId), node: { trashedAt: null } },
       include: { node: { include: { currentVersion: { select: { blob: { select: { sha256: true } } } } } } },
       orderBy: { createdAt: "asc" },
     });

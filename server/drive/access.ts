@@ -1,12 +1,14 @@
 import { getPrisma } from "@/server/db/client";
 import { AppError, notFound } from "@/server/errors/app-error";
+import { grantReachesSql } from "@/server/drive/grant-scope";
 import type { Actor } from "@/server/auth/actor";
 import type { Node } from "@/server/db/generated/client.ts";
 
 export type Need = "read" | "write";
 
 /**
- * The single access rule for a node: its owner, or a grant on it or on an ancestor (EDITOR for
+ * The single access rule for a node: its owner, or a grant (to the caller or to a group they are in)
+ * on it or on an ancestor (EDITOR for
  * writes). Anything else, including a node that exists but is not the caller's, is NOT_FOUND, so a
  * foreign id answers exactly like a missing one. Trashed nodes are reachable only by their owner.
  */
@@ -38,7 +40,7 @@ export async function requireParentWritable(actor: Actor, node: Node): Promise<v
   if (role !== "EDITOR") throw new AppError("FORBIDDEN", "share.topNotYours", { name: node.name });
 }
 
-/** The strongest grant the user holds on the node or any ancestor, walking up in one query. */
+/** The strongest grant the user holds (or a group of theirs holds) on the node or any ancestor, in one query. */
 async function grantRoleOn(userId: string, nodeId: string): Promise<"VIEWER" | "EDITOR" | null> {
   const prisma = await getPrisma();
   const rows = await prisma.$queryRaw<{ role: "VIEWER" | "EDITOR" }[]>`
@@ -47,7 +49,7 @@ async function grantRoleOn(userId: string, nodeId: string): Promise<"VIEWER" | "
       UNION ALL
       SELECT n.id, n."parentId" FROM "Node" n JOIN up ON n.id = up."parentId"
     )
-    SELECT g.role::text AS role FROM "Grant" g JOIN up ON g."nodeId" = up.id WHERE g."granteeId" = ${userId}`;
+    SELECT g.role::text AS role FROM "Grant" g JOIN up ON g."nodeId" = up.id WHERE ${grantReachesSql(userId)}`;
   if (rows.some((r) => r.role === "EDITOR")) return "EDITOR";
   return rows.length ? "VIEWER" : null;
 }

@@ -1,5 +1,6 @@
 import { recordAudit } from "@/server/audit/audit.service";
 import { getPrisma } from "@/server/db/client";
+import { grantsReaching } from "@/server/drive/grant-scope";
 import { AppError, notFound } from "@/server/errors/app-error";
 import { requireAccessTo, requireNodeAccess } from "@/server/drive/access";
 import { createFolderSchema, listFolderSchema, nodeNameSchema } from "@/server/drive/drive.schemas";
@@ -85,7 +86,7 @@ export async function breadcrumbsOf(actor: Actor, nodeId: string): Promise<Crumb
   const own = rows.filter((r) => r.ownerId === actor.userId);
   if (own.length || !rows.length) return own.map((r) => ({ id: r.id, name: r.name, isRoot: r.rootOwnerId !== null }));
   // A teammate inside a shared folder: the path starts at the highest node their grant covers.
-  const granted = await prisma.grant.findMany({ where: { granteeId: actor.userId, nodeId: { in: rows.map((r) => r.id) } }, select: { nodeId: true } });
+  const granted = await prisma.grant.findMany({ where: { ...grantsReaching(actor.userId), nodeId: { in: rows.map((r) => r.id) } }, select: { nodeId: true } });
   const top = rows.findIndex((r) => granted.some((g) => g.nodeId === r.id));
   return top < 0 ? [] : rows.slice(top).map((r) => ({ id: r.id, name: r.name, isRoot: false }));
 }

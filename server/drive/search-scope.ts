@@ -1,4 +1,5 @@
 import { Prisma } from "@/server/db/generated/client.ts";
+import { grantReachesSql } from "@/server/drive/grant-scope";
 
 // Which nodes a search may answer with, in one place for the name search and the content
 // search (server/search): the caller's own live nodes, and what others granted them.
@@ -15,7 +16,7 @@ export function ownLiveNodesSql(userId: string): Prisma.Sql {
 export function sharedNodesCteSql(userId: string): Prisma.Sql {
   return Prisma.sql`
       SELECT n.id FROM "Grant" g JOIN "Node" n ON n.id = g."nodeId"
-       WHERE g."granteeId" = ${userId} AND n."ownerId" <> ${userId} AND n."trashedAt" IS NULL
+       WHERE ${grantReachesSql(userId)} AND n."ownerId" <> ${userId} AND n."trashedAt" IS NULL
       UNION
       SELECT c.id FROM "Node" c JOIN shared s ON c."parentId" = s.id WHERE c."trashedAt" IS NULL`;
 }

@@ -1,4 +1,5 @@
 import { getPrisma } from "@/server/db/client";
+import { grantsReaching } from "@/server/drive/grant-scope";
 import { searchSchema, type SearchKind } from "@/server/drive/drive.schemas";
 import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
@@ -81,7 +82,7 @@ type HitRow = { id: string; parentId: string; kind: "FILE" | "FOLDER"; name: str
 /** Matches inside what others granted the user (the granted nodes and everything live below them). */
 async function searchShared(input: { userId: string; query: string; kind?: SearchKind | null; after: ReturnType<typeof decodeCursor>; limit: number }): Promise<HitRow[]> {
   const prisma = await getPrisma();
-  if ((await prisma.grant.count({ where: { granteeId: input.userId } })) === 0) return [];
+  if ((await prisma.grant.count({ where: grantsReaching(input.userId) })) === 0) return [];
   const { after } = input;
   return prisma.$queryRaw<HitRow[]>`
     WITH RECURSIVE shared AS (${sharedNodesCteSql(input.userId)})

@@ -1,6 +1,7 @@
 import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
+import { appendGroupGrantChanges } from "@/server/groups/group-grant-changes";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import type { Actor } from "@/server/auth/actor";
 import {
@@ -135,6 +136,9 @@ export async function deleteGroup(input: { actor: Actor; meta?: RequestMeta; gro
   const removed = await prisma.$transaction(async (tx) => {
     const group = await tx.group.findUnique({ where: { id: groupId } });
     if (!group) throw new AppError("NOT_FOUND", "groups.notFound");
+    // Its shares go with it (the foreign key cascades): its members hear they lost them.
+    const memberIds = (await tx.groupMember.findMany({ where: { groupId }, select: { userId: true } })).map((m) => m.userId);
+    await appendGroupGrantChanges(tx, { groupId, userIds: memberIds, kind: "grant.removed", actorId: actorIdOf(input.actor) });
     const members = await tx.groupMember.deleteMany({ where: { groupId } });
     await tx.group.delete({ where: { id: groupId } });
     return { id: group.id, name: group.name, membersRemoved: members.count };
@@ -188,7 +192,11 @@ export async function addGroupMember(input: { actor: Actor; meta?: RequestMeta; 
     if (source === "local" && existing.source !== "local") await prisma.groupMember.update({ where: { groupId_userId: { groupId, userId } }, data: { source: "local" } });
     return { added: false };
   }
-  const made = await prisma.groupMember.createMany({ data: [{ groupId, userId, source }], skipDuplicates: true });
+  const made = await prisma.$transaction(async (tx) => {
+    const made = await tx.groupMember.createMany({ data: [{ groupId, userId, source }], skipDuplicates: true });
+    if (made.count) await appendGroupGrantChanges(tx, { groupId, userIds: [userId], kind: "grant.added", actorId: actorIdOf(input.actor) });
+    return made;
+  });
   if (made.count === 0) return { added: false };
   await recordAudit({
     actorId: actorIdOf(input.actor),
@@ -206,7 +214,11 @@ export async function removeGroupMember(input: { actor: Actor; meta?: RequestMet
   const { groupId, userId } = groupMemberSchema.parse(input);
   const group = await requireGroup(groupId);
   const prisma = await getPrisma();
-  const gone = await prisma.groupMember.deleteMany({ where: { groupId, userId } });
+  const gone = await prisma.$transaction(async (tx) => {
+    const gone = await tx.groupMember.deleteMany({ where: { groupId, userId } });
+    if (gone.count) await appendGroupGrantChanges(tx, { groupId, userIds: [userId], kind: "grant.removed", actorId: actorIdOf(input.actor) });
+    return gone;
+  });
   if (gone.count === 0) throw new AppError("NOT_FOUND", "groups.notMember");
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true } });
   await recordAudit({
@@ -260,14 +272,23 @@ export async function applyOidcGroups(input: { userId: string; names: string[]; 
         group = await prisma.group.findUniqueOrThrow({ where: { nameKey: key } });
       }
     }
-    const made = await prisma.groupMember.createMany({ data: [{ groupId: group.id, userId: input.userId, source: "oidc" }], skipDuplicates: true });
+    const groupId = group.id;
+    const made = await prisma.$transaction(async (tx) => {
+      const made = await tx.groupMember.createMany({ data: [{ groupId, userId: input.userId, source: "oidc" }], skipDuplicates: true });
+      if (made.count) await appendGroupGrantChanges(tx, { groupId, userIds: [input.userId], kind: "grant.added", actorId: input.userId });
+      return made;
+    });
     if (made.count === 0) continue;
     joined.push(group.name);
     await recordAudit({ actorId: input.userId, action: "group.member_added", targetType: "group", targetId: group.id, meta: input.meta, data: { group: group.name, userId: input.userId, via: "oidc" } });
   }
   for (const m of current) {
     if (m.source !== "oidc" || wanted.has(m.group.nameKey)) continue;
-    const gone = await prisma.groupMember.deleteMany({ where: { groupId: m.groupId, userId: input.userId, source: "oidc" } });
+    const gone = await prisma.$transaction(async (tx) => {
+      const gone = await tx.groupMember.deleteMany({ where: { groupId: m.groupId, userId: input.userId, source: "oidc" } });
+      if (gone.count) await appendGroupGrantChanges(tx, { groupId: m.groupId, userIds: [input.userId], kind: "grant.removed", actorId: input.userId });
+      return gone;
+    });
     if (gone.count === 0) continue;
     left.push(m.group.name);
     await recordAudit({ actorId: input.userId, action: "group.member_removed", targetType: "group", targetId: m.groupId, meta: input.meta, data: { group: m.group.name, userId: input.userId, via: "oidc" } });

@@ -1,4 +1,5 @@
 import { getPrisma } from "@/server/db/client";
+import { grantsReaching } from "@/server/drive/grant-scope";
 import { Prisma } from "@/server/db/generated/client.ts";
 import { requireNodeAccess } from "@/server/drive/access";
 import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
@@ -51,7 +52,7 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   const offset = cursor ? Number(cursor) : 0;
   // Written out in the WHERE (not joined from a CTE) so the planner sees a constant and uses the GIN index.
   const tsquery = Prisma.sql`(${tsquerySql(terms)})`;
-  const hasGrants = (await prisma.grant.count({ where: { granteeId: actor.userId } })) > 0;
+  const hasGrants = (await prisma.grant.count({ where: grantsReaching(actor.userId) })) > 0;
   const ctes: Prisma.Sql[] = [];
   if (hasGrants) ctes.push(Prisma.sql`shared AS (${sharedNodesCteSql(actor.userId)})`);
   if (folderId) ctes.push(Prisma.sql`under AS (SELECT id FROM "Node" WHERE id = ${folderId} UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)`);

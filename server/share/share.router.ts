@@ -3,16 +3,18 @@ import { createTRPCRouter, protectedProcedure } from "@/server/trpc/init";
 import {
   accessLogSchema,
   createGrantSchema,
+  createGroupGrantSchema,
   createLinkSchema,
   grantRefSchema,
   linkRefSchema,
   listLinksSchema,
   nodeGrantsSchema,
+  shareableGroupsSchema,
   updateGrantSchema,
   updateLinkSchema,
 } from "@/server/share/share.schemas";
 import { createShareLink, deleteShareLink, listMyShareLinks, listShareAccesses, revokeShareLink, updateShareLink } from "@/server/share/share-link.service";
-import { listGrants, listSharedWithMe, revokeGrant, shareWithUser, updateGrant } from "@/server/share/grant.service";
+import { listGrants, listShareableGroups, listSharedWithMe, revokeGrant, shareWithGroup, shareWithUser, updateGrant } from "@/server/share/grant.service";
 import { getTus } from "@/server/upload/tus-server";
 
 /** Drops in flight through a link that stops taking them lose their bytes in the tus store. */
@@ -27,6 +29,8 @@ export const shareRouter = createTRPCRouter({
   accessLog: protectedProcedure.input(accessLogSchema).query(({ input, ctx }) => listShareAccesses({ actor: ctx.actor, ...input })),
 
   grant: protectedProcedure.input(createGrantSchema).mutation(({ input, ctx }) => shareWithUser({ actor: ctx.actor, meta: ctx.meta, ...input })),
+  grantGroup: protectedProcedure.input(createGroupGrantSchema).mutation(({ input, ctx }) => shareWithGroup({ actor: ctx.actor, meta: ctx.meta, ...input })),
+  shareableGroups: protectedProcedure.input(shareableGroupsSchema).query(({ input, ctx }) => listShareableGroups({ actor: ctx.actor, ...input })),
   updateGrant: protectedProcedure.input(updateGrantSchema).mutation(({ input, ctx }) => updateGrant({ actor: ctx.actor, meta: ctx.meta, ...input })),
   revokeGrant: protectedProcedure.input(grantRefSchema).mutation(({ input, ctx }) => revokeGrant({ actor: ctx.actor, meta: ctx.meta, ...input })),
   grants: protectedProcedure.input(nodeGrantsSchema).query(({ input, ctx }) => listGrants({ actor: ctx.actor, ...input })),

@@ -65,6 +65,9 @@ export const createGrantSchema = z.object({
   email: z.email(msg("email.invalid")).transform((s) => s.trim().toLowerCase()),
   role: z.enum(GRANT_ROLES),
 });
+export const createGroupGrantSchema = z.object({ nodeId: nodeIdSchema, groupId: nodeIdSchema, role: z.enum(GRANT_ROLES) });
+/** The groups a sharer may pick, by part of their name. */
+export const shareableGroupsSchema = z.object({ search: z.string().trim().max(100).optional() });
 export const grantRefSchema = z.object({ grantId: nodeIdSchema });
 export const updateGrantSchema = z.object({ grantId: nodeIdSchema, role: z.enum(GRANT_ROLES) });
 export const nodeGrantsSchema = z.object({ nodeId: nodeIdSchema });

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -77,4 +80,36 @@ export async function runAdminCli(env: Record<string, string>, args: string[]): 
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   if (code !== 0) throw new Error(`admin ${args[0]} failed (${code}): ${err}`);
   return JSON.parse(out.slice(out.indexOf(out.trimStart().startsWith("[") ? "[" : "{")));
+}
+
+export type ServerProcess = Awaited<ReturnType<typeof startServerProcess>>;
+
+/**
+ * Two replicas on one fresh PostgreSQL database and one DATA_DIR, as a multi-replica deployment
+ * runs them; `env` adds to (or overrides) their environment, e.g. REDIS_URL. `stop` kills both and
+ * drops the database.
+ */
+export async function startReplicaPair(
+  pgBase: string,
+  opts: { prefix: string; env?: Record<string, string> },
+): Promise<{ a: ServerProcess; b: ServerProcess; env: Record<string, string>; stop(): Promise<void> }> {
+  // Imported here: test-db loads vitest, and Playwright's config imports this file too.
+  const { createPostgresDatabase } = await import("@/server/test/test-db");
+  const scratch = await createPostgresDatabase(pgBase, opts.prefix);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `${opts.prefix}-replicas-`));
+  const env: Record<string, string> = { DATABASE_URL: scratch.url, DATA_DIR: dataDir, ...opts.env };
+  const started: ServerProcess[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((r) => r.kill()));
+    await scratch.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    started.push(await startServerProcess(env));
+    started.push(await startServerProcess(env));
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { a: started[0]!, b: started[1]!, env, stop };
 }

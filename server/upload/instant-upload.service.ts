@@ -1,5 +1,6 @@
 import { createHash, randomInt } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
+import { grantsReaching } from "@/server/drive/grant-scope";
 import { AppError } from "@/server/errors/app-error";
 import { formatBytes } from "@/server/i18n/messages";
 import { requireAccessTo, requireNodeAccess } from "@/server/drive/access";
@@ -119,7 +120,7 @@ async function callerCanReadContent(actor: Actor, sha256: string, size: number):
     where: {
       trashedAt: null,
       versions: { some: { blob } },
-      owner: { nodes: { some: { grants: { some: { granteeId: actor.userId } } } } },
+      owner: { nodes: { some: { grants: { some: grantsReaching(actor.userId) } } } },
     },
     select: { id: true, ownerId: true, trashedAt: true },
     take: 20,

@@ -24,6 +24,7 @@ export const sharingServerMessages = {
     zh: "“{name}”是别人与您共享的：只有所有者可以重命名、移动或删除它。若要从列表中移除，请退出共享。",
   },
   "grant.self": { en: "You already own this.", zh: "您已经拥有它。" },
+  "grant.groupLeave": { en: "This was shared with a group you are in: you keep it while you are a member.", zh: "这是共享给您所在群组的：只要您仍是该群组成员，就会保留访问权限。" },
   "grant.notFound": { en: "This share does not exist.", zh: "该共享不存在。" },
   "mail.invite.subject": { en: "{name} shared “{item}” with you", zh: "{name} 与您分享了“{item}”" },
   "mail.invite.body": {
