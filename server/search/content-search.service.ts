@@ -1,6 +1,6 @@
 import { getPrisma } from "@/server/db/client";
 import { Prisma } from "@/server/db/generated/client.ts";
-import { requireNodeAccess } from "@/server/drive/access";
+import { requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
 import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { kindFilterSql } from "@/server/drive/file-kinds";
 import { folderPathsOf } from "@/server/drive/node-paths";
@@ -52,12 +52,14 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   // Written out in the WHERE (not joined from a CTE) so the planner sees a constant and uses the GIN index.
   const tsquery = Prisma.sql`(${tsquerySql(terms)})`;
   const hasGrants = (await prisma.grant.count({ where: { granteeId: actor.userId } })) > 0;
+  const teams = await teamDrivesOf(actor.userId);
+  const drives = [...teams.keys()];
   const ctes: Prisma.Sql[] = [];
   if (hasGrants) ctes.push(Prisma.sql`shared AS (${sharedNodesCteSql(actor.userId)})`);
   if (folderId) ctes.push(Prisma.sql`under AS (SELECT id FROM "Node" WHERE id = ${folderId} UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)`);
   // Bigrams say a Chinese term's characters are there; its exact run must be too.
   const exact = terms.filter((t) => t.kind === "cjk").map((t) => Prisma.sql`AND strpos(s.text, ${t.text}) > 0`);
-  const scope = hasGrants ? Prisma.sql`((${ownLiveNodesSql(actor.userId)}) OR n.id IN (SELECT id FROM shared))` : Prisma.sql`(${ownLiveNodesSql(actor.userId)})`;
+  const scope = hasGrants ? Prisma.sql`((${ownLiveNodesSql(actor.userId, drives)}) OR n.id IN (SELECT id FROM shared))` : Prisma.sql`(${ownLiveNodesSql(actor.userId, drives)})`;
   type Row = { id: string; parentId: string; kind: "FILE"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date; ownerId: string; rank: number };
   const rows = await prisma.$queryRaw<Row[]>`
     ${ctes.length ? Prisma.sql`WITH RECURSIVE ${Prisma.join(ctes, ", ")}` : Prisma.empty}
@@ -84,9 +86,10 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
             FROM "SearchText" s WHERE s."nodeId" = ANY(${page.map((r) => r.id)}::text[])) w`
     : [];
   const texts = new Map(windows.map((w) => [w.nodeId, w]));
-  const own = page.filter((r) => r.ownerId === actor.userId);
-  const paths = await folderPathsOf(prisma, actor.userId, own.map((r) => r.parentId));
-  for (const parentId of new Set(page.filter((r) => r.ownerId !== actor.userId).map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(actor, parentId));
+  const isOwn = (r: Row) => r.ownerId === actor.userId || teams.has(r.ownerId);
+  const own = page.filter(isOwn);
+  const paths = await folderPathsOf(prisma, [actor.userId, ...drives], own.map((r) => r.parentId), teams);
+  for (const parentId of new Set(page.filter((r) => !isOwn(r)).map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(actor, parentId));
   return {
     items: page.map(
       (r): ContentHitDto => ({
