@@ -7,6 +7,7 @@ import { seedShareLink } from "@/server/admin/admin-seed.service";
 import { reindexFiles } from "@/server/search/search-index.service";
 import { runGroupsCommand, GROUPS_USAGE } from "@/server/admin/admin-groups-command";
 import { configureDirectUploadCors } from "@/server/upload/direct-upload-cors";
+import { runTeamFoldersCommand, TEAM_FOLDERS_USAGE } from "@/server/teams/team-folders-command";
 import { createScimToken, listScimTokens, revokeScimToken } from "@/server/scim/scim-token.service";
 
 /** What `npm run admin -- <command>` can do. The same functions run in the CLI or in the server. */
@@ -93,6 +94,12 @@ export const adminCommands = {
     /** `_` holds the words after the command: groups <sub-command> <name> … */
     args: z.object({ _: z.array(z.string()).min(1), search: z.string().optional() }),
     run: async (a: { _: string[]; search?: string }) => runGroupsCommand(a._, { search: a.search }),
+  },
+  "team-folders": {
+    usage: TEAM_FOLDERS_USAGE,
+    /** `_` holds the words after the command: team-folders <sub-command> <name> … */
+    args: z.object({ _: z.array(z.string()).min(1) }),
+    run: async (a: { _: string[] }) => runTeamFoldersCommand(a._),
   },
 } as const;
 

@@ -27,8 +27,8 @@ export async function getOverview(input: { actor: Actor }) {
   const prisma = await getPrisma();
   const now = new Date();
   const [users, disabledUsers, files, folders, activeUploads, liveLinks, storage, db, blobs] = await Promise.all([
-    prisma.user.count(),
-    prisma.user.count({ where: { disabledAt: { not: null } } }),
+    prisma.user.count({ where: { kind: "PERSON" } }),
+    prisma.user.count({ where: { kind: "PERSON", disabledAt: { not: null } } }),
     prisma.node.count({ where: { kind: "FILE", trashedAt: null } }),
     prisma.node.count({ where: { kind: "FOLDER", trashedAt: null, rootOwnerId: null } }),
     prisma.uploadSession.count({ where: { status: "ACTIVE", expiresAt: { gt: now } } }),

@@ -5,13 +5,14 @@ import { createUser, requireAdmin } from "@/server/auth/auth.service";
 import { hashPassword } from "@/server/auth/password";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { enqueueJob } from "@/server/jobs/queue";
+import { USER_DELETE_JOB } from "@/server/jobs/job-names";
 import { deleteNodesForGood } from "@/server/drive/node-removal";
 import { type Prisma } from "@/server/db/generated/client.ts";
 import { createUserSchema, deleteUserSchema, listUsersSchema, setQuotaSchema, setRoleSchema, type ListUsersInput } from "@/server/admin/admin.schemas";
 import type { Actor } from "@/server/auth/actor";
 import { getSettings } from "@/server/settings/settings.service";
 
-export const USER_DELETE_JOB = "user.delete";
+export { USER_DELETE_JOB };
 
 export interface AdminUserDto {
   id: string;
@@ -67,9 +68,10 @@ export async function listUsersForAdmin(input: { actor: Actor } & ListUsersInput
   requireAdmin(input.actor);
   const { search, sort, dir, page, pageSize } = listUsersSchema.parse(input);
   const prisma = await getPrisma();
+  // TEAM accounts own team folders (Admin → Team folders); they are not people to manage here.
   const where: Prisma.UserWhereInput = search
-    ? { OR: [{ email: { contains: search, mode: "insensitive" } }, { name: { contains: search, mode: "insensitive" } }] }
-    : {};
+    ? { kind: "PERSON", OR: [{ email: { contains: search, mode: "insensitive" } }, { name: { contains: search, mode: "insensitive" } }] }
+    : { kind: "PERSON" };
   const [total, rows] = await Promise.all([
     prisma.user.count({ where }),
     prisma.user.findMany({ where, orderBy: [{ [sort]: dir }, { id: "asc" }], skip: (page - 1) * pageSize, take: pageSize }),

@@ -234,7 +234,7 @@ export async function listUsers(input: { actor: Actor }): Promise<UserDto[]> {
   requireAdmin(input.actor);
   const prisma = await getPrisma();
   const { defaultQuotaBytes } = await getSettings();
-  return (await prisma.user.findMany({ orderBy: { createdAt: "asc" }, take: 1000 })).map((u) => toUserDto(u, defaultQuotaBytes));
+  return (await prisma.user.findMany({ where: { kind: "PERSON" }, orderBy: { createdAt: "asc" }, take: 1000 })).map((u) => toUserDto(u, defaultQuotaBytes));
 }
 
 /** Whether the server has no account yet (the sign-up page tells the first user they become admin). */

@@ -7,10 +7,11 @@ import type { Node } from "@/server/db/generated/client.ts";
 export type Need = "read" | "write";
 
 /**
- * The single access rule for a node: its owner, or a grant (to the caller or to a group they are in)
- * on it or on an ancestor (EDITOR for
- * writes). Anything else, including a node that exists but is not the caller's, is NOT_FOUND, so a
- * foreign id answers exactly like a missing one. Trashed nodes are reachable only by their owner.
+ * The single access rule for a node: its owner, a member of the team folder that owns it, or a
+ * grant (to the caller or to a group they are in) on it or on an ancestor (EDITOR for writes).
+ * Anything else, including a node that exists but is not the caller's, is NOT_FOUND, so a foreign
+ * id answers exactly like a missing one. Trashed nodes are reachable only by their owner, or by a
+ * team folder's editors and managers (the team folder's trash is theirs to restore).
  */
 export async function requireNodeAccess(input: { actor: Actor; nodeId: string; need: Need; allowTrashed?: boolean }): Promise<Node> {
   const prisma = await getPrisma();
@@ -24,6 +25,11 @@ export async function requireNodeAccess(input: { actor: Actor; nodeId: string; n
 export async function requireAccessTo(actor: Actor, node: Pick<Node, "id" | "ownerId" | "trashedAt">, need: Need, allowTrashed = false): Promise<void> {
   if (node.trashedAt && !allowTrashed) throw notFound();
   if (node.ownerId === actor.userId) return;
+  const teamRole = await teamRoleOf(actor.userId, node.ownerId);
+  if (teamRole) {
+    if ((need === "write" || node.trashedAt) && teamRole === "VIEWER") throw notFound();
+    return;
+  }
   if (node.trashedAt) throw notFound();
   const role = await grantRoleOn(actor.userId, node.id);
   if (!role || (need === "write" && role !== "EDITOR")) throw notFound();
@@ -36,6 +42,8 @@ export async function requireAccessTo(actor: Actor, node: Pick<Node, "id" | "own
  */
 export async function requireParentWritable(actor: Actor, node: Node): Promise<void> {
   if (node.ownerId === actor.userId) return;
+  const teamRole = await teamRoleOf(actor.userId, node.ownerId);
+  if (teamRole && teamRole !== "VIEWER") return;
   const role = node.parentId ? await grantRoleOn(actor.userId, node.parentId) : null;
   if (role !== "EDITOR") throw new AppError("FORBIDDEN", "share.topNotYours", { name: node.name });
 }
@@ -52,4 +60,43 @@ async function grantRoleOn(userId: string, nodeId: string): Promise<"VIEWER" | "
     SELECT g.role::text AS role FROM "Grant" g JOIN up ON g."nodeId" = up.id WHERE ${grantReachesSql(userId)}`;
   if (rows.some((r) => r.role === "EDITOR")) return "EDITOR";
   return rows.length ? "VIEWER" : null;
+}
+
+export type TeamRole = "VIEWER" | "EDITOR" | "MANAGER";
+const TEAM_RANK: Record<TeamRole, number> = { VIEWER: 1, EDITOR: 2, MANAGER: 3 };
+
+/**
+ * The user's role on the team folder whose TEAM account is `accountId` (null: not a member, or not
+ * a team account): the strongest of their own membership and their groups' memberships.
+ */
+export async function teamRoleOf(userId: string, accountId: string): Promise<TeamRole | null> {
+  const prisma = await getPrisma();
+  const rows = await prisma.$queryRaw<{ role: TeamRole }[]>`
+    SELECT m.role::text AS role FROM "TeamFolderMember" m JOIN "TeamFolder" t ON t.id = m."teamFolderId"
+    WHERE t."accountId" = ${accountId}
+      AND (m."userId" = ${userId} OR m."groupId" IN (SELECT "groupId" FROM "GroupMember" WHERE "userId" = ${userId}))`;
+  let best: TeamRole | null = null;
+  for (const r of rows) if (!best || TEAM_RANK[r.role] > TEAM_RANK[best]) best = r.role;
+  return best;
+}
+
+/**
+ * The TEAM account behind a team folder the user may act on with `need` (a trash listing or
+ * emptying is a write: viewers do not see the team's trash). Not a member: NOT_FOUND.
+ */
+export async function requireTeamAccount(actor: Actor, teamFolderId: string, need: Need): Promise<string> {
+  const prisma = await getPrisma();
+  const team = await prisma.teamFolder.findUnique({ where: { id: teamFolderId }, select: { accountId: true } });
+  const role = team ? await teamRoleOf(actor.userId, team.accountId) : null;
+  if (!team || !role || (need === "write" && role === "VIEWER")) throw notFound();
+  return team.accountId;
+}
+
+/** The team folders the user is a member of (themself or through a group): TEAM account id → name. */
+export async function teamDrivesOf(userId: string): Promise<Map<string, string>> {
+  const prisma = await getPrisma();
+  const rows = await prisma.$queryRaw<{ accountId: string; name: string }[]>`
+    SELECT DISTINCT t."accountId", t.name FROM "TeamFolder" t JOIN "TeamFolderMember" m ON m."teamFolderId" = t.id
+    WHERE m."userId" = ${userId} OR m."groupId" IN (SELECT "groupId" FROM "GroupMember" WHERE "userId" = ${userId})`;
+  return new Map(rows.map((r) => [r.accountId, r.name]));
 }

@@ -7,6 +7,8 @@ import {
   moveNodesSchema,
   nodeRefSchema,
   pageSchema,
+  trashPageSchema,
+  trashScopeSchema,
   renameNodeSchema,
   searchSchema,
   selectNodesSchema,
@@ -31,10 +33,10 @@ export const driveRouter = createTRPCRouter({
   copy: protectedProcedure.input(copyNodesSchema).mutation(({ input, ctx }) => copyNodes({ actor: ctx.actor, ...input })),
   trash: protectedProcedure.input(selectNodesSchema).mutation(({ input, ctx }) => trashNodes({ actor: ctx.actor, ...input })),
 
-  listTrash: protectedProcedure.input(pageSchema).query(({ input, ctx }) => listTrash({ actor: ctx.actor, ...input })),
+  listTrash: protectedProcedure.input(trashPageSchema).query(({ input, ctx }) => listTrash({ actor: ctx.actor, ...input })),
   restore: protectedProcedure.input(selectNodesSchema).mutation(({ input, ctx }) => restoreNodes({ actor: ctx.actor, ...input })),
   purge: protectedProcedure.input(selectNodesSchema).mutation(({ input, ctx }) => purgeNodes({ actor: ctx.actor, ...input })),
-  emptyTrash: protectedProcedure.mutation(({ ctx }) => emptyTrash({ actor: ctx.actor })),
+  emptyTrash: protectedProcedure.input(trashScopeSchema).mutation(({ input, ctx }) => emptyTrash({ actor: ctx.actor, ...input })),
   /** How long deleted items stay in the trash before the purge job deletes them for good. */
   trashInfo: protectedProcedure.query(async () => ({ trashDays: (await getSettings()).trashDays })),
 

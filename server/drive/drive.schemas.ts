@@ -60,6 +60,9 @@ export const pageSchema = z.object({
   cursor: z.string().max(500).nullish(),
   limit: z.number().int().min(1).max(200).default(50),
 });
+/** A trash is the caller's own, or a team folder's when its id is given. */
+export const trashScopeSchema = z.object({ teamFolderId: z.string().uuid().nullish() }).optional();
+export const trashPageSchema = pageSchema.extend({ teamFolderId: z.string().uuid().nullish() });
 
 export const SEARCH_KINDS = ["folder", "image", "video", "audio", "document", "archive"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];

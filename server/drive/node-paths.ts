@@ -8,8 +8,16 @@ type Db = PrismaClient | Prisma.TransactionClient;
  * query, for result lists (search, recent, starred, trash). A folder whose chain no longer reaches
  * the owner's root (purged, or detached by a purge) gets no entry: its path is not resolvable.
  * Only the owner's own folders are named, so a path never shows a folder of another drive.
+ * `ownerId` may list several drives (the caller's and their team folders'); `rootNames` names the
+ * root of a team folder's drive, which then shows as that folder rather than as "My files".
  */
-export async function folderPathsOf(db: Db, ownerId: string, folderIds: (string | null)[]): Promise<Map<string, Crumb[]>> {
+export async function folderPathsOf(
+  db: Db,
+  ownerId: string | string[],
+  folderIds: (string | null)[],
+  rootNames: ReadonlyMap<string, string> = new Map(),
+): Promise<Map<string, Crumb[]>> {
+  const owners = new Set(Array.isArray(ownerId) ? ownerId : [ownerId]);
   const ids = [...new Set(folderIds.filter((id): id is string => id !== null))];
   const paths = new Map<string, Crumb[]>();
   if (ids.length === 0) return paths;
@@ -29,8 +37,10 @@ export async function folderPathsOf(db: Db, ownerId: string, folderIds: (string 
     else walked.set(r.start, [r]);
   }
   for (const [start, chain] of walked) {
-    if (chain[0]?.rootOwnerId === null || chain.some((r) => r.ownerId !== ownerId)) continue;
-    paths.set(start, chain.map((r) => ({ id: r.id, name: r.name, isRoot: r.rootOwnerId !== null })));
+    const owner = chain[0]?.ownerId;
+    if (chain[0]?.rootOwnerId === null || !owner || !owners.has(owner) || chain.some((r) => r.ownerId !== owner)) continue;
+    const teamName = rootNames.get(owner);
+    paths.set(start, chain.map((r) => (r.rootOwnerId !== null && teamName !== undefined ? { id: r.id, name: teamName, isRoot: false } : { id: r.id, name: r.name, isRoot: r.rootOwnerId !== null })));
   }
   return paths;
 }

@@ -28,8 +28,20 @@ export function quotaError(needed: bigint, remaining: bigint): AppError {
   });
 }
 
-/** Throws PAYLOAD_TOO_LARGE unless `bytes` more fit in the owner's quota (see remainingQuota). */
+/**
+ * Throws PAYLOAD_TOO_LARGE unless `bytes` more fit in the owner's quota (see remainingQuota). A team
+ * folder's owner is its TEAM account, so the refusal then names the team folder's quota, not "yours".
+ */
 export async function assertQuotaAllows(tx: Prisma.TransactionClient, ownerId: string, bytes: bigint): Promise<void> {
   const remaining = await remainingQuota(tx, ownerId);
-  if (remaining !== null && bytes > remaining) throw quotaError(bytes, remaining);
+  if (remaining === null || bytes <= remaining) return;
+  const team = await tx.user.findUnique({ where: { id: ownerId }, select: { kind: true, quotaBytes: true, usedBytes: true } });
+  if (team?.kind === "TEAM" && team.quotaBytes !== null) {
+    throw new AppError("PAYLOAD_TOO_LARGE", "team.quotaFull", {
+      needed: formatBytes(Number(bytes)),
+      used: formatBytes(Number(team.quotaBytes - remaining)),
+      quota: formatBytes(Number(team.quotaBytes)),
+    });
+  }
+  throw quotaError(bytes, remaining);
 }

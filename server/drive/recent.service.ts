@@ -1,4 +1,5 @@
 import { getPrisma } from "@/server/db/client";
+import { teamDrivesOf } from "@/server/drive/access";
 import { pageSchema } from "@/server/drive/drive.schemas";
 import { toNodeDto } from "@/server/drive/drive.service";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
@@ -6,14 +7,19 @@ import { folderPathsOf } from "@/server/drive/node-paths";
 import type { ListedNodeDto } from "@/server/drive/starred.service";
 import type { Actor } from "@/server/auth/actor";
 
-/** The caller's own files, most recently changed first (the index on ownerId, updatedAt serves it). */
+/**
+ * The caller's own files and their team folders' files, most recently changed first (the index on
+ * ownerId, updatedAt serves it).
+ */
 export async function listRecent(input: { actor: Actor; cursor?: string | null; limit?: number }) {
   const { cursor, limit } = pageSchema.parse(input);
   const after = decodeCursor(cursor);
   const prisma = await getPrisma();
+  const teams = await teamDrivesOf(input.actor.userId);
+  const owners = [input.actor.userId, ...teams.keys()];
   const rows = await prisma.node.findMany({
     where: {
-      ownerId: input.actor.userId,
+      ownerId: owners.length === 1 ? input.actor.userId : { in: owners },
       kind: "FILE",
       trashedAt: null,
       ...(after ? { OR: [{ updatedAt: { lt: after.at } }, { updatedAt: after.at, id: { lt: after.id } }] } : {}),
@@ -22,7 +28,7 @@ export async function listRecent(input: { actor: Actor; cursor?: string | null; 
     take: limit + 1,
   });
   const page = rows.slice(0, limit);
-  const paths = await folderPathsOf(prisma, input.actor.userId, page.map((n) => n.parentId));
+  const paths = await folderPathsOf(prisma, owners, page.map((n) => n.parentId), teams);
   const last = page.at(-1);
   return {
     items: page.map((n): ListedNodeDto => ({ ...toNodeDto(n), parentId: n.parentId, path: (n.parentId && paths.get(n.parentId)) || [] })),

@@ -4,9 +4,13 @@ import { grantReachesSql } from "@/server/drive/grant-scope";
 // Which nodes a search may answer with, in one place for the name search and the content
 // search (server/search): the caller's own live nodes, and what others granted them.
 
-/** WHERE fragment on "Node" aliased `n`: the user's own live nodes (their root folder aside). */
-export function ownLiveNodesSql(userId: string): Prisma.Sql {
-  return Prisma.sql`n."ownerId" = ${userId} AND n."trashedAt" IS NULL AND n."rootOwnerId" IS NULL`;
+/**
+ * WHERE fragment on "Node" aliased `n`: the live nodes of the user's own drive and of the team
+ * folders they are a member of (`teamAccountIds`), root folders aside.
+ */
+export function ownLiveNodesSql(userId: string, teamAccountIds: readonly string[] = []): Prisma.Sql {
+  const owner = teamAccountIds.length ? Prisma.sql`n."ownerId" IN (${Prisma.join([userId, ...teamAccountIds])})` : Prisma.sql`n."ownerId" = ${userId}`;
+  return Prisma.sql`${owner} AND n."trashedAt" IS NULL AND n."rootOwnerId" IS NULL`;
 }
 
 /**

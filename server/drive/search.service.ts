@@ -5,6 +5,7 @@ import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/dri
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
 import { kindFilterSql } from "@/server/drive/file-kinds";
 import { folderPathsOf } from "@/server/drive/node-paths";
+import { teamDrivesOf } from "@/server/drive/access";
 import { ownLiveNodesSql, sharedNodesCteSql } from "@/server/drive/search-scope";
 import { Prisma } from "@/server/db/generated/client.ts";
 import type { Actor } from "@/server/auth/actor";
@@ -33,10 +34,11 @@ export async function searchNodes(input: { actor: Actor; query: string; kind?: S
   const { query, kind, cursor, limit } = searchSchema.parse(input);
   const after = decodeCursor(cursor);
   const prisma = await getPrisma();
+  const teams = await teamDrivesOf(input.actor.userId);
   type Row = HitRow;
   const chars = [...query].length;
   const columns = Prisma.sql`id, "parentId", kind::text AS kind, name, size, "mimeType", "createdAt", "updatedAt"`;
-  const scope = Prisma.sql`${ownLiveNodesSql(input.actor.userId)}
+  const scope = Prisma.sql`${ownLiveNodesSql(input.actor.userId, [...teams.keys()])}
       ${kind ? Prisma.sql`AND ${kindFilterSql(kind)}` : Prisma.empty}
       ${after ? Prisma.sql`AND ("updatedAt", id) < (${after.at}, ${after.id})` : Prisma.empty}`;
   // First the caller's most recently changed nodes, newest first: a common word ("报告", ".pdf")
@@ -63,7 +65,7 @@ export async function searchNodes(input: { actor: Actor; query: string; kind?: S
   const sharedIds = new Set(shared.map((r) => r.id));
   const merged = [...rows, ...shared].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const page = merged.slice(0, limit);
-  const paths = await folderPathsOf(prisma, input.actor.userId, page.filter((r) => !sharedIds.has(r.id)).map((r) => r.parentId));
+  const paths = await folderPathsOf(prisma, [input.actor.userId, ...teams.keys()], page.filter((r) => !sharedIds.has(r.id)).map((r) => r.parentId), teams);
   for (const parentId of new Set(page.filter((r) => sharedIds.has(r.id)).map((r) => r.parentId))) {
     paths.set(parentId, await breadcrumbsOf(input.actor, parentId));
   }

@@ -1,9 +1,9 @@
 import { getPrisma } from "@/server/db/client";
 import { recordAudit } from "@/server/audit/audit.service";
 import { AppError } from "@/server/errors/app-error";
-import { requireNodeAccess } from "@/server/drive/access";
+import { requireNodeAccess, requireTeamAccount } from "@/server/drive/access";
 import { pageSchema, selectNodesSchema } from "@/server/drive/drive.schemas";
-import { getRootFolderOrThrow, nextFreeName, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
+import { nextFreeName, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { folderPathsOf } from "@/server/drive/node-paths";
 import { deleteNodesForGood } from "@/server/drive/node-removal";
 import { appendChange } from "@/server/events/change-log";
@@ -24,19 +24,26 @@ export interface TrashItemDto extends NodeDto {
   originalPath: Crumb[] | null;
 }
 
-/** The caller's trash: the nodes they deleted (not the contents of deleted folders), newest first. */
-export async function listTrash(input: { actor: Actor; cursor?: string | null; limit?: number }) {
+/** Whose trash: the caller's own, or a team folder's (its editors and managers). */
+const trashOwnerOf = (actor: Actor, teamFolderId?: string | null) => (teamFolderId ? requireTeamAccount(actor, teamFolderId, "write") : Promise.resolve(actor.userId));
+
+/**
+ * The caller's trash, or a team folder's: the nodes deleted (not the contents of deleted folders),
+ * newest first.
+ */
+export async function listTrash(input: { actor: Actor; cursor?: string | null; limit?: number; teamFolderId?: string | null }) {
   const { cursor, limit } = pageSchema.parse(input);
   const after = decodeCursor(cursor);
+  const ownerId = await trashOwnerOf(input.actor, input.teamFolderId);
   const prisma = await getPrisma();
   const rows = await prisma.$queryRaw<Node[]>`
     SELECT * FROM "Node"
-    WHERE "ownerId" = ${input.actor.userId} AND "trashedAt" IS NOT NULL AND id = "trashRootId"
+    WHERE "ownerId" = ${ownerId} AND "trashedAt" IS NOT NULL AND id = "trashRootId"
       ${after ? Prisma.sql`AND ("trashedAt", id) < (${after.at}, ${after.id})` : Prisma.empty}
     ORDER BY "trashedAt" DESC, id DESC
     LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
-  const paths = await folderPathsOf(prisma, input.actor.userId, page.map((n) => n.originalParentId));
+  const paths = await folderPathsOf(prisma, ownerId, page.map((n) => n.originalParentId));
   const days = (await getSettings()).trashDays;
   const last = page.at(-1);
   return {
@@ -74,7 +81,8 @@ export async function restoreNodes(input: { actor: Actor; nodeIds: string[] }): 
     if (node.originalParentId) {
       destination = await requireNodeAccess({ actor: input.actor, nodeId: node.originalParentId, need: "write" }).catch(() => null);
     }
-    if (destination?.kind !== "FOLDER") destination = root ??= await getRootFolderOrThrow(input.actor);
+    // The root of the drive it was in: the caller's, or the team folder's for a team's file.
+    if (destination?.kind !== "FOLDER") destination = root?.ownerId === node.ownerId ? root : (root = await rootFolderOf(node.ownerId));
     plan.push({ node, destinationId: destination.id });
   }
   const prisma = await getPrisma();
@@ -148,18 +156,24 @@ export async function purgeNodes(input: { actor: Actor; nodeIds: string[] }): Pr
   return { purged: result.nodes, freedBytes: Number(result.bytes) };
 }
 
-/** Deletes everything in the caller's trash for good. */
-export async function emptyTrash(input: { actor: Actor }): Promise<{ purged: number; freedBytes: number }> {
+async function rootFolderOf(ownerId: string): Promise<Node> {
+  const prisma = await getPrisma();
+  return prisma.node.findUniqueOrThrow({ where: { rootOwnerId: ownerId } });
+}
+
+/** Deletes everything in the caller's trash, or a team folder's, for good. */
+export async function emptyTrash(input: { actor: Actor; teamFolderId?: string | null }): Promise<{ purged: number; freedBytes: number }> {
+  const ownerId = await trashOwnerOf(input.actor, input.teamFolderId);
   const prisma = await getPrisma();
   const result = await prisma.$transaction(
     async (tx) => {
       const roots = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Node" WHERE "ownerId" = ${input.actor.userId} AND "trashedAt" IS NOT NULL AND id = "trashRootId"`;
+        SELECT id FROM "Node" WHERE "ownerId" = ${ownerId} AND "trashedAt" IS NOT NULL AND id = "trashRootId"`;
       return purgeTrashRoots(tx, roots.map((r) => r.id), input.actor.userId);
     },
     { timeout: 300_000 },
   );
-  await recordAudit({ actorId: input.actor.userId, action: "trash.empty", targetType: "user", targetId: input.actor.userId, data: { nodes: result.nodes, freedBytes: Number(result.bytes) } });
+  await recordAudit({ actorId: input.actor.userId, action: "trash.empty", targetType: "user", targetId: ownerId, data: { nodes: result.nodes, freedBytes: Number(result.bytes) } });
   return { purged: result.nodes, freedBytes: Number(result.bytes) };
 }
 

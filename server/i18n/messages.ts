@@ -16,6 +16,7 @@ import { signedUrlServerMessages } from "@/server/i18n/areas/signed-urls";
 import { groupsServerMessages } from "@/server/i18n/areas/groups";
 import { settingsServerMessages } from "@/server/i18n/areas/settings";
 import { scimServerMessages } from "@/server/i18n/areas/scim";
+import { teamsServerMessages } from "@/server/i18n/areas/teams";
 
 export { LOCALES, type Locale } from "@/server/i18n/locale";
 
@@ -87,6 +88,7 @@ export const messages = {
   ...groupsServerMessages,
   ...settingsServerMessages,
   ...scimServerMessages,
+  ...teamsServerMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -10,6 +10,7 @@ import { securityRouter } from "@/server/account/security.router";
 import { changesRouter } from "@/server/changes/changes.router";
 import { webhooksRouter } from "@/server/webhooks/webhooks.router";
 import { searchRouter } from "@/server/search/search.router";
+import { teamsRouter } from "@/server/teams/teams.router";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   changes: changesRouter,
   webhooks: webhooksRouter,
   search: searchRouter,
+  teams: teamsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
 import { getPrisma } from "@/server/db/client";
 import { grantsReaching } from "@/server/drive/grant-scope";
 import { Prisma } from "@/server/db/generated/client.ts";
-import { requireNodeAccess } from "@/server/drive/access";
+import { requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
 import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { kindFilterSql } from "@/server/drive/file-kinds";
 import { folderPathsOf } from "@/server/drive/node-paths";
@@ -53,6 +53,8 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   // Written out in the WHERE (not joined from a CTE) so the planner sees a constant and uses the GIN index.
   const tsquery = Prisma.sql`(${tsquerySql(terms)})`;
   const hasGrants = (await prisma.grant.count({ where: grantsReaching(actor.userId) })) > 0;
+  const teams = await teamDrivesOf(actor.userId);
+  const drives = [...teams.keys()];
   const ctes: Prisma.Sql[] = [];
   if (hasGrants) ctes.push(Prisma.sql`shared AS (${sharedNodesCteSql(actor.userId)})`);
   if (folderId) ctes.push(Prisma.sql`under AS (SELECT id FROM "Node" WHERE id = ${folderId} UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)`);
@@ -69,7 +71,7 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   // in table order, so the best of the first `candidates` are shown, not the best of all.
   const candidates = Math.max(RANKED_CANDIDATES, offset + limit + 1);
   const ownHits = Prisma.sql`(SELECT n.id FROM "SearchText" s JOIN "Node" n ON n.id = s."nodeId" AND n."currentVersionId" = s."versionId"
-        WHERE ${ownLiveNodesSql(actor.userId)} AND ${filters} LIMIT ${candidates})`;
+        WHERE ${ownLiveNodesSql(actor.userId, drives)} AND ${filters} LIMIT ${candidates})`;
   // What others granted is joined from the walked subtree (a join, not `IN (shared)` under an OR,
   // which PostgreSQL ran as a subplan per matching document: 1-23 s for a grantee).
   const grantedHits = Prisma.sql`(SELECT n.id FROM shared sh JOIN "Node" n ON n.id = sh.id JOIN "SearchText" s ON s."nodeId" = n.id AND s."versionId" = n."currentVersionId"
@@ -95,9 +97,10 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
             FROM "SearchText" s WHERE s."nodeId" = ANY(${page.map((r) => r.id)}::text[])) w`
     : [];
   const texts = new Map(windows.map((w) => [w.nodeId, w]));
-  const own = page.filter((r) => r.ownerId === actor.userId);
-  const paths = await folderPathsOf(prisma, actor.userId, own.map((r) => r.parentId));
-  for (const parentId of new Set(page.filter((r) => r.ownerId !== actor.userId).map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(actor, parentId));
+  const isOwn = (r: Row) => r.ownerId === actor.userId || teams.has(r.ownerId);
+  const own = page.filter(isOwn);
+  const paths = await folderPathsOf(prisma, [actor.userId, ...drives], own.map((r) => r.parentId), teams);
+  for (const parentId of new Set(page.filter((r) => !isOwn(r)).map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(actor, parentId));
   return {
     items: page.map(
       (r): ContentHitDto => ({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { AppError, notFound } from "@/server/errors/app-error";
-import { requireNodeAccess } from "@/server/drive/access";
+import { requireNodeAccess, teamRoleOf } from "@/server/drive/access";
 import { hashPassword } from "@/server/auth/password";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { hashShareToken, newShareToken } from "@/server/security/share-token";
@@ -101,10 +101,13 @@ export function shareUrl(token: string): string {
   return `${getEnv().baseUrl}/s/${token}`;
 }
 
-/** Only the owner of a node makes links to it (a teammate's grant does not pass on). */
+/**
+ * Only the owner of a node makes links to it (a teammate's grant does not pass on); in a team
+ * folder, its managers do.
+ */
 async function requireOwnedNode(actor: Actor, nodeId: string) {
   const node = await requireNodeAccess({ actor, nodeId, need: "read" });
-  if (node.ownerId !== actor.userId) throw notFound();
+  if (node.ownerId !== actor.userId && (await teamRoleOf(actor.userId, node.ownerId)) !== "MANAGER") throw notFound();
   return node;
 }
 

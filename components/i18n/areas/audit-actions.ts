@@ -3,6 +3,7 @@
 // identifier (a unit test keeps every action the server records in this table).
 import type { Locale } from "@/server/i18n/locale";
 import { groupAuditActionLabels } from "@/components/i18n/areas/audit-actions-groups";
+import { teamAuditActionLabels } from "@/components/i18n/areas/audit-actions-teams";
 
 const labels: Record<string, { en: string; zh: string }> = {
   "admin.2fa.policy": { en: "Two-factor policy changed", zh: "更改两步验证策略" },
@@ -57,6 +58,7 @@ const labels: Record<string, { en: string; zh: string }> = {
   "version.delete": { en: "Version deleted", zh: "删除版本" },
   "version.restore": { en: "Version restored", zh: "恢复版本" },
   ...groupAuditActionLabels,
+  ...teamAuditActionLabels,
 };
 
 export function hasAuditActionLabel(action: string): boolean {
