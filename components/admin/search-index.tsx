@@ -8,15 +8,7 @@ import { formatModified } from "@/components/drive/format";
 import { Badge, Card, EmptyRow, PageHeader, Stat, Table } from "@/components/admin/admin-ui";
 import { Button } from "@/components/ui/button";
 import type { UiKey } from "@/components/i18n/translate";
-
-const REASONS = ["encrypted", "malformed", "zip-bomb", "timeout", "memory", "too-large", "unsupported"] as const;
-
-/** "zip-bomb: word/document.xml declares …" → the translated reason and the technical detail. */
-function splitReason(reason: string): { key: (typeof REASONS)[number] | null; detail: string } {
-  const [code = "", ...rest] = reason.split(": ");
-  const key = (REASONS as readonly string[]).includes(code) ? (code as (typeof REASONS)[number]) : null;
-  return { key, detail: key ? rest.join(": ") : reason };
-}
+import { describeReason } from "@/components/admin/unreadable-reason";
 
 /** Admin → System: how far content indexing is, and which files could not be read and why. */
 export function SearchIndexCard() {
@@ -61,7 +53,7 @@ export function SearchIndexCard() {
             <Table head={[t("contentSearch.file"), t("contentSearch.owner"), t("contentSearch.reason"), t("contentSearch.when")]}>
               {s.unreadableFiles.length === 0 ? <EmptyRow colSpan={4}>{t("contentSearch.noUnreadable")}</EmptyRow> : null}
               {s.unreadableFiles.map((f) => {
-                const { key, detail } = splitReason(f.reason);
+                const { code: key, detail } = describeReason(f.reason, t);
                 return (
                   <tr key={f.nodeId}>
                     <td className="max-w-64 truncate px-4 py-2.5" title={f.name}>{f.name}</td>

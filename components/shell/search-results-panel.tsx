@@ -54,7 +54,7 @@ export function useSearchResults(query: string, filters: SearchFilters) {
   const trpc = useTRPC();
   const enabled = query.length > 0;
   const names = useQuery({
-    ...trpc.drive.search.queryOptions({ query: query || "-", kind: filters.kind, limit: 5 }),
+    ...trpc.drive.search.queryOptions({ query: query || "-", kind: filters.kind, folderId: filters.folderId, modifiedAfter: periodStart(filters.period), limit: 5 }),
     enabled,
     placeholderData: (prev) => prev,
   });

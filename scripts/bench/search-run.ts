@@ -144,12 +144,15 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
   // The backfill's way (reindexing, files that arrived in bulk): INDEX_CHUNK files per call, their
   // extractions side by side on the extraction threads, one INSERT per call.
   log(`indexing the same ${timed.length} files again with indexFilesText, ${INDEX_CHUNK} per call (the backfill's batches) …`);
+  // Their rows are dropped first, as `reindex` does, so the pass inserts (and the size below is not of two generations of rows).
+  await prisma.$executeRaw`DELETE FROM "SearchText" WHERE "nodeId" = ANY(${timed}::text[])`;
+  await prisma.$executeRawUnsafe(`VACUUM "SearchText"`);
   const bpg0 = await backendCpu(prisma);
   const bcpu0 = process.cpuUsage();
   const b0 = performance.now();
   const batchOutcomes: Partial<Record<IndexOutcome, number>> = {};
   for (let i = 0; i < timed.length; i += INDEX_CHUNK) {
-    for (const o of await indexFilesText({ nodeIds: timed.slice(i, i + INDEX_CHUNK), force: true })) batchOutcomes[o] = (batchOutcomes[o] ?? 0) + 1;
+    for (const o of await indexFilesText({ nodeIds: timed.slice(i, i + INDEX_CHUNK) })) batchOutcomes[o] = (batchOutcomes[o] ?? 0) + 1;
   }
   const bSeconds = (performance.now() - b0) / 1000;
   const bCpu = process.cpuUsage(bcpu0);

@@ -73,4 +73,9 @@ export const searchSchema = pageSchema.extend({
     .transform((s) => s.normalize("NFC").trim())
     .pipe(z.string().min(1, msg("search.required")).max(255, msg("name.tooLong", { max: 255 }))),
   kind: z.enum(SEARCH_KINDS).nullish(),
+  /** Only nodes below this folder (at any depth). */
+  folderId: nodeIdSchema.nullish(),
+  modifiedAfter: z.coerce.date().nullish(),
+  modifiedBefore: z.coerce.date().nullish(),
 });
+export type SearchInput = z.input<typeof searchSchema>;

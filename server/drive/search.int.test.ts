@@ -122,6 +122,26 @@ describe("search", () => {
     expect(await search(bob.actor, "周报")).toEqual([]);
   });
 
+  it("filters by folder (at any depth, also a folder shared with the caller) and by modified date", async () => {
+    const alice = await createTestUser();
+    const bob = await createTestUser();
+    const drive = callerFor(alice.actor).drive;
+    const top = await drive.createFolder({ name: "项目" });
+    const sub = await drive.createFolder({ name: "子目录", parentId: top.id });
+    await createTestFile({ actor: alice.actor, name: "合同-顶层.pdf", parentId: top.id });
+    await createTestFile({ actor: alice.actor, name: "合同-子目录.pdf", parentId: sub.id });
+    await createTestFile({ actor: alice.actor, name: "合同-外面.pdf" });
+    const names = async (actor: Actor, input: Record<string, unknown>) => (await callerFor(actor).drive.search({ query: "合同", ...input })).items.map((i) => i.name).sort();
+    expect(await names(alice.actor, { folderId: top.id })).toEqual(["合同-子目录.pdf", "合同-顶层.pdf"]);
+    expect(await names(alice.actor, { folderId: sub.id })).toEqual(["合同-子目录.pdf"]);
+    expect(await names(alice.actor, { modifiedAfter: new Date(Date.now() + 3600_000) })).toEqual([]);
+    expect(await names(alice.actor, { modifiedBefore: new Date(Date.now() + 3600_000) })).toHaveLength(3);
+    // Another user's folder answers like a missing one, until it is shared with them.
+    expect((await rejectionOf(callerFor(bob.actor).drive.search({ query: "合同", folderId: top.id }))).code).toBe("NOT_FOUND");
+    await callerFor(alice.actor).share.grant({ nodeId: top.id, email: bob.user.email, role: "VIEWER" });
+    expect(await names(bob.actor, { folderId: sub.id })).toEqual(["合同-子目录.pdf"]);
+  });
+
   it("pages through many hits, most recently changed first, each exactly once", async () => {
     const { actor } = await createTestUser();
     const drive = callerFor(actor).drive;

@@ -1,11 +1,13 @@
 import { getPrisma } from "@/server/db/client";
 import { grantsReaching } from "@/server/drive/grant-scope";
-import { searchSchema, type SearchKind } from "@/server/drive/drive.schemas";
+import { withoutJit } from "@/server/db/without-jit";
+import { searchSchema, type SearchInput } from "@/server/drive/drive.schemas";
+import { requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
+import { AppError } from "@/server/errors/app-error";
 import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
 import { kindFilterSql } from "@/server/drive/file-kinds";
 import { folderPathsOf } from "@/server/drive/node-paths";
-import { teamDrivesOf } from "@/server/drive/access";
 import { ownLiveNodesSql, sharedNodesCteSql } from "@/server/drive/search-scope";
 import { Prisma } from "@/server/db/generated/client.ts";
 import type { Actor } from "@/server/auth/actor";
@@ -30,17 +32,20 @@ export function containsPattern(text: string): string {
  * ("报告": no trigram) by the index of names' 2-character windows (yp_name_bigrams, migration
  * name_bigrams), one character by a walk of the caller's nodes newest first.
  */
-export async function searchNodes(input: { actor: Actor; query: string; kind?: SearchKind | null; cursor?: string | null; limit?: number }) {
-  const { query, kind, cursor, limit } = searchSchema.parse(input);
+export async function searchNodes(input: SearchInput & { actor: Actor }) {
+  const { query, kind, cursor, limit, folderId, modifiedAfter, modifiedBefore } = searchSchema.parse(input);
   const after = decodeCursor(cursor);
   const prisma = await getPrisma();
   const teams = await teamDrivesOf(input.actor.userId);
   type Row = HitRow;
   const chars = [...query].length;
+  const filters = Prisma.sql`${kind ? Prisma.sql`AND ${kindFilterSql(kind)}` : Prisma.empty}
+      ${modifiedAfter ? Prisma.sql`AND n."updatedAt" >= ${modifiedAfter}` : Prisma.empty}
+      ${modifiedBefore ? Prisma.sql`AND n."updatedAt" < ${modifiedBefore}` : Prisma.empty}
+      ${after ? Prisma.sql`AND (n."updatedAt", n.id) < (${after.at}, ${after.id})` : Prisma.empty}`;
+  if (folderId) return searchFolder({ actor: input.actor, folderId, query, filters, limit });
   const columns = Prisma.sql`id, "parentId", kind::text AS kind, name, size, "mimeType", "createdAt", "updatedAt"`;
-  const scope = Prisma.sql`${ownLiveNodesSql(input.actor.userId, [...teams.keys()])}
-      ${kind ? Prisma.sql`AND ${kindFilterSql(kind)}` : Prisma.empty}
-      ${after ? Prisma.sql`AND ("updatedAt", id) < (${after.at}, ${after.id})` : Prisma.empty}`;
+  const scope = Prisma.sql`${ownLiveNodesSql(input.actor.userId, [...teams.keys()])} ${filters}`;
   // First the caller's most recently changed nodes, newest first: a common word ("报告", ".pdf")
   // fills a page there, where the name indexes would hand over 100,000 matches to sort.
   let rows = await prisma.$queryRaw<Row[]>`
@@ -61,7 +66,7 @@ export async function searchNodes(input: { actor: Actor; query: string; kind?: S
   }
   // What teammates shared with the caller is searched too, apart (so the query above keeps its
   // index plan), and merged in the same order.
-  const shared = await searchShared({ userId: input.actor.userId, query, kind, after, limit });
+  const shared = await searchShared({ userId: input.actor.userId, query, filters, limit });
   const sharedIds = new Set(shared.map((r) => r.id));
   const merged = [...rows, ...shared].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const page = merged.slice(0, limit);
@@ -82,16 +87,40 @@ const RECENT_WINDOW = 2000;
 type HitRow = { id: string; parentId: string; kind: "FILE" | "FOLDER"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date };
 
 /** Matches inside what others granted the user (the granted nodes and everything live below them). */
-async function searchShared(input: { userId: string; query: string; kind?: SearchKind | null; after: ReturnType<typeof decodeCursor>; limit: number }): Promise<HitRow[]> {
+async function searchShared(input: { userId: string; query: string; filters: Prisma.Sql; limit: number }): Promise<HitRow[]> {
   const prisma = await getPrisma();
   if ((await prisma.grant.count({ where: grantsReaching(input.userId) })) === 0) return [];
-  const { after } = input;
-  return prisma.$queryRaw<HitRow[]>`
+  return withoutJit(prisma, (tx) => tx.$queryRaw<HitRow[]>`
     WITH RECURSIVE shared AS (${sharedNodesCteSql(input.userId)})
     SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt"
       FROM "Node" n JOIN shared s ON s.id = n.id
-     WHERE n.name ILIKE ${containsPattern(input.query)}
-       ${input.kind ? Prisma.sql`AND ${kindFilterSql(input.kind)}` : Prisma.empty}
-       ${after ? Prisma.sql`AND (n."updatedAt", n.id) < (${after.at}, ${after.id})` : Prisma.empty}
-     ORDER BY n."updatedAt" DESC, n.id DESC LIMIT ${input.limit + 1}`;
+     WHERE n.name ILIKE ${containsPattern(input.query)} ${input.filters}
+     ORDER BY n."updatedAt" DESC, n.id DESC LIMIT ${input.limit + 1}`);
+}
+
+/**
+ * Matches at any depth below one folder the caller may read (theirs or shared with them): the
+ * folder's live subtree is walked and its names filtered. A folder the caller cannot read answers
+ * like one that does not exist.
+ */
+async function searchFolder(input: { actor: Actor; folderId: string; query: string; filters: Prisma.Sql; limit: number }) {
+  const folder = await requireNodeAccess({ actor: input.actor, nodeId: input.folderId, need: "read" });
+  if (folder.kind !== "FOLDER") throw new AppError("NOT_FOUND", "node.notFound");
+  const prisma = await getPrisma();
+  const rows = await withoutJit(prisma, (tx) => tx.$queryRaw<(HitRow & { ownerId: string })[]>`
+    WITH RECURSIVE under AS (
+      SELECT id FROM "Node" WHERE "parentId" = ${input.folderId} AND "trashedAt" IS NULL
+      UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)
+    SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt", n."ownerId"
+      FROM "Node" n JOIN under u ON u.id = n.id
+     WHERE n.name ILIKE ${containsPattern(input.query)} ${input.filters}
+     ORDER BY n."updatedAt" DESC, n.id DESC LIMIT ${input.limit + 1}`);
+  const page = rows.slice(0, input.limit);
+  const paths = new Map<string, Crumb[]>();
+  for (const parentId of new Set(page.map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(input.actor, parentId));
+  const last = page.at(-1);
+  return {
+    items: page.map((r): SearchHitDto => ({ ...toNodeDto(r), parentId: r.parentId, path: paths.get(r.parentId) ?? [] })),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last.updatedAt, last.id) : null,
+  };
 }
