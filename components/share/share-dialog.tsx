@@ -2,7 +2,7 @@
 import { useId, useState, type FormEvent } from "react";
 import clsx from "clsx";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Check, Link2, Plus, Share2, UserMinus, Users, UsersRound, X } from "lucide-react";
+import { Check, Link2, Plus, Share2, User, UserMinus, Users, UsersRound, X } from "lucide-react";
 import { Dialog } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
@@ -227,7 +227,7 @@ function PeopleTab({ node }: { node: ShareTarget }) {
               to === k ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-950 dark:text-zinc-100" : "text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200",
             )}
           >
-            {k === "person" ? <Users className="size-4" /> : <UsersRound className="size-4" />}
+            {k === "person" ? <User className="size-4" /> : <UsersRound className="size-4" />}
             {k === "person" ? t("sharing.sharePerson") : t("sharing.shareGroup")}
           </button>
         ))}

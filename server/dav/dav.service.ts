@@ -30,9 +30,10 @@ export interface Resolved {
   fixed?: boolean;
 }
 
+/** Whether someone else shared something with the user (a group of theirs may hold a share of their own node). */
 async function hasGrants(userId: string): Promise<boolean> {
   const prisma = await getPrisma();
-  return (await prisma.grant.count({ where: { ...grantsReaching(userId), node: { trashedAt: null } } })) > 0;
+  return (await prisma.grant.count({ where: { ...grantsReaching(userId), node: { trashedAt: null, ownerId: { not: userId } } } })) > 0;
 }
 
 /** A folder that exists only over WebDAV: it lists the caller's grants and cannot be changed. */
@@ -54,7 +55,7 @@ export async function resolveDavPath(input: { actor: Actor; segments: string[] }
     const shared = sharedFolderNode(root);
     if (segments.length === 1) return { node: shared, parent: root, fixed: true };
     const grant = await prisma.grant.findFirst({
-      where: { ...grantsReaching(input.actor.userId), node: { trashedAt: null, name: segments[1] } },
+      where: { ...grantsReaching(input.actor.userId), node: { trashedAt: null, ownerId: { not: input.actor.userId }, name: segments[1] } },
       include: { node: true },
       orderBy: { createdAt: "asc" },
     });
@@ -107,7 +108,7 @@ export async function* listDavChildren(input: { actor: Actor; folderId: string; 
   const prisma = await getPrisma();
   if (input.folderId === SHARED_ID) {
     const grants = await prisma.grant.findMany({
-      where: { ...grantsReaching(input.actor.userId), node: { trashedAt: null } },
+      where: { ...grantsReaching(input.actor.userId), node: { trashedAt: null, ownerId: { not: input.actor.userId } } },
       include: { node: { include: { currentVersion: { select: { blob: { select: { sha256: true } } } } } } },
       orderBy: { createdAt: "asc" },
     });

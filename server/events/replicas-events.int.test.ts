@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { runAdminCli, startServerProcess } from "@/server/test/server-process";
-import { createPostgresDatabase } from "@/server/test/test-db";
+import { runAdminCli, startReplicaPair, type ServerProcess } from "@/server/test/server-process";
 import { startRedis } from "@/server/test/redis-server";
 import { sseMessages } from "@/server/test/sse-messages";
 import { REREAD_MS } from "@/server/changes/change-feed.service";
@@ -15,7 +11,7 @@ import { REREAD_MS } from "@/server/changes/change-feed.service";
 const pgBase = process.env.TEST_POSTGRES_URL;
 const WAIT_S = 15;
 
-type Replica = Awaited<ReturnType<typeof startServerProcess>>;
+type Replica = ServerProcess;
 
 /** Reads SSE change events until one whose newName is `name` (or the deadline). */
 function nextChange(res: Response, name: string): Promise<{ id: string; kind: string; newName: string | null } | null> {
@@ -40,29 +36,21 @@ function nextChange(res: Response, name: string): Promise<{ id: string; kind: st
 function replicaPair(withRedis: boolean) {
   const replicas: Replica[] = [];
   let token = "";
-  let dropDb: (() => Promise<void>) | undefined;
+  let pair: Awaited<ReturnType<typeof startReplicaPair>> | undefined;
   let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
-  let dataDir = "";
 
   beforeAll(async () => {
     if (!pgBase) return;
-    const scratch = await createPostgresDatabase(pgBase, "yp_live");
-    dropDb = scratch.drop;
-    const url = new URL(scratch.url);
     if (withRedis) redis = await startRedis();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "yp-live-replicas-"));
-    const env: Record<string, string> = { DATABASE_URL: url.toString(), DATA_DIR: dataDir, ...(redis ? { REDIS_URL: redis.url } : {}) };
-    replicas.push(await startServerProcess(env));
-    replicas.push(await startServerProcess(env));
-    await runAdminCli(env, ["create-user", "--email", "live@example.com", "--password", "live replicas password"]);
-    token = ((await runAdminCli(env, ["create-token", "--email", "live@example.com", "--name", "t"])) as { token: string }).token;
+    pair = await startReplicaPair(pgBase, { prefix: "yp_live", env: redis ? { REDIS_URL: redis.url } : {} });
+    replicas.push(pair.a, pair.b);
+    await runAdminCli(pair.env, ["create-user", "--email", "live@example.com", "--password", "live replicas password"]);
+    token = ((await runAdminCli(pair.env, ["create-token", "--email", "live@example.com", "--name", "t"])) as { token: string }).token;
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => r.kill()));
+    await pair?.stop();
     await redis?.stop();
-    await dropDb?.();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   return { replicas, auth: () => ({ Authorization: `Bearer ${token}` }) };

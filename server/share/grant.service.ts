@@ -162,7 +162,7 @@ export async function listGrants(input: { actor: Actor; nodeId: string }): Promi
  */
 async function requireGrantFor(actor: Actor, grantId: string, allowGrantee: boolean) {
   const prisma = await getPrisma();
-  const grant = await prisma.grant.findUnique({ where: { id: grantId }, include: { node: { select: { ownerId: true } } } });
+  const grant = await prisma.grant.findUnique({ where: { id: grantId }, include: { node: { select: { ownerId: true } }, group: { select: { name: true } } } });
   if (grant && grant.node.ownerId === actor.userId) return grant;
   if (grant && allowGrantee && grant.granteeId === actor.userId) return grant;
   if (grant?.groupId && allowGrantee && (await prisma.groupMember.findUnique({ where: { groupId_userId: { groupId: grant.groupId, userId: actor.userId } } }))) {
@@ -198,8 +198,8 @@ export async function revokeGrant(input: { actor: Actor; grantId: string; meta?:
 }
 
 /** What the audit log says a grant is to. */
-function granteeOf(grant: { granteeId: string | null; groupId: string | null }) {
-  return grant.groupId ? { groupId: grant.groupId } : { granteeId: grant.granteeId };
+function granteeOf(grant: { granteeId: string | null; groupId: string | null; group?: { name: string } | null }) {
+  return grant.groupId ? { groupId: grant.groupId, group: grant.group?.name ?? null } : { granteeId: grant.granteeId };
 }
 
 export interface SharedWithMeDto extends NodeDto {

@@ -54,6 +54,14 @@ describe("grants to a group", () => {
     const grant = await owner.share.grantGroup({ nodeId: s.project.id, groupId: s.group.id, role: "VIEWER" });
     expect(grant).toMatchObject({ role: "VIEWER", grantee: null, group: { id: s.group.id, name: s.group.name, memberCount: 2 } });
     expect((await owner.share.grants({ nodeId: s.project.id })).map((g) => g.group?.name)).toEqual([s.group.name]);
+    // The owner is in the group too: their own folder is not "shared with" them, on the web or WebDAV.
+    expect(await owner.share.sharedWithMe()).toEqual([]);
+    const ownerToken = await createTestToken(s.owner.actor);
+    const ownerDav = await fetch(`${http.baseUrl}/dav/Shared%20with%20me/Project`, {
+      method: "PROPFIND",
+      headers: { Depth: "0", Authorization: `Basic ${Buffer.from(`${s.owner.user.email}:${ownerToken.token}`).toString("base64")}` },
+    });
+    expect(ownerDav.status).toBe(404);
 
     const mate = callerFor(s.mate.actor);
     expect((await mate.share.sharedWithMe()).map((n) => [n.name, n.role, n.viaGroup])).toEqual([["Project", "VIEWER", s.group.name]]);

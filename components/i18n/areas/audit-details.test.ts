@@ -47,3 +47,8 @@ test("counts take the plural form their number needs", () => {
   expect(auditDetails({ nodes: 2, uploads: 1 }, refs, "en")).toEqual(["2 items", "1 upload"]);
   expect(auditDetails({ nodes: 1, uploads: 1 }, refs, "zh")).toEqual(["1 项", "1 个上传"]);
 });
+
+test("a share with a group names the group, not its id", () => {
+  expect(auditDetails({ groupId: GONE, group: "Design", role: "VIEWER" }, refs, "en")).toEqual(["Viewer", "with the group Design"]);
+  expect(auditDetails({ groupId: GONE, group: "设计部" }, refs, "zh")).toEqual(["共享给群组 设计部"]);
+});

@@ -24,6 +24,7 @@ const words = {
     uploadsOne: "{a} upload",
     received: "{a} received",
     with: "with {a}",
+    withGroup: "with the group {a}",
     for: "for {a}",
     owner: "owner {a}",
     uploader: "uploaded by {a}",
@@ -68,6 +69,7 @@ const words = {
     uploadsOne: "{a} 个上传",
     received: "已接收 {a}",
     with: "共享给 {a}",
+    withGroup: "共享给群组 {a}",
     for: "对象：{a}",
     owner: "所有者 {a}",
     uploader: "上传者 {a}",
@@ -147,6 +149,8 @@ export function auditDetails(data: unknown, refs: Record<string, AuditRef>, loca
   if (typeof d.role === "string") say(word(d.role), "role");
   if (typeof d.permission === "string") say(word(d.permission), "permission");
   if (d.granteeId !== undefined) say(fill("with", named(d.granteeId)), "granteeId");
+  // A share with a group names the group as it was called then (it may be gone since).
+  if (d.groupId !== undefined && typeof d.group === "string") say(fill("withGroup", d.group), "groupId", "group");
   if (d.nodeId !== undefined) say(fill("for", named(d.nodeId)), "nodeId");
   if (d.ownerId !== undefined) say(fill("owner", named(d.ownerId)), "ownerId");
   if (d.userId !== undefined) say(fill("uploader", named(d.userId)), "userId");
