@@ -14,6 +14,7 @@ import { shareDownloadMessages } from "@/components/i18n/areas/share-download";
 import { profilingMessages } from "@/components/i18n/areas/profiling";
 import { searchMessages } from "@/components/i18n/areas/search";
 import { groupsMessages } from "@/components/i18n/areas/groups";
+import { teamsMessages } from "@/components/i18n/areas/teams";
 import { adminSettingsMessages } from "@/components/i18n/areas/admin-settings";
 
 const core = {
@@ -501,6 +502,7 @@ const areas = {
   profiling: profilingMessages,
   contentSearch: searchMessages,
   groups: groupsMessages,
+  teams: teamsMessages,
   adminSettings: adminSettingsMessages,
 };
 type Areas = typeof areas;

@@ -19,6 +19,7 @@ import { NotificationBell } from "@/components/notifications/notification-bell";
 import { TwoFactorGate } from "@/components/settings/two-factor-gate";
 import { adminNavLink, navLinks } from "@/components/shell/nav-links";
 import { BottomBar, NavDrawer } from "@/components/shell/mobile-nav";
+import { TeamFolderLinks } from "@/components/teams/team-folder-links";
 
 type Me = RouterOutputs["auth"]["me"];
 
@@ -98,6 +99,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
             </Link>
           ))}
         </nav>
+        <TeamFolderLinks pathname={pathname} />
         <div className="mt-auto space-y-4 px-2">{footer}</div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">

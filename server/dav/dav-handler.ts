@@ -41,8 +41,8 @@ import {
   putDavFile,
   refreshDavLock,
   resolveDavPath,
-  sharedFolderEntry,
-  SHARED_ID,
+  virtualFolderEntries,
+  isVirtualFolder,
   type DavEntry,
 } from "@/server/dav/dav.service";
 import type { Actor } from "@/server/auth/actor";
@@ -418,8 +418,7 @@ async function propfind(ctx: Ctx) {
   await writeChunk(res, responseXml(await davEntryOf(node, wantsDead), ctx.segments, mode, ctx.locks, quota));
   if (depth === "1" && node.kind === "FOLDER") {
     // Written batch by batch with backpressure: memory stays flat however large the folder.
-    const shared = await sharedFolderEntry(ctx.actor, node);
-    if (shared) await writeChunk(res, responseXml(shared, [...ctx.segments, shared.node.name], mode, ctx.locks, quota));
+    for (const v of await virtualFolderEntries(ctx.actor, node)) await writeChunk(res, responseXml(v, [...ctx.segments, v.node.name], mode, ctx.locks, quota));
     for await (const batch of listDavChildren({ actor: ctx.actor, folderId: node.id, withDeadProps: wantsDead })) {
       let chunk = "";
       for (const e of batch) chunk += responseXml(e, [...ctx.segments, e.node.name], mode, ctx.locks, quota);
@@ -441,7 +440,7 @@ async function quotaOf(actor: Actor): Promise<Quota> {
 async function proppatch(ctx: Ctx) {
   const body = await readBody(ctx.req);
   const node = await resolveOrThrow(ctx);
-  if (node.id === SHARED_ID) throw new DavStatus(403);
+  if (isVirtualFolder(node.id)) throw new DavStatus(403);
   await checkIf(ctx);
   assertUnlocked(ctx, ctx.path);
   const root = parseXml(body);
@@ -503,7 +502,7 @@ async function put(ctx: Ctx) {
   const { node, parent } = await resolveDavPath({ actor: ctx.actor, segments: ctx.segments });
   if (node?.kind === "FOLDER") throw new DavStatus(405, "", { Allow: ALLOW });
   if (!parent || parent.kind !== "FOLDER") throw new DavStatus(409, "The parent folder does not exist.\n");
-  if (parent.id === SHARED_ID) throw new DavStatus(403, "Nothing can be added to “Shared with me” itself.\n");
+  if (isVirtualFolder(parent.id)) throw new DavStatus(403, `Nothing can be added to “${parent.name}” itself.\n`);
   await checkIf(ctx);
   assertUnlocked(ctx, ctx.path, { membership: !node });
   const filename = nodeNameSchema.parse(ctx.segments.at(-1));
@@ -523,7 +522,7 @@ async function mkcol(ctx: Ctx) {
   const { node, parent } = await resolveDavPath({ actor: ctx.actor, segments: ctx.segments });
   if (node) throw new DavStatus(405, "", { Allow: ALLOW });
   if (!parent || parent.kind !== "FOLDER") throw new DavStatus(409, "The parent folder does not exist.\n");
-  if (parent.id === SHARED_ID) throw new DavStatus(403, "Nothing can be added to “Shared with me” itself.\n");
+  if (isVirtualFolder(parent.id)) throw new DavStatus(403, `Nothing can be added to “${parent.name}” itself.\n`);
   await checkIf(ctx);
   assertUnlocked(ctx, ctx.path, { membership: true });
   await createFolder({ actor: ctx.actor, parentId: parent.id, name: ctx.segments.at(-1)! });
@@ -553,7 +552,7 @@ async function copyOrMove(ctx: Ctx, method: "COPY" | "MOVE") {
   const resolved = await resolveDavPath({ actor, segments: ctx.segments });
   const source = resolved.node;
   if (!source) throw new DavStatus(404);
-  if (source.rootOwnerId || source.id === SHARED_ID || (method === "MOVE" && resolved.fixed)) throw new DavStatus(403);
+  if (source.rootOwnerId || isVirtualFolder(source.id) || (method === "MOVE" && resolved.fixed)) throw new DavStatus(403);
   const destPath = lockPath(destSegments);
   if (destPath === ctx.path) throw new DavStatus(403, "Source and destination are the same.\n");
   if (source.kind === "FOLDER" && isUnder(destPath, ctx.path)) throw new DavStatus(403, "A folder cannot go inside itself.\n");
@@ -635,7 +634,7 @@ async function lock(ctx: Ctx) {
 
   let created = false;
   const { node, parent } = await resolveDavPath({ actor, segments: ctx.segments });
-  if (node?.id === SHARED_ID || (!node && parent?.id === SHARED_ID)) throw new DavStatus(403);
+  if (isVirtualFolder(node?.id) || (!node && isVirtualFolder(parent?.id))) throw new DavStatus(403);
   if (!node) {
     // Locking an unmapped URL makes an empty file there (RFC 4918 §9.10.4).
     if (!parent || parent.kind !== "FOLDER") throw new DavStatus(409, "The parent folder does not exist.\n");

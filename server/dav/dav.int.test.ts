@@ -6,6 +6,8 @@ import { useTestDatabase } from "@/server/test/test-db";
 import { revokeApiToken } from "@/server/auth/api-token.service";
 import { authenticateDav } from "@/server/dav/dav-auth";
 import type { IncomingMessage } from "node:http";
+import { cliActor } from "@/server/auth/actor";
+import { createTeamFolder, setTeamMember } from "@/server/teams/team-folder.service";
 
 const t = useTestDatabase();
 let http: HttpHarness;
@@ -201,5 +203,34 @@ describe("PROPFIND Depth 1 on a big folder", () => {
     expect(new Set(hrefs).size).toBe(2502);
     expect(hrefs[1]).toBe("/dav/big/item%200001/");
     expect(hrefs.at(-1)).toBe("/dav/big/a-file.txt");
+  });
+});
+
+describe("WebDAV team folders", () => {
+  it("lists a member's team folders under /dav/Team folders/, writes for editors, not for viewers", async () => {
+    const editor = await davUser();
+    const viewer = await davUser();
+    const stranger = await davUser();
+    const name = `Design ${Math.random().toString(36).slice(2, 6)}`;
+    const team = await createTeamFolder({ actor: cliActor, name, quotaBytes: 1024 * 1024 });
+    await setTeamMember({ actor: cliActor, teamFolderId: team.id, email: editor.user.email, role: "EDITOR" });
+    await setTeamMember({ actor: cliActor, teamFolderId: team.id, email: viewer.user.email, role: "VIEWER" });
+    const base = `/Team%20folders/${encodeURIComponent(name)}`;
+
+    const root = await (await dav("/", "PROPFIND", { ...editor.auth, Depth: "1" })).text();
+    expect(root).toContain("<D:href>/dav/Team%20folders/</D:href>");
+    const teams = await (await dav("/Team%20folders/", "PROPFIND", { ...editor.auth, Depth: "1" })).text();
+    expect(teams).toContain(`<D:href>/dav${base}/</D:href>`);
+
+    expect((await dav(`${base}/plan.txt`, "PUT", editor.auth, "team plan")).status).toBe(201);
+    const got = await dav(`${base}/plan.txt`, "GET", viewer.auth);
+    expect(await got.text()).toBe("team plan");
+    expect((await dav(`${base}/other.txt`, "PUT", viewer.auth, "no")).status).toBe(404);
+    expect((await dav(`${base}`, "DELETE", editor.auth)).status).toBe(403);
+    expect((await dav("/Team%20folders/new.txt", "PUT", editor.auth, "x")).status).toBe(403);
+    // Someone not in the team folder has no such folder.
+    expect((await dav(`${base}/plan.txt`, "GET", stranger.auth)).status).toBe(404);
+    const account = await t.prisma.teamFolder.findUniqueOrThrow({ where: { id: team.id }, include: { account: true } });
+    expect(account.account.usedBytes).toBe(BigInt("team plan".length));
   });
 });

@@ -5,7 +5,7 @@ import { getPrisma } from "@/server/db/client";
 import { grantsReaching } from "@/server/drive/grant-scope";
 import { AppError } from "@/server/errors/app-error";
 import { getRootFolderOrThrow } from "@/server/drive/drive.service";
-import { requireNodeAccess } from "@/server/drive/access";
+import { requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
 import { getTus } from "@/server/upload/tus-server";
 import { HashingFileStore } from "@/server/upload/hashing-file-store";
 import { completeUpload, createUploadSession, declareUploadLength, failUpload, markUploadAborted } from "@/server/upload/upload.service";
@@ -20,6 +20,12 @@ export const LIST_BATCH = 1000;
 /** The virtual folder at the top of /dav/ that holds what others shared with the caller (grants). */
 export const SHARED_FOLDER = "Shared with me";
 export const SHARED_ID = "shared-with-me";
+/** The virtual folder at the top of /dav/ that holds the caller's team folders, by their names. */
+export const TEAMS_FOLDER = "Team folders";
+export const TEAMS_ID = "team-folders";
+
+/** The virtual folders: listed, never made, moved, changed or deleted, nothing put directly in them. */
+export const isVirtualFolder = (id: string | undefined | null) => id === SHARED_ID || id === TEAMS_ID;
 
 export interface Resolved {
   /** The node at the path, or null when nothing lives there. */
@@ -39,6 +45,19 @@ async function hasGrants(userId: string): Promise<boolean> {
 /** A folder that exists only over WebDAV: it lists the caller's grants and cannot be changed. */
 function sharedFolderNode(root: Node): Node {
   return { ...root, id: SHARED_ID, parentId: root.id, name: SHARED_FOLDER, liveName: SHARED_FOLDER, rootOwnerId: null, currentVersionId: null, size: 0n, mimeType: null };
+}
+
+function teamsFolderNode(root: Node): Node {
+  return { ...sharedFolderNode(root), id: TEAMS_ID, name: TEAMS_FOLDER, liveName: TEAMS_FOLDER };
+}
+
+/** The root folders of the caller's team folders, each shown under its team folder's name. */
+async function teamRoots(userId: string): Promise<Node[]> {
+  const teams = await teamDrivesOf(userId);
+  if (teams.size === 0) return [];
+  const prisma = await getPrisma();
+  const roots = await prisma.node.findMany({ where: { rootOwnerId: { in: [...teams.keys()] } } });
+  return roots.map((r) => ({ ...r, name: teams.get(r.ownerId)!, liveName: teams.get(r.ownerId)! })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
@@ -62,6 +81,17 @@ export async function resolveDavPath(input: { actor: Actor; segments: string[] }
     if (!grant) return { node: null, parent: segments.length === 2 ? shared : null, fixed: true };
     if (segments.length === 2) return { node: grant.node, parent: shared, fixed: true };
     return walk(grant.node, segments.slice(2), grant.node);
+  }
+  if (segments[0] === TEAMS_FOLDER) {
+    const teams = await teamRoots(input.actor.userId);
+    if (teams.length) {
+      const folder = teamsFolderNode(root);
+      if (segments.length === 1) return { node: folder, parent: root, fixed: true };
+      const team = teams.find((r) => r.name === segments[1]);
+      if (!team) return { node: null, parent: segments.length === 2 ? folder : null, fixed: true };
+      if (segments.length === 2) return { node: team, parent: folder, fixed: true };
+      return walk(team, segments.slice(2), team);
+    }
   }
   return walk(root, segments, null);
 }
@@ -89,7 +119,7 @@ export interface DavEntry {
 /** One node with what PROPFIND shows of it. */
 export async function davEntryOf(node: Node, withDeadProps: boolean): Promise<DavEntry> {
   const prisma = await getPrisma();
-  if (node.id === SHARED_ID) return { node, sha256: null, deadProps: [] };
+  if (isVirtualFolder(node.id)) return { node, sha256: null, deadProps: [] };
   const version = node.currentVersionId
     ? await prisma.fileVersion.findUnique({ where: { id: node.currentVersionId }, select: { blob: { select: { sha256: true } } } })
     : null;
@@ -97,15 +127,23 @@ export async function davEntryOf(node: Node, withDeadProps: boolean): Promise<Da
   return { node, sha256: version?.blob.sha256 ?? null, deadProps };
 }
 
-/** The shared folder's entry in the root listing, when the caller has grants. */
-export async function sharedFolderEntry(actor: Actor, root: Node): Promise<DavEntry | null> {
-  if (root.rootOwnerId !== actor.userId || !(await hasGrants(actor.userId))) return null;
-  return { node: sharedFolderNode(root), sha256: null, deadProps: [] };
+/** The virtual folders' entries in the root listing: "Shared with me" and "Team folders", when not empty. */
+export async function virtualFolderEntries(actor: Actor, root: Node): Promise<DavEntry[]> {
+  if (root.rootOwnerId !== actor.userId) return [];
+  const out: DavEntry[] = [];
+  if (await hasGrants(actor.userId)) out.push({ node: sharedFolderNode(root), sha256: null, deadProps: [] });
+  if ((await teamDrivesOf(actor.userId)).size) out.push({ node: teamsFolderNode(root), sha256: null, deadProps: [] });
+  return out;
 }
 
 /** A folder's live children in batches, in the (parentId, kind, name, id) index's order. */
 export async function* listDavChildren(input: { actor: Actor; folderId: string; withDeadProps: boolean }): AsyncGenerator<DavEntry[]> {
   const prisma = await getPrisma();
+  if (input.folderId === TEAMS_ID) {
+    const roots = await teamRoots(input.actor.userId);
+    if (roots.length) yield roots.map((n) => ({ node: n, sha256: null, deadProps: [] }));
+    return;
+  }
   if (input.folderId === SHARED_ID) {
     const grants = await prisma.grant.findMany({
       where: { ...grantsReaching(input.actor.userId), node: { trashedAt: null, ownerId: { not: input.actor.userId } } },

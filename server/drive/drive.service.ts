@@ -2,7 +2,7 @@ import { recordAudit } from "@/server/audit/audit.service";
 import { getPrisma } from "@/server/db/client";
 import { grantsReaching } from "@/server/drive/grant-scope";
 import { AppError, notFound } from "@/server/errors/app-error";
-import { requireAccessTo, requireNodeAccess } from "@/server/drive/access";
+import { requireAccessTo, requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
 import { createFolderSchema, listFolderSchema, nodeNameSchema } from "@/server/drive/drive.schemas";
 import type { Actor } from "@/server/auth/actor";
 import type { Prisma } from "@/server/db/generated/client.ts";
@@ -85,6 +85,9 @@ export async function breadcrumbsOf(actor: Actor, nodeId: string): Promise<Crumb
     SELECT id, name, "ownerId", "rootOwnerId", depth FROM up ORDER BY depth DESC`;
   const own = rows.filter((r) => r.ownerId === actor.userId);
   if (own.length || !rows.length) return own.map((r) => ({ id: r.id, name: r.name, isRoot: r.rootOwnerId !== null }));
+  // A member inside a team folder: the path starts at the team folder, under its name.
+  const teamName = (await teamDrivesOf(actor.userId)).get(rows[0]!.ownerId);
+  if (teamName !== undefined && rows[0]!.rootOwnerId !== null) return rows.map((r) => ({ id: r.id, name: r.rootOwnerId !== null ? teamName : r.name, isRoot: false }));
   // A teammate inside a shared folder: the path starts at the highest node their grant covers.
   const granted = await prisma.grant.findMany({ where: { ...grantsReaching(actor.userId), nodeId: { in: rows.map((r) => r.id) } }, select: { nodeId: true } });
   const top = rows.findIndex((r) => granted.some((g) => g.nodeId === r.id));

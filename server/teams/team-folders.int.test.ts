@@ -52,6 +52,7 @@ test("roles: a viewer reads but cannot write, an editor writes, a stranger sees 
 
   const listing = await callerFor(viewer.actor).drive.list({ folderId: team.rootId });
   expect(listing.items.map((i) => i.name)).toEqual(["plan.txt"]);
+  expect(listing.breadcrumbs).toEqual([{ id: team.rootId, name: team.name, isRoot: false }]);
   await expect(createTestFile({ actor: viewer.actor, name: "no.txt", parentId: team.rootId })).rejects.toMatchObject({ code: "NOT_FOUND" });
   await expect(callerFor(viewer.actor).drive.rename({ nodeId: file.id, name: "x.txt" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   await expect(callerFor(viewer.actor).drive.trash({ nodeIds: [file.id] })).rejects.toMatchObject({ code: "NOT_FOUND" });

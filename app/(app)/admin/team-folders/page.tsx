@@ -1,0 +1,5 @@
+import { AdminTeamFolders } from "@/components/teams/admin-team-folders";
+
+export default function Page() {
+  return <AdminTeamFolders />;
+}
