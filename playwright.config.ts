@@ -11,6 +11,20 @@ process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `yunpan-e2e-${port}`);
 // Webhook receivers in the specs listen on loopback, which the server refuses unless allowed.
 process.env.WEBHOOK_ALLOW_PRIVATE = "true";
 
+// E2E_S3=1 (under scripts/with-s3.mjs): the server stores on that S3 endpoint, so specs that need
+// S3 (direct upload) run; they skip otherwise.
+const s3Env: Record<string, string> =
+  process.env.E2E_S3 === "1" && process.env.TEST_S3_ENDPOINT
+    ? {
+        STORAGE: "s3",
+        S3_ENDPOINT: process.env.TEST_S3_ENDPOINT,
+        S3_REGION: process.env.TEST_S3_REGION ?? "us-east-1",
+        S3_BUCKET: process.env.TEST_S3_BUCKET ?? "yunpan-test",
+        S3_ACCESS_KEY_ID: process.env.TEST_S3_ACCESS_KEY_ID ?? "",
+        S3_SECRET_ACCESS_KEY: process.env.TEST_S3_SECRET_ACCESS_KEY ?? "",
+      }
+    : {};
+
 export default defineConfig({
   testDir: "e2e",
   outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results/e2e",
@@ -46,6 +60,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(port), BASE_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn", E2E_DATA_DIR: process.env.E2E_DATA_DIR },
+    env: { PORT: String(port), BASE_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn", E2E_DATA_DIR: process.env.E2E_DATA_DIR, ...s3Env },
   },
 });
