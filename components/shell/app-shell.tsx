@@ -32,6 +32,9 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
   const locale = useLocale();
   const router = useRouter();
   const links = me.role === "ADMIN" ? [...navLinks, adminNavLink] : navLinks;
+  // A team folder lives under /drive/<id> too: its sidebar entry is the active one, not My Drive.
+  const { data: teams } = useQuery(trpc.teams.mine.queryOptions());
+  const inTeamRoot = teams?.some((x) => pathname === `/drive/${x.rootId}`) ?? false;
   const [drawer, setDrawer] = useState(false);
   const closeDrawer = useCallback(() => setDrawer(false), []);
   // A new browser has no language cookie yet: adopt the account's language once.
@@ -89,7 +92,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
               href={href}
               className={clsx(
                 "flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition",
-                pathname.startsWith(href)
+                pathname.startsWith(href) && !(href === "/drive" && inTeamRoot)
                   ? "bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-brand-100"
                   : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800",
               )}

@@ -2,7 +2,7 @@ import { getPrisma } from "@/server/db/client";
 import { grantReachesSql, grantsReaching } from "@/server/drive/grant-scope";
 import { AppError } from "@/server/errors/app-error";
 import { requireAdmin } from "@/server/auth/auth.service";
-import { requireNodeAccess } from "@/server/drive/access";
+import { requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
 import { getChangeBus } from "@/server/events/change-bus";
 import { listChangesSchema, waitChangesSchema } from "@/server/changes/changes.schemas";
 import type { Actor } from "@/server/auth/actor";
@@ -96,11 +96,15 @@ export class ChangeVisibility {
     return { ...kind, OR: [{ ownerId: { in: [this.actor.userId, ...new Set(this.grantOwners)] } }, { granteeId: this.actor.userId }] };
   }
 
-  /** The owners of the drives the caller holds a grant in, read now. */
+  /**
+   * The owners of the drives the caller holds a grant in, and the TEAM accounts of the team folders
+   * they are a member of, read now (a team folder's every change is its members').
+   */
   loadGrantOwners(): Promise<string[]> {
-    return getPrisma().then(async (prisma) =>
-      (await prisma.grant.findMany({ where: grantsReaching(this.actor.userId), select: { node: { select: { ownerId: true } } } })).map((g) => g.node.ownerId),
-    );
+    return getPrisma().then(async (prisma) => [
+      ...(await prisma.grant.findMany({ where: grantsReaching(this.actor.userId), select: { node: { select: { ownerId: true } } } })).map((g) => g.node.ownerId),
+      ...(await teamDrivesOf(this.actor.userId)).keys(),
+    ]);
   }
 
   /**
@@ -144,9 +148,12 @@ export class ChangeVisibility {
     const kept = events.filter((e) => e.kind !== NOTIFICATION_KIND || (this.notifications && e.ownerId === this.actor.userId));
     let visible = kept;
     if (this.scope !== "admin") {
-      const foreign = kept.filter((e) => e.ownerId !== this.actor.userId && e.granteeId !== this.actor.userId);
+      const teams = kept.some((e) => e.ownerId !== this.actor.userId) ? await teamDrivesOf(this.actor.userId) : new Map<string, string>();
+      const foreign = kept.filter((e) => e.ownerId !== this.actor.userId && e.granteeId !== this.actor.userId && !teams.has(e.ownerId));
       const covered = foreign.length ? await this.coveredBy(idsOf(foreign), { granteeId: this.actor.userId }) : new Set<string>();
-      visible = kept.filter((e) => e.ownerId === this.actor.userId || e.granteeId === this.actor.userId || idsOf([e]).some((id) => covered.has(id)));
+      visible = kept.filter(
+        (e) => e.ownerId === this.actor.userId || e.granteeId === this.actor.userId || teams.has(e.ownerId) || idsOf([e]).some((id) => covered.has(id)),
+      );
     }
     if (this.folderId && visible.length) {
       const inside = await this.coveredBy(idsOf(visible), { folderId: this.folderId });

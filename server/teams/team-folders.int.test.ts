@@ -176,3 +176,17 @@ test("the admin CLI creates a team folder, sizes it and manages its members", as
   expect(await callerFor(member.actor).teams.mine()).toEqual([]);
   await expect(runAdminCommand("team-folders", { _: ["create", "Bad", "ten"] })).rejects.toThrow("not a size: ten");
 });
+
+test("the change feed carries a team folder's changes to its members, not to others", async () => {
+  const [editor, viewer, stranger] = [await person(), await person(), await person()];
+  const team = await teamWith([{ ...editor, role: "EDITOR" }, { ...viewer, role: "VIEWER" }]);
+  const from = {
+    viewer: (await callerFor(viewer.actor).changes.list({ cursor: "0", limit: 1000 })).cursor,
+    stranger: (await callerFor(stranger.actor).changes.list({ cursor: "0", limit: 1000 })).cursor,
+  };
+  await createTestFile({ actor: editor.actor, name: "minutes.md", parentId: team.rootId });
+  const seen = await callerFor(viewer.actor).changes.list({ cursor: from.viewer });
+  expect(seen.changes.map((c) => c.newName)).toContain("minutes.md");
+  const unseen = await callerFor(stranger.actor).changes.list({ cursor: from.stranger });
+  expect(unseen.changes.map((c) => c.newName)).not.toContain("minutes.md");
+});

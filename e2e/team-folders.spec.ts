@@ -1,0 +1,116 @@
+import { expect, test, type Browser } from "@playwright/test";
+import { adminCli, makeFile, PASSWORD, screenshot, signIn } from "./helpers";
+
+// Team folders: an admin makes a group and a team folder and gives them roles; a member of the
+// group uploads into it, a viewer cannot, and a member the admin removes loses the folder from the
+// page they have open. Screenshots of the admin page and of a member's sidebar and folder, in
+// light and dark, English and Chinese.
+
+const ADMIN = "teams-admin@yunpan.test";
+const WRITER = { email: "wren@yunpan.test", name: "Wren Writer" };
+const VIEWER = { email: "vic@yunpan.test", name: "Vic Viewer 王" };
+const LEAVER = { email: "lee@yunpan.test", name: "Lee Leaver" };
+
+async function signedIn(browser: Browser, email: string, opts: { locale?: "en" | "zh"; dark?: boolean } = {}) {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 1440, height: 900 }, colorScheme: opts.dark ? "dark" : "light" });
+  const page = await context.newPage();
+  await signIn(page, email);
+  if (opts.locale === "zh") await context.addCookies([{ name: "yp-locale", value: "zh", url: test.info().project.use.baseURL! }]);
+  return page;
+}
+
+test("an admin creates a group and a team folder, a member uploads, a viewer cannot write, a removed member loses it", async ({ browser }) => {
+  test.setTimeout(300_000);
+  adminCli(["create-user", "--email", ADMIN, "--name", "Teams Admin", "--password", PASSWORD, "--admin"]);
+  for (const p of [WRITER, VIEWER, LEAVER]) adminCli(["create-user", "--email", p.email, "--name", p.name, "--password", PASSWORD]);
+  adminCli(["team-folders", "create", "市场部 Marketing", "5GiB"]);
+
+  // The admin makes a group with the writer in it.
+  const admin = await signedIn(browser, ADMIN);
+  await admin.goto("/admin/groups");
+  await admin.getByRole("button", { name: "New group" }).click();
+  await admin.getByLabel("Name").fill("Writers");
+  await admin.getByRole("dialog").getByRole("button", { name: "New group" }).click();
+  await admin.getByTestId("group-members-panel").getByLabel("Add a member").fill("wren");
+  await admin.getByTestId("member-candidate").filter({ hasText: WRITER.email }).getByRole("button", { name: "Add" }).click();
+  await expect(admin.getByTestId("group-member").filter({ hasText: WRITER.email })).toBeVisible();
+
+  // …then a team folder, with the group as editors and two people.
+  await admin.getByRole("link", { name: "Team folders" }).click();
+  await expect(admin).toHaveURL(/\/admin\/team-folders$/);
+  await admin.getByRole("button", { name: "New team folder" }).click();
+  await admin.getByLabel("Name").fill("Design");
+  await admin.getByLabel("Quota (GiB)").fill("1");
+  await admin.getByRole("dialog").getByRole("button", { name: "New team folder" }).click();
+  await expect(admin.getByRole("dialog")).toHaveCount(0);
+  const row = admin.getByTestId("team-folder-row").filter({ hasText: "Design" });
+  await expect(row).toContainText("0 members");
+  const panel = admin.getByTestId("team-members-panel");
+  await panel.getByLabel("Add a group").selectOption({ label: "Writers" });
+  await panel.getByRole("combobox", { name: "Role" }).nth(1).selectOption("EDITOR");
+  await panel.getByRole("button", { name: "Add" }).nth(1).click();
+  await expect(panel.getByTestId("team-member").filter({ hasText: "Writers" })).toBeVisible();
+  for (const [who, role] of [[VIEWER, "VIEWER"], [LEAVER, "EDITOR"]] as const) {
+    await panel.getByLabel("Add a person by email").fill(who.email);
+    await panel.getByRole("combobox", { name: "Role" }).first().selectOption(role);
+    await panel.getByRole("button", { name: "Add" }).first().click();
+    await expect(panel.getByTestId("team-member").filter({ hasText: who.email })).toBeVisible();
+  }
+  await expect(row).toContainText("3 members");
+  expect(adminCli(["team-folders", "members", "Design"])).toEqual([
+    { member: "@Writers", role: "EDITOR" },
+    { member: VIEWER.email, role: "VIEWER" },
+    { member: LEAVER.email, role: "EDITOR" },
+  ]);
+
+  // The writer finds it under Team folders and uploads into it; it counts against the team folder.
+  const writer = await signedIn(browser, WRITER.email);
+  await writer.goto("/drive");
+  await writer.getByTestId("team-folder-links").getByRole("link", { name: "Design" }).click();
+  await expect(writer.getByRole("navigation", { name: "Breadcrumbs" })).toContainText("Design");
+  const brief = makeFile(test.info(), "brief.pdf", 300_000);
+  await writer.getByTestId("upload-input").setInputFiles(brief.path);
+  await expect(writer.getByTestId("node-row").filter({ hasText: "brief.pdf" })).toBeVisible();
+  await expect(writer.getByTestId("storage-usage")).toContainText(/^Storage0 B/);
+
+  // The viewer sees the file but an upload is refused.
+  const viewer = await signedIn(browser, VIEWER.email);
+  await viewer.goto("/drive");
+  await viewer.getByTestId("team-folder-links").getByRole("link", { name: "Design" }).click();
+  await expect(viewer.getByTestId("node-row").filter({ hasText: "brief.pdf" })).toBeVisible();
+  const sneaky = makeFile(test.info(), "sneaky.txt", 1000);
+  await viewer.getByTestId("upload-input").setInputFiles(sneaky.path);
+  await expect(viewer.getByTestId("upload-item").filter({ hasText: "sneaky.txt" })).toHaveAttribute("data-status", "error");
+  await viewer.reload();
+  await expect(viewer.getByTestId("node-row")).toHaveCount(1);
+
+  // The leaver has the folder open when the admin removes them: the sidebar loses it.
+  const leaver = await signedIn(browser, LEAVER.email);
+  await leaver.goto("/drive");
+  await leaver.getByTestId("team-folder-links").getByRole("link", { name: "Design" }).click();
+  await expect(leaver.getByTestId("node-row").filter({ hasText: "brief.pdf" })).toBeVisible();
+  await panel.getByRole("button", { name: `Remove ${LEAVER.email}` }).click();
+  await expect(panel.getByTestId("team-member")).toHaveCount(2);
+  await expect(leaver.getByTestId("team-folder-links").getByRole("link", { name: "Design" })).toHaveCount(0, { timeout: 45_000 });
+  await leaver.reload();
+  await expect(leaver.getByTestId("node-row")).toHaveCount(0);
+
+  // Screenshots: the admin page with Design selected, and the writer's sidebar and folder.
+  for (const locale of ["en", "zh"] as const) {
+    for (const dark of [false, true]) {
+      const tag = `${locale}-${dark ? "dark" : "light"}`;
+      const page = await signedIn(browser, ADMIN, { locale, dark });
+      await page.goto("/admin/team-folders");
+      await page.getByTestId("team-folder-row").filter({ hasText: "Design" }).click();
+      await expect(page.getByTestId("team-member")).toHaveCount(2);
+      await screenshot(page, test.info(), `team-folders-admin-${tag}`);
+      await page.context().close();
+      const member = await signedIn(browser, WRITER.email, { locale, dark });
+      await member.goto("/drive");
+      await member.getByTestId("team-folder-links").getByRole("link", { name: "Design" }).click();
+      await expect(member.getByTestId("node-row").filter({ hasText: "brief.pdf" })).toBeVisible();
+      await screenshot(member, test.info(), `team-folders-member-${tag}`);
+      await member.context().close();
+    }
+  }
+});
