@@ -29,8 +29,8 @@ export interface UploadItem {
   instant?: boolean;
   /** How the bytes travel: straight to the S3 bucket, or through the server (tus). */
   via?: "direct" | "tus";
-  /** Something the user should know about this upload (e.g. it fell back from direct to tus). */
-  note?: string;
+  /** The bucket could not be reached from this browser, so the upload went through tus instead. */
+  fellBack?: boolean;
 }
 
 interface UploadApi {
@@ -217,7 +217,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
           if (err instanceof DirectUnreachableError) {
             directs.current.delete(key);
             localStorage.removeItem(remembered);
-            patch(key, { note: t("uploads.directFallback"), sent: 0, speed: 0 });
+            patch(key, { fellBack: true, sent: 0, speed: 0 });
             return startTus(key, file, parentId, onConflict, sha256);
           }
           patch(key, { status: "error", error: (err as Error).message || t("uploads.failed"), speed: 0 });

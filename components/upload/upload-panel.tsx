@@ -136,9 +136,9 @@ export function UploadPanel({ api, interrupted, onDiscard }: { api: Api; interru
                   )}
                   <span>{eta(item, t)}</span>
                 </div>
-                {item.note ? (
+                {item.fellBack ? (
                   <p className="mt-1 text-xs text-amber-700 dark:text-amber-400" data-testid="upload-note">
-                    {item.note}
+                    {t("uploads.directFallback")}
                   </p>
                 ) : null}
               </li>
