@@ -24,3 +24,17 @@ export function sharedNodesCteSql(userId: string): Prisma.Sql {
       UNION
       SELECT c.id FROM "Node" c JOIN shared s ON c."parentId" = s.id WHERE c."trashedAt" IS NULL`;
 }
+
+/**
+ * sharedNodesCteSql carrying the columns a name search shows, so its matches are filtered on the
+ * walked rows themselves: joined back to "Node", PostgreSQL preferred scanning every name for a
+ * 2-character query (no trigram) over the few thousand walked rows (2.6 s at 1M nodes).
+ */
+export function sharedNodeRowsCteSql(userId: string): Prisma.Sql {
+  const cols = (a: string) => Prisma.raw(`${a}.id, ${a}."parentId", ${a}.kind, ${a}.name, ${a}.size, ${a}."mimeType", ${a}."createdAt", ${a}."updatedAt"`);
+  return Prisma.sql`
+      SELECT ${cols("n")} FROM "Grant" g JOIN "Node" n ON n.id = g."nodeId"
+       WHERE g."granteeId" = ${userId} AND n."ownerId" <> ${userId} AND n."trashedAt" IS NULL
+      UNION
+      SELECT ${cols("c")} FROM "Node" c JOIN shared s ON c."parentId" = s.id WHERE c."trashedAt" IS NULL`;
+}

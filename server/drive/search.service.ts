@@ -8,7 +8,7 @@ import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/dri
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
 import { kindFilterSql } from "@/server/drive/file-kinds";
 import { folderPathsOf } from "@/server/drive/node-paths";
-import { ownLiveNodesSql, sharedNodesCteSql } from "@/server/drive/search-scope";
+import { ownLiveNodesSql, sharedNodeRowsCteSql } from "@/server/drive/search-scope";
 import { Prisma } from "@/server/db/generated/client.ts";
 import type { Actor } from "@/server/auth/actor";
 
@@ -96,9 +96,9 @@ async function searchShared(input: { userId: string; query: string; filters: Pri
   const prisma = await getPrisma();
   if ((await prisma.grant.count({ where: grantsReaching(input.userId) })) === 0) return [];
   return withoutJit(prisma, (tx) => tx.$queryRaw<HitRow[]>`
-    WITH RECURSIVE shared AS (${sharedNodesCteSql(input.userId)})
+    WITH RECURSIVE shared AS (${sharedNodeRowsCteSql(input.userId)})
     SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt"
-      FROM "Node" n JOIN shared s ON s.id = n.id
+      FROM shared n
      WHERE n.name ILIKE ${containsPattern(input.query)} ${input.filters}
      ORDER BY n."updatedAt" DESC, n.id DESC LIMIT ${input.limit + 1}`);
 }
