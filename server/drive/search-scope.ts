@@ -34,7 +34,7 @@ export function sharedNodeRowsCteSql(userId: string): Prisma.Sql {
   const cols = (a: string) => Prisma.raw(`${a}.id, ${a}."parentId", ${a}.kind, ${a}.name, ${a}.size, ${a}."mimeType", ${a}."createdAt", ${a}."updatedAt"`);
   return Prisma.sql`
       SELECT ${cols("n")} FROM "Grant" g JOIN "Node" n ON n.id = g."nodeId"
-       WHERE g."granteeId" = ${userId} AND n."ownerId" <> ${userId} AND n."trashedAt" IS NULL
+       WHERE ${grantReachesSql(userId)} AND n."ownerId" <> ${userId} AND n."trashedAt" IS NULL
       UNION
       SELECT ${cols("c")} FROM "Node" c JOIN shared s ON c."parentId" = s.id WHERE c."trashedAt" IS NULL`;
 }
