@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { nodeIdSchema, nodeNameSchema } from "@/server/drive/drive.schemas";
-import { onConflictSchema } from "@/server/upload/upload.schemas";
+import { fileTypeSchema, onConflictSchema } from "@/server/upload/upload.schemas";
 
 const uploadIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
 
@@ -15,12 +15,7 @@ export const directStartSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/)
     .transform((s) => s.toLowerCase()),
-  filetype: z
-    .string()
-    .regex(/^[\w.+-]+\/[\w.+-]+$/)
-    .max(200)
-    .nullish()
-    .catch(null),
+  filetype: fileTypeSchema,
 });
 export type DirectStartInput = z.infer<typeof directStartSchema>;
 

@@ -11,16 +11,19 @@ import { msg } from "@/server/i18n/issue";
 export const onConflictSchema = z.enum(["version", "rename"], { error: msg("upload.onConflictInvalid") });
 export type OnConflict = z.infer<typeof onConflictSchema>;
 
+/** A client's MIME type for a new file: kept when well-formed, dropped (null) otherwise. */
+export const fileTypeSchema = z
+  .string()
+  .regex(/^[\w.+-]+\/[\w.+-]+$/)
+  .max(200)
+  .nullish()
+  .catch(null);
+
 /** tus Upload-Metadata, after @tus/server decoded it. Unknown keys are ignored. */
 export const uploadMetadataSchema = z.object({
   filename: nodeNameSchema,
   parentId: nodeIdSchema.nullish(),
-  filetype: z
-    .string()
-    .regex(/^[\w.+-]+\/[\w.+-]+$/)
-    .max(200)
-    .nullish()
-    .catch(null),
+  filetype: fileTypeSchema,
   /** Folders below `parentId` to create for this file ("a/b" for a dropped tree), made on creation. */
   relativePath: z.string().max(4096).nullish(),
   sha256: z
