@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { adminCli, PASSWORD, screenshot, signIn } from "./helpers";
+import { adminCli, PASSWORD, screenshot, signedIn as signedInAs } from "./helpers";
 
 // The share dialog's People tab shares a folder with a group: its members find it under "Shared
 // with me"; someone removed from the group loses it. Screenshots of the tab with a group chosen,
@@ -9,12 +9,9 @@ const OWNER = "gs-owner@yunpan.test";
 const MEMBER = "gs-member@yunpan.test";
 const row = (page: Page, name: string) => page.getByTestId("node-row").filter({ hasText: name });
 
-async function signedIn(browser: Browser, email: string, opts: { locale?: "en" | "zh"; dark?: boolean } = {}) {
-  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 1280, height: 900 }, colorScheme: opts.dark ? "dark" : "light" });
-  const page = await context.newPage();
-  await signIn(page, email);
-  if (opts.locale === "zh") await context.addCookies([{ name: "yp-locale", value: "zh", url: test.info().project.use.baseURL! }]);
-  return page;
+/** Signed in at this spec's window size. */
+function signedIn(browser: Browser, email: string, opts: { locale?: "en" | "zh"; dark?: boolean } = {}) {
+  return signedInAs(browser, email, { ...opts, viewport: { width: 1280, height: 900 } });
 }
 
 /** Opens the share dialog of a row and its People tab (labels in either language). */

@@ -1,5 +1,5 @@
-import { expect, test, type Browser } from "@playwright/test";
-import { adminCli, PASSWORD, screenshot, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { adminCli, PASSWORD, screenshot, signedIn } from "./helpers";
 
 // Admin → Groups: an admin creates a group, finds a person by typing and adds them; the CLI sees
 // the same membership. Screenshots of the page in light and dark, English and Chinese.
@@ -11,13 +11,6 @@ const people = [
   { email: "ivy@yunpan.test", name: "Ivy Stone" },
 ];
 
-async function signedIn(browser: Browser, email: string, opts: { locale?: "en" | "zh"; dark?: boolean } = {}) {
-  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 1440, height: 900 }, colorScheme: opts.dark ? "dark" : "light" });
-  const page = await context.newPage();
-  await signIn(page, email);
-  if (opts.locale === "zh") await context.addCookies([{ name: "yp-locale", value: "zh", url: test.info().project.use.baseURL! }]);
-  return page;
-}
 
 test("an admin creates a group and adds a member by searching as they type", async ({ browser }) => {
   test.setTimeout(240_000);

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -67,4 +67,18 @@ export function adminCli(args: string[]): unknown {
     encoding: "utf8",
   });
   return JSON.parse(out);
+}
+
+/** A fresh browser context signed in as `email`, in the given language and colour scheme. */
+export async function signedIn(
+  browser: Browser,
+  email: string,
+  opts: { locale?: "en" | "zh"; dark?: boolean; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  const baseURL = test.info().project.use.baseURL!;
+  const context = await browser.newContext({ baseURL, viewport: opts.viewport ?? { width: 1440, height: 900 }, colorScheme: opts.dark ? "dark" : "light" });
+  const page = await context.newPage();
+  await signIn(page, email);
+  if (opts.locale === "zh") await context.addCookies([{ name: "yp-locale", value: "zh", url: baseURL }]);
+  return page;
 }

@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { adminCli, PASSWORD, signIn } from "./helpers";
+import { adminCli, PASSWORD, signedIn as signedInAs } from "./helpers";
 
 // Admin → Settings: the admin closes sign-up and the sign-up page follows at once, without a
 // restart; a bad value is refused inline; screenshots in light and dark, English and Chinese.
@@ -15,13 +15,9 @@ async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
 
-async function signedIn(browser: Browser, email: string, opts: { locale?: "en" | "zh"; dark?: boolean } = {}) {
-  const baseURL = test.info().project.use.baseURL!;
-  const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 1000 }, colorScheme: opts.dark ? "dark" : "light" });
-  const page = await context.newPage();
-  await signIn(page, email);
-  if (opts.locale === "zh") await context.addCookies([{ name: "yp-locale", value: "zh", url: baseURL }]);
-  return page;
+/** Signed in at this spec's window size. */
+function signedIn(browser: Browser, email: string, opts: { locale?: "en" | "zh"; dark?: boolean } = {}) {
+  return signedInAs(browser, email, { ...opts, viewport: { width: 1440, height: 1000 } });
 }
 
 test("the admin closes sign-up on the Settings page and the sign-up page follows without a restart", async ({ browser, baseURL }) => {

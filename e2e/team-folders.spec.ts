@@ -1,5 +1,5 @@
-import { expect, test, type Browser } from "@playwright/test";
-import { adminCli, makeFile, PASSWORD, screenshot, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { adminCli, makeFile, PASSWORD, screenshot, signedIn } from "./helpers";
 
 // Team folders: an admin makes a group and a team folder and gives them roles; a member of the
 // group uploads into it, a viewer cannot, and a member the admin removes loses the folder from the
@@ -11,13 +11,6 @@ const WRITER = { email: "wren@yunpan.test", name: "Wren Writer" };
 const VIEWER = { email: "vic@yunpan.test", name: "Vic Viewer 王" };
 const LEAVER = { email: "lee@yunpan.test", name: "Lee Leaver" };
 
-async function signedIn(browser: Browser, email: string, opts: { locale?: "en" | "zh"; dark?: boolean } = {}) {
-  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 1440, height: 900 }, colorScheme: opts.dark ? "dark" : "light" });
-  const page = await context.newPage();
-  await signIn(page, email);
-  if (opts.locale === "zh") await context.addCookies([{ name: "yp-locale", value: "zh", url: test.info().project.use.baseURL! }]);
-  return page;
-}
 
 test("an admin creates a group and a team folder, a member uploads, a viewer cannot write, a removed member loses it", async ({ browser }) => {
   test.setTimeout(300_000);
