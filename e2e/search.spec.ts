@@ -15,7 +15,7 @@ async function contentHits(page: Page, query: string): Promise<number> {
 }
 
 test("typing a Chinese word shows documents that contain it, highlighted, and opens the preview", async ({ page }, testInfo) => {
-  test.setTimeout(300_000); // two uploads and a queued extraction on a busy 2-core machine
+  test.setTimeout(480_000); // two uploads and a queued extraction on a busy 2-core machine, then the search page
   await signUp(page, { name: "Zhou Min", email: `search-${Date.now()}@example.com` });
   const dir = testInfo.outputPath("files");
   mkdirSync(dir, { recursive: true });
@@ -57,4 +57,32 @@ test("typing a Chinese word shows documents that contain it, highlighted, and op
   const preview = page.getByTestId("preview-dialog");
   await expect(preview).toBeVisible();
   await expect(preview.getByTestId("text-preview")).toContainText("我们和客户讨论了合同的付款条件");
+
+  // Enter with no row chosen opens the search page: names above, text matches below with snippets.
+  await page.keyboard.press("Escape");
+  await expect(preview).toBeHidden();
+  await box.click();
+  await box.fill("合同");
+  await box.press("Enter");
+  await page.waitForURL(/\/search\?q=/);
+  const section = page.getByTestId("content-section");
+  await expect(section.getByRole("heading", { name: "Found inside documents" })).toBeVisible();
+  const pageHits = section.getByTestId("content-hit");
+  await expect(pageHits).toHaveCount(2);
+  await expect(pageHits.filter({ hasText: "meeting-notes.txt" }).locator("mark").first()).toHaveText("合同");
+  await expect(page.getByTestId("empty-collection")).toContainText("No file or folder name contains “合同”");
+  await screenshot(page, testInfo, "search-page-light-en");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.context().addCookies([{ name: "yp-locale", value: "zh", url: page.url() }]);
+  await page.reload();
+  await expect(section.getByRole("heading", { name: "文档内容中的匹配" })).toBeVisible();
+  await expect(pageHits).toHaveCount(2);
+  await screenshot(page, testInfo, "search-page-dark-zh");
+  // A click opens the file's preview from the page too.
+  await pageHits.filter({ hasText: "proposal.docx" }).click();
+  await expect(page.getByTestId("preview-dialog")).toBeVisible();
+  // Folders have no text: that filter leaves the section out.
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "文件夹", exact: true, pressed: false }).click();
+  await expect(section).toHaveCount(0);
 });

@@ -54,6 +54,8 @@ export function SearchBox() {
 
   const openItem = (item: PanelItem) => {
     setOpen(false);
+    // Back in the box, Enter starts from no row again (it searches) instead of reopening this one.
+    setActive(-1);
     if (item.kind === "FOLDER") router.push(`/drive/${item.id}`);
     else setPreview(item);
   };

@@ -50,6 +50,11 @@ const en = {
   lastYear: "Past year",
   inThisFolder: "In this folder only",
   hint: "Words in quotes match as a phrase. ↑ ↓ to move, Enter to open.",
+  // The search page
+  insideDocuments: "Found inside documents",
+  noTextMatches: "No document’s text contains “{query}”.",
+  more: "Show more",
+  noNameMatches: "No file or folder name contains “{query}”.",
 };
 
 const zh: Shape<typeof en> = {
@@ -99,6 +104,10 @@ const zh: Shape<typeof en> = {
   lastYear: "最近一年",
   inThisFolder: "仅限此文件夹",
   hint: "加引号的词按短语匹配。↑ ↓ 移动，回车打开。",
+  insideDocuments: "文档内容中的匹配",
+  noTextMatches: "没有文档的文字包含“{query}”。",
+  more: "显示更多",
+  noNameMatches: "没有文件或文件夹的名称包含“{query}”。",
 };
 
 export const searchMessages = { en, zh };
