@@ -45,6 +45,7 @@ export function NotificationBell({ align = "right" }: { align?: "left" | "right"
   const text = (n: Item) => {
     const d = n.data;
     if (d.kind === "webhookFailing") return t("webhooks.failingNotice", { url: d.url, error: d.error });
+    if (d.kind === "quarantined") return t("sharing.notifications.quarantined", { item: d.item });
     if (d.kind === "grant") return t("sharing.notifications.grant", { from: d.from, item: d.item, role: t(`sharing.notifications.role${d.role}`) });
     return d.names.length ? t("sharing.notifications.dropsBy", { count: d.count, item: d.item, names: d.names.join(", ") }) : t("sharing.notifications.drops", { count: d.count, item: d.item });
   };
@@ -53,7 +54,17 @@ export function NotificationBell({ align = "right" }: { align?: "left" | "right"
     await refresh();
     setOpen(false);
     const d = n.data;
-    router.push(d.kind === "webhookFailing" ? "/settings/integrations" : d.kind === "drops" ? `/drive/${d.folderId}` : d.nodeKind === "FOLDER" ? `/drive/${d.nodeId}` : "/shared");
+    router.push(
+      d.kind === "webhookFailing"
+        ? "/settings/integrations"
+        : d.kind === "drops"
+          ? `/drive/${d.folderId}`
+          : d.kind === "quarantined"
+            ? (d.folderId ? `/drive/${d.folderId}` : "/drive")
+            : d.nodeKind === "FOLDER"
+              ? `/drive/${d.nodeId}`
+              : "/shared",
+    );
   };
   const count = unread.data ?? 0;
 
