@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import clsx from "clsx";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Bell, CheckCheck, FolderInput, Share2 } from "lucide-react";
+import { Bell, CheckCheck, FolderInput, Share2, ShieldAlert } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { formatDateTime } from "@/components/share/share-format";
@@ -105,8 +105,17 @@ export function NotificationBell({ align = "right" }: { align?: "left" | "right"
             {list.data?.items.map((n) => (
               <li key={n.id}>
                 <button onClick={() => void go(n)} className="flex w-full gap-3 px-4 py-3 text-left hover:bg-zinc-50 dark:hover:bg-zinc-800/60" data-testid="notification-item">
-                  <span className={clsx("mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-full", n.data.kind === "drops" ? "bg-emerald-50 text-emerald-600 dark:bg-emerald-500/15" : "bg-brand-50 text-brand-600 dark:bg-brand-500/15")}>
-                    {n.data.kind === "drops" ? <FolderInput className="size-4" /> : <Share2 className="size-4" />}
+                  <span
+                    className={clsx(
+                      "mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-full",
+                      n.data.kind === "drops"
+                        ? "bg-emerald-50 text-emerald-600 dark:bg-emerald-500/15"
+                        : n.data.kind === "quarantined"
+                          ? "bg-red-50 text-red-600 dark:bg-red-500/15 dark:text-red-400"
+                          : "bg-brand-50 text-brand-600 dark:bg-brand-500/15",
+                    )}
+                  >
+                    {n.data.kind === "drops" ? <FolderInput className="size-4" /> : n.data.kind === "quarantined" ? <ShieldAlert className="size-4" /> : <Share2 className="size-4" />}
                   </span>
                   <span className="min-w-0 flex-1">
                     <span className={clsx("block text-sm", !n.readAt && "font-medium")}>{text(n)}</span>
