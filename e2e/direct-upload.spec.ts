@@ -110,3 +110,53 @@ test("a reload at about half way resumes from the parts the bucket holds, and th
   const { path: downloaded } = await downloadRow(page, testInfo, file.name);
   expect(sha256File(downloaded)).toBe(file.sha256);
 });
+
+test("a claimed sha256 that the stored bytes do not match ends quarantined: the owner is told why, and the download is refused", async ({ browser }, testInfo) => {
+  test.setTimeout(300_000);
+  adminCli(["s3-cors"]);
+  const file = makeFile(testInfo, "forged.bin", 12 * MiB);
+  const page = await (await browser.newContext()).newPage();
+  await signUp(page, { name: "Gus", email: `gus-${Date.now()}@example.com` });
+  // A client that lies about the hash (or computed it wrong): its start call claims another sha256.
+  const claimed = "0".repeat(64);
+  await page.route("**/api/trpc/**", async (route) => {
+    const request = route.request();
+    if (request.method() !== "POST" || !request.url().includes("upload.directStart")) return route.fallback();
+    await route.continue({ postData: request.postData()!.replace(/"sha256":"[0-9a-fA-F]{64}"/, `"sha256":"${claimed}"`) });
+  });
+
+  const log = recordRequests(page);
+  await page.getByTestId("upload-input").setInputFiles([file.path]);
+  const item = page.getByTestId("upload-item").filter({ hasText: file.name });
+  // Recorded at once; the server's verification job runs afterwards.
+  await expect(item).toHaveAttribute("data-status", "done", { timeout: 120_000 });
+  expect(log.some((r) => r.method === "PUT" && r.url.host === rgw!.host)).toBe(true);
+  const row = page.getByTestId("node-row").filter({ hasText: file.name });
+  const nodeId = await row.getAttribute("data-id");
+
+  // The job finds other bytes than claimed: the owner's bell says so.
+  const bell = page.getByTestId("notification-bell").last(); // the header has a narrow-screen copy
+  await expect(bell).toHaveAccessibleName(/\(1\)$/, { timeout: 120_000 });
+  await bell.click();
+  const notice = page.getByTestId("notification-item").filter({ hasText: file.name });
+  await expect(notice).toContainText(`“${file.name}” was quarantined: the stored bytes do not match the checksum your browser computed`);
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await screenshot(page, testInfo, `direct-upload-quarantined-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+
+  // Every download path refuses it, with the reason.
+  const refused = await page.request.get(`/api/files/${nodeId}/content`);
+  expect(refused.status()).toBe(403);
+  expect(await refused.text()).toContain(`“${file.name}” is quarantined: its stored bytes do not match the checksum computed when it was uploaded`);
+
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "中文" }).click();
+  await bell.click();
+  await expect(notice).toContainText(`“${file.name}”已被隔离：存储的内容与浏览器计算的校验和不一致`);
+  await screenshot(page, testInfo, "direct-upload-quarantined-zh");
+  expect(await (await page.request.get(`/api/files/${nodeId}/content`)).text()).toContain(`“${file.name}”已被隔离`);
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "English" }).click();
+});

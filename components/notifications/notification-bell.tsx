@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import clsx from "clsx";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Bell, CheckCheck, FolderInput, Share2 } from "lucide-react";
+import { Bell, CheckCheck, FolderInput, Share2, ShieldAlert } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { formatDateTime } from "@/components/share/share-format";
@@ -45,6 +45,7 @@ export function NotificationBell({ align = "right" }: { align?: "left" | "right"
   const text = (n: Item) => {
     const d = n.data;
     if (d.kind === "webhookFailing") return t("webhooks.failingNotice", { url: d.url, error: d.error });
+    if (d.kind === "quarantined") return t("sharing.notifications.quarantined", { item: d.item });
     if (d.kind === "grant") return t("sharing.notifications.grant", { from: d.from, item: d.item, role: t(`sharing.notifications.role${d.role}`) });
     return d.names.length ? t("sharing.notifications.dropsBy", { count: d.count, item: d.item, names: d.names.join(", ") }) : t("sharing.notifications.drops", { count: d.count, item: d.item });
   };
@@ -53,7 +54,17 @@ export function NotificationBell({ align = "right" }: { align?: "left" | "right"
     await refresh();
     setOpen(false);
     const d = n.data;
-    router.push(d.kind === "webhookFailing" ? "/settings/integrations" : d.kind === "drops" ? `/drive/${d.folderId}` : d.nodeKind === "FOLDER" ? `/drive/${d.nodeId}` : "/shared");
+    router.push(
+      d.kind === "webhookFailing"
+        ? "/settings/integrations"
+        : d.kind === "drops"
+          ? `/drive/${d.folderId}`
+          : d.kind === "quarantined"
+            ? (d.folderId ? `/drive/${d.folderId}` : "/drive")
+            : d.nodeKind === "FOLDER"
+              ? `/drive/${d.nodeId}`
+              : "/shared",
+    );
   };
   const count = unread.data ?? 0;
 
@@ -94,8 +105,17 @@ export function NotificationBell({ align = "right" }: { align?: "left" | "right"
             {list.data?.items.map((n) => (
               <li key={n.id}>
                 <button onClick={() => void go(n)} className="flex w-full gap-3 px-4 py-3 text-left hover:bg-zinc-50 dark:hover:bg-zinc-800/60" data-testid="notification-item">
-                  <span className={clsx("mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-full", n.data.kind === "drops" ? "bg-emerald-50 text-emerald-600 dark:bg-emerald-500/15" : "bg-brand-50 text-brand-600 dark:bg-brand-500/15")}>
-                    {n.data.kind === "drops" ? <FolderInput className="size-4" /> : <Share2 className="size-4" />}
+                  <span
+                    className={clsx(
+                      "mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-full",
+                      n.data.kind === "drops"
+                        ? "bg-emerald-50 text-emerald-600 dark:bg-emerald-500/15"
+                        : n.data.kind === "quarantined"
+                          ? "bg-red-50 text-red-600 dark:bg-red-500/15 dark:text-red-400"
+                          : "bg-brand-50 text-brand-600 dark:bg-brand-500/15",
+                    )}
+                  >
+                    {n.data.kind === "drops" ? <FolderInput className="size-4" /> : n.data.kind === "quarantined" ? <ShieldAlert className="size-4" /> : <Share2 className="size-4" />}
                   </span>
                   <span className="min-w-0 flex-1">
                     <span className={clsx("block text-sm", !n.readAt && "font-medium")}>{text(n)}</span>

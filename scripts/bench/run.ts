@@ -7,12 +7,14 @@
 //   BENCH_INSTANT_MIB    instant-upload file size (default 1024)
 //   BENCH_REPS           reps per variant (default 3)
 //   BENCH_RANGES         1 MiB ranges per download-ranges rep (default 2000)
-//   BENCH_ONLY           comma list of upload,download,instant,s3,dav,events,tracing,search,teams (default all
+//   BENCH_ONLY           comma list of upload,download,instant,s3,s3direct,dav,events,tracing,search,teams (default all
 //                        but search: seeding 100,000 indexed documents and 1,000,000 nodes and the slow
 //                        grantee queries took 9.6 min alone (BENCH_SEARCH_FILES=300 BENCH_SEARCH_QUERY_S=20,
 //                        load 6-8; up to ~15 min with the defaults), so it runs only when asked for;
 //                        teams: only the search bench's name search by a grantee, 1,000,000 nodes over
 //                        100 owners, issue 21)
+//                        s3direct: signed direct upload, the web client's code from Node against lib-storage
+//                        (3.3-3.8 min with BENCH_QUICK=1 at load 16-17)
 //   BENCH_SEARCH_*       search: scale and database, see search-run.ts and search.ts (PostgreSQL at
 //                        BENCH_PG_URL, else a with-postgres.mjs cluster when installed, else PGlite)
 //   BENCH_TRACING_MIB    tracing: upload size and range source (default 256, quick 64); tracing.ts
@@ -47,7 +49,7 @@ import type { Readable } from "node:stream";
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { createSHA256 } from "hash-wasm";
 import { curlDownload, fetchRanges, MiB, seededOffsets, sha256OfGet, tusUpload } from "./clients";
-import { cpuSeconds, machineLine } from "./measure";
+import { cpuSeconds, cpuSecondsOf, machineLine } from "./measure";
 import { startNginx, nginxVersion } from "./nginx";
 import { freePort, Processes, waitUntil, type Started } from "./processes";
 import { Bench, type Scenario, type Variant } from "./report";
@@ -69,7 +71,7 @@ const config = {
   instantSize: num("BENCH_INSTANT_MIB", quick ? 256 : 1024) * MiB,
   reps: num("BENCH_REPS", 3), // at least 3 fresh processes per Yunpan row, also in BENCH_QUICK
   ranges: num("BENCH_RANGES", quick ? 500 : 2000),
-  only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3,dav,events,tracing").split(",").map((s) => s.trim())),
+  only: new Set((process.env.BENCH_ONLY ?? "upload,download,instant,s3,s3direct,dav,events,tracing").split(",").map((s) => s.trim())),
 };
 const CHUNK = 8 * MiB;
 const RANGE = MiB;
@@ -451,7 +453,20 @@ async function instantScenario(src: Source): Promise<Scenario> {
 
 /** The lib-storage baseline as a long-lived process: one JSON line per upload. */
 function startDirectUploader(env: Record<string, string>) {
-  const proc = procs.start("lib-storage uploader", process.execPath, [path.join(root, "scripts/bench/s3-direct-upload.mjs")], {
+  const client = startLineClient("lib-storage uploader", [path.join(root, "scripts/bench/s3-direct-upload.mjs")], env);
+  return {
+    proc: client.proc,
+    ready: client.ready,
+    async upload(file: string, key: string) {
+      const reply = await client.send({ file, key });
+      if (!reply.ok) throw new Error(`lib-storage upload failed: ${reply.error}`);
+    },
+  };
+}
+
+/** A client process that prints "ready", then answers each JSON line on stdin with one JSON line. */
+function startLineClient(label: string, args: string[], env: Record<string, string>) {
+  const proc = procs.start(label, process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -473,10 +488,9 @@ function startDirectUploader(env: Record<string, string>) {
   return {
     proc,
     ready: nextLine,
-    async upload(file: string, key: string) {
-      proc.child.stdin!.write(JSON.stringify({ file, key }) + "\n");
-      const reply = JSON.parse(await nextLine()) as { ok: boolean; error?: string };
-      if (!reply.ok) throw new Error(`lib-storage upload failed: ${reply.error}`);
+    async send(request: unknown): Promise<{ ok: boolean; error?: string; nodeId?: string }> {
+      proc.child.stdin!.write(JSON.stringify(request) + "\n");
+      return JSON.parse(await nextLine()) as { ok: boolean; error?: string; nodeId?: string };
     },
   };
 }
@@ -563,6 +577,98 @@ async function s3Scenario(src: Source, entry: string): Promise<Scenario> {
   };
 }
 
+/**
+ * Signed direct upload (BENCH_ONLY=s3direct): a Node client doing what the browser does (the web
+ * client's own module: presigned parts with Content-MD5, 6 at a time) against lib-storage from the
+ * same kind of client process, same part size and 6 parts in flight. The Yunpan row runs until the
+ * file is verified (the blob.verify job streamed it once); the derived row stops when directComplete
+ * answers, which is what the uploader waits for.
+ */
+async function s3DirectScenario(src: Source, entry: string): Promise<Scenario> {
+  const missing = cephMissing();
+  if (missing.length) throw new Error(`Ceph is not installed (missing ${missing.join(", ")}); run: bash scripts/ceph-rgw.sh install`);
+  const gib = src.size / 1024 ** 3;
+  const storeGiB = Math.ceil(gib * (config.reps * 2 + 2) * 1.5) + 4;
+  console.error(`bench: starting Ceph RGW (bluestore, ${storeGiB} GiB sparse) …`);
+  const rgw = await startRgw(procs, path.join(tmp, "ceph-direct"), storeGiB);
+  const partSize = Math.max(CHUNK, Math.ceil(src.size / 10_000 / MiB) * MiB);
+  const queue = 6; // PARALLEL_PARTS of the web client
+  const s3Env = { S3_ENDPOINT: rgw.endpoint, S3_BUCKET: rgw.bucket, S3_ACCESS_KEY_ID: rgw.accessKeyId, S3_SECRET_ACCESS_KEY: rgw.secretAccessKey, S3_REGION: rgw.region };
+  const c = await startYunpan(procs, { name: "Yunpan (S3, direct upload)", entry, dataDir: path.join(tmp, "yunpan-s3-direct"), env: { ...s3Env, STORAGE: "s3", S3_PART_SIZE: `${partSize}` } });
+  const libStorage = startDirectUploader({ ...s3Env, PART_SIZE: String(partSize), QUEUE_SIZE: String(queue) });
+  await libStorage.ready();
+  const client = startLineClient("direct-upload client", ["--import", "tsx", path.join(root, "scripts/bench/yunpan-direct-upload.ts")], {
+    YUNPAN_URL: c.url,
+    YUNPAN_TOKEN: c.auth.Authorization!.replace(/^Bearer /, ""),
+  });
+  await client.ready();
+  const rgwCpu = () => cpuSeconds(rgw.pids());
+  let lastKey = "";
+  let nodeId = "";
+  /** Until the file's ETag is its real sha256: the verification job has run (HEAD, no body). */
+  const verified = async () => {
+    for (;;) {
+      const res = await fetch(`${c.url}/api/files/${nodeId}/content`, { method: "HEAD", headers: c.auth });
+      if (res.headers.get("etag") === `"${src.sha256}"`) return;
+      if (procs.stopping) throw new Error("stopping");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return {
+    title: `S3 signed direct upload ${sizeLabel(src.size)} (Ceph RGW bluestore)`,
+    cpuNote: "the CPU and RSS columns are the client's, and Yunpan's on its row; Yunpan's own CPU per phase and RGW's are in the notes",
+    notes: [`part size ${partSize / MiB} MiB and ${queue} parts in flight for both; the client's sha256 of the file is given (the browser hashes it before it starts)`],
+    variants: [
+      {
+        name: "@aws-sdk/lib-storage multipart, same client",
+        baseline: true,
+        processes: () => [{ label: "client", pid: libStorage.proc.pid }],
+        bytes: src.size,
+        run: async (rep) => {
+          const before = rgwCpu();
+          lastKey = `direct-${rep}.bin`;
+          await libStorage.upload(src.file, lastKey);
+          return { "note:RGW + OSD + mon CPU s": rgwCpu() - before };
+        },
+        verify: async () => {
+          const got = await rgw.client.send(new GetObjectCommand({ Bucket: rgw.bucket, Key: lastKey }));
+          return check("object (GetObject)", await sha256OfStream(got.Body as Readable), src.sha256);
+        },
+        after: async () => void (await rgw.client.send(new DeleteObjectCommand({ Bucket: rgw.bucket, Key: lastKey }))),
+      },
+      {
+        name: "Yunpan signed direct upload (web client's code), until verified",
+        processes: () => [
+          { label: "client", pid: client.proc.pid },
+          { label: "Yunpan", pid: c.proc.pid },
+        ],
+        before: () => c.restart(),
+        bytes: src.size,
+        run: async (rep) => {
+          const [rgw0, app0, t0] = [rgwCpu(), cpuSecondsOf(c.proc.pid), performance.now()];
+          const reply = await client.send({ file: src.file, filename: `direct-${rep}.bin`, sha256: src.sha256 });
+          if (!reply.ok || !reply.nodeId) throw new Error(`direct upload failed: ${reply.error}`);
+          nodeId = reply.nodeId;
+          const [app1, t1] = [cpuSecondsOf(c.proc.pid), performance.now()];
+          await verified();
+          const app2 = cpuSecondsOf(c.proc.pid);
+          return {
+            uploadSeconds: (t1 - t0) / 1000,
+            "note:Yunpan CPU s until directComplete": app1 - app0,
+            "note:Yunpan CPU s/GiB until directComplete": (app1 - app0) / gib,
+            "note:Yunpan CPU s of the verification job": app2 - app1,
+            "note:RGW + OSD + mon CPU s": rgwCpu() - rgw0,
+          };
+        },
+        verify: async () => check("committed object (GET through Yunpan)", (await sha256OfGet(`${c.url}/api/files/${nodeId}/content`, c.auth)).sha256, src.sha256),
+      },
+    ],
+    derived: [
+      { name: "Yunpan signed direct upload, until directComplete answers", from: "Yunpan signed direct upload (web client's code), until verified", seconds: (x) => x.uploadSeconds!, bytes: src.size },
+    ],
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -586,7 +692,7 @@ async function main() {
   const entry = [...config.only].some((s) => s !== "search" && s !== "teams") ? ensureFullServerBuild() : "";
   const srcFile = path.join(tmp, "source.bin");
   let src: Source | null = null;
-  if (needLocal || config.only.has("s3")) {
+  if (needLocal || config.only.has("s3") || config.only.has("s3direct")) {
     console.error(`bench: writing ${sizeLabel(config.size)} of random data …`);
     src = { file: srcFile, size: config.size, sha256: makeFile(srcFile, config.size) };
   }
@@ -636,6 +742,17 @@ async function main() {
       if (procs.stopping) return;
       bench.failures.push(`S3: ${(e as Error).message}`);
       console.error(`bench: S3 scenario failed: ${(e as Error).stack}`);
+    }
+  }
+
+  if (config.only.has("s3direct") && src) {
+    console.error("bench: S3 signed direct upload …");
+    try {
+      await bench.runInterleaved([await s3DirectScenario(src, entry)], config.reps, () => procs.stopping);
+    } catch (e) {
+      if (procs.stopping) return;
+      bench.failures.push(`S3 direct upload: ${(e as Error).message}`);
+      console.error(`bench: S3 direct upload scenario failed: ${(e as Error).stack}`);
     }
   }
 

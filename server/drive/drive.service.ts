@@ -130,7 +130,7 @@ export async function getFileForDownload(input: { actor: Actor; nodeId: string; 
   // includes (on the embedded database 2 ms of CPU against 5).
   const [row] = await prisma.$queryRaw<DownloadRow[]>`
     SELECT n.id, n."ownerId", n."trashedAt", n.kind, n.name, n."mimeType",
-           v.size, v."createdAt" AS "versionAt", b.sha256, b."storageKey"
+           v.size, v."createdAt" AS "versionAt", b.sha256, b."storageKey", b.integrity::text AS integrity
     FROM "Node" n
     LEFT JOIN "FileVersion" v ON v."nodeId" = n.id AND v.id = COALESCE(${input.versionId ?? null}::text, n."currentVersionId")
     LEFT JOIN "Blob" b ON b.id = v."blobId"
@@ -138,6 +138,7 @@ export async function getFileForDownload(input: { actor: Actor; nodeId: string; 
   if (!row) throw notFound();
   await requireAccessTo(input.actor, { id: row.id, ownerId: row.ownerId, trashedAt: row.trashedAt }, "read");
   if (row.kind !== "FILE" || row.sha256 === null || row.storageKey === null || row.size === null || row.versionAt === null) throw notFound();
+  if (row.integrity === "QUARANTINED") throw new AppError("FORBIDDEN", "file.quarantined", { name: row.name });
   return {
     name: row.name,
     mimeType: row.mimeType,
@@ -159,6 +160,7 @@ type DownloadRow = {
   versionAt: Date | string | null;
   sha256: string | null;
   storageKey: string | null;
+  integrity: string | null;
 };
 
 /**

@@ -59,6 +59,8 @@ export async function prepareZipOfNodes(selected: Node[]): Promise<PreparedZip> 
     FROM down d
     LEFT JOIN "FileVersion" v ON v.id = d."currentVersionId"
     LEFT JOIN "Blob" b ON b.id = v."blobId"
+    -- A quarantined file's bytes are never served: the archive leaves it out.
+    WHERE b.integrity IS DISTINCT FROM 'QUARANTINED'
     ORDER BY d.depth`;
 
   const store = getBlobStore();

@@ -56,6 +56,10 @@ const coreMessages = {
   "upload.partsMissing": { en: "Some parts of the file have not arrived yet ({missing}). Send them, then finish the upload.", zh: "文件的部分分片尚未上传（{missing}），请先上传这些分片再完成上传。" },
   "upload.partNumber": { en: "This upload has no part {part}.", zh: "此上传没有第 {part} 个分片。" },
   "upload.tooDeep": { en: "Folders can be nested at most {max} levels deep.", zh: "文件夹最多只能嵌套 {max} 层。" },
+  "file.quarantined": {
+    en: "“{name}” is quarantined: its stored bytes do not match the checksum computed when it was uploaded, so it cannot be downloaded or shared. Upload it again.",
+    zh: "“{name}”已被隔离：存储的内容与上传时计算的校验和不一致，无法下载或共享，请重新上传。",
+  },
   "upload.proofFailed": { en: "The file's content could not be verified, so it was not added. Upload it normally instead.", zh: "无法验证文件内容，未能秒传，请正常上传。" },
   "upload.challengeExpired": { en: "The check took too long. Please try again.", zh: "校验超时，请重试。" },
   "range.unsatisfiable": { en: "The requested range is outside the file.", zh: "请求的范围超出了文件大小。" },

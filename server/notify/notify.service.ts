@@ -8,7 +8,8 @@ import type { Prisma } from "@/server/db/generated/client.ts";
 export type NotificationData =
   | { kind: "grant"; from: string; item: string; nodeId: string; nodeKind: "FILE" | "FOLDER"; role: "VIEWER" | "EDITOR" }
   | { kind: "drops"; item: string; folderId: string; linkId: string; count: number; names: string[]; until: string }
-  | { kind: "webhookFailing"; hookId: string; url: string; error: string };
+  | { kind: "webhookFailing"; hookId: string; url: string; error: string }
+  | { kind: "quarantined"; item: string; nodeId: string; folderId: string | null };
 
 export interface NotificationDto {
   id: string;
@@ -22,7 +23,14 @@ export async function createNotification(tx: Prisma.TransactionClient, input: { 
   await tx.notification.create({ data: { userId: input.userId, kind: input.data.kind, data: input.data as unknown as Prisma.InputJsonValue } });
   const d = input.data;
   // The event names what the notification is about; a tab only refreshes its bell for it.
-  const about = d.kind === "grant" ? { nodeId: d.nodeId, nodeKind: d.nodeKind } : d.kind === "drops" ? { nodeId: d.folderId, nodeKind: "FOLDER" as const } : { nodeId: d.hookId, nodeKind: "FILE" as const };
+  const about =
+    d.kind === "grant"
+      ? { nodeId: d.nodeId, nodeKind: d.nodeKind }
+      : d.kind === "drops"
+        ? { nodeId: d.folderId, nodeKind: "FOLDER" as const }
+        : d.kind === "quarantined"
+          ? { nodeId: d.nodeId, nodeKind: "FILE" as const }
+          : { nodeId: d.hookId, nodeKind: "FILE" as const };
   await appendChange(tx, { kind: NOTIFICATION_KIND, ...about, ownerId: input.userId });
 }
 

@@ -5,3 +5,4 @@ import "@/server/notify/job-handlers";
 import "@/server/admin/user-deletion.job";
 import "@/server/webhooks/webhook-delivery";
 import "@/server/search/search-index.service";
+import "@/server/upload/blob-verification.service";

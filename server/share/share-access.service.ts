@@ -301,6 +301,7 @@ export async function fileForLink(node: Node) {
   const prisma = await getPrisma();
   const version = await prisma.fileVersion.findUnique({ where: { id: node.currentVersionId }, include: { blob: true } });
   if (!version) throw new AppError("NOT_FOUND", "node.notFound");
+  if (version.blob.integrity === "QUARANTINED") throw new AppError("FORBIDDEN", "file.quarantined", { name: node.name });
   return {
     name: node.name,
     mimeType: node.mimeType,

@@ -130,12 +130,16 @@ export async function createShareLink(input: { actor: Actor; meta?: RequestMeta 
   if ((data.permission === "UPLOAD" || data.permission === "DOWNLOAD_UPLOAD") && node.kind !== "FOLDER") {
     throw new AppError("BAD_REQUEST", "node.notFolder");
   }
+  const prisma = await getPrisma();
+  if (node.kind === "FILE" && node.currentVersionId) {
+    const current = await prisma.fileVersion.findUnique({ where: { id: node.currentVersionId }, select: { blob: { select: { integrity: true } } } });
+    if (current?.blob.integrity === "QUARANTINED") throw new AppError("FORBIDDEN", "file.quarantined", { name: node.name });
+  }
   const rules = await checkLinkRules({ hasPassword: !!data.password, expiresAt: data.expiresAt ?? null, creating: true });
   // A limit the creator did not mention starts at the site's default (null: they chose none).
   const maxDownloads = data.maxDownloads === undefined ? (await getSettings()).shareDefaultMaxDownloads : data.maxDownloads;
   const passwordHash = data.password ? await hashPassword(data.password) : null;
   const token = newShareToken();
-  const prisma = await getPrisma();
   const link = await prisma.$transaction(async (tx) => {
     const link = await tx.shareLink.create({
       data: {

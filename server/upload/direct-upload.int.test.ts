@@ -13,6 +13,9 @@ import { callerFor, createTestUser } from "@/server/test/factories";
 import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
 import { resetDirectUploadClientForTests, removeUploadData } from "@/server/upload/direct-upload.service";
 import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
+import { drainQueue } from "@/server/jobs/queue";
+import { BLOB_VERIFY_JOB } from "@/server/upload/blob-verify-queue";
+import { verifyBlob } from "@/server/upload/blob-verification.service";
 import type { Actor } from "@/server/auth/actor";
 import { DirectUnreachableError, runDirectUpload, type PutPart } from "@/components/upload/direct-upload-client";
 
@@ -90,7 +93,7 @@ async function storedSha(nodeId: string) {
 }
 
 describe("direct upload to S3", () => {
-  it("sends every part straight to the bucket, completes from S3's part list, and records the file with its verified sha256", async () => {
+  it("sends every part straight to the bucket, completes from S3's part list, records the file at once, and a queued job verifies its sha256", async () => {
     const { actor } = await createTestUser();
     const bytes = randomBytes(12 * MiB + 123);
     const plan = await start(actor, bytes);
@@ -103,9 +106,17 @@ describe("direct upload to S3", () => {
     const node = await callerFor(actor).upload.directComplete({ uploadId: plan.uploadId });
     expect(node).toMatchObject({ name: "big.bin", size: bytes.length, kind: "FILE" });
 
+    // Recorded on the uploader's word: PENDING, under a placeholder hash no lookup by content can reach.
+    const pending = (await storedSha(node.id)).blob;
+    expect(pending).toMatchObject({ integrity: "PENDING", claimedSha256: sha256(bytes), storageKey: plan.uploadId, backend: "s3" });
+    expect(pending.sha256).not.toBe(sha256(bytes));
+    // The verification is a persisted job, queued with the file: a restart before it runs keeps it.
+    const jobs = await t.prisma.queuedJob.findMany({ where: { kind: BLOB_VERIFY_JOB }, select: { payload: true, status: true } });
+    expect(jobs.filter((j) => (j.payload as { blobId: string }).blobId === pending.id)).toEqual([{ payload: { blobId: pending.id }, status: "QUEUED" }]);
+    await drainQueue();
     const { sha, blob } = await storedSha(node.id);
     expect(sha).toBe(sha256(bytes));
-    expect(blob).toMatchObject({ sha256: sha256(bytes), storageKey: plan.uploadId, backend: "s3" });
+    expect(blob).toMatchObject({ id: pending.id, sha256: sha256(bytes), integrity: "VERIFIED", claimedSha256: null, storageKey: plan.uploadId, backend: "s3" });
     expect(await openUploads(plan.uploadId)).toEqual([]);
     const session = await t.prisma.uploadSession.findUniqueOrThrow({ where: { id: plan.uploadId } });
     expect(session).toMatchObject({ status: "COMPLETED", reservedBytes: 0n, nodeId: node.id });
@@ -169,16 +180,80 @@ describe("direct upload to S3", () => {
     ).rejects.toThrow("This upload has no part 3.");
   });
 
-  it("a claimed sha256 that the stored bytes do not match fails the upload: nothing recorded, object removed, quota released", async () => {
+  it("a claimed sha256 that the stored bytes do not match: the file is recorded, then quarantined, its owner notified, an audit event written", async () => {
     const { actor } = await createTestUser();
     const bytes = randomBytes(6 * MiB);
-    const plan = await start(actor, bytes, { sha256: sha256(randomBytes(16)) });
+    const claimed = sha256(randomBytes(16));
+    const plan = await start(actor, bytes, { sha256: claimed });
     await sendParts(actor, plan, bytes, allParts(plan));
-    await expect(callerFor(actor).upload.directComplete({ uploadId: plan.uploadId })).rejects.toThrow(/checksum mismatch/);
-    expect(await t.prisma.uploadSession.findUniqueOrThrow({ where: { id: plan.uploadId } })).toMatchObject({ status: "FAILED", reservedBytes: 0n });
-    expect(await t.prisma.blob.findFirst({ where: { storageKey: plan.uploadId } })).toBeNull();
-    expect(await objectExists(plan.uploadId)).toBe(false);
-    expect(await t.prisma.node.findFirst({ where: { name: "big.bin", ownerId: actor.userId } })).toBeNull();
+    const node = await callerFor(actor).upload.directComplete({ uploadId: plan.uploadId });
+    expect(await t.prisma.uploadSession.findUniqueOrThrow({ where: { id: plan.uploadId } })).toMatchObject({ status: "COMPLETED", reservedBytes: 0n });
+
+    await drainQueue();
+    const { blob } = await storedSha(node.id);
+    expect(blob).toMatchObject({ integrity: "QUARANTINED", claimedSha256: claimed });
+    expect(blob.sha256).not.toBe(sha256(bytes));
+    const { items, unread } = await callerFor(actor).notify.list({});
+    expect(unread).toBe(1);
+    expect(items.map((n) => n.data)).toEqual([{ kind: "quarantined", item: "big.bin", nodeId: node.id, folderId: expect.any(String) }]);
+    const events = await t.prisma.auditEvent.findMany({ where: { action: "upload.quarantined", targetId: node.id } });
+    expect(events).toEqual([
+      expect.objectContaining({ actorId: actor.userId, data: { name: "big.bin", blobId: blob.id, claimedSha256: claimed, actualSha256: sha256(bytes) } }),
+    ]);
+    // Its bytes are kept (the owner may delete the file) but never served, nor shared.
+    expect(await objectExists(plan.uploadId)).toBe(true);
+    await expect(callerFor(actor).drive.contentUrl({ nodeId: node.id })).rejects.toThrow(/“big.bin” is quarantined: its stored bytes do not match the checksum/);
+    expect(await zhMessage(callerFor(actor).drive.contentUrl({ nodeId: node.id }))).toMatch(/“big.bin”已被隔离/);
+    await expect(callerFor(actor).share.createLink({ nodeId: node.id, permission: "VIEW" })).rejects.toThrow(/is quarantined/);
+    // A second run (a retried job) changes nothing and tells no one twice.
+    await verifyBlob(blob.id);
+    expect((await callerFor(actor).notify.list({})).items).toHaveLength(1);
+  });
+
+  it("an unverified blob is never shared: instant upload does not offer it, and a claimed hash of someone else's file gets a blob of its own", async () => {
+    const alice = await createTestUser();
+    const mallory = await createTestUser();
+    const bytes = randomBytes(6 * MiB);
+    const plan = await start(alice.actor, bytes);
+    await sendParts(alice.actor, plan, bytes, allParts(plan));
+    const original = await callerFor(alice.actor).upload.directComplete({ uploadId: plan.uploadId });
+    const aliceRoot = (await t.prisma.node.findUniqueOrThrow({ where: { rootOwnerId: alice.user.id } })).id;
+    const instant = () => callerFor(alice.actor).upload.instantPrepare({ parentId: aliceRoot, filename: "again.bin", size: bytes.length, sha256: sha256(bytes) });
+    // Pending: not even the uploader's own content counts as stored yet.
+    expect(await instant()).toEqual({ kind: "upload" });
+
+    // Mallory claims Alice's hash for other bytes of the same size, before the job ran.
+    const garbage = randomBytes(bytes.length);
+    const forged = await start(mallory.actor, garbage, { sha256: sha256(bytes), filename: "forged.bin" });
+    await sendParts(mallory.actor, forged, garbage, allParts(forged));
+    const stolen = await callerFor(mallory.actor).upload.directComplete({ uploadId: forged.uploadId });
+    expect((await storedSha(stolen.id)).blob.id).not.toBe((await storedSha(original.id)).blob.id);
+
+    await drainQueue();
+    expect((await storedSha(original.id)).blob).toMatchObject({ integrity: "VERIFIED", sha256: sha256(bytes) });
+    expect((await storedSha(stolen.id)).blob).toMatchObject({ integrity: "QUARANTINED", storageKey: forged.uploadId });
+    await expect(callerFor(mallory.actor).drive.contentUrl({ nodeId: stolen.id })).rejects.toThrow(/quarantined/);
+    // Verified: now the content is Alice's to upload instantly.
+    expect(await instant()).toMatchObject({ kind: "challenge" });
+  });
+
+  it("two direct uploads of the same bytes end on one verified blob; the spare bytes go to GC", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(6 * MiB);
+    const nodes = [];
+    for (const filename of ["one.bin", "two.bin"]) {
+      const plan = await start(actor, bytes, { filename });
+      await sendParts(actor, plan, bytes, allParts(plan));
+      nodes.push(await callerFor(actor).upload.directComplete({ uploadId: plan.uploadId }));
+    }
+    const pendingIds = await Promise.all(nodes.map(async (n) => (await storedSha(n.id)).blob.id));
+    expect(new Set(pendingIds).size).toBe(2);
+    await drainQueue();
+    const [a, b] = await Promise.all(nodes.map((n) => storedSha(n.id)));
+    expect(a!.blob.id).toBe(b!.blob.id);
+    expect(a!.blob).toMatchObject({ integrity: "VERIFIED", sha256: sha256(bytes), refCount: 2 });
+    const spare = pendingIds.find((id) => id !== a!.blob.id)!;
+    expect(await t.prisma.blob.findUniqueOrThrow({ where: { id: spare } })).toMatchObject({ refCount: 0 });
   });
 
   it("over quota is refused before any byte: no session, no multipart upload", async () => {

@@ -1,11 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
-import type { Readable } from "node:stream";
+import { randomBytes } from "node:crypto";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
-  GetObjectCommand,
   HeadObjectCommand,
   ListPartsCommand,
   S3Client,
@@ -30,8 +28,9 @@ import type { NodeDto } from "@/server/drive/drive.service";
  * refuses a part whose bytes differ: BadDigest). The server opens the multipart upload at the
  * upload id's key (the same layout as tus's finished objects, so adoption and GC are unchanged),
  * records it on the UploadSession, and completes it from its own ListParts, never from the
- * client's list. Before the file is recorded the server reads the object once to compute its
- * sha256: a blob's hash is what dedup and instant upload trust, so it is never taken on faith.
+ * client's list. The file is recorded at once on a PENDING blob, and a queued job reads the object
+ * once to compute its sha256: a blob's hash is what dedup and instant upload trust, so it is never
+ * taken on faith (blob-verification.service).
  */
 
 /** How long a part URL may be used: long enough for one part on a slow link, refreshed on demand. */
@@ -172,18 +171,11 @@ export async function listDirectParts(input: { actor: Actor; uploadId: string })
   return { ...session.plan, parts };
 }
 
-async function sha256Of(key: string): Promise<string> {
-  const { client, bucket } = directUploadS3();
-  const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const hash = createHash("sha256");
-  for await (const chunk of out.Body as Readable) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 /**
  * Finishes a direct upload: the multipart upload is completed from the parts S3 lists (each of
- * the planned length), the object's size is checked, its sha256 computed from the stored bytes,
- * and the file recorded as a tus upload would be (a mismatch with the client's claim fails it).
+ * the planned length), the object's size is checked, and the file is recorded at once on a
+ * PENDING blob; a queued job (blob-verification.service) then hashes the stored bytes, so a
+ * large upload's completion does not wait for a full read of the object.
  */
 export async function completeDirectUpload(input: { actor: Actor; uploadId: string; onConflict?: OnConflict | null }): Promise<NodeDto> {
   const session = await requireDirectSession(input.actor, input.uploadId);
@@ -205,17 +197,20 @@ export async function completeDirectUpload(input: { actor: Actor; uploadId: stri
     new CompleteMultipartUploadCommand({ Bucket: bucket, Key: session.id, UploadId: session.s3UploadId, MultipartUpload: { Parts: parts } }),
   );
   const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: session.id }));
-  let sha256: string | null = null;
-  if (head.ContentLength === plan.size) sha256 = await sha256Of(session.id);
-  if (sha256 === null || (session.clientSha256 && sha256 !== session.clientSha256)) {
+  if (head.ContentLength !== plan.size || !session.clientSha256) {
     // Nothing of a failed upload is kept: the object is not any file's bytes.
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: session.id })).catch(() => {});
-  }
-  if (sha256 === null) {
     await failUpload(session.id, "size mismatch");
     throw new AppError("BAD_REQUEST", "upload.sizeMismatch");
   }
-  return completeUpload({ uploadId: session.id, sha256, size: plan.size, mimeType: head.ContentType ?? null, onConflict: input.onConflict });
+  return completeUpload({
+    uploadId: session.id,
+    sha256: session.clientSha256,
+    size: plan.size,
+    mimeType: head.ContentType ?? null,
+    onConflict: input.onConflict,
+    unverified: true,
+  });
 }
 
 /**

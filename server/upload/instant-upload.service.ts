@@ -66,7 +66,8 @@ export async function commitInstantUpload(input: { actor: Actor; challenge: stri
   const prisma = await getPrisma();
   const store = getBlobStore();
   const blob = await prisma.blob.findUnique({ where: { backend_sha256: { backend: store.backend, sha256: c.s } } });
-  if (!blob) throw new AppError("BAD_REQUEST", "upload.proofFailed");
+  // Only bytes the server hashed itself stand for a sha256 (a direct upload's are PENDING until then).
+  if (!blob || blob.integrity !== "VERIFIED") throw new AppError("BAD_REQUEST", "upload.proofFailed");
   const expected = await Promise.all(c.r.map((range) => hashRange(store, blob.storageKey, range)));
   if (data.answers.length !== expected.length || expected.some((h, i) => h !== data.answers[i])) {
     await countAttempt("instantUploadProof", input.actor.userId);
@@ -112,7 +113,7 @@ async function hashRange(store: ReturnType<typeof getBlobStore>, key: string, ra
  */
 async function callerCanReadContent(actor: Actor, sha256: string, size: number): Promise<boolean> {
   const prisma = await getPrisma();
-  const blob = { backend: getBlobStore().backend, sha256, size: BigInt(size) };
+  const blob = { backend: getBlobStore().backend, sha256, size: BigInt(size), integrity: "VERIFIED" as const };
   const own = await prisma.fileVersion.findFirst({ where: { blob, node: { ownerId: actor.userId } }, select: { id: true } });
   if (own) return true;
   // In drives that granted the caller something: a few candidates, each checked by the access rule.

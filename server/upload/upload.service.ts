@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
@@ -11,6 +12,7 @@ import { assertQuotaAllows } from "@/server/drive/quota";
 import { ensureFolderPath } from "@/server/drive/folder-path.service";
 import { commitFileVersion } from "@/server/upload/commit-version";
 import { lockBlob } from "@/server/storage/blob-lock";
+import { enqueueBlobVerification } from "@/server/upload/blob-verify-queue";
 import type { OnConflict, UploadMetadata } from "@/server/upload/upload.schemas";
 import type { Actor } from "@/server/auth/actor";
 import { getMetrics } from "@/server/metrics/metrics";
@@ -172,6 +174,12 @@ export async function completeUpload(input: {
   size: number;
   mimeType?: string | null;
   onConflict?: OnConflict | null;
+  /**
+   * The bytes were not hashed by the server (a direct upload): `sha256` is the uploader's claim.
+   * The file is recorded at once on a PENDING blob of its own, never a stored blob of that hash,
+   * and a queued job (blob.verify) hashes the stored bytes before anything may share them.
+   */
+  unverified?: boolean;
 }): Promise<NodeDto> {
   const prisma = await getPrisma();
   const session = await prisma.uploadSession.findUnique({ where: { id: input.uploadId } });
@@ -180,7 +188,7 @@ export async function completeUpload(input: {
     await failUpload(input.uploadId, "size mismatch");
     throw new AppError("BAD_REQUEST", "upload.sizeMismatch");
   }
-  if (session.clientSha256 && session.clientSha256 !== input.sha256) {
+  if (!input.unverified && session.clientSha256 && session.clientSha256 !== input.sha256) {
     await failUpload(input.uploadId, "sha256 mismatch");
     throw new AppError("BAD_REQUEST", "upload.hashMismatch");
   }
@@ -189,6 +197,8 @@ export async function completeUpload(input: {
   const size = BigInt(input.size);
   const mimeType = input.mimeType ?? guessMimeType(session.filename);
   let reused = false;
+
+  if (input.unverified) return commitUnverified(session, { ...input, size, mimeType });
 
   const node = await prisma.$transaction(async (tx) => {
     // Under the blob's lock the garbage collector cannot delete the bytes this commit reuses, and
@@ -227,10 +237,50 @@ export async function completeUpload(input: {
   // The content was already stored: these bytes are not needed. A failure here leaves only
   // unreferenced bytes, so it does not fail the committed upload.
   if (reused) await store.discardUpload(upload).catch(() => {});
+  return recordCompleted(session, node, input.size);
+}
+
+type Session = NonNullable<Awaited<ReturnType<Awaited<ReturnType<typeof getPrisma>>["uploadSession"]["findUnique"]>>>;
+
+async function recordCompleted(session: Session, node: Parameters<typeof toNodeDto>[0], size: number): Promise<NodeDto> {
   getMetrics().uploadsCompleted.inc();
   // A visitor's drop is audited as `share.drop` by its link (recordShareDrop), not as the owner.
-  if (!session.shareLinkId) await recordAudit({ actorId: session.userId, action: "upload.complete", targetType: "node", targetId: node.id, data: { name: node.name, size: input.size } });
+  if (!session.shareLinkId) await recordAudit({ actorId: session.userId, action: "upload.complete", targetType: "node", targetId: node.id, data: { name: node.name, size } });
   return toNodeDto(node);
+}
+
+/**
+ * Records a file whose bytes the server has not hashed yet, on a PENDING blob of its own. Its
+ * `sha256` is a random placeholder (the claim is kept in `claimedSha256`): a lookup by a real hash
+ * (dedup, instant upload) cannot reach it, and a claimed hash of someone else's file gets nothing.
+ */
+async function commitUnverified(session: Session, input: { uploadId: string; sha256: string; size: bigint; mimeType: string; onConflict?: OnConflict | null }): Promise<NodeDto> {
+  const prisma = await getPrisma();
+  const store = getBlobStore();
+  const placeholder = randomBytes(32).toString("hex");
+  const { storageKey } = await store.adoptUpload({ uploadId: input.uploadId }, placeholder);
+  const node = await prisma.$transaction(async (tx) => {
+    const blob = await tx.blob.create({
+      data: { backend: store.backend, sha256: placeholder, size: input.size, storageKey, integrity: "PENDING", claimedSha256: input.sha256 },
+    });
+    const parentId = session.parentId ?? (await tx.node.findUniqueOrThrow({ where: { rootOwnerId: session.userId } })).id;
+    const { node } = await commitFileVersion(tx, {
+      parentId,
+      filename: session.filename,
+      blobId: blob.id,
+      size: input.size,
+      mimeType: input.mimeType,
+      createdById: session.userId,
+      ownerId: session.chargedToId ?? session.userId,
+      keepBoth: session.shareLinkId !== null || input.onConflict === "rename",
+      shareLinkId: session.shareLinkId,
+    });
+    await tx.uploadSession.update({ where: { id: session.id }, data: { status: "COMPLETED", offset: input.size, reservedBytes: 0n, nodeId: node.id } });
+    // In the same transaction: the file exists exactly when its verification is queued (a restart keeps both).
+    await enqueueBlobVerification(tx, blob.id);
+    return node;
+  });
+  return recordCompleted(session, node, Number(input.size));
 }
 
 export async function failUpload(uploadId: string, reason: string) {

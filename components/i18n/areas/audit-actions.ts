@@ -54,6 +54,7 @@ const labels: Record<string, { en: string; zh: string }> = {
   "upload.complete": { en: "File uploaded", zh: "上传文件" },
   "upload.instant": { en: "File uploaded instantly", zh: "秒传文件" },
   "upload.instant.proofFailed": { en: "Instant upload proof failed", zh: "秒传校验失败" },
+  "upload.quarantined": { en: "File quarantined (checksum mismatch)", zh: "文件已隔离（校验和不一致）" },
   "user.signup": { en: "Account created", zh: "注册账户" },
   "version.delete": { en: "Version deleted", zh: "删除版本" },
   "version.restore": { en: "Version restored", zh: "恢复版本" },

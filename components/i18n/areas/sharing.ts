@@ -152,6 +152,7 @@ const en = {
     dropsBy: "{count, plural, one {1 file was} other {{count} files were}} dropped into “{item}” by {names}",
     roleVIEWER: "can view",
     roleEDITOR: "can edit",
+    quarantined: "“{item}” was quarantined: the stored bytes do not match the checksum your browser computed, so it cannot be downloaded or shared. Upload it again.",
   },
 };
 
@@ -306,6 +307,7 @@ const zh: Shape<typeof en> = {
     dropsBy: "{names} 向“{item}”上传了 {count} 个文件",
     roleVIEWER: "可查看",
     roleEDITOR: "可编辑",
+    quarantined: "“{item}”已被隔离：存储的内容与浏览器计算的校验和不一致，无法下载或共享，请重新上传。",
   },
 };
 
