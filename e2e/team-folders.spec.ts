@@ -2,9 +2,10 @@ import { expect, test } from "@playwright/test";
 import { adminCli, makeFile, PASSWORD, screenshot, signedIn } from "./helpers";
 
 // Team folders: an admin makes a group and a team folder and gives them roles; a member of the
-// group uploads into it, a viewer cannot, and a member the admin removes loses the folder from the
-// page they have open. Screenshots of the admin page and of a member's sidebar and folder, in
-// light and dark, English and Chinese.
+// group uploads into it and restores a deleted file from the team folder's trash, a viewer is
+// offered nothing that writes (a dropped file is refused), and a member the admin removes loses
+// the folder from the page they have open. Screenshots of the admin page, of a member's folder and
+// its trash, and of a viewer's folder, in light and dark, English and Chinese.
 
 const ADMIN = "teams-admin@yunpan.test";
 const WRITER = { email: "wren@yunpan.test", name: "Wren Writer" };
@@ -66,16 +67,59 @@ test("an admin creates a group and a team folder, a member uploads, a viewer can
   await expect(writer.getByTestId("node-row").filter({ hasText: "brief.pdf" })).toBeVisible();
   await expect(writer.getByTestId("storage-usage")).toContainText(/^Storage0 B/);
 
-  // The viewer sees the file but an upload is refused.
+  // The viewer sees the file and is told they can only view: nothing that writes is offered.
   const viewer = await signedIn(browser, VIEWER.email);
   await viewer.goto("/drive");
   await viewer.getByTestId("team-folder-links").getByRole("link", { name: "Design" }).click();
   await expect(viewer.getByTestId("node-row").filter({ hasText: "brief.pdf" })).toBeVisible();
-  const sneaky = makeFile(test.info(), "sneaky.txt", 1000);
-  await viewer.getByTestId("upload-input").setInputFiles(sneaky.path);
-  await expect(viewer.getByTestId("upload-item").filter({ hasText: "sneaky.txt" })).toHaveAttribute("data-status", "error");
+  await expect(viewer.getByTestId("view-only-hint")).toHaveText("You can view this team folder");
+  for (const name of ["Upload", "Upload folder", "New folder"]) await expect(viewer.getByRole("button", { name })).toHaveCount(0);
+  await expect(viewer.getByTestId("upload-input")).toHaveCount(0);
+  await expect(viewer.getByTestId("team-trash-link")).toHaveCount(0);
+  await viewer.getByTestId("node-row").filter({ hasText: "brief.pdf" }).click({ button: "right" });
+  await expect(viewer.getByRole("menuitem", { name: "Download" })).toBeVisible();
+  for (const name of ["Rename", "Move", "Move to trash", "Share"]) await expect(viewer.getByRole("menuitem", { name, exact: true })).toHaveCount(0);
+  await viewer.keyboard.press("Escape");
+  await viewer.getByTestId("node-row").filter({ hasText: "brief.pdf" }).click();
+  await expect(viewer.getByTestId("selection-bar").getByRole("button", { name: "Move to trash" })).toHaveCount(0);
+  // A file dropped on the page is refused with the reason, and nothing is uploaded.
+  const drop = await viewer.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["sneaky"], "sneaky.txt", { type: "text/plain" }));
+    return dt;
+  });
+  await viewer.getByTestId("node-row").first().dispatchEvent("dragenter", { dataTransfer: drop });
+  await expect(viewer.getByTestId("drop-refused")).toBeVisible();
+  await viewer.getByTestId("node-row").first().dispatchEvent("drop", { dataTransfer: drop });
+  await expect(viewer.getByTestId("toast").filter({ hasText: "You can only view this team folder: files cannot be uploaded here." })).toBeVisible();
+  await expect(viewer.getByTestId("upload-item")).toHaveCount(0);
   await viewer.reload();
   await expect(viewer.getByTestId("node-row")).toHaveCount(1);
+
+  // The writer deletes a file and restores it from the team folder's own trash.
+  const draft = makeFile(test.info(), "draft.txt", 2_000);
+  await writer.getByTestId("upload-input").setInputFiles(draft.path);
+  await writer.getByTestId("node-row").filter({ hasText: "draft.txt" }).click();
+  await writer.getByTestId("selection-bar").getByRole("button", { name: "Move to trash" }).click();
+  await expect(writer.getByTestId("node-row").filter({ hasText: "draft.txt" })).toHaveCount(0);
+  await writer.getByTestId("team-trash-link").click();
+  await expect(writer).toHaveURL(/\/trash\/[0-9a-f-]{36}$/);
+  await expect(writer.getByRole("heading", { name: "Trash of Design" })).toBeVisible();
+  await expect(writer.getByTestId("trash-row")).toHaveCount(1);
+  await expect(writer.getByTestId("trash-row").filter({ hasText: "draft.txt" })).toContainText("Design");
+  await writer.getByRole("button", { name: "Restore draft.txt" }).click();
+  await expect(writer.getByTestId("trash-empty")).toBeVisible();
+  await writer.getByRole("link", { name: "Back to Design" }).click();
+  await expect(writer.getByTestId("node-row").filter({ hasText: "draft.txt" })).toBeVisible();
+  // The writer's own trash never held it.
+  await writer.goto("/trash");
+  await expect(writer.getByTestId("trash-empty")).toBeVisible();
+  // Trashed again, it waits in the team trash for the screenshots.
+  await writer.goto("/drive");
+  await writer.getByTestId("team-folder-links").getByRole("link", { name: "Design" }).click();
+  await writer.getByTestId("node-row").filter({ hasText: "draft.txt" }).click();
+  await writer.getByTestId("selection-bar").getByRole("button", { name: "Move to trash" }).click();
+  await expect(writer.getByTestId("node-row").filter({ hasText: "draft.txt" })).toHaveCount(0);
 
   // The leaver has the folder open when the admin removes them: the sidebar loses it.
   const leaver = await signedIn(browser, LEAVER.email);
@@ -102,8 +146,18 @@ test("an admin creates a group and a team folder, a member uploads, a viewer can
       await member.goto("/drive");
       await member.getByTestId("team-folder-links").getByRole("link", { name: "Design" }).click();
       await expect(member.getByTestId("node-row").filter({ hasText: "brief.pdf" })).toBeVisible();
+      await expect(member.getByTestId("team-trash-link")).toBeVisible();
       await screenshot(member, test.info(), `team-folders-member-${tag}`);
+      await member.getByTestId("team-trash-link").click();
+      await expect(member.getByTestId("trash-row").filter({ hasText: "draft.txt" })).toBeVisible();
+      await screenshot(member, test.info(), `team-folders-trash-${tag}`);
       await member.context().close();
+      const reader = await signedIn(browser, VIEWER.email, { locale, dark });
+      await reader.goto("/drive");
+      await reader.getByTestId("team-folder-links").getByRole("link", { name: "Design" }).click();
+      await expect(reader.getByTestId("view-only-hint")).toHaveText(locale === "zh" ? "你可以查看此团队文件夹" : "You can view this team folder");
+      await screenshot(reader, test.info(), `team-folders-viewer-${tag}`);
+      await reader.context().close();
     }
   }
 });

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import Link from "next/link";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import clsx from "clsx";
-import { ChevronRight, Download, FolderInput, FolderPlus, FolderUp, HardDrive, LayoutGrid, List, Share2, Trash2, Upload, UploadCloud, X } from "lucide-react";
+import { ChevronRight, Download, Eye, FolderInput, FolderPlus, FolderUp, HardDrive, LayoutGrid, List, Share2, Trash2, Upload, UploadCloud, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { useTRPC, useTRPCClient } from "@/components/trpc/client";
 import { useUploadConflicts, type ConflictChoice } from "@/components/upload/upload-conflicts";
@@ -15,6 +15,7 @@ import { useNodeActions } from "@/components/drive/use-node-actions";
 import { useListKeyboard } from "@/components/drive/use-list-keyboard";
 import { filesFromDrop, type DroppedFile } from "@/components/drive/dropped-files";
 import { useT } from "@/components/i18n/i18n-provider";
+import { useToast } from "@/components/ui/toast";
 import { PreviewDialog } from "@/components/drive/preview-dialog";
 import { VersionsDialog } from "@/components/drive/versions-dialog";
 
@@ -24,6 +25,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
   const uploads = useUploads();
   const conflicts = useUploadConflicts();
   const t = useT();
+  const toast = useToast();
   const [newFolder, setNewFolder] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [view, setView] = useState<"list" | "grid">("list");
@@ -41,9 +43,13 @@ export function DriveView({ folderId }: { folderId: string | null }) {
   const ids = useMemo(() => items.map((n) => n.id), [items]);
   const selection = useSelection(ids);
   const currentId = first?.folder.id ?? null;
+  // Until the folder has loaded nothing is offered anyway (the buttons wait for currentId).
+  const readOnly = first ? !first.capability.canWrite : false;
+  const team = first?.capability.teamFolder ?? null;
+  const viewOnlyHint = team ? t("teams.viewOnly") : t("drive.viewOnly");
   const [preview, setPreview] = useState<ListNode | null>(null);
   const [versions, setVersions] = useState<ListNode | null>(null);
-  const actions = useNodeActions({ parentId: currentId, onPreview: setPreview, onVersions: setVersions });
+  const actions = useNodeActions({ parentId: currentId, readOnly, onPreview: setPreview, onVersions: setVersions });
   const files = items.filter((n) => n.kind === "FILE");
   const at = preview ? files.findIndex((n) => n.id === preview.id) : -1;
   const selectedNodes = () => items.filter((n) => selection.has(n.id));
@@ -129,7 +135,12 @@ export function DriveView({ folderId }: { folderId: string | null }) {
         dragDepth.current++;
         setDragging(true);
       }}
-      onDragOver={(e) => e.dataTransfer.types.includes("Files") && e.preventDefault()}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes("Files")) return;
+        // Accepting the drag even when read-only keeps the browser from opening the dropped file.
+        e.preventDefault();
+        if (readOnly) e.dataTransfer.dropEffect = "none";
+      }}
       onDragLeave={() => {
         dragDepth.current = Math.max(0, dragDepth.current - 1);
         if (dragDepth.current === 0) setDragging(false);
@@ -139,7 +150,9 @@ export function DriveView({ folderId }: { folderId: string | null }) {
         e.preventDefault();
         dragDepth.current = 0;
         setDragging(false);
-        void filesFromDrop(e.dataTransfer).then(upload);
+        // A viewer's drop is refused here, with the reason, rather than by the server file by file.
+        if (readOnly) toast("error", team ? t("teams.noUploadHere") : t("drive.noUploadHere"));
+        else void filesFromDrop(e.dataTransfer).then(upload);
       }}
     >
       {/* The selection bar replaces the header row in place instead of holding an empty band above the list. */}
@@ -150,10 +163,10 @@ export function DriveView({ folderId }: { folderId: string | null }) {
             <span
               key={c.id}
               className="flex min-w-0 items-center gap-1"
-              onDragOver={(e) => i < all.length - 1 && e.dataTransfer.types.includes(DRAG_TYPE) && e.preventDefault()}
+              onDragOver={(e) => !readOnly && i < all.length - 1 && e.dataTransfer.types.includes(DRAG_TYPE) && e.preventDefault()}
               onDrop={(e) => {
                 const raw = e.dataTransfer.getData(DRAG_TYPE);
-                if (!raw || i === all.length - 1) return;
+                if (!raw || readOnly || i === all.length - 1) return;
                 e.preventDefault();
                 e.stopPropagation();
                 const moving = items.filter((n) => (JSON.parse(raw) as string[]).includes(n.id));
@@ -179,39 +192,60 @@ export function DriveView({ folderId }: { folderId: string | null }) {
         </nav>
         <div className="flex items-center gap-2">
           {viewToggle}
-          <Button variant="secondary" onClick={() => setNewFolder(true)} disabled={!currentId} aria-label={t("drive.newFolder")}>
-            <FolderPlus className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("drive.newFolder")}</span>
-          </Button>
-          <Button variant="secondary" onClick={() => folderPicker.current?.click()} disabled={!currentId} aria-label={t("drive.uploadFolder")}>
-            <FolderUp className="size-4" /> <span className="hidden lg:inline">{t("drive.uploadFolder")}</span>
-          </Button>
-          <Button onClick={() => picker.current?.click()} disabled={!currentId} className="whitespace-nowrap">
-            <Upload className="size-4" /> {t("drive.upload")}
-          </Button>
-          <input
-            ref={picker}
-            type="file"
-            multiple
-            hidden
-            data-testid="upload-input"
-            onChange={(e) => {
-              upload(Array.from(e.target.files ?? []).map((file) => Object.assign(file, { relativePath: "" })));
-              e.target.value = "";
-            }}
-          />
-          <input
-            ref={folderPicker}
-            type="file"
-            multiple
-            hidden
-            data-testid="folder-upload-input"
-            {...({ webkitdirectory: "" } as Record<string, string>)}
-            onChange={(e) => {
-              // webkitRelativePath is "picked/sub/file.txt": the folders come along.
-              upload(Array.from(e.target.files ?? []).map((file) => Object.assign(file, { relativePath: file.webkitRelativePath.split("/").slice(0, -1).join("/") })));
-              e.target.value = "";
-            }}
-          />
+          {team && !readOnly ? (
+            <Link
+              href={`/trash/${team.id}`}
+              data-testid="team-trash-link"
+              aria-label={t("teams.trash")}
+              className="inline-flex items-center gap-2 rounded-lg px-3 py-2 text-sm font-medium whitespace-nowrap text-zinc-600 transition hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+            >
+              <Trash2 className="size-4" /> <span className="hidden sm:inline">{t("teams.trash")}</span>
+            </Link>
+          ) : null}
+          {readOnly ? (
+            <span
+              data-testid="view-only-hint"
+              className="inline-flex items-center gap-2 rounded-lg bg-zinc-100 px-3 py-2 text-sm text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300"
+            >
+              <Eye className="size-4 shrink-0" /> {viewOnlyHint}
+            </span>
+          ) : (
+            <>
+            <Button variant="secondary" onClick={() => setNewFolder(true)} disabled={!currentId} aria-label={t("drive.newFolder")}>
+              <FolderPlus className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("drive.newFolder")}</span>
+            </Button>
+            <Button variant="secondary" onClick={() => folderPicker.current?.click()} disabled={!currentId} aria-label={t("drive.uploadFolder")}>
+              <FolderUp className="size-4" /> <span className="hidden lg:inline">{t("drive.uploadFolder")}</span>
+            </Button>
+            <Button onClick={() => picker.current?.click()} disabled={!currentId} className="whitespace-nowrap">
+              <Upload className="size-4" /> {t("drive.upload")}
+            </Button>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              data-testid="upload-input"
+              onChange={(e) => {
+                upload(Array.from(e.target.files ?? []).map((file) => Object.assign(file, { relativePath: "" })));
+                e.target.value = "";
+              }}
+            />
+            <input
+              ref={folderPicker}
+              type="file"
+              multiple
+              hidden
+              data-testid="folder-upload-input"
+              {...({ webkitdirectory: "" } as Record<string, string>)}
+              onChange={(e) => {
+                // webkitRelativePath is "picked/sub/file.txt": the folders come along.
+                upload(Array.from(e.target.files ?? []).map((file) => Object.assign(file, { relativePath: file.webkitRelativePath.split("/").slice(0, -1).join("/") })));
+                e.target.value = "";
+              }}
+            />
+            </>
+          )}
         </div>
       </div>
 
@@ -228,17 +262,21 @@ export function DriveView({ folderId }: { folderId: string | null }) {
               <Button variant="ghost" onClick={() => actions.download(selectedNodes())} aria-label={downloadLabel}>
                 <Download className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{downloadLabel}</span>
               </Button>
-              {count === 1 && (
+              {count === 1 && !readOnly && (
                 <Button variant="ghost" onClick={() => actions.share(selectedNodes()[0]!)} data-testid="toolbar-share" aria-label={t("sharing.share")}>
                   <Share2 className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("sharing.share")}</span>
                 </Button>
               )}
-              <Button variant="ghost" onClick={() => actions.moveDialog(selectedNodes())} aria-label={t("actions.move")}>
-                <FolderInput className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("actions.move")}</span>
-              </Button>
-              <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => void actions.trash(selectedNodes()).then(selection.clear)} aria-label={t("actions.trash")}>
-                <Trash2 className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("actions.trash")}</span>
-              </Button>
+              {readOnly ? null : (
+                <>
+                  <Button variant="ghost" onClick={() => actions.moveDialog(selectedNodes())} aria-label={t("actions.move")}>
+                    <FolderInput className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("actions.move")}</span>
+                  </Button>
+                  <Button variant="ghost" className="text-red-600 dark:text-red-400" onClick={() => void actions.trash(selectedNodes()).then(selection.clear)} aria-label={t("actions.trash")}>
+                    <Trash2 className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("actions.trash")}</span>
+                  </Button>
+                </>
+              )}
               {/* The view switch stays where it was on a desktop, so it is reachable while selecting. */}
               <div className="ml-1 hidden border-l border-brand-200 pl-2 sm:block dark:border-zinc-700">{viewToggle}</div>
             </div>
@@ -253,7 +291,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
               {first?.folder.isRoot ? <HardDrive className="size-7" /> : <UploadCloud className="size-7" />}
             </div>
             <h2 className="mt-4 font-semibold">{first?.folder.isRoot ? t("drive.emptyDrive") : t("drive.emptyFolder")}</h2>
-            <p className="mt-1 max-w-xs text-sm text-zinc-500">{t("drive.emptyHint")}</p>
+            <p className="mt-1 max-w-xs text-sm text-zinc-500">{readOnly ? t("drive.viewOnlyEmptyHint") : t("drive.emptyHint")}</p>
           </div>
         ) : (
           <NodeList
@@ -264,7 +302,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
             onFocus={setFocusedId}
             onOpen={actions.open}
             onMenu={(node, at) => actions.openMenu(selection.has(node.id) ? selectedNodes() : [node], at)}
-            onDropInto={(target, moving) => void actions.moveTo(items.filter((n) => moving.includes(n.id)), target)}
+            onDropInto={readOnly ? undefined : (target, moving) => void actions.moveTo(items.filter((n) => moving.includes(n.id)), target)}
             hasMore={query.hasNextPage}
             loadMore={() => !query.isFetchingNextPage && void query.fetchNextPage()}
             sort={{
@@ -278,15 +316,23 @@ export function DriveView({ folderId }: { folderId: string | null }) {
 
       <div
         className={clsx(
-          "pointer-events-none absolute inset-2 flex items-center justify-center rounded-2xl border-2 border-dashed border-brand-500 bg-brand-50/80 transition dark:bg-brand-500/10",
+          "pointer-events-none absolute inset-2 flex items-center justify-center rounded-2xl border-2 border-dashed transition",
+          readOnly ? "border-zinc-400 bg-zinc-100/85 dark:bg-zinc-800/80" : "border-brand-500 bg-brand-50/80 dark:bg-brand-500/10",
           dragging ? "opacity-100" : "opacity-0",
         )}
         aria-hidden={!dragging}
       >
-        <div className="text-center">
-          <UploadCloud className="mx-auto size-10 text-brand-600" />
-          <p className="mt-2 font-semibold text-brand-700 dark:text-brand-100">{t("drive.dropTo", { folder: first?.folder.isRoot ? t("app.myDrive") : (first?.folder.name ?? "") })}</p>
-        </div>
+        {readOnly ? (
+          <div className="text-center" data-testid="drop-refused">
+            <Eye className="mx-auto size-10 text-zinc-500" />
+            <p className="mt-2 font-semibold text-zinc-700 dark:text-zinc-200">{team ? t("teams.noUploadHere") : t("drive.noUploadHere")}</p>
+          </div>
+        ) : (
+          <div className="text-center">
+            <UploadCloud className="mx-auto size-10 text-brand-600" />
+            <p className="mt-2 font-semibold text-brand-700 dark:text-brand-100">{t("drive.dropTo", { folder: first?.folder.isRoot ? t("app.myDrive") : (first?.folder.name ?? "") })}</p>
+          </div>
+        )}
       </div>
 
       {newFolder && currentId ? <NewFolderDialog parentId={currentId} onClose={() => setNewFolder(false)} /> : null}

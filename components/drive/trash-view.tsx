@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
-import { Check, Folder, Info, Minus, RotateCcw, Trash2, X } from "lucide-react";
+import { ArrowLeft, Check, Folder, Info, Minus, RotateCcw, Trash2, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
@@ -24,7 +24,8 @@ const DAY_MS = 86_400_000;
 /** Items this close to their purge date say so in the list. */
 const SOON_DAYS = 3;
 
-export function TrashView() {
+/** The caller's own trash, or with `teamFolderId` a team folder's (its editors and managers). */
+export function TrashView({ teamFolderId = null }: { teamFolderId?: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -34,8 +35,11 @@ export function TrashView() {
   const [confirm, setConfirm] = useState<Confirm | null>(null);
 
   const changed = useLiveChanged();
-  const query = useInfiniteQuery(trpc.drive.listTrash.infiniteQueryOptions({ limit: 100 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
+  const query = useInfiniteQuery(trpc.drive.listTrash.infiniteQueryOptions({ limit: 100, teamFolderId }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const info = useQuery(trpc.drive.trashInfo.queryOptions());
+  const teams = useQuery({ ...trpc.teams.mine.queryOptions(), enabled: teamFolderId !== null });
+  const team = teamFolderId ? (teams.data?.find((x) => x.id === teamFolderId) ?? null) : null;
+  const root = team ? { name: team.name, href: `/drive/${team.rootId}` } : null;
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const ids = useMemo(() => items.map((n) => n.id), [items]);
   const selection = useSelection(ids);
@@ -48,7 +52,11 @@ export function TrashView() {
 
   // Restoring or deleting changes folders, the trash and the storage meter alike.
   const refresh = () =>
-    Promise.all([queryClient.invalidateQueries({ queryKey: trpc.drive.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() })]);
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.drive.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.teams.mine.queryKey() }),
+    ]);
 
   /** Items that left the trash leave the selection; the rest of it stays. */
   const forget = (gone: TrashItem[]) => selection.set(selection.list().filter((id) => !gone.some((n) => n.id === id)));
@@ -61,7 +69,7 @@ export function TrashView() {
       await refresh();
       const first = restored[0];
       if (restored.length === 1 && first) {
-        const href = targets[0]?.originalPath?.[0]?.id === first.parentId ? "/drive" : `/drive/${first.parentId}`;
+        const href = !teamFolderId && targets[0]?.originalPath?.[0]?.id === first.parentId ? "/drive" : `/drive/${first.parentId}`;
         toast("success", t("trash.restoredOne", { name: first.name }), { label: t("trash.show"), onClick: () => router.push(href) });
       } else toast("success", t("trash.restoredMany", { count: restored.length }));
     } catch (e) {
@@ -73,7 +81,7 @@ export function TrashView() {
     if (!confirm) return;
     try {
       if (confirm.kind === "empty") {
-        const result = await empty.mutateAsync();
+        const result = await empty.mutateAsync({ teamFolderId });
         toast("success", t("trash.emptied", { size: formatBytes(result.freedBytes) }));
       } else {
         const result = await purge.mutateAsync({ nodeIds: confirm.items.map((n) => n.id) });
@@ -106,6 +114,7 @@ export function TrashView() {
   }, []);
 
   const days = info.data?.trashDays;
+  const quotaNotice = teamFolderId ? t("teams.trashNotice") : t("trash.quotaNotice");
   const allSelected = items.length > 0 && selected.length === items.length;
   const now = Date.now();
 
@@ -139,7 +148,19 @@ export function TrashView() {
             </Button>
           </div>
         ) : (
-          <h1 className="flex-1 text-lg font-semibold">{t("trash.title")}</h1>
+          <div className="flex min-w-0 flex-1 items-center gap-2">
+            {root ? (
+              <Link
+                href={root.href}
+                aria-label={t("teams.backTo", { name: root.name })}
+                title={t("teams.backTo", { name: root.name })}
+                className="rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+              >
+                <ArrowLeft className="size-4" />
+              </Link>
+            ) : null}
+            <h1 className="truncate text-lg font-semibold">{root ? t("teams.trashOf", { name: root.name }) : teamFolderId ? "" : t("trash.title")}</h1>
+          </div>
         )}
       </div>
 
@@ -147,8 +168,8 @@ export function TrashView() {
         <Info className="hidden size-4 shrink-0 text-zinc-400 sm:block" aria-hidden />
         <p className="flex-1">
           {days === undefined
-            ? t("trash.quotaNotice")
-            : t("trash.notice", { quota: t("trash.quotaNotice"), purge: days === 0 ? t("trash.autoPurgeNow") : t("trash.autoPurge", { days }) })}
+            ? quotaNotice
+            : t("trash.notice", { quota: quotaNotice, purge: days === 0 ? t("trash.autoPurgeNow") : t("trash.autoPurge", { days }) })}
         </p>
         <Button variant="secondary" className="shrink-0 self-start sm:self-auto" onClick={() => setConfirm({ kind: "empty" })} disabled={items.length === 0 || busy}>
           {t("trash.emptyTrash")}
@@ -232,7 +253,7 @@ export function TrashView() {
                           </div>
                         </td>
                         <td className="hidden px-3 py-2.5 lg:table-cell">
-                          <Location path={n.originalPath} />
+                          <Location path={n.originalPath} root={root} />
                         </td>
                         <td
                           className="hidden px-3 py-2.5 text-zinc-500 md:table-cell"
@@ -288,20 +309,21 @@ export function TrashView() {
 }
 
 /** The folder an item was deleted from, as a link; the full path shows on hover. */
-function Location({ path }: { path: TrashItem["originalPath"] }) {
+function Location({ path, root }: { path: TrashItem["originalPath"]; root: { name: string; href: string } | null }) {
   const t = useT();
   if (!path || path.length === 0) {
     return (
-      <span className="text-zinc-400 italic" title={t("trash.locationGoneHint")}>
+      <span className="text-zinc-400 italic" title={root ? undefined : t("trash.locationGoneHint")}>
         {t("trash.locationGone")}
       </span>
     );
   }
-  const names = path.map((c) => (c.isRoot ? t("app.myDrive") : c.name));
+  // A team folder's root is shown under the team folder's name, not as My Drive.
+  const names = path.map((c) => (c.isRoot ? (root?.name ?? t("app.myDrive")) : c.name));
   const last = path[path.length - 1]!;
   return (
     <Link
-      href={last.isRoot ? "/drive" : `/drive/${last.id}`}
+      href={last.isRoot ? (root?.href ?? "/drive") : `/drive/${last.id}`}
       title={names.join(" / ")}
       onClick={(e) => e.stopPropagation()}
       className="inline-flex max-w-full items-center gap-1.5 rounded-md px-1.5 py-0.5 -ml-1.5 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"

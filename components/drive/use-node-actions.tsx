@@ -38,8 +38,10 @@ type Dialog =
  * Everything one can do to files and folders, shared by the drive, search, recent and starred
  * views: the context menu, its dialogs, and toasts with undo for what can be undone.
  * `parentId` is the folder the nodes are listed in (for undoing a move), when there is one.
+ * `readOnly` (a viewer's folder) leaves out sharing, renaming, moving and deleting.
  */
-export function useNodeActions(options: { parentId?: string | null; onPreview?: (node: ListNode) => void; onVersions?: (node: ListNode) => void }) {
+export function useNodeActions(options: { parentId?: string | null; readOnly?: boolean; onPreview?: (node: ListNode) => void; onVersions?: (node: ListNode) => void }) {
+  const readOnly = options.readOnly ?? false;
   const trpc = useTRPC();
   const t = useT();
   const toast = useToast();
@@ -127,9 +129,9 @@ export function useNodeActions(options: { parentId?: string | null; onPreview?: 
       icon: <Download />,
       onSelect: () => startDownload(downloadUrl(nodes)),
     });
-    if (one) items.push({ id: "share", label: t("sharing.share"), icon: <Share2 />, onSelect: () => setDialog({ kind: "share", node: one }) });
-    if (one) items.push({ id: "rename", label: t("actions.rename"), icon: <Pencil />, onSelect: () => setDialog({ kind: "rename", node: one }) });
-    items.push({ id: "move", label: t("actions.move"), icon: <FolderInput />, onSelect: () => setDialog({ kind: "move", nodes }) });
+    if (one && !readOnly) items.push({ id: "share", label: t("sharing.share"), icon: <Share2 />, onSelect: () => setDialog({ kind: "share", node: one }) });
+    if (one && !readOnly) items.push({ id: "rename", label: t("actions.rename"), icon: <Pencil />, onSelect: () => setDialog({ kind: "rename", node: one }) });
+    if (!readOnly) items.push({ id: "move", label: t("actions.move"), icon: <FolderInput />, onSelect: () => setDialog({ kind: "move", nodes }) });
     items.push({ id: "copy", label: t("actions.copy"), icon: <Copy />, onSelect: () => setDialog({ kind: "copy", nodes }) });
     if (one)
       items.push(
@@ -138,7 +140,7 @@ export function useNodeActions(options: { parentId?: string | null; onPreview?: 
           : { id: "star", label: t("actions.star"), icon: <Star />, onSelect: () => void star.mutateAsync({ nodeId: one.id }).then(refresh, fail) },
       );
     if (one?.kind === "FILE" && options.onVersions) items.push({ id: "versions", label: t("actions.versions"), icon: <History />, onSelect: () => options.onVersions!(one) });
-    items.push({ id: "trash", label: t("actions.trash"), icon: <Trash2 />, danger: true, onSelect: () => void moveToTrash(nodes) });
+    if (!readOnly) items.push({ id: "trash", label: t("actions.trash"), icon: <Trash2 />, danger: true, onSelect: () => void moveToTrash(nodes) });
     return items;
   };
 
@@ -184,11 +186,12 @@ export function useNodeActions(options: { parentId?: string | null; onPreview?: 
     dialogs: rendered,
     open,
     openMenu: (nodes: ListNode[], at: { x: number; y: number }) => setDialog({ kind: "menu", nodes, at }),
-    rename: (node: ListNode) => setDialog({ kind: "rename", node }),
-    share: (node: ListNode) => setDialog({ kind: "share", node }),
-    moveDialog: (nodes: ListNode[]) => setDialog({ kind: "move", nodes }),
-    moveTo: (nodes: ListNode[], targetId: string) => moveTo(nodes, targetId).catch(fail),
-    trash: moveToTrash,
+    // F2, Delete and drags reach these too: in a read-only folder they do nothing.
+    rename: (node: ListNode) => !readOnly && setDialog({ kind: "rename", node }),
+    share: (node: ListNode) => !readOnly && setDialog({ kind: "share", node }),
+    moveDialog: (nodes: ListNode[]) => !readOnly && setDialog({ kind: "move", nodes }),
+    moveTo: (nodes: ListNode[], targetId: string) => (readOnly ? Promise.resolve() : moveTo(nodes, targetId).catch(fail)),
+    trash: (nodes: ListNode[]) => (readOnly ? Promise.resolve() : moveToTrash(nodes)),
     download: (nodes: ListNode[]) => nodes.length && startDownload(downloadUrl(nodes)),
     isDialogOpen: dialog !== null,
   };

@@ -35,6 +35,7 @@ function setup() {
     me: trpc.auth.me.queryKey(),
     unfinished: trpc.upload.unfinished.queryKey(),
     adminUploads: trpc.admin.uploads.list.queryKey(),
+    teams: trpc.teams.mine.queryKey(),
   };
   // Only the fields the invalidation reads; the rest of each answer does not matter here.
   const seed = (key: QueryKey, data: unknown) => queryClient.setQueryData(key, data);
@@ -43,7 +44,7 @@ function setup() {
   seed(keys.other, listing(OTHER, [ROOT, OTHER]));
   seed(keys.sub, listing(SUB, [ROOT, DOCS, SUB]));
   seed(keys.picker, { folder: { id: OTHER }, breadcrumbs: [{ id: ROOT }, { id: OTHER }], items: [] });
-  for (const k of [keys.versionsOfFile, keys.versionsOfOther, keys.unread, keys.notices, keys.me, keys.unfinished, keys.adminUploads]) seed(k, []);
+  for (const k of [keys.versionsOfFile, keys.versionsOfOther, keys.unread, keys.notices, keys.me, keys.unfinished, keys.adminUploads, keys.teams]) seed(k, []);
   seed(keys.trash, { pages: [{ items: [] }], pageParams: [null] });
   seed(keys.recent, { pages: [{ items: [] }], pageParams: [null] });
   seed(keys.starred, { pages: [{ items: [{ id: OTHER }] }], pageParams: [null] });
@@ -105,5 +106,11 @@ describe("invalidateForChange", () => {
     const { queryClient, trpc, stale } = setup();
     await invalidateForChange(queryClient, trpc, change({ kind: "grant.added", nodeId: SUB, nodeKind: "FOLDER", newParentId: DOCS }));
     expect(stale()).toEqual(["docs", "shared", "sub"]);
+  });
+
+  it("joining or leaving a team folder (a grant event on its parentless top) refreshes the sidebar's team folders", async () => {
+    const { queryClient, trpc, stale } = setup();
+    await invalidateForChange(queryClient, trpc, change({ kind: "grant.added", nodeId: OTHER, nodeKind: "FOLDER" }));
+    expect(stale()).toEqual(["other", "picker", "shared", "teams", "versionsOfOther"]);
   });
 });

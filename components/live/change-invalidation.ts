@@ -59,6 +59,8 @@ export function invalidateForChange(queryClient: QueryClient, trpc: Trpc, c: Liv
   if (c.kind === "grant.added" || c.kind === "grant.removed") {
     invalidate(trpc.share.sharedWithMe.queryKey());
     invalidate(trpc.share.grants.pathKey(), (q) => inputOf(q).nodeId === c.nodeId);
+    // Only a team folder's top has no parent: joining or leaving it changes the sidebar's list.
+    if (parents.length === 0) invalidate(trpc.teams.mine.queryKey());
     return Promise.all(work);
   }
 

@@ -32,7 +32,8 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
   const locale = useLocale();
   const router = useRouter();
   const links = me.role === "ADMIN" ? [...navLinks, adminNavLink] : navLinks;
-  // A team folder lives under /drive/<id> too: its sidebar entry is the active one, not My Drive.
+  // A team folder lives under /drive/<id> too, and its trash under /trash/<id>: its sidebar entry
+  // is the active one, not My Drive or Trash.
   const { data: teams } = useQuery(trpc.teams.mine.queryOptions());
   const inTeamRoot = teams?.some((x) => pathname === `/drive/${x.rootId}`) ?? false;
   const [drawer, setDrawer] = useState(false);
@@ -92,7 +93,7 @@ export function AppShell({ me: initialMe, children }: { me: Me; children: ReactN
               href={href}
               className={clsx(
                 "flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition",
-                pathname.startsWith(href) && !(href === "/drive" && inTeamRoot)
+                pathname.startsWith(href) && !(href === "/drive" && inTeamRoot) && !(href === "/trash" && pathname !== "/trash")
                   ? "bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-brand-100"
                   : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800",
               )}

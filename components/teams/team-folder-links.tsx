@@ -27,7 +27,7 @@ export function TeamFolderLinks({ pathname }: { pathname: string }) {
             data-testid="team-folder-link"
             className={clsx(
               "flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition",
-              pathname === `/drive/${x.rootId}`
+              pathname === `/drive/${x.rootId}` || pathname === `/trash/${x.id}`
                 ? "bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-brand-100"
                 : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800",
             )}

@@ -135,6 +135,11 @@ export async function verifyCredentials(input: { email: string; password: string
   await admitPasswordAttempt(guard);
   const prisma = await getPrisma();
   const user = email ? await prisma.user.findUnique({ where: { email } }) : null;
+  // A team folder's account owns files and never signs in, whatever a password column holds.
+  if (user && user.kind !== "PERSON") {
+    await recordAudit({ actorId: user.id, action: "auth.signin.failure", targetType: "user", targetId: user.id, meta: input.meta, data: { email } });
+    throw new AppError("FORBIDDEN", "auth.teamAccount");
+  }
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
   if (!user || !ok) {
     await recordAudit({ actorId: user?.id, action: "auth.signin.failure", targetType: "user", targetId: user?.id, meta: input.meta, data: { email } });

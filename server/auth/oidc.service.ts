@@ -39,6 +39,7 @@ export async function completeOidcSignIn(input: { identity: OidcIdentity; meta?:
     include: { user: true },
   });
   if (linked) {
+    if (linked.user.kind !== "PERSON") throw new AppError("FORBIDDEN", "auth.teamAccount");
     if (linked.user.disabledAt || linked.user.deletionRequestedAt) throw new AppError("FORBIDDEN", "auth.disabled");
     await recordAudit({ actorId: linked.userId, action: "auth.signin.success", targetType: "user", targetId: linked.userId, meta: input.meta, data: { via: "oidc" } });
     if (identity.groups) await applyOidcGroups({ userId: linked.userId, names: identity.groups, meta: input.meta });
@@ -48,6 +49,8 @@ export async function completeOidcSignIn(input: { identity: OidcIdentity; meta?:
   if (!email) throw new AppError("FORBIDDEN", "oidc.noEmail");
   const existing = await prisma.user.findUnique({ where: { email }, include: { scimIdentity: { select: { userId: true } } } });
   if (existing) {
+    // A team folder's account is never linked to a person's identity.
+    if (existing.kind !== "PERSON") throw new AppError("FORBIDDEN", "auth.teamAccount");
     if (!identity.emailVerified) throw new AppError("FORBIDDEN", "oidc.emailUnverified");
     // An account the company directory provisioned (SCIM) has no password to confirm a link with:
     // the directory made it for this person, so their verified sign-in links it directly.

@@ -52,8 +52,8 @@ export async function authenticateRequest(headers: HeadersLike, opts: { setupAll
   const userId = typeof token?.uid === "string" ? token.uid : null;
   if (!userId) return null;
   const prisma = await getPrisma();
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true, sessionVersion: true, totpEnabledAt: true } });
-  if (!user || user.disabledAt || user.sessionVersion !== token?.sv) return null;
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { role: true, kind: true, disabledAt: true, sessionVersion: true, totpEnabledAt: true } });
+  if (!user || user.disabledAt || user.kind !== "PERSON" || user.sessionVersion !== token?.sv) return null;
   setRequestUser(userId);
   if (await twoFactorSetupPending(user)) {
     if (!opts.setupAllowed) throw twoFactorSetupRequired();

@@ -152,7 +152,12 @@ export class ChangeVisibility {
       const foreign = kept.filter((e) => e.ownerId !== this.actor.userId && e.granteeId !== this.actor.userId && !teams.has(e.ownerId));
       const covered = foreign.length ? await this.coveredBy(idsOf(foreign), { granteeId: this.actor.userId }) : new Set<string>();
       visible = kept.filter(
-        (e) => e.ownerId === this.actor.userId || e.granteeId === this.actor.userId || teams.has(e.ownerId) || idsOf([e]).some((id) => covered.has(id)),
+        (e) =>
+          e.ownerId === this.actor.userId ||
+          e.granteeId === this.actor.userId ||
+          // A team folder's membership events are each about one person: theirs alone.
+          (teams.has(e.ownerId) && e.granteeId === null) ||
+          idsOf([e]).some((id) => covered.has(id)),
       );
     }
     if (this.folderId && visible.length) {

@@ -9,6 +9,9 @@ import { rowsAfter, streamTiming, visibleIn } from "@/server/changes/stream-hub"
 import { ChangeVisibility } from "@/server/changes/change-feed.service";
 import { getChangeBus } from "@/server/events/change-bus";
 import { getPrisma } from "@/server/db/client";
+import { cliActor } from "@/server/auth/actor";
+import { createTeamFolder, removeTeamMember, setTeamMember } from "@/server/teams/team-folder.service";
+import { addGroupMember, createGroup } from "@/server/groups/groups.service";
 
 useTestDatabase();
 // Short timers so the heartbeat and the re-read (with its session re-check) are seen in a test.
@@ -170,6 +173,72 @@ describe("GET /api/events", () => {
     expect(seen.map((rows) => rows.map((e) => e.newName))).toEqual(streams.map(() => ["Seen by all"]));
     expect(loads.reduce((n, spy) => n + spy.mock.calls.length, 0)).toBe(1);
   });
+
+  it("a reader opened before someone joins a team folder (directly or through a group) carries its changes from then on, in the same batch too", async () => {
+    const [editor, direct, grouped] = [await createTestUser(), await createTestUser(), await createTestUser()];
+    const team = await createTeamFolder({ actor: cliActor, name: `Ops ${direct.user.id.slice(0, 6)}`, quotaBytes: 1 << 20 });
+    await setTeamMember({ actor: cliActor, teamFolderId: team.id, email: editor.user.email, role: "EDITOR" });
+    const group = await createGroup({ actor: cliActor, name: `Ops people ${direct.user.id.slice(0, 6)}` });
+    await setTeamMember({ actor: cliActor, teamFolderId: team.id, groupId: group.id, role: "VIEWER" });
+    // Readers that already know which drives their user covers: none of the team's yet.
+    const forDirect = new ChangeVisibility(direct.actor, "mine", undefined, true);
+    const forGrouped = new ChangeVisibility(grouped.actor, "mine", undefined, true);
+    const forEditor = new ChangeVisibility(editor.actor, "mine", undefined, true);
+    for (const v of [forDirect, forGrouped, forEditor]) await v.readerKey();
+    const from = BigInt((await currentCursor({ actor: editor.actor })).cursor);
+
+    const member = await setTeamMember({ actor: cliActor, teamFolderId: team.id, email: direct.user.email, role: "VIEWER" });
+    await addGroupMember({ actor: cliActor, groupId: group.id, userId: grouped.user.id });
+    await callerFor(editor.actor).drive.createFolder({ parentId: team.rootId, name: "Team news" });
+    const batch = await rowsAfter(from);
+    const seen = async (v: ChangeVisibility, rows: typeof batch) => (await visibleIn(v, rows)).map((e) => [e.kind, e.newName ?? e.oldName]);
+    expect(await seen(forDirect, batch)).toEqual([["grant.added", team.name], ["folder.created", "Team news"]]);
+    expect(await seen(forGrouped, batch)).toEqual([["grant.added", team.name], ["folder.created", "Team news"]]);
+    // Someone else's joining is theirs alone: the editor sees the folder's change only.
+    expect(await seen(forEditor, batch)).toEqual([["folder.created", "Team news"]]);
+
+    // Removed: the person hears they lost it, and nothing from the folder after that.
+    await removeTeamMember({ actor: cliActor, teamFolderId: team.id, memberId: member.id });
+    await callerFor(editor.actor).drive.createFolder({ parentId: team.rootId, name: "After" });
+    const next = await rowsAfter(batch.at(-1)!.seq);
+    expect(await seen(forDirect, next)).toEqual([["grant.removed", team.name]]);
+    expect(await seen(forGrouped, next)).toEqual([["folder.created", "After"]]);
+  });
+
+  it("an open event stream of a person added to a team folder carries the folder's changes without reconnecting", async () => {
+    const [editor, newcomer] = [await createTestUser(), await createTestUser()];
+    const team = await createTeamFolder({ actor: cliActor, name: `Live ${newcomer.user.id.slice(0, 6)}`, quotaBytes: 1 << 20 });
+    await setTeamMember({ actor: cliActor, teamFolderId: team.id, email: editor.user.email, role: "EDITOR" });
+    const res = await fetch(`${http.baseUrl}/api/events`, { headers: (await createTestToken(newcomer.actor)).headers });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const messages = sseMessages(reader);
+    const pending: { data: string }[] = [];
+    /** Change events until one named `name`; the test's own timeout ends a stream that never sends it. */
+    const until = async (name: string) => {
+      const got: [string, string | null][] = [];
+      for (;;) {
+        while (pending.length) {
+          const c = JSON.parse(pending.shift()!.data) as { kind: string; newName: string | null };
+          got.push([c.kind, c.newName]);
+          if (c.newName === name) return got;
+        }
+        // next() by hand: a for-await loop left early would close the stream for the next call.
+        const chunk = await messages.next();
+        if (chunk.done) return got;
+        pending.push(...chunk.value);
+      }
+    };
+    // The stream is live (its own change reaches it) before the newcomer joins.
+    const warm = until("warm");
+    await callerFor(newcomer.actor).drive.createFolder({ name: "warm" });
+    expect(await warm).toEqual([["folder.created", "warm"]]);
+    const rest = until("Agenda");
+    await setTeamMember({ actor: cliActor, teamFolderId: team.id, email: newcomer.user.email, role: "VIEWER" });
+    await callerFor(editor.actor).drive.createFolder({ parentId: team.rootId, name: "Agenda" });
+    expect(await rest).toEqual([["grant.added", team.name], ["folder.created", "Agenda"]]);
+    await reader.cancel();
+  }, 60_000);
 
   it("answers 401 without a session and 410 for a pruned cursor", async () => {
     expect((await fetch(`${http.baseUrl}/api/events`)).status).toBe(401);

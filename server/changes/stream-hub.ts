@@ -39,6 +39,9 @@ const grantOwnersRead = new WeakMap<ChangeEvent[], Map<string, Promise<string[]>
 
 /** The rows of a shared batch this reader may see, decided once per batch for equal readers. */
 export async function visibleIn(visibility: ChangeVisibility, batch: ChangeEvent[]): Promise<ChangeEvent[]> {
+  // A batch that gives this reader a share or a team folder is read with the drives they cover
+  // now, so the changes after that event in the same batch are not dropped.
+  visibility.noteBatch(batch);
   await visibility.shareGrantOwners((load) => {
     let byUser = grantOwnersRead.get(batch);
     if (!byUser) grantOwnersRead.set(batch, (byUser = new Map()));

@@ -63,20 +63,20 @@ export async function authenticateDav(req: IncomingMessage): Promise<Actor | nul
   return actor;
 }
 
-type Account = { id: string; role: "USER" | "ADMIN"; passwordHash: string | null; disabledAt: Date | null; deletionRequestedAt: Date | null; totpEnabledAt: Date | null };
+type Account = { id: string; role: "USER" | "ADMIN"; kind: "PERSON" | "TEAM"; passwordHash: string | null; disabledAt: Date | null; deletionRequestedAt: Date | null; totpEnabledAt: Date | null };
 
 async function accountFor(email: string): Promise<Account | null> {
   const prisma = await getPrisma();
   return prisma.user.findUnique({
     where: { email },
-    select: { id: true, role: true, passwordHash: true, disabledAt: true, deletionRequestedAt: true, totpEnabledAt: true },
+    select: { id: true, role: true, kind: true, passwordHash: true, disabledAt: true, deletionRequestedAt: true, totpEnabledAt: true },
   });
 }
 
 /** With two-factor on (or password sign-in off) the password alone is not enough: WebDAV needs an app password. */
 function passwordUsable(user: Account | null): user is Account & { passwordHash: string } {
   const passwordOff = !getEnv().passwordLogin && user?.role !== "ADMIN";
-  return !!user?.passwordHash && !user.disabledAt && !user.deletionRequestedAt && !user.totpEnabledAt && !passwordOff;
+  return !!user?.passwordHash && user.kind === "PERSON" && !user.disabledAt && !user.deletionRequestedAt && !user.totpEnabledAt && !passwordOff;
 }
 
 /** The actor of a credential verified within the last minute against the current password hash. */

@@ -411,7 +411,7 @@ async function propfind(ctx: Ctx) {
   const node = await resolveOrThrow(ctx);
   const wantsDead = mode.kind !== "prop" || mode.props.some((p) => p.ns !== DAV_NS || !PROTECTED.has(p.name));
   const wantsQuota = mode.kind === "prop" && mode.props.some((p) => p.ns === DAV_NS && ON_REQUEST.includes(p.name));
-  const quota = wantsQuota ? await quotaOf(ctx.actor) : null;
+  const quota = wantsQuota ? await quotaOf(ctx.actor, node) : null;
   const { res } = ctx;
   res.writeHead(207, { "Content-Type": 'application/xml; charset="utf-8"' });
   await writeChunk(res, XML_HEAD + '<D:multistatus xmlns:D="DAV:">');
@@ -428,10 +428,17 @@ async function propfind(ctx: Ctx) {
   res.end("</D:multistatus>\n");
 }
 
-async function quotaOf(actor: Actor): Promise<Quota> {
+/**
+ * The quota that writes into `node` count against: inside a team folder (the caller reached it, so
+ * is a member) the team folder's own, anywhere else the caller's.
+ */
+async function quotaOf(actor: Actor, node: { id: string; ownerId: string }): Promise<Quota> {
   const prisma = await getPrisma();
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { usedBytes: true, quotaBytes: true } });
-  const fallback = (await getSettings()).defaultQuotaBytes;
+  const select = { kind: true, usedBytes: true, quotaBytes: true } as const;
+  const owner = node.ownerId !== actor.userId && !isVirtualFolder(node.id) ? await prisma.user.findUnique({ where: { id: node.ownerId }, select }) : null;
+  const user = owner?.kind === "TEAM" ? owner : await prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select });
+  // The default quota is a person's; a team folder always has its own.
+  const fallback = user.kind === "TEAM" ? null : (await getSettings()).defaultQuotaBytes;
   const quota = user.quotaBytes !== null ? Number(user.quotaBytes) : fallback;
   const used = Number(user.usedBytes);
   return { used, available: quota === null ? null : Math.max(0, quota - used) };

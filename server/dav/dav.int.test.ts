@@ -233,4 +233,28 @@ describe("WebDAV team folders", () => {
     const account = await t.prisma.teamFolder.findUniqueOrThrow({ where: { id: team.id }, include: { account: true } });
     expect(account.account.usedBytes).toBe(BigInt("team plan".length));
   });
+
+  it("shows the team folder's quota inside it (RFC 4331 properties), the caller's own quota elsewhere", async () => {
+    const editor = await davUser();
+    await t.prisma.user.update({ where: { id: editor.user.id }, data: { quotaBytes: 5000n } });
+    const name = `Quota ${Math.random().toString(36).slice(2, 6)}`;
+    const team = await createTeamFolder({ actor: cliActor, name, quotaBytes: 1024 * 1024 });
+    await setTeamMember({ actor: cliActor, teamFolderId: team.id, email: editor.user.email, role: "EDITOR" });
+    const base = `/Team%20folders/${encodeURIComponent(name)}`;
+    expect((await dav(`${base}/plan.txt`, "PUT", editor.auth, "team plan")).status).toBe(201);
+    expect((await dav(`${base}/Sub`, "MKCOL", editor.auth)).status).toBe(201);
+    expect((await dav("/mine.txt", "PUT", editor.auth, "0123456789")).status).toBe(201);
+
+    const body = '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:quota-used-bytes/><D:quota-available-bytes/></D:prop></D:propfind>';
+    const quota = async (path: string) => {
+      const xml = await (await dav(path, "PROPFIND", { ...editor.auth, Depth: "0", "Content-Type": "application/xml" }, body)).text();
+      return [/<D:quota-used-bytes>(\d+)</.exec(xml)?.[1], /<D:quota-available-bytes>(\d+)</.exec(xml)?.[1]].map(Number);
+    };
+    const teamUsed = "team plan".length;
+    expect(await quota(`${base}/`)).toEqual([teamUsed, 1024 * 1024 - teamUsed]);
+    expect(await quota(`${base}/Sub/`)).toEqual([teamUsed, 1024 * 1024 - teamUsed]);
+    expect(await quota(`${base}/plan.txt`)).toEqual([teamUsed, 1024 * 1024 - teamUsed]);
+    expect(await quota("/")).toEqual([10, 5000 - 10]);
+    expect(await quota("/Team%20folders/")).toEqual([10, 5000 - 10]);
+  });
 });

@@ -70,14 +70,37 @@ const TEAM_RANK: Record<TeamRole, number> = { VIEWER: 1, EDITOR: 2, MANAGER: 3 }
  * a team account): the strongest of their own membership and their groups' memberships.
  */
 export async function teamRoleOf(userId: string, accountId: string): Promise<TeamRole | null> {
+  return (await teamMembershipOf(userId, accountId))?.role ?? null;
+}
+
+/** The team folder whose TEAM account is `accountId` and the user's strongest role on it, or null. */
+async function teamMembershipOf(userId: string, accountId: string): Promise<{ id: string; role: TeamRole } | null> {
   const prisma = await getPrisma();
-  const rows = await prisma.$queryRaw<{ role: TeamRole }[]>`
-    SELECT m.role::text AS role FROM "TeamFolderMember" m JOIN "TeamFolder" t ON t.id = m."teamFolderId"
+  const rows = await prisma.$queryRaw<{ id: string; role: TeamRole }[]>`
+    SELECT t.id, m.role::text AS role FROM "TeamFolderMember" m JOIN "TeamFolder" t ON t.id = m."teamFolderId"
     WHERE t."accountId" = ${accountId}
       AND (m."userId" = ${userId} OR m."groupId" IN (SELECT "groupId" FROM "GroupMember" WHERE "userId" = ${userId}))`;
-  let best: TeamRole | null = null;
-  for (const r of rows) if (!best || TEAM_RANK[r.role] > TEAM_RANK[best]) best = r.role;
+  let best: { id: string; role: TeamRole } | null = null;
+  for (const r of rows) if (!best || TEAM_RANK[r.role] > TEAM_RANK[best.role]) best = r;
   return best;
+}
+
+export interface FolderCapability {
+  /** May upload, make folders, rename, move and delete in it (the same answer as a write check). */
+  canWrite: boolean;
+  /** The team folder it belongs to and the caller's role there; null outside team folders. */
+  teamFolder: { id: string; role: TeamRole } | null;
+}
+
+/**
+ * What the caller may do in a folder they can read, so the interface offers only that. It follows
+ * `requireAccessTo` (owner, team role, then grants); every action is still checked on its own.
+ */
+export async function folderCapabilityOf(actor: Actor, node: Pick<Node, "id" | "ownerId">): Promise<FolderCapability> {
+  if (node.ownerId === actor.userId) return { canWrite: true, teamFolder: null };
+  const team = await teamMembershipOf(actor.userId, node.ownerId);
+  if (team) return { canWrite: team.role !== "VIEWER", teamFolder: team };
+  return { canWrite: (await grantRoleOn(actor.userId, node.id)) === "EDITOR", teamFolder: null };
 }
 
 /**

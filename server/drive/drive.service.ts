@@ -2,7 +2,7 @@ import { recordAudit } from "@/server/audit/audit.service";
 import { getPrisma } from "@/server/db/client";
 import { grantsReaching } from "@/server/drive/grant-scope";
 import { AppError, notFound } from "@/server/errors/app-error";
-import { requireAccessTo, requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
+import { folderCapabilityOf, requireAccessTo, requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
 import { createFolderSchema, listFolderSchema, nodeNameSchema } from "@/server/drive/drive.schemas";
 import type { Actor } from "@/server/auth/actor";
 import type { Prisma } from "@/server/db/generated/client.ts";
@@ -67,6 +67,8 @@ export async function listFolder(input: {
   return {
     folder: { id: folder.id, name: folder.name, isRoot: folder.rootOwnerId !== null },
     breadcrumbs: await breadcrumbsOf(input.actor, folder.id),
+    // What the caller may do here, so a viewer is not offered Upload, New folder, rename or delete.
+    capability: await folderCapabilityOf(input.actor, folder),
     items: page.map((n) => ({ ...toNodeDto(n), starred: starred.has(n.id) })),
     nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };

@@ -60,12 +60,15 @@ function userResource(u: UserRow) {
 
 const userInclude = { scimIdentity: { select: { externalId: true } } } as const;
 
-/** A user the provider may see: any account not on its way out (deleted accounts are gone to SCIM). */
+/**
+ * A user the provider may see: any person's account not on its way out (deleted accounts are gone
+ * to SCIM; a team folder's account is no person of the directory's, to list, disable or delete).
+ */
 async function findUser(id: string): Promise<UserRow | null> {
   if (!isUuid(id)) return null;
   const prisma = await getPrisma();
   const u = await prisma.user.findUnique({ where: { id }, include: userInclude });
-  return u && !u.deletionRequestedAt ? u : null;
+  return u && !u.deletionRequestedAt && u.kind === "PERSON" ? u : null;
 }
 
 async function requireUser(id: string): Promise<UserRow> {
@@ -116,7 +119,7 @@ function displayNameOf(body: Partial<UserBody>, email: string): string {
 
 export async function listScimUsers(query: { filter?: string | null; startIndex?: number; count?: number }) {
   const prisma = await getPrisma();
-  const where: Record<string, unknown> = { deletionRequestedAt: null };
+  const where: Record<string, unknown> = { deletionRequestedAt: null, kind: "PERSON" };
   if (query.filter) {
     const f = parseEqFilter(query.filter, ["userName", "externalId", "emails.value", "emails[type eq \"work\"].value"]);
     if (f.attribute === "externalId") where.scimIdentity = { externalId: f.value };

@@ -17,6 +17,8 @@ import { createRootFolder } from "@/server/auth/root-folder";
 import { enqueueJob } from "@/server/jobs/queue";
 import { USER_DELETE_JOB } from "@/server/jobs/job-names";
 import type { Actor } from "@/server/auth/actor";
+import type { Prisma } from "@/server/db/generated/client.ts";
+import { appendTeamAccessChanges } from "@/server/groups/group-grant-changes";
 import {
   createTeamFolderSchema,
   renameTeamFolderSchema,
@@ -229,7 +231,12 @@ export async function setTeamMember(input: { actor: Actor; meta?: RequestMeta } 
   const include = { user: { select: { id: true, name: true, email: true } }, group: { select: { id: true, name: true } } } as const;
   const m = existing
     ? await prisma.teamFolderMember.update({ where: { id: existing.id }, data: { role: parsed.role }, include })
-    : await prisma.teamFolderMember.create({ data: { teamFolderId: team.id, ...who, role: parsed.role }, include });
+    : await prisma.$transaction(async (tx) => {
+        const made = await tx.teamFolderMember.create({ data: { teamFolderId: team.id, ...who, role: parsed.role }, include });
+        // New members' open change streams start carrying the folder's changes (group-grant-changes.ts).
+        await appendTeamAccessChanges(tx, { teams: { id: team.id }, userIds: await peopleOf(tx, who), kind: "grant.added", actorId: actorIdOf(input.actor) });
+        return made;
+      });
   await recordAudit({
     actorId: actorIdOf(input.actor),
     action: existing ? "team.member.update" : "team.member.add",
@@ -247,8 +254,18 @@ export async function removeTeamMember(input: { actor: Actor; meta?: RequestMeta
   const prisma = await getPrisma();
   const m = await prisma.teamFolderMember.findFirst({ where: { id: memberId, teamFolderId: team.id } });
   if (!m) throw new AppError("NOT_FOUND", "team.memberNotFound");
-  await prisma.teamFolderMember.delete({ where: { id: m.id } });
+  await prisma.$transaction(async (tx) => {
+    await tx.teamFolderMember.delete({ where: { id: m.id } });
+    const who = m.userId ? { userId: m.userId } : { groupId: m.groupId! };
+    await appendTeamAccessChanges(tx, { teams: { id: team.id }, userIds: await peopleOf(tx, who), kind: "grant.removed", actorId: actorIdOf(input.actor) });
+  });
   await recordAudit({ actorId: actorIdOf(input.actor), action: "team.member.remove", targetType: "team", targetId: team.id, meta: input.meta, data: { userId: m.userId, groupId: m.groupId } });
+}
+
+/** The people a membership row stands for: the person, or the group's members. */
+async function peopleOf(tx: Prisma.TransactionClient, who: { userId: string } | { groupId: string }): Promise<string[]> {
+  if ("userId" in who) return [who.userId];
+  return (await tx.groupMember.findMany({ where: { groupId: who.groupId }, select: { userId: true } })).map((g) => g.userId);
 }
 
 /** The team folders I am a member of (myself or through a group), by name, with my role. */

@@ -7,6 +7,13 @@ import { createTeamFolder, setTeamMember } from "@/server/teams/team-folder.serv
 import { createGroup, addGroupMember } from "@/server/groups/groups.service";
 import type { AppError } from "@/server/errors/app-error";
 import { runAdminCommand } from "@/server/admin/admin-commands";
+import type { IncomingMessage } from "node:http";
+import { verifyCredentials } from "@/server/auth/auth.service";
+import { hashPassword } from "@/server/auth/password";
+import { authenticateApiToken, createApiToken } from "@/server/auth/api-token.service";
+import { completeOidcSignIn } from "@/server/auth/oidc.service";
+import { authenticateDav } from "@/server/dav/dav-auth";
+import { getScimUser, listScimUsers, patchScimUser } from "@/server/scim/scim.service";
 
 const t = useTestDatabase();
 const MiB = 1024 * 1024;
@@ -65,6 +72,35 @@ test("roles: a viewer reads but cannot write, an editor writes, a stranger sees 
   expect(await callerFor(stranger.actor).teams.mine()).toEqual([]);
   // A team folder is not something "shared with me".
   expect(await callerFor(editor.actor).share.sharedWithMe()).toEqual([]);
+});
+
+test("a folder listing tells the caller what they may do there: viewers read only, a group's stronger role wins, grants count", async () => {
+  const [viewer, editor, grouped, owner] = [await person(), await person(), await person(), await person()];
+  const team = await teamWith([{ ...viewer, role: "VIEWER" }, { ...editor, role: "EDITOR" }, { ...grouped, role: "VIEWER" }]);
+  const group = await createGroup({ actor: cliActor, name: `Editors ${randomBytes(3).toString("hex")}` });
+  await addGroupMember({ actor: cliActor, groupId: group.id, userId: grouped.user.id });
+  await setTeamMember({ actor: cliActor, teamFolderId: team.id, groupId: group.id, role: "MANAGER" });
+  const sub = await callerFor(editor.actor).drive.createFolder({ parentId: team.rootId, name: "Specs" });
+
+  const capability = async (who: { actor: Actor }, folderId: string | null) => (await callerFor(who.actor).drive.list({ folderId })).capability;
+  expect(await capability(viewer, team.rootId)).toEqual({ canWrite: false, teamFolder: { id: team.id, role: "VIEWER" } });
+  expect(await capability(viewer, sub.id)).toEqual({ canWrite: false, teamFolder: { id: team.id, role: "VIEWER" } });
+  expect(await capability(editor, sub.id)).toEqual({ canWrite: true, teamFolder: { id: team.id, role: "EDITOR" } });
+  expect(await capability(grouped, team.rootId)).toEqual({ canWrite: true, teamFolder: { id: team.id, role: "MANAGER" } });
+  expect(await capability(viewer, null)).toEqual({ canWrite: true, teamFolder: null });
+
+  // A folder shared with a person: a viewer grant reads only, an editor grant writes, also below it.
+  const shared = await callerFor(owner.actor).drive.createFolder({ name: "Shared" });
+  const inner = await callerFor(owner.actor).drive.createFolder({ parentId: shared.id, name: "Inner" });
+  await callerFor(owner.actor).share.grant({ nodeId: shared.id, email: viewer.email, role: "VIEWER" });
+  await callerFor(owner.actor).share.grant({ nodeId: shared.id, email: editor.email, role: "EDITOR" });
+  expect(await capability(viewer, inner.id)).toEqual({ canWrite: false, teamFolder: null });
+  expect(await capability(editor, inner.id)).toEqual({ canWrite: true, teamFolder: null });
+  expect(await capability(owner, shared.id)).toEqual({ canWrite: true, teamFolder: null });
+  // The answer matches the server's own check: the viewer's write is refused, the editor's is not.
+  await expect(callerFor(viewer.actor).drive.createFolder({ parentId: inner.id, name: "No" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  await callerFor(editor.actor).drive.createFolder({ parentId: inner.id, name: "Yes" });
+  await callerFor(grouped.actor).drive.createFolder({ parentId: team.rootId, name: "By a manager" });
 });
 
 test("managers add and remove members and make share links; editors cannot", async () => {
@@ -189,4 +225,37 @@ test("the change feed carries a team folder's changes to its members, not to oth
   expect(seen.changes.map((c) => c.newName)).toContain("minutes.md");
   const unseen = await callerFor(stranger.actor).changes.list({ cursor: from.stranger });
   expect(unseen.changes.map((c) => c.newName)).not.toContain("minutes.md");
+});
+
+test("a team folder's account never signs in (password, OIDC, API tokens, app passwords, WebDAV) and SCIM does not see it", async () => {
+  const team = await teamWith([]);
+  const { account } = await t.prisma.teamFolder.findUniqueOrThrow({ where: { id: team.id }, include: { account: true } });
+  expect(account.email).toMatch(/\.invalid$/);
+  // Even with a password and a token on it (written by hand: nothing in the product makes them).
+  const password = "a password nobody should have";
+  await t.prisma.user.update({ where: { id: account.id }, data: { passwordHash: await hashPassword(password) } });
+  const { token } = await createApiToken({ actor: { userId: account.id, role: "USER", via: "cli" }, name: "stray" });
+
+  const refused = (await verifyCredentials({ email: account.email, password }).catch((e: unknown) => e)) as AppError;
+  expect(refused).toMatchObject({ code: "FORBIDDEN", key: "auth.teamAccount" });
+  expect(refused.message).toMatch(/team folder's account/);
+  expect(refused.localized("zh")).toMatch(/^这是团队文件夹的账号/);
+  await expect(completeOidcSignIn({ identity: { subject: `sub-${team.id}`, email: account.email, emailVerified: true, name: null } })).rejects.toMatchObject({
+    code: "FORBIDDEN",
+    key: "auth.teamAccount",
+  });
+  expect(await authenticateApiToken(token)).toBeNull();
+  const dav = (secret: string) =>
+    authenticateDav({ headers: { authorization: `Basic ${Buffer.from(`${account.email}:${secret}`).toString("base64")}` }, socket: { remoteAddress: "127.0.0.1" } } as unknown as IncomingMessage);
+  expect(await dav(token)).toBeNull();
+  expect(await dav(password)).toBeNull();
+  // The company directory (SCIM) neither finds it nor can disable it.
+  expect(await listScimUsers({ filter: `userName eq "${account.email}"` })).toMatchObject({ totalResults: 0 });
+  await expect(getScimUser(account.id)).rejects.toMatchObject({ status: 404 });
+  const deactivate = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "active", value: false }] };
+  await expect(patchScimUser(account.id, deactivate)).rejects.toMatchObject({ status: 404 });
+  expect((await t.prisma.user.findUniqueOrThrow({ where: { id: account.id } })).disabledAt).toBeNull();
+  // A person's token still works: the refusal is about the kind of account only.
+  const somebody = await person();
+  expect(await authenticateApiToken((await createApiToken({ actor: somebody.actor, name: "mine" })).token)).toMatchObject({ userId: somebody.user.id });
 });

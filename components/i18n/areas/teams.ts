@@ -48,6 +48,11 @@ const en = {
   usedOf: "{used} of {quota}",
   sidebar: "Team folders",
   trashOf: "Trash of {name}",
+  viewOnly: "You can view this team folder",
+  noUploadHere: "You can only view this team folder: files cannot be uploaded here.",
+  trash: "Trash",
+  trashNotice: "Items deleted from this team folder stay here and count toward its quota until they are deleted forever.",
+  backTo: "Back to {name}",
 };
 
 const zh: Shape<typeof en> = {
@@ -97,6 +102,11 @@ const zh: Shape<typeof en> = {
   usedOf: "{used} / {quota}",
   sidebar: "团队文件夹",
   trashOf: "{name} 的回收站",
+  viewOnly: "你可以查看此团队文件夹",
+  noUploadHere: "你只能查看此团队文件夹，不能上传文件到这里。",
+  trash: "回收站",
+  trashNotice: "从此团队文件夹删除的项目会保留在这里，在彻底删除之前仍计入其配额。",
+  backTo: "返回 {name}",
 };
 
 export const teamsMessages = { en, zh };

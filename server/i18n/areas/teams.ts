@@ -11,4 +11,8 @@ export const teamsServerMessages = {
   "team.memberNotFound": { en: "This member is not on the team folder.", zh: "该成员不在此团队文件夹中。" },
   "team.userNotFound": { en: "There is no active account with this email.", zh: "没有使用该邮箱的有效账号。" },
   "team.groupNotFound": { en: "This group does not exist.", zh: "该群组不存在。" },
+  "auth.teamAccount": {
+    en: "This is a team folder's account: nobody signs in with it. Sign in with your own account.",
+    zh: "这是团队文件夹的账号，不能用于登录。请使用您自己的账号登录。",
+  },
 } as const;
