@@ -281,10 +281,10 @@ export const SETTINGS = {
     defaultValue: 6000,
     env: "RATE_API_REQUESTS_PER_MINUTE",
     fromEnv: (e) => e.rateLimits.apiRequestsPerMinute,
-    label: { en: "API requests per token", zh: "每个 API 令牌的请求数" },
+    label: { en: "Requests per app password", zh: "每个应用密码的请求数" },
     help: {
-      en: "Requests one personal API token may make per minute; past it, that token gets “Too many requests” (the account's other tokens go on).",
-      zh: "每个个人 API 令牌每分钟可发出的请求数；超出后该令牌收到“请求过多”（该账号的其他令牌不受影响）。",
+      en: "Requests one app password (sync clients, scripts, WebDAV) may make per minute; past it, that one gets “Too many requests” while the account's others go on.",
+      zh: "每个应用密码（同步客户端、脚本、WebDAV）每分钟可发出的请求数；超出后该密码收到“请求过多”，该账号的其他应用密码不受影响。",
     },
     input: { kind: "integer", nullable: false, min: 60, max: 1_000_000, unit: { en: "per minute", zh: "次 / 分钟" } },
   }),
