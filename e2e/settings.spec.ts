@@ -112,6 +112,7 @@ test("the admin uploads a logo: the sidebar and the sign-in page show it; an SVG
   const served = await visitor.request.get(src!);
   expect(served.headers()["content-type"]).toBe("image/png");
   expect(served.headers()["x-content-type-options"]).toBe("nosniff");
+  await screenshot(visitor, "sign-in-logo-en-light");
 
   // The test mail without a server says what is missing.
   await admin.goto("/admin/settings");
