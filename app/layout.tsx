@@ -4,7 +4,8 @@ import { Providers } from "@/components/providers";
 import { I18nProvider } from "@/components/i18n/i18n-provider";
 import { getRequestLocale } from "@/server/i18n/request-locale";
 import { translateUi } from "@/components/i18n/translate";
-import { getSettings } from "@/server/settings/settings.service";
+import { getBranding, getSettings } from "@/server/settings/settings.service";
+import { BrandingProvider } from "@/components/ui/branding";
 import { SETTINGS } from "@/server/settings/settings.schemas";
 import "./globals.css";
 
@@ -33,11 +34,18 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getRequestLocale();
+  // The logo as this replica knows it now (every replica re-reads within a second of a change).
+  const logoUrl = await getBranding().then(
+    (b) => b.logoUrl,
+    () => null,
+  );
   return (
     <html lang={locale === "zh" ? "zh-CN" : "en"}>
       <body>
         <I18nProvider locale={locale}>
-          <Providers>{children}</Providers>
+          <BrandingProvider logoUrl={logoUrl}>
+            <Providers>{children}</Providers>
+          </BrandingProvider>
         </I18nProvider>
       </body>
     </html>

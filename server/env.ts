@@ -30,6 +30,12 @@ export const envSchema = z.object({
   SHARE_PASSWORD_REQUIRED: optional(bool),
   SHARE_DEFAULT_MAX_DOWNLOADS: optional(z.coerce.number().int().min(1).max(1_000_000)),
   DEFAULT_QUOTA_BYTES: optional(bytes),
+  // Rate limits (also in Admin → Settings): attempts per window of the limiter in server/security/rate-limit.ts.
+  RATE_SIGNIN_ATTEMPTS: optional(z.coerce.number().int().min(3).max(1000)),
+  RATE_SIGNIN_IP_ATTEMPTS: optional(z.coerce.number().int().min(5).max(100_000)),
+  RATE_SHARE_PASSWORD_ATTEMPTS: optional(z.coerce.number().int().min(3).max(1000)),
+  RATE_API_REQUESTS_PER_MINUTE: optional(z.coerce.number().int().min(60).max(1_000_000)),
+  RATE_UPLOADS_PER_5_MINUTES: optional(z.coerce.number().int().min(10).max(1_000_000)),
   MAX_UPLOAD_BYTES: optional(bytes),
   // The largest tRPC request body; counted while it streams in, before sign-in checks anything.
   TRPC_MAX_BODY_BYTES: optional(bytes.pipe(z.number().min(1024, "at least 1KiB").max(1024 ** 3, "at most 1GiB"))),
@@ -173,6 +179,13 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     shareMaxExpiryDays: e.SHARE_MAX_EXPIRY_DAYS ?? null,
     sharePasswordRequired: e.SHARE_PASSWORD_REQUIRED ?? false,
     shareDefaultMaxDownloads: e.SHARE_DEFAULT_MAX_DOWNLOADS ?? null,
+    rateLimits: {
+      signInAttempts: e.RATE_SIGNIN_ATTEMPTS ?? 10,
+      signInIpAttempts: e.RATE_SIGNIN_IP_ATTEMPTS ?? 30,
+      sharePasswordAttempts: e.RATE_SHARE_PASSWORD_ATTEMPTS ?? 10,
+      apiRequestsPerMinute: e.RATE_API_REQUESTS_PER_MINUTE ?? 6000,
+      uploadsPer5Minutes: e.RATE_UPLOADS_PER_5_MINUTES ?? 3000,
+    },
     // The variables the deployment set (not defaulted): these fix their setting in Admin → Settings.
     setVars: new Set(Object.keys(e).filter((k) => e[k as keyof typeof e] !== undefined)) as ReadonlySet<string>,
   };

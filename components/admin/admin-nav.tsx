@@ -1,6 +1,6 @@
 "use client";
 import { usePathname } from "next/navigation";
-import { Activity, FolderKanban, LayoutDashboard, Link2, ScrollText, Server, SlidersHorizontal, Users, UsersRound, Webhook } from "lucide-react";
+import { Activity, FolderKanban, LayoutDashboard, Link2, RefreshCcwDot, ScrollText, Server, SlidersHorizontal, Users, UsersRound, Webhook } from "lucide-react";
 import { useT } from "@/components/i18n/i18n-provider";
 import { TabNav } from "@/components/ui/tab-nav";
 
@@ -9,6 +9,7 @@ const tabs = [
   { href: "/admin/users", label: "admin.nav.users", icon: Users },
   { href: "/admin/groups", label: "groups.nav", icon: UsersRound },
   { href: "/admin/team-folders", label: "teams.nav", icon: FolderKanban },
+  { href: "/admin/scim", label: "adminScim.nav", icon: RefreshCcwDot },
   { href: "/admin/shares", label: "admin.nav.shares", icon: Link2 },
   { href: "/admin/uploads", label: "admin.nav.uploads", icon: Activity },
   { href: "/admin/webhooks", label: "webhooks.title", icon: Webhook },

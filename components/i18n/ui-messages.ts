@@ -16,6 +16,7 @@ import { searchMessages } from "@/components/i18n/areas/search";
 import { groupsMessages } from "@/components/i18n/areas/groups";
 import { teamsMessages } from "@/components/i18n/areas/teams";
 import { adminSettingsMessages } from "@/components/i18n/areas/admin-settings";
+import { adminScimMessages } from "@/components/i18n/areas/admin-scim";
 
 const core = {
   app: { myDrive: "My Drive", recent: "Recent", starred: "Starred", trash: "Trash", settings: "Settings", signOut: "Sign out", storage: "Storage", used: "{used} used", usedOf: "{used} of {quota}", language: "Language", admin: "Administrator" },
@@ -508,6 +509,7 @@ const areas = {
   groups: groupsMessages,
   teams: teamsMessages,
   adminSettings: adminSettingsMessages,
+  adminScim: adminScimMessages,
 };
 type Areas = typeof areas;
 const en = { ...core, ...(Object.fromEntries(Object.entries(areas).map(([k, v]) => [k, v.en])) as { [K in keyof Areas]: Areas[K]["en"] }) };

@@ -1,39 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/server/errors/app-error";
 import { createUser, listUsers, setRole, signInWithCredentials, signUp, verifyCredentials } from "@/server/auth/auth.service";
 import { authenticateApiToken, hashToken } from "@/server/auth/api-token.service";
-import { appRouter } from "@/server/runtime/trpc-router";
-import type { Context } from "@/server/trpc/init";
 import { callerFor, createTestUser, uniqueEmail, TEST_PASSWORD } from "@/server/test/factories";
 import { resetDatabase, useTestDatabase, withTestEnv } from "@/server/test/test-db";
+import { overHttp, rejectionOf } from "@/server/test/trpc-over-http";
 
 const t = useTestDatabase();
-
-/** The rejection of `p`, so its code and message can be compared. */
-async function rejectionOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; message: string };
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
-
-/** One call through tRPC's fetch adapter, so the errorFormatter shapes the answer as a browser gets it. */
-async function overHttp(path: string, ctx: Context, input?: unknown) {
-  const mutation = input !== undefined;
-  const req = new Request(`http://localhost/api/trpc/${path}`, {
-    method: mutation ? "POST" : "GET",
-    headers: { "content-type": "application/json" },
-    body: mutation ? JSON.stringify(superjson.serialize(input)) : undefined,
-  });
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: async () => ctx });
-  const body = (await res.json()) as { error?: { json: { message: string; data: { appCode: string; fieldErrors: Record<string, string> | null } } } };
-  return { status: res.status, error: body.error?.json };
-}
 
 const signUpInput = (email = uniqueEmail(), password = TEST_PASSWORD) => ({ email, name: "Test Person", password });
 

@@ -1,5 +1,5 @@
-import nodemailer, { type Transporter } from "nodemailer";
-import { getEnv } from "@/server/env";
+import { getSettings } from "@/server/settings/settings.service";
+import { smtpFieldsOf, smtpTargetOf, transportFor } from "@/server/mail/smtp-transport";
 import { enqueueJob, registerJobHandler } from "@/server/jobs/queue";
 import { logger } from "@/server/log/logger";
 import { maskShareUrls } from "@/server/security/share-token";
@@ -23,23 +23,18 @@ export async function enqueueMail(mail: Mail, db?: PrismaClient | Prisma.Transac
   await enqueueJob(MAIL_JOB, { to: mail.to, subject: mail.subject, sealed: sealText(mail.text) }, { maxAttempts: 8 }, db);
 }
 
-const KEY = Symbol.for("yunpan.mailTransport");
-type G = typeof globalThis & { [KEY]?: { url: string; transport: Transporter } };
-
-function transportFor(url: string): Transporter {
-  const g = globalThis as G;
-  if (g[KEY]?.url !== url) g[KEY] = { url, transport: nodemailer.createTransport(url) };
-  return g[KEY]!.transport;
-}
-
-/** Sends through SMTP_URL; without it the mail goes to the log, with share tokens masked. */
+/**
+ * Sends through the SMTP server of Admin → Settings (SMTP_URL and MAIL_FROM win), read at each
+ * send so a change applies at once; without a server the mail goes to the log, share tokens masked.
+ */
 export async function deliverMail(mail: Mail): Promise<{ delivered: "smtp" | "log"; messageId?: string }> {
-  const env = getEnv();
-  if (!env.smtpUrl) {
-    logger.info({ to: mail.to, subject: mail.subject, text: maskShareUrls(mail.text) }, "mail (no SMTP_URL: written to the log)");
+  const settings = await getSettings();
+  const target = smtpTargetOf(smtpFieldsOf(settings));
+  if (!target) {
+    logger.info({ to: mail.to, subject: mail.subject, text: maskShareUrls(mail.text) }, "mail (no SMTP server set: written to the log)");
     return { delivered: "log" };
   }
-  const info = await transportFor(env.smtpUrl).sendMail({ from: env.mailFrom, to: mail.to, subject: mail.subject, text: mail.text });
+  const info = await transportFor(target).sendMail({ from: settings.mailFrom, to: mail.to, subject: mail.subject, text: mail.text });
   return { delivered: "smtp", messageId: info.messageId };
 }
 

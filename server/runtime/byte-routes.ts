@@ -13,6 +13,8 @@ import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
 import { HEAP_PATH, PROFILE_PATH, serveCpuProfile, serveHeapSnapshot } from "@/server/admin/debug-routes";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/metrics-route";
 import { SCIM_PREFIX, serveScim } from "@/server/scim/scim-route";
+import { serveSiteLogo } from "@/server/settings/site-logo-route";
+import { LOGO_PATH } from "@/server/settings/settings.schemas";
 import { requestUserDeletion } from "@/server/admin/admin-users.service";
 import { registerDependencyProbe } from "@/server/metrics/metrics";
 import { routeOf } from "@/server/log/route-label";
@@ -115,6 +117,10 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, pathname: strin
   }
   if (pathname === SCIM_PREFIX || pathname.startsWith(SCIM_PREFIX + "/")) {
     void serveScim(req, res, pathname, { requestUserDeletion });
+    return true;
+  }
+  if (pathname === LOGO_PATH && (req.method === "GET" || req.method === "HEAD")) {
+    void serveSiteLogo(req, res);
     return true;
   }
   if (pathname === "/api/health") {

@@ -50,6 +50,30 @@ export const limits = {
 
 export type LimitName = keyof typeof limits;
 
+/**
+ * Where a limit's current number of attempts comes from (Admin → Settings registers one): read on
+ * every check, so a changed limit holds at once; the window stays the table's. Without a source, or
+ * when it fails, the table's number holds.
+ */
+export type LimitPointsSource = () => Promise<Partial<Record<LimitName, number>>>;
+const SOURCE = Symbol.for("yunpan.rateLimitSource");
+type GS = typeof globalThis & { [SOURCE]?: LimitPointsSource };
+
+export function setLimitPointsSource(source: LimitPointsSource | undefined): void {
+  (globalThis as GS)[SOURCE] = source;
+}
+
+/** The number of attempts `name` allows now. */
+export async function pointsOf(name: LimitName): Promise<number> {
+  const source = (globalThis as GS)[SOURCE];
+  if (source) {
+    const live = await source().catch(() => undefined);
+    const n = live?.[name];
+    if (typeof n === "number" && Number.isFinite(n) && n > 0) return n;
+  }
+  return limits[name].points;
+}
+
 // In memory on the embedded default; in Redis when REDIS_URL is set, so every replica shares counts.
 const KEY = Symbol.for("yunpan.rateLimiters");
 type G = typeof globalThis & { [KEY]?: Map<LimitName, RateLimiterAbstract> };
@@ -59,7 +83,10 @@ function limiter(name: LimitName): RateLimiterAbstract {
   const map = (g[KEY] ??= new Map());
   let l = map.get(name);
   if (!l) {
-    const { points, duration } = limits[name];
+    // The counter never refuses by itself: each check compares it with pointsOf(name), which may
+    // change while the process runs.
+    const points = Number.MAX_SAFE_INTEGER;
+    const { duration } = limits[name];
     const redisUrl = getEnv().redisUrl;
     l = redisUrl
       ? new RateLimiterRedis({ storeClient: traceRedis(new Redis(redisUrl, { maxRetriesPerRequest: 2 })), keyPrefix: `yp:rl:${name}`, points, duration })
@@ -72,23 +99,26 @@ function limiter(name: LimitName): RateLimiterAbstract {
 /** Throws TOO_MANY_REQUESTS (with Retry-After seconds) while `key` is over the limit. */
 export async function assertUnderLimit(name: LimitName, key: string): Promise<void> {
   const res = await limiter(name).get(key);
-  if (res && res.consumedPoints >= limits[name].points) throw tooMany(res);
+  if (res && res.consumedPoints >= (await pointsOf(name))) throw tooMany(res);
 }
 
 /** True while `key` has used up the limit (nothing is counted). */
 export async function isOverLimit(name: LimitName, key: string): Promise<boolean> {
   const res = await limiter(name).get(key);
-  return !!res && res.consumedPoints >= limits[name].points;
+  return !!res && res.consumedPoints >= (await pointsOf(name));
 }
 
 /** Counts one attempt against the limit (throws once it is used up). */
 export async function countAttempt(name: LimitName, key: string): Promise<void> {
+  const points = await pointsOf(name);
+  let res: RateLimiterRes;
   try {
-    await limiter(name).consume(key);
+    res = await limiter(name).consume(key);
   } catch (e) {
     if (e instanceof RateLimiterRes) throw tooMany(e);
     throw e;
   }
+  if (res.consumedPoints > points) throw tooMany(res);
 }
 
 /**

@@ -1,39 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import superjson from "superjson";
 import { describe, expect, test } from "vitest";
-import { appRouter } from "@/server/runtime/trpc-router";
-import type { Context } from "@/server/trpc/init";
 import type { Actor } from "@/server/auth/actor";
 import { signUp } from "@/server/auth/auth.service";
 import { createUploadSession } from "@/server/upload/upload.service";
 import { callerFor, createTestUser, uniqueEmail, TEST_PASSWORD } from "@/server/test/factories";
 import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
+import { mutateOverHttp, rejectionOf } from "@/server/test/trpc-over-http";
 import { getSettings, listSettings, reloadSettings, updateSettings } from "@/server/settings/settings.service";
 
 const t = useTestDatabase();
 
-async function rejectionOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; message: string };
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
-
-/** One call through tRPC's fetch adapter, so the error formatter shapes the answer as the browser sees it. */
-async function updateOverHttp(actor: Actor, locale: "en" | "zh", changes: Record<string, unknown>) {
-  const ctx: Context = { actor, locale, meta: {} };
-  const req = new Request("http://localhost/api/trpc/admin.settings.update", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(superjson.serialize({ changes })),
-  });
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: async () => ctx });
-  const body = (await res.json()) as { error?: { json: { message: string; data: { appCode: string; fieldErrors: Record<string, string> | null } } } };
-  return { status: res.status, error: body.error?.json };
-}
+/** admin.settings.update over HTTP, as the browser sees its answer. */
+const updateOverHttp = (actor: Actor, locale: "en" | "zh", changes: Record<string, unknown>) => mutateOverHttp(actor, locale, "admin.settings.update", { changes });
 
 async function admin() {
   return (await createTestUser({ role: "ADMIN" })).actor;

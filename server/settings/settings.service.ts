@@ -7,7 +7,9 @@ import { getChangeBus } from "@/server/events/change-bus";
 import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import { logger } from "@/server/log/logger";
 import type { Actor } from "@/server/auth/actor";
-import { SETTINGS, SETTING_KEYS, isSettingKey, type SettingKey, type SettingSource, type SiteSettings } from "@/server/settings/settings.schemas";
+import { setLimitPointsSource } from "@/server/security/rate-limit";
+import { seal, unseal } from "@/server/security/sealed-secret";
+import { LOGO_PATH, LOGO_ROW_KEY, SETTINGS, SETTING_KEYS, isSettingKey, type SettingKey, type SettingSource, type SiteSettings } from "@/server/settings/settings.schemas";
 
 /** The bus topic a replica publishes after it changed settings; every replica then re-reads them. */
 export const SETTINGS_TOPIC = "settings";
@@ -21,6 +23,8 @@ interface Snapshot {
   stored: Map<SettingKey, { value: unknown; updatedAt: Date; updatedById: string | null }>;
   values: SiteSettings;
   sources: Record<SettingKey, SettingSource>;
+  /** Changes whenever the site logo does (null: the default mark); part of the logo's URL. */
+  logoVersion: string | null;
   loadedAt: number;
 }
 
@@ -44,7 +48,7 @@ function isFixedByEnv(env: Env, key: SettingKey): boolean {
   return env.setVars.has(SETTINGS[key].env);
 }
 
-function compose(env: Env, stored: Snapshot["stored"], loadedAt: number): Snapshot {
+function compose(env: Env, stored: Snapshot["stored"], loadedAt: number, logoVersion: string | null): Snapshot {
   const values: Record<string, unknown> = {};
   const sources = {} as Record<SettingKey, SettingSource>;
   for (const key of SETTING_KEYS) {
@@ -60,7 +64,7 @@ function compose(env: Env, stored: Snapshot["stored"], loadedAt: number): Snapsh
       sources[key] = "default";
     }
   }
-  return { env, stored, values: values as SiteSettings, sources, loadedAt };
+  return { env, stored, values: values as SiteSettings, sources, logoVersion, loadedAt };
 }
 
 /** Reads every stored setting and makes it this process's snapshot (unless a newer read won). */
@@ -68,16 +72,20 @@ export async function reloadSettings(): Promise<Snapshot> {
   const h = holder();
   const generation = ++h.started;
   const prisma = await getPrisma();
-  const rows = await prisma.siteSetting.findMany();
+  // The logo's bytes stay in the database; a snapshot only learns whether there is one, and its version.
+  const [rows, logo] = await Promise.all([
+    prisma.siteSetting.findMany({ where: { key: { in: SETTING_KEYS } } }),
+    prisma.siteSetting.findUnique({ where: { key: LOGO_ROW_KEY }, select: { updatedAt: true } }),
+  ]);
   const stored: Snapshot["stored"] = new Map();
   for (const row of rows) {
     if (!isSettingKey(row.key)) continue;
     // A value an older or newer release wrote that this one cannot read counts as unset.
-    const parsed = SETTINGS[row.key].schema.safeParse(unwrap(row.value));
+    const parsed = SETTINGS[row.key].schema.safeParse(unwrap(row.key, row.value));
     if (parsed.success) stored.set(row.key, { value: parsed.data, updatedAt: row.updatedAt, updatedById: row.updatedById });
     else logger.warn({ key: row.key }, "stored setting is not valid; using its default");
   }
-  const next = compose(getEnv(), stored, Date.now());
+  const next = compose(getEnv(), stored, Date.now(), logo ? logoVersionOf(logo.updatedAt) : null);
   if (generation > h.applied) {
     h.applied = generation;
     h.snapshot = next;
@@ -106,7 +114,7 @@ async function currentSnapshot(): Promise<Snapshot> {
   }
   // The configuration changed under us (tests swap it): the same stored values, composed anew.
   const env = getEnv();
-  if (s.env !== env) h.snapshot = compose(env, s.stored, s.loadedAt);
+  if (s.env !== env) h.snapshot = compose(env, s.stored, s.loadedAt, s.logoVersion);
   return h.snapshot!;
 }
 
@@ -116,6 +124,23 @@ async function currentSnapshot(): Promise<Snapshot> {
  */
 export async function getSettings(): Promise<SiteSettings> {
   return (await currentSnapshot()).values;
+}
+
+export const logoVersionOf = (updatedAt: Date) => updatedAt.getTime().toString(36);
+
+/** The site's name and logo URL (null: the default mark), for every page's header and the sign-in page. */
+export async function getBranding(): Promise<{ siteName: string; logoUrl: string | null }> {
+  const s = await currentSnapshot();
+  return { siteName: s.values.siteName, logoUrl: s.logoVersion ? `${LOGO_PATH}?v=${s.logoVersion}` : null };
+}
+
+/** Applies a change here at once and tells every other replica to re-read from the database. */
+export async function announceSettingsChange(): Promise<void> {
+  await reloadSettings();
+  // A lost message is caught by the other replicas' reconnect reload.
+  await getChangeBus()
+    .publishTopic(SETTINGS_TOPIC, String(Date.now()))
+    .catch((e: Error) => logger.warn({ err: e.message }, "settings change not announced on the bus"));
 }
 
 /** Reloads on every replica's "settings changed" and after the bus reconnected (a message may be lost). */
@@ -131,7 +156,20 @@ export function startSettingsListener(): () => void {
   };
 }
 
-function requireAdmin(actor: Actor) {
+// The rate limiter reads its numbers from here on every check, so a changed limit holds at once.
+setLimitPointsSource(async () => {
+  const s = await getSettings();
+  return {
+    signInPair: s.rateSignInAttempts,
+    signInAccount: s.rateSignInAttempts,
+    signInIp: s.rateSignInIpAttempts,
+    shareUnlockPair: s.rateSharePasswordAttempts,
+    apiTokenUse: s.rateApiRequestsPerMinute,
+    uploadCreate: s.rateUploadsPer5Minutes,
+  };
+});
+
+export function requireAdmin(actor: Actor) {
   if (actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "auth.adminOnly");
 }
 
@@ -174,12 +212,14 @@ export async function listSettings(input: { actor: Actor }): Promise<SettingView
  */
 export async function updateSettings(input: { actor: Actor; changes: Record<string, unknown>; meta?: RequestMeta }): Promise<SettingView[]> {
   requireAdmin(input.actor);
-  const keys = Object.keys(input.changes);
+  // The mask a secret is listed with means "keep it": the page never sends it, a script might.
+  const changes = Object.fromEntries(Object.entries(input.changes).filter(([k, v]) => !(isSettingKey(k) && SETTINGS[k].secret && v === SECRET_MASK)));
+  const keys = Object.keys(changes);
   for (const key of keys) if (!isSettingKey(key)) throw new AppError("BAD_REQUEST", "settings.unknown", { key: key.slice(0, 64) });
   const settingKeys = keys as SettingKey[];
   // One zod object of the changed keys: a bad value comes back as a field error under its key.
   const shape = Object.fromEntries(settingKeys.map((k) => [k, SETTINGS[k].schema])) as Record<SettingKey, z.ZodType>;
-  const parsed = z.object(shape).parse(input.changes) as Partial<SiteSettings>;
+  const parsed = z.object(shape).parse(changes) as Partial<SiteSettings>;
   const env = getEnv();
   const fixed = settingKeys.find((k) => isFixedByEnv(env, k));
   if (fixed) throw new AppError("BAD_REQUEST", "settings.fixedByEnv", { env: SETTINGS[fixed].env });
@@ -187,14 +227,14 @@ export async function updateSettings(input: { actor: Actor; changes: Record<stri
   const prisma = await getPrisma();
   const changed = await prisma.$transaction(async (tx) => {
     // Serialises concurrent changes of the same keys, so each audit row's old value is the real one.
-    const old = new Map((await tx.siteSetting.findMany({ where: { key: { in: settingKeys } } })).map((r) => [r.key, unwrap(r.value)]));
+    const old = new Map((await tx.siteSetting.findMany({ where: { key: { in: settingKeys } } })).map((r) => [r.key, isSettingKey(r.key) ? unwrap(r.key, r.value) : undefined]));
     const out: { key: SettingKey; old: unknown; new: unknown }[] = [];
     for (const key of settingKeys) {
       const before = old.has(key) && old.get(key) !== undefined ? old.get(key) : SETTINGS[key].defaultValue;
       const after = parsed[key] as unknown;
       if (JSON.stringify(before) === JSON.stringify(after)) continue;
       const updatedById = input.actor.via === "cli" ? null : input.actor.userId;
-      await tx.siteSetting.upsert({ where: { key }, create: { key, value: wrap(after), updatedById }, update: { value: wrap(after), updatedById } });
+      await tx.siteSetting.upsert({ where: { key }, create: { key, value: wrap(key, after), updatedById }, update: { value: wrap(key, after), updatedById } });
       out.push({ key, old: before, new: after });
     }
     return out;
@@ -209,18 +249,21 @@ export async function updateSettings(input: { actor: Actor; changes: Record<stri
       meta: input.meta,
       data: { changes: changed.map((c) => ({ key: c.key, old: shown(c.key, c.old), new: shown(c.key, c.new) })) } as Prisma.InputJsonValue,
     });
-    await reloadSettings();
-    // Other replicas re-read from the database; a lost message is caught by their reconnect reload.
-    await getChangeBus()
-      .publishTopic(SETTINGS_TOPIC, String(Date.now()))
-      .catch((e: Error) => logger.warn({ err: e.message }, "settings change not announced on the bus"));
+    await announceSettingsChange();
   }
   return listSettings({ actor: input.actor });
 }
 
 // Values are stored as {"v": value}: a setting may be null ("unlimited"), and a bare JSON null in
-// a Json column is Prisma's JsonNull, not a value.
-const wrap = (value: unknown) => ({ v: value }) as Prisma.InputJsonValue;
-function unwrap(stored: Prisma.JsonValue): unknown {
-  return stored !== null && typeof stored === "object" && !Array.isArray(stored) && "v" in stored ? stored.v : undefined;
+// a Json column is Prisma's JsonNull, not a value. A secret is stored sealed ({"sealed": …}) under
+// a key derived from the server secret, so a copy of the database alone does not hand it out.
+const sealPurpose = (key: SettingKey) => `setting:${key}`;
+function wrap(key: SettingKey, value: unknown): Prisma.InputJsonValue {
+  if (SETTINGS[key].secret && typeof value === "string") return { sealed: seal(sealPurpose(key), value) };
+  return { v: value } as Prisma.InputJsonValue;
+}
+function unwrap(key: SettingKey, stored: Prisma.JsonValue): unknown {
+  if (stored === null || typeof stored !== "object" || Array.isArray(stored)) return undefined;
+  if ("sealed" in stored) return typeof stored.sealed === "string" ? (unseal(sealPurpose(key), stored.sealed) ?? undefined) : undefined;
+  return "v" in stored ? stored.v : undefined;
 }

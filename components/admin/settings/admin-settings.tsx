@@ -2,15 +2,17 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
-import { Lock, RotateCcw, Save } from "lucide-react";
+import { ImageUp, Lock, MailCheck, RotateCcw, Save, Trash2 } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { Logo } from "@/components/ui/logo";
 import { useTRPC } from "@/components/trpc/client";
 import { useLocale, useT } from "@/components/i18n/i18n-provider";
 import { useToast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, PageHeader, selectClass } from "@/components/admin/admin-ui";
-import { translateIssue } from "@/server/i18n/issue";
+import { msg, translateIssue } from "@/server/i18n/issue";
 import { formatBytes } from "@/server/i18n/messages";
-import { SETTINGS, SETTING_GROUPS, isSettingKey, type SettingKey } from "@/server/settings/settings.schemas";
+import { LOGO_MAX_BYTES, LOGO_TYPES, SETTINGS, SETTING_GROUPS, SMTP_SETTING_KEYS, isSettingKey, type SettingKey } from "@/server/settings/settings.schemas";
 import type { RouterOutputs } from "@/server/runtime/trpc-router";
 
 type Listed = RouterOutputs["admin"]["settings"]["list"][number];
@@ -31,6 +33,8 @@ interface Draft {
 
 function draftOf(key: SettingKey, value: unknown): Draft {
   const input = SETTINGS[key].input;
+  // A secret's field starts empty (the server sends only a mask): typing replaces it.
+  if (input.kind === "secret") return { text: "", unit: UNITS[2].bytes, none: value === null };
   if (value === null) return { text: "", unit: UNITS[2].bytes, none: true };
   if (input.kind === "bytes" && typeof value === "number") {
     const unit = [...UNITS].reverse().find((u) => value % u.bytes === 0 && value >= u.bytes) ?? UNITS[0];
@@ -42,6 +46,7 @@ function draftOf(key: SettingKey, value: unknown): Draft {
 function valueOf(key: SettingKey, d: Draft): unknown {
   const input = SETTINGS[key].input;
   if (input.kind === "choice" || input.kind === "text") return d.text;
+  if (input.kind === "secret") return d.text === "" ? (d.none ? null : undefined) : d.text;
   if (input.kind === "boolean") return d.text === "true";
   if (d.none) return null;
   const n = d.text.trim() === "" ? Number.NaN : Number(d.text);
@@ -52,6 +57,7 @@ function valueOf(key: SettingKey, d: Draft): unknown {
 function noneLabelOf(key: SettingKey, t: ReturnType<typeof useT>): string {
   if (key === "versionsDays") return t("adminSettings.keepForever");
   if (key === "shareMaxExpiryDays") return t("adminSettings.noExpiryLimit");
+  if (SETTINGS[key].input.kind === "secret") return t("adminSettings.secretNone");
   return t("adminSettings.unlimited");
 }
 
@@ -61,7 +67,9 @@ function describe(key: SettingKey, value: unknown, locale: "en" | "zh", t: Retur
   if (value === null) return noneLabelOf(key, t);
   if (input.kind === "boolean") return (value ? input.on : input.off)[locale];
   if (input.kind === "bytes" && typeof value === "number") return formatBytes(value);
-  if (input.kind === "integer") return `${String(value)} ${input.unit[locale]}`;
+  if (input.kind === "integer") return `${String(value)} ${input.unit[locale]}`.trim();
+  if (input.kind === "secret") return "••••••";
+  if (input.kind === "text" && value === "") return "—";
   if (input.kind === "choice") return input.options.find((o) => o.value === value)?.label[locale] ?? String(value);
   return String(value);
 }
@@ -85,7 +93,10 @@ export function AdminSettings() {
 
   const dirty = (list.data ?? []).filter((s) => {
     const d = drafts[s.key];
-    return d && !s.fixedByEnv && JSON.stringify(valueOf(s.key, d)) !== JSON.stringify(s.value);
+    if (!d || s.fixedByEnv) return false;
+    const v = valueOf(s.key, d);
+    if (SETTINGS[s.key].input.kind === "secret") return v !== undefined && !(v === null && s.value === null);
+    return JSON.stringify(v) !== JSON.stringify(s.value);
   });
   const errors: Partial<Record<SettingKey, string>> = { ...serverErrors };
   for (const s of dirty) {
@@ -137,6 +148,8 @@ export function AdminSettings() {
                     />
                   ))}
               </div>
+              {group === "general" ? <LogoRow /> : null}
+              {group === "mail" ? <TestMail draft={() => smtpDraft(list.data, drafts)} /> : null}
             </Card>
           ))
         : null}
@@ -158,6 +171,163 @@ export function AdminSettings() {
           </Button>
         </div>
       </div>
+    </div>
+  );
+}
+
+function toBase64(bytes: ArrayBuffer): string {
+  let binary = "";
+  const view = new Uint8Array(bytes);
+  for (let i = 0; i < view.length; i += 0x8000) binary += String.fromCharCode(...view.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** The site logo: uploaded at once (not with the save bar), checked again and re-encoded by the server. */
+function LogoRow() {
+  const trpc = useTRPC();
+  const t = useT();
+  const locale = useLocale();
+  const toast = useToast();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const current = useQuery(trpc.admin.settings.logo.queryOptions());
+  const upload = useMutation(trpc.admin.settings.setLogo.mutationOptions());
+  const remove = useMutation(trpc.admin.settings.removeLogo.mutationOptions());
+  const [error, setError] = useState<string | null>(null);
+  const logoUrl = current.data?.logoUrl ?? null;
+  const busy = upload.isPending || remove.isPending;
+
+  const done = async (fresh: { logoUrl: string | null }, message: string) => {
+    queryClient.setQueryData(trpc.admin.settings.logo.queryKey(), fresh);
+    setError(null);
+    toast("success", message);
+    // The header's logo comes from the root layout: render it again with the new one.
+    router.refresh();
+  };
+  const pick = async (file: File | undefined) => {
+    if (!file) return;
+    // The same rules as the server's, said before the upload.
+    if (!(LOGO_TYPES as readonly string[]).includes(file.type)) return setError(translateIssue("logo.type", locale));
+    if (file.size > LOGO_MAX_BYTES) return setError(translateIssue(msg("logo.tooLarge", { max: formatBytes(LOGO_MAX_BYTES) }), locale));
+    try {
+      await done(await upload.mutateAsync({ data: toBase64(await file.arrayBuffer()) }), t("adminSettings.logoSaved"));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <div className="grid gap-3 border-t border-zinc-100 pt-4 mt-4 md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] md:gap-8 dark:border-zinc-800" data-testid="setting-siteLogo">
+      <div className="min-w-0">
+        <label htmlFor={id} className="text-sm font-medium text-zinc-800 dark:text-zinc-200">
+          {t("adminSettings.logo")}
+        </label>
+        <p className="mt-1 text-xs text-zinc-500">{t("adminSettings.logoHelp")}</p>
+        <p className="mt-1 text-xs text-zinc-400 dark:text-zinc-500">{t("adminSettings.logoRules")}</p>
+      </div>
+      <div className="min-w-0">
+        <div className="flex flex-wrap items-center gap-4">
+          <div className="flex h-16 min-w-40 items-center justify-center rounded-xl border border-dashed border-zinc-300 bg-zinc-50 px-4 dark:border-zinc-700 dark:bg-zinc-950/40">
+            {logoUrl ? (
+              <img src={logoUrl} alt={t("adminSettings.logoPreview")} className="max-h-12 max-w-40 object-contain" data-testid="logo-preview" />
+            ) : (
+              <Logo className="text-sm text-zinc-500" />
+            )}
+          </div>
+          <div className="flex flex-wrap gap-2">
+            <label
+              className={clsx(
+                "inline-flex cursor-pointer items-center gap-2 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm font-medium shadow-sm transition hover:bg-zinc-50 focus-within:ring-3 focus-within:ring-brand-500/30 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800",
+                busy && "pointer-events-none opacity-60",
+              )}
+            >
+              <ImageUp className="size-4" />
+              {upload.isPending ? t("adminSettings.logoUploading") : logoUrl ? t("adminSettings.logoReplace") : t("adminSettings.logoUpload")}
+              <input
+                id={id}
+                type="file"
+                accept={LOGO_TYPES.join(",")}
+                className="sr-only"
+                data-testid="logo-input"
+                disabled={busy}
+                onChange={(e) => {
+                  void pick(e.target.files?.[0]);
+                  e.target.value = "";
+                }}
+              />
+            </label>
+            {logoUrl ? (
+              <Button variant="secondary" disabled={busy} onClick={() => void remove.mutateAsync().then((fresh) => done(fresh, t("adminSettings.logoRemoved")), (err: Error) => setError(err.message))} data-testid="logo-remove">
+                <Trash2 className="size-4" /> {t("adminSettings.logoRemove")}
+              </Button>
+            ) : null}
+          </div>
+        </div>
+        {error ? (
+          <p role="alert" className="mt-1.5 text-sm text-red-600 dark:text-red-400" data-testid="logo-error">
+            {error}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** The SMTP fields as the form holds them, for a test mail (a secret not retyped is left out: the stored one is used). */
+function smtpDraft(listed: Listed[], drafts: Partial<Record<SettingKey, Draft>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of SMTP_SETTING_KEYS) {
+    const s = listed.find((x) => x.key === key);
+    const d = drafts[key];
+    if (!s || !d || s.fixedByEnv) continue;
+    const v = valueOf(key, d);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+function TestMail({ draft }: { draft: () => Record<string, unknown> }) {
+  const trpc = useTRPC();
+  const t = useT();
+  const locale = useLocale();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const send = useMutation(trpc.admin.settings.sendTestMail.mutationOptions());
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const email = me.data?.email ?? "";
+  const run = async () => {
+    setResult(null);
+    try {
+      const { to } = await send.mutateAsync({ draft: draft() });
+      setResult({ ok: true, text: t("adminSettings.testMailSent", { email: to }) });
+    } catch (err) {
+      const fieldErrors = (err as { data?: { fieldErrors?: Record<string, string> | null } }).data?.fieldErrors;
+      const first = fieldErrors ? Object.entries(fieldErrors).find(([k]) => isSettingKey(k)) : undefined;
+      setResult({ ok: false, text: first ? `${SETTINGS[first[0] as SettingKey].label[locale]}: ${first[1]}` : (err as Error).message });
+    }
+  };
+  return (
+    <div className="mt-5 flex flex-col gap-3 border-t border-zinc-100 pt-4 sm:flex-row sm:items-start dark:border-zinc-800" data-testid="smtp-test">
+      <div className="min-w-0 flex-1">
+        <p className="text-xs text-zinc-500">{t("adminSettings.testMailHint", { email })}</p>
+        {result ? (
+          <p
+            role={result.ok ? "status" : "alert"}
+            data-testid="smtp-test-result"
+            className={clsx(
+              "mt-2 rounded-lg border px-3 py-2 text-sm",
+              result.ok
+                ? "border-emerald-200 bg-emerald-50 text-emerald-800 dark:border-emerald-500/30 dark:bg-emerald-500/10 dark:text-emerald-200"
+                : "border-red-200 bg-red-50 text-red-700 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300",
+            )}
+          >
+            {result.ok ? null : <span className="font-medium">{t("adminSettings.testMailFailed")}: </span>}
+            {result.text}
+          </p>
+        ) : null}
+      </div>
+      <Button variant="secondary" disabled={send.isPending} onClick={() => void run()} data-testid="smtp-test-send">
+        <MailCheck className="size-4" /> {send.isPending ? t("adminSettings.testMailSending") : t("adminSettings.testMail")}
+      </Button>
     </div>
   );
 }
@@ -279,7 +449,53 @@ function Control({
   }
 
   if (input.kind === "text") {
-    return <input id={id} type="text" value={draft.text} maxLength={input.maxLength + 20} disabled={fixed} onChange={(e) => onEdit({ text: e.target.value })} className={inputClass} {...aria} />;
+    return (
+      <input
+        id={id}
+        type="text"
+        value={draft.text}
+        placeholder={input.placeholder}
+        maxLength={input.maxLength + 20}
+        disabled={fixed}
+        onChange={(e) => onEdit({ text: e.target.value })}
+        className={inputClass}
+        {...aria}
+      />
+    );
+  }
+
+  if (input.kind === "secret") {
+    const saved = setting.value !== null;
+    return (
+      <div className="space-y-2">
+        <input
+          id={id}
+          type="password"
+          autoComplete="new-password"
+          value={draft.text}
+          placeholder={fixed || (saved && !draft.none) ? "••••••••" : undefined}
+          maxLength={input.maxLength + 20}
+          disabled={fixed}
+          onChange={(e) => onEdit({ text: e.target.value, none: false })}
+          className={inputClass}
+          {...aria}
+        />
+        {!fixed && saved ? (
+          <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-zinc-500">
+            <span>{t("adminSettings.secretSet")}</span>
+            <label className="inline-flex items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300">
+              <input
+                type="checkbox"
+                checked={draft.none && draft.text === ""}
+                onChange={(e) => onEdit({ none: e.target.checked, text: "" })}
+                className="size-4 rounded border-zinc-300 text-brand-600 focus:ring-brand-500 dark:border-zinc-700"
+              />
+              {t("adminSettings.secretNone")}
+            </label>
+          </div>
+        ) : null}
+      </div>
+    );
   }
 
   const noneLabel = noneLabelOf(setting.key, t);
@@ -314,7 +530,7 @@ function Control({
             ))}
           </select>
         ) : (
-          <span className="text-sm text-zinc-500">{input.unit[locale]}</span>
+          input.unit[locale] ? <span className="text-sm text-zinc-500">{input.unit[locale]}</span> : null
         )}
       </div>
       {input.nullable ? (
