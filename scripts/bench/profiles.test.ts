@@ -8,10 +8,10 @@ import { profileReport } from "./profiles";
 const dir = mkdtempSync(path.join(os.tmpdir(), "yunpan-bench-profiles-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test("a real --cpu-prof profile: the timed window is cut out of the process's profile and its hot function leads", () => {
+test("a real --cpu-prof profile: the timed window is cut out of the process's profile, its hot function among the top frames", () => {
   // The child spins in `hot` for 300 ms between two clock readings, and idles around them.
   const script = [
-    "const now = () => Number(process.hrtime.bigint() / 1000n);",
+    "function now() { return Number(process.hrtime.bigint() / 1000n); }",
     "function hot(until) { let x = 0; for (;;) { for (let i = 0; i < 100000; i++) x += Math.sqrt(i + (x % 7)); if (now() >= until) return x; } }",
     "function cold(until) { let x = 0; for (;;) { for (let i = 0; i < 100000; i++) x += i % 3; if (now() >= until) return x; } }",
     "cold(now() + 150_000);",
@@ -28,8 +28,10 @@ test("a real --cpu-prof profile: the timed window is cut out of the process's pr
   const text = lines.join("\n");
   expect(text).toContain("- spin / child (1 run):");
   expect(text).not.toContain("no profile");
-  const selfLines = lines.slice(lines.findIndex((l) => l.includes("by self time")) + 1);
-  expect(selfLines[0]).toMatch(/^ {2}- hot \[eval\]:2: self \d+ ms/);
+  // Among the top self frames, not necessarily first: on a loaded machine (CI beside a bench) the
+  // samples of a descheduled thread can land on the clock reading instead.
+  const selfLines = lines.slice(lines.findIndex((l) => l.includes("by self time")) + 1).slice(0, 3);
+  expect(selfLines.some((l) => /^ {2}- hot \[eval\]:2: self \d+ ms/.test(l))).toBe(true);
   expect(text).not.toMatch(/- cold /);
 });
 
