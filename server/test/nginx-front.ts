@@ -34,8 +34,17 @@ ${http(port)}
 }
 `,
   );
-  const child = spawn(NGINX, ["-p", dir, "-c", conf, "-e", errorLog], { stdio: "ignore" });
-  const front = { url: `http://127.0.0.1:${port}`, stop: () => void child.kill("SIGKILL") };
+  // Its own process group, killed whole: a SIGKILL to the master alone leaves its worker and cache
+  // manager running, orphaned, after the test.
+  const child = spawn(NGINX, ["-p", dir, "-c", conf, "-e", errorLog], { stdio: "ignore", detached: true });
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  const front = { url: `http://127.0.0.1:${port}`, stop };
   for (let i = 0; i < 100; i++) {
     if (await fetch(`${front.url}/api/health`).then((r) => r.ok, () => false)) return front;
     await new Promise((r) => setTimeout(r, 50));
