@@ -1,8 +1,7 @@
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
 import { startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
+import { startSmtpInbox, type ReceivedMail, type SmtpInbox } from "@/server/test/smtp-inbox";
 import { setTestEnv, useTestDatabase } from "@/server/test/test-db";
 import { drainQueue } from "@/server/jobs/queue";
 import "@/server/notify/job-handlers";
@@ -10,41 +9,19 @@ import "@/server/notify/job-handlers";
 const t = useTestDatabase();
 
 // A real SMTP server on loopback: every mail the queue sends arrives here, raw.
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-const inbox: Received[] = [];
-let smtp: SMTPServer;
+let smtp: SmtpInbox;
+let inbox: ReceivedMail[];
 let http: HttpHarness;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        inbox.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", () => resolve()));
-  const port = (smtp.server.address() as AddressInfo).port;
-  setTestEnv({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: "Yunpan <yunpan@example.test>" });
+  smtp = await startSmtpInbox();
+  inbox = smtp.inbox;
+  setTestEnv({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: "Yunpan <yunpan@example.test>" });
   http = await startHttpHarness();
 });
 afterAll(async () => {
   await http?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 /** The text body of a single-part raw mail, decoded per its Content-Transfer-Encoding. */

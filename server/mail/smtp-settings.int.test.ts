@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createTestUser } from "@/server/test/factories";
+import { startSmtpInbox, type ReceivedMail, type SmtpInbox } from "@/server/test/smtp-inbox";
 import { mutateOverHttp } from "@/server/test/trpc-over-http";
 import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
 import { drainQueue } from "@/server/jobs/queue";
@@ -13,45 +13,16 @@ const t = useTestDatabase();
 
 // A real SMTP server on loopback that asks to sign in (user "mailer", password below).
 const PASSWORD = "s3cret-smtp-pass";
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-  user: string | undefined;
-}
-const inbox: Received[] = [];
-let smtp: SMTPServer;
+let smtp: SmtpInbox;
+let inbox: ReceivedMail[];
 let port: number;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === "mailer" && auth.password === PASSWORD) callback(null, { user: auth.username });
-      else callback(new Error("Invalid username or password"));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        inbox.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-          user: session.user as string | undefined,
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", () => resolve()));
-  port = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpInbox({ user: "mailer", password: PASSWORD });
+  ({ inbox, port } = smtp);
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 beforeEach(async () => {
   inbox.length = 0;
