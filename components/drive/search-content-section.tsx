@@ -5,7 +5,7 @@ import { FileText } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { useT } from "@/components/i18n/i18n-provider";
 import { PreviewDialog } from "@/components/drive/preview-dialog";
-import { Highlighted } from "@/components/shell/search-results-panel";
+import { SnippetText } from "@/components/shell/search-results-panel";
 import { CONTENT_KINDS } from "@/server/search/search.schemas";
 import type { SearchKind } from "@/server/drive/drive.schemas";
 
@@ -47,9 +47,7 @@ export function SearchContentSection({ query, kind }: { query: string; kind: Sea
                 <span className="min-w-0 flex-1">
                   <span className="block truncate text-sm font-medium">{hit.name}</span>
                   <span className="mt-0.5 block text-sm leading-relaxed text-zinc-600 dark:text-zinc-300" data-testid="content-snippet">
-                    {hit.snippet.cutBefore ? "…" : ""}
-                    <Highlighted text={hit.snippet.text} marks={hit.snippet.marks} />
-                    {hit.snippet.cutAfter ? "…" : ""}
+                    <SnippetText snippet={hit.snippet} />
                   </span>
                   <span className="mt-0.5 block truncate text-xs text-zinc-400 dark:text-zinc-500">{hit.path.map((c) => (c.isRoot ? t("app.myDrive") : c.name)).join(" / ") || t("app.myDrive")}</span>
                 </span>

@@ -5,6 +5,7 @@ import { FileText, Folder } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { useT } from "@/components/i18n/i18n-provider";
 import { CONTENT_KINDS } from "@/server/search/search.schemas";
+import type { Snippet } from "@/server/search/snippet";
 import type { UiKey } from "@/components/i18n/translate";
 
 export type ContentKind = (typeof CONTENT_KINDS)[number];
@@ -47,6 +48,17 @@ export function Highlighted({ text, marks }: { text: string; marks: [number, num
   });
   if (at < text.length) parts.push(text.slice(at));
   return <>{parts}</>;
+}
+
+/** A content match's snippet: its highlighted words, with "…" where the text was cut. */
+export function SnippetText({ snippet }: { snippet: Snippet }) {
+  return (
+    <>
+      {snippet.cutBefore ? "…" : ""}
+      <Highlighted text={snippet.text} marks={snippet.marks} />
+      {snippet.cutAfter ? "…" : ""}
+    </>
+  );
 }
 
 /** Name matches and content matches for a (debounced) query, with filters; `active` is the keyboard's row. */
@@ -133,9 +145,7 @@ export function SearchResultsPanel(props: {
               <span className="min-w-0">
                 <span className="block truncate font-medium">{c.name}</span>
                 <span className="block text-xs text-zinc-500 dark:text-zinc-400" data-testid="content-snippet">
-                  {c.snippet.cutBefore ? "…" : ""}
-                  <Highlighted text={c.snippet.text} marks={c.snippet.marks} />
-                  {c.snippet.cutAfter ? "…" : ""}
+                  <SnippetText snippet={c.snippet} />
                 </span>
                 {c.path.length ? <span className="block truncate text-[11px] text-zinc-400 dark:text-zinc-500">{c.path.map((p) => (p.isRoot ? t("app.myDrive") : p.name)).join(" / ")}</span> : null}
               </span>
