@@ -33,8 +33,10 @@ export class DirectUnreachableError extends Error {
 
 /** Parts in flight at once, as the issue measured browsers handle well. */
 export const PARALLEL_PARTS = 6;
-// URLs asked for at once: a batch covers the next parts while earlier ones are on the wire.
-const URL_BATCH = 24;
+// URLs signed per request: one round of parallel parts. Each part is read and MD5'd once, just
+// before its batch is signed, so the first bytes leave after one batch's digests (48 MiB at 8 MiB
+// parts) and the file is never held in memory beyond the parts in flight and the batch being signed.
+const URL_BATCH = PARALLEL_PARTS;
 // A part refused for its digest (bytes corrupted on the way) or a lost connection is sent again.
 const PART_ATTEMPTS = 4;
 
@@ -92,24 +94,45 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
   report();
 
   const queue = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
-  const urls = new Map<number, { url: string; md5: string }>();
+  const partOf = (n: number) => o.file.slice((n - 1) * plan.partSize, (n - 1) * plan.partSize + lengthOf(n));
+  // One promise per part, shared by every worker that needs it: a part is digested and signed once
+  // (a retry asks for a fresh URL but keeps the digest).
+  const signed = new Map<number, Promise<{ url: string; md5: string }>>();
+  const digests = new Map<number, string>();
 
-  async function urlFor(n: number, fresh = false): Promise<{ url: string; md5: string }> {
-    if (!fresh && urls.has(n)) return urls.get(n)!;
-    // The next batch of parts not signed yet, this one first.
-    const batch = [n, ...queue.filter((m) => m !== n && !urls.has(m)).slice(0, URL_BATCH - 1)];
-    const md5s = await Promise.all(batch.map((m) => md5Base64(o.file.slice((m - 1) * plan.partSize, (m - 1) * plan.partSize + lengthOf(m)))));
-    const { urls: signed } = await o.api.partUrls({ uploadId: plan.uploadId, parts: batch.map((m, i) => ({ partNumber: m, md5: md5s[i]! })) });
-    for (const s of signed) urls.set(s.partNumber, { url: s.url, md5: md5s[batch.indexOf(s.partNumber)]! });
-    return urls.get(n)!;
+  async function signBatch(batch: number[]): Promise<Map<number, { url: string; md5: string }>> {
+    for (const m of batch) if (!digests.has(m)) digests.set(m, await md5Base64(partOf(m)));
+    const { urls } = await o.api.partUrls({ uploadId: plan.uploadId, parts: batch.map((m) => ({ partNumber: m, md5: digests.get(m)! })) });
+    return new Map(urls.map((u) => [u.partNumber, { url: u.url, md5: digests.get(u.partNumber)! }]));
+  }
+
+  function urlFor(n: number, fresh = false): Promise<{ url: string; md5: string }> {
+    if (!fresh && signed.has(n)) return signed.get(n)!;
+    // This part first, then the next parts in line that nobody has asked to sign yet.
+    const batch = fresh ? [n] : [n, ...queue.filter((m) => m !== n && !signed.has(m)).slice(0, URL_BATCH - 1)];
+    const pending = signBatch(batch);
+    for (const m of batch) {
+      const one = pending.then((got) => {
+        const s = got.get(m);
+        if (!s) throw new Error(`Part ${m} was not signed`);
+        return s;
+      });
+      // Parts other than `n` may fail before anyone awaits them; their worker sees the error then.
+      one.catch(() => {});
+      signed.set(m, one);
+    }
+    return signed.get(n)!;
   }
 
   async function sendPart(n: number) {
-    const body = o.file.slice((n - 1) * plan.partSize, (n - 1) * plan.partSize + lengthOf(n));
+    const body = partOf(n);
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) throw new DOMException("Upload paused", "AbortError");
       // 403: the URL expired (or the clock moved); a fresh one is signed.
       const { url, md5 } = await urlFor(n, attempt > 1);
+      // The next batch is digested and signed while this part is on the wire.
+      const ahead = queue.slice(0, PARALLEL_PARTS).find((m) => !signed.has(m));
+      if (ahead !== undefined) urlFor(ahead).catch(() => {});
       const status = await o.putPart(url, body, md5, (sent) => {
         inFlight.set(n, sent);
         report();

@@ -17,7 +17,7 @@ import { drainQueue } from "@/server/jobs/queue";
 import { BLOB_VERIFY_JOB } from "@/server/upload/blob-verify-queue";
 import { verifyBlob } from "@/server/upload/blob-verification.service";
 import type { Actor } from "@/server/auth/actor";
-import { DirectUnreachableError, runDirectUpload, type PutPart } from "@/components/upload/direct-upload-client";
+import { DirectUnreachableError, PARALLEL_PARTS, runDirectUpload, type PutPart } from "@/components/upload/direct-upload-client";
 
 const MiB = 1024 * 1024;
 const SKIP = "TEST_S3_ENDPOINT is unset; run under `node scripts/with-s3.mjs …` for a throwaway Ceph RGW";
@@ -379,12 +379,13 @@ describe("the web client's direct upload (components/upload/direct-upload-client
     const first: number[] = [];
     const stop = new AbortController();
     // The "reload": the page goes away once three parts are stored.
+    let stored = 0;
     const interrupted = runDirectUpload({
       file, filename: "movie.bin", sha256: sha256(bytes), api: apiFor(actor), signal: stop.signal,
       onStarted: (id) => (uploadId = id),
       putPart: async (...args) => {
         const status = await fetchPut(first)(...args);
-        if (first.length >= 3) stop.abort();
+        if (status === 200 && ++stored >= 3) stop.abort();
         return status;
       },
     });
@@ -405,6 +406,29 @@ describe("the web client's direct upload (components/upload/direct-upload-client
     expect(progress[0]).toBe(held.length * 5 * MiB);
     expect(progress.at(-1)).toBe(bytes.length);
     expect((await storedSha((node as { id: string }).id)).sha).toBe(sha256(bytes));
+  });
+
+  it("digests and signs each part once, as its turn comes: no part is read ahead of the parts in flight", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(57 * MiB + 5);
+    const api = apiFor(actor);
+    const signed: number[] = [];
+    const batches: number[] = [];
+    const node = await runDirectUpload({
+      file: new Blob([bytes]), filename: "once.bin", sha256: sha256(bytes), putPart: fetchPut([]),
+      api: {
+        ...api,
+        partUrls: (input) => {
+          signed.push(...input.parts.map((p) => p.partNumber));
+          batches.push(input.parts.length);
+          return api.partUrls(input);
+        },
+      },
+    });
+    expect(node).toMatchObject({ name: "once.bin", size: bytes.length });
+    // 12 parts of 5 MiB: each signed exactly once, in batches no larger than the parts sent at a time.
+    expect([...signed].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(Math.max(...batches)).toBeLessThanOrEqual(PARALLEL_PARTS);
   });
 
   it("a part corrupted on the way is refused by S3 and sent again", async () => {
