@@ -140,6 +140,10 @@ test("a claimed sha256 that the stored bytes do not match ends quarantined: the 
   await bell.click();
   const notice = page.getByTestId("notification-item").filter({ hasText: file.name });
   await expect(notice).toContainText(`“${file.name}” was quarantined: the stored bytes do not match the checksum your browser computed`);
+  // The open list marks the file too, live, with the reason on hover.
+  const badge = row.getByTestId("quarantined-badge");
+  await expect(badge).toHaveText("Quarantined");
+  await expect(badge).toHaveAttribute("title", /do not match the checksum computed when it was uploaded/);
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await screenshot(page, testInfo, `direct-upload-quarantined-${scheme}`);
@@ -155,6 +159,7 @@ test("a claimed sha256 that the stored bytes do not match ends quarantined: the 
   await page.getByRole("button", { name: "中文" }).click();
   await bell.click();
   await expect(notice).toContainText(`“${file.name}”已被隔离：存储的内容与浏览器计算的校验和不一致`);
+  await expect(badge).toHaveText("已隔离");
   await screenshot(page, testInfo, "direct-upload-quarantined-zh");
   expect(await (await page.request.get(`/api/files/${nodeId}/content`)).text()).toContain(`“${file.name}”已被隔离`);
   await page.keyboard.press("Escape");

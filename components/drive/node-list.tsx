@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTouchGestures } from "@/components/drive/use-touch-gestures";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import clsx from "clsx";
-import { ArrowDown, ArrowUp, Check, MoreHorizontal, Star } from "lucide-react";
+import { ArrowDown, ArrowUp, Check, MoreHorizontal, ShieldAlert, Star } from "lucide-react";
 import { FileIcon } from "@/components/drive/file-icon";
 import { formatModified } from "@/components/drive/format";
 import { formatBytes } from "@/server/i18n/messages";
@@ -20,6 +20,8 @@ export interface ListNode {
   mimeType: string | null;
   updatedAt: Date;
   starred?: boolean;
+  /** Its bytes failed their checksum after a direct upload: never opened, downloaded or shared. */
+  quarantined?: boolean;
   /** Where it lives, for lists that span folders (search, recent, starred). */
   location?: string;
 }
@@ -227,6 +229,7 @@ export function NodeList(props: Props) {
                           <div className="flex min-w-0 items-center gap-1.5">
                             <span className={clsx("truncate", n.kind === "FOLDER" && "font-medium")}>{n.name}</span>
                             {n.starred ? <Star className="size-3.5 shrink-0 fill-amber-400 text-amber-400" aria-label={t("drive.starredMark")} /> : null}
+                            {n.quarantined ? <QuarantinedBadge /> : null}
                           </div>
                           {/* Below md the size and date columns are hidden: they come under the name. */}
                           <div className="mt-0.5 truncate text-xs text-zinc-500 md:hidden dark:text-zinc-400" data-testid="node-meta">
@@ -257,6 +260,7 @@ export function NodeList(props: Props) {
                       <div className="absolute right-1 top-1">{menuButton(n)}</div>
                       <Thumb node={n} />
                       <span className="line-clamp-2 w-full break-all">{n.name}</span>
+                      {n.quarantined ? <QuarantinedBadge /> : null}
                       <span className="text-xs text-zinc-500">{n.kind === "FILE" ? formatBytes(n.size) : formatModified(n.updatedAt, locale)}</span>
                     </div>
                   ),
@@ -271,11 +275,25 @@ export function NodeList(props: Props) {
 }
 
 /** Grid tile picture: the WebP thumbnail for pictures (made in the background), an icon otherwise. */
+function QuarantinedBadge() {
+  const t = useT();
+  return (
+    <span
+      className="inline-flex shrink-0 items-center gap-1 rounded-full bg-red-50 px-1.5 py-0.5 text-[11px] font-medium text-red-700 ring-1 ring-inset ring-red-600/20 dark:bg-red-500/10 dark:text-red-300 dark:ring-red-400/30"
+      title={t("drive.quarantinedHint")}
+      data-testid="quarantined-badge"
+    >
+      <ShieldAlert className="size-3" aria-hidden />
+      {t("drive.quarantined")}
+    </span>
+  );
+}
+
 function Thumb({ node }: { node: ListNode }) {
   // A picture just uploaded may not have its thumbnail yet: ask again a few times, then show the icon.
   const [attempt, setAttempt] = useState(0);
   const [failed, setFailed] = useState(false);
-  if (node.kind === "FILE" && THUMBNAIL_TYPES.has(node.mimeType ?? "") && !failed) {
+  if (node.kind === "FILE" && THUMBNAIL_TYPES.has(node.mimeType ?? "") && !node.quarantined && !failed) {
     const version = new Date(node.updatedAt).getTime();
     return (
       <img

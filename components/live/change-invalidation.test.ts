@@ -96,9 +96,15 @@ describe("invalidateForChange", () => {
     expect(stale()).toEqual(["other", "picker", "recent", "root", "starred", "trash", "versionsOfOther"].sort());
   });
 
-  it("a notification refreshes the bell only", async () => {
+  it("a notification refreshes the bell, and the listing that shows its item (a quarantined file gets its badge)", async () => {
     const { queryClient, trpc, stale } = setup();
-    await invalidateForChange(queryClient, trpc, change({ kind: "notification.created", nodeId: DOCS, nodeKind: "FOLDER" }));
+    await invalidateForChange(queryClient, trpc, change({ kind: "notification.created", nodeId: FILE, nodeKind: "FILE" }));
+    expect(stale()).toEqual(["docs", "notices", "unread"]);
+  });
+
+  it("a notification about an item no list shows refreshes the bell only", async () => {
+    const { queryClient, trpc, stale } = setup();
+    await invalidateForChange(queryClient, trpc, change({ kind: "notification.created", nodeId: OTHER, nodeKind: "FOLDER" }));
     expect(stale()).toEqual(["notices", "unread"]);
   });
 

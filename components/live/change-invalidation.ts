@@ -40,6 +40,8 @@ export function invalidateForChange(queryClient: QueryClient, trpc: Trpc, c: Liv
   if (c.kind === "notification.created") {
     invalidate(trpc.notify.unread.queryKey());
     invalidate(trpc.notify.list.pathKey());
+    // A notice about a file on screen may change how it is shown (a quarantined file gets its badge).
+    invalidate(trpc.drive.list.pathKey(), (q) => shows(q, c.nodeId));
     return Promise.all(work);
   }
 

@@ -64,14 +64,23 @@ export async function listFolder(input: {
     select: { nodeId: true },
   });
   const starred = new Set(stars.map((s) => s.nodeId));
+  const quarantined = await quarantinedVersions(page.map((n) => n.currentVersionId).filter((id): id is string => id !== null));
   return {
     folder: { id: folder.id, name: folder.name, isRoot: folder.rootOwnerId !== null },
     breadcrumbs: await breadcrumbsOf(input.actor, folder.id),
     // What the caller may do here, so a viewer is not offered Upload, New folder, rename or delete.
     capability: await folderCapabilityOf(input.actor, folder),
-    items: page.map((n) => ({ ...toNodeDto(n), starred: starred.has(n.id) })),
+    items: page.map((n) => ({ ...toNodeDto(n), starred: starred.has(n.id), quarantined: n.currentVersionId !== null && quarantined.has(n.currentVersionId) })),
     nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };
+}
+
+/** Which of these versions hold bytes that failed their checksum (the list marks those files). */
+async function quarantinedVersions(versionIds: string[]): Promise<Set<string>> {
+  if (!versionIds.length) return new Set();
+  const prisma = await getPrisma();
+  const rows = await prisma.fileVersion.findMany({ where: { id: { in: versionIds }, blob: { integrity: "QUARANTINED" } }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
 }
 
 /** The path from the caller's visible top (their root) down to the folder. */

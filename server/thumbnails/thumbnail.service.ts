@@ -46,6 +46,8 @@ export async function makeThumbnail(input: { blobId: string }): Promise<{ status
   if (done) return { status: done.status };
   const blob = await prisma.blob.findUnique({ where: { id: input.blobId } });
   if (!blob) return { status: "gone" };
+  // Bytes that failed their checksum are never read for anyone, a picture of them included.
+  if (blob.integrity === "QUARANTINED") return { status: "quarantined" };
   if (Number(blob.size) > THUMBNAIL_MAX_BYTES) {
     await prisma.thumbnail.createMany({ data: [{ blobId: blob.id, status: "unsupported" }], skipDuplicates: true });
     return { status: "unsupported" };
@@ -84,10 +86,10 @@ export async function getThumbnail(input: { actor: Actor; nodeId: string }): Pro
   const prisma = await getPrisma();
   const version = await prisma.fileVersion.findUnique({
     where: { id: node.currentVersionId },
-    select: { blob: { select: { sha256: true, thumbnail: { select: { status: true, data: true } } } } },
+    select: { blob: { select: { sha256: true, integrity: true, thumbnail: { select: { status: true, data: true } } } } },
   });
   const thumb = version?.blob.thumbnail;
-  if (!thumb || thumb.status !== "ready" || !thumb.data) throw notFound();
+  if (!thumb || thumb.status !== "ready" || !thumb.data || version.blob.integrity === "QUARANTINED") throw notFound();
   return { data: Buffer.from(thumb.data), etag: `"t-${version.blob.sha256}"` };
 }
 

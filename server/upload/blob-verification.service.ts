@@ -70,6 +70,8 @@ async function quarantine(blob: PendingBlob & { claimedSha256: string | null }, 
   const files = await prisma.$transaction(async (tx) => {
     const { count } = await tx.blob.updateMany({ where: { id: blob.id, integrity: "PENDING" }, data: { integrity: "QUARANTINED" } });
     if (count === 0) return [];
+    // A thumbnail made while the blob was pending shows bytes that are no longer served.
+    await tx.thumbnail.deleteMany({ where: { blobId: blob.id } });
     const versions = await tx.fileVersion.findMany({
       where: { blobId: blob.id },
       select: { createdById: true, node: { select: { id: true, name: true, ownerId: true, parentId: true } } },

@@ -16,6 +16,8 @@ import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
 import { drainQueue } from "@/server/jobs/queue";
 import { BLOB_VERIFY_JOB } from "@/server/upload/blob-verify-queue";
 import { verifyBlob } from "@/server/upload/blob-verification.service";
+import { getThumbnail, makeThumbnail } from "@/server/thumbnails/thumbnail.service";
+import sharp from "sharp";
 import type { Actor } from "@/server/auth/actor";
 import { DirectUnreachableError, PARALLEL_PARTS, runDirectUpload, type PutPart } from "@/components/upload/direct-upload-client";
 
@@ -208,6 +210,29 @@ describe("direct upload to S3", () => {
     // A second run (a retried job) changes nothing and tells no one twice.
     await verifyBlob(blob.id);
     expect((await callerFor(actor).notify.list({})).items).toHaveLength(1);
+  });
+
+  it("quarantine drops a thumbnail made while the blob was pending, no new one is made, and the list marks the file", async () => {
+    const { actor } = await createTestUser();
+    const bytes = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#3366cc" } }).png().toBuffer();
+    const claimed = sha256(randomBytes(16));
+    const plan = await callerFor(actor).upload.directStart({ filename: "pic.png", size: bytes.length, sha256: claimed, filetype: "image/png" });
+    await sendParts(actor, plan, bytes, allParts(plan));
+    const node = await callerFor(actor).upload.directComplete({ uploadId: plan.uploadId });
+    const { blob } = await storedSha(node.id);
+    // The thumbnail job ran before the check: the picture shows while the blob is pending.
+    expect(await makeThumbnail({ blobId: blob.id })).toEqual({ status: "ready" });
+    expect((await getThumbnail({ actor, nodeId: node.id })).data.length).toBeGreaterThan(0);
+    const listed = async () => (await callerFor(actor).drive.list({})).items.find((i) => i.id === node.id);
+    expect(await listed()).toMatchObject({ name: "pic.png", quarantined: false });
+
+    await drainQueue();
+    expect((await storedSha(node.id)).blob.integrity).toBe("QUARANTINED");
+    await expect(getThumbnail({ actor, nodeId: node.id })).rejects.toThrow(/does not exist/);
+    expect(await t.prisma.thumbnail.count({ where: { blobId: blob.id } })).toBe(0);
+    expect(await makeThumbnail({ blobId: blob.id })).toEqual({ status: "quarantined" });
+    expect(await t.prisma.thumbnail.count({ where: { blobId: blob.id } })).toBe(0);
+    expect(await listed()).toMatchObject({ name: "pic.png", quarantined: true });
   });
 
   it("an unverified blob is never shared: instant upload does not offer it, and a claimed hash of someone else's file gets a blob of its own", async () => {
