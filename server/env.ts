@@ -52,6 +52,9 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optional(z.string()),
   S3_FORCE_PATH_STYLE: optional(bool),
   S3_PRESIGNED_DOWNLOADS: optional(bool),
+  // The bucket's address as browsers reach it, in the URLs signed for them (part uploads, presigned
+  // downloads) when the server reaches it another way (an internal name, a private network).
+  S3_PUBLIC_ENDPOINT: optional(z.url()),
   // Browsers send upload parts straight to the bucket through presigned URLs (on by default with S3).
   S3_DIRECT_UPLOAD: optional(bool),
   // The smallest S3 part (default 8MiB); parts grow with the upload's length so 10,000 always suffice.
@@ -148,6 +151,7 @@ export function resolveEnv(source: Record<string, string | undefined> = process.
     storage,
     s3: {
       endpoint: e.S3_ENDPOINT,
+      publicEndpoint: e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT,
       region: e.S3_REGION ?? "us-east-1",
       bucket: e.S3_BUCKET,
       accessKeyId: e.S3_ACCESS_KEY_ID,

@@ -24,6 +24,8 @@ export interface S3Settings {
   accessKeyId: string;
   secretAccessKey: string;
   forcePathStyle: boolean;
+  /** Where browsers reach the bucket (S3_PUBLIC_ENDPOINT): URLs signed for them use it. */
+  publicEndpoint?: string;
 }
 
 export function s3SettingsFromEnv(s3: Env["s3"]): S3Settings {
@@ -31,7 +33,17 @@ export function s3SettingsFromEnv(s3: Env["s3"]): S3Settings {
   if (!endpoint || !bucket || !accessKeyId || !secretAccessKey) {
     throw new Error("STORAGE=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
   }
-  return { endpoint, region: s3.region, bucket, accessKeyId, secretAccessKey, forcePathStyle: s3.forcePathStyle };
+  return { endpoint, region: s3.region, bucket, accessKeyId, secretAccessKey, forcePathStyle: s3.forcePathStyle, publicEndpoint: s3.publicEndpoint };
+}
+
+/**
+ * The client that signs URLs a browser will use: the same bucket and keys at the public address.
+ * A SigV4 signature covers the Host header, so a URL signed for the internal name would be refused
+ * through the public one; signing needs no connection, so this client never opens one.
+ */
+export function publicSigningClient(s: S3Settings, internal: S3Client): S3Client {
+  if (!s.publicEndpoint || s.publicEndpoint === s.endpoint) return internal;
+  return new S3Client(s3ClientConfig({ ...s, endpoint: s.publicEndpoint }));
 }
 
 /** SDK settings shared by the blob store and tus's S3 store (which builds its own client). */
@@ -68,11 +80,14 @@ export class S3BlobStore implements BlobStore {
   readonly backend = "s3" as const;
   readonly client: S3Client;
   readonly bucket: string;
+  /** Signs the presigned downloads handed to browsers (S3_PUBLIC_ENDPOINT). */
+  private readonly signer: S3Client;
 
   constructor(settings: S3Settings) {
     this.client = new S3Client(s3ClientConfig(settings));
     traceS3Client(this.client);
     this.bucket = settings.bucket;
+    this.signer = publicSigningClient(settings, this.client);
   }
 
   private keyOf(storageKey: string): string {
@@ -164,6 +179,6 @@ export class S3BlobStore implements BlobStore {
       ResponseContentDisposition: contentDisposition(options.filename),
       ResponseContentType: options.contentType,
     });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresSeconds, signingDate: options.signingDate });
+    return getSignedUrl(this.signer, command, { expiresIn: options.expiresSeconds, signingDate: options.signingDate });
   }
 }

@@ -456,6 +456,41 @@ describe("the web client's direct upload (components/upload/direct-upload-client
     expect(Math.max(...batches)).toBeLessThanOrEqual(PARALLEL_PARTS);
   });
 
+  it("S3_PUBLIC_ENDPOINT: part URLs and presigned downloads name the address browsers use, and work through it", async () => {
+    const { actor } = await createTestUser();
+    // The same RGW under another name, as a public hostname in front of an internal one would be.
+    const publicEndpoint = settings.endpoint.replace("127.0.0.1", "localhost");
+    expect(publicEndpoint).not.toBe(settings.endpoint);
+    const bytes = randomBytes(11 * MiB);
+    const hosts = new Set<string>();
+    resetDirectUploadClientForTests();
+    try {
+      await withTestEnv({ S3_PUBLIC_ENDPOINT: publicEndpoint }, async () => {
+        const put = fetchPut([]);
+        const node = await runDirectUpload({
+          file: new Blob([bytes]), filename: "public.bin", sha256: sha256(bytes), api: apiFor(actor),
+          putPart: (url, ...rest) => (hosts.add(new URL(url).host), put(url, ...rest)),
+        });
+        expect(hosts).toEqual(new Set([new URL(publicEndpoint).host]));
+        const { blob, sha } = await storedSha((node as { id: string }).id);
+        expect(sha).toBe(sha256(bytes));
+
+        const store = new S3BlobStore({ ...settings, publicEndpoint });
+        try {
+          const url = await store.presignGet(blob.storageKey, { filename: "public.bin", contentType: "application/octet-stream", expiresSeconds: 60 });
+          expect(new URL(url).host).toBe(new URL(publicEndpoint).host);
+          const res = await fetch(url);
+          expect(res.status).toBe(200);
+          expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(bytes));
+        } finally {
+          store.client.destroy();
+        }
+      });
+    } finally {
+      resetDirectUploadClientForTests();
+    }
+  });
+
   it("a part corrupted on the way is refused by S3 and sent again", async () => {
     const { actor } = await createTestUser();
     const bytes = randomBytes(11 * MiB);

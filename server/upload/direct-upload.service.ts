@@ -15,7 +15,7 @@ import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import type { Actor } from "@/server/auth/actor";
-import { s3ClientConfig, s3SettingsFromEnv } from "@/server/storage/s3-blob-store";
+import { publicSigningClient, s3ClientConfig, s3SettingsFromEnv } from "@/server/storage/s3-blob-store";
 import { s3PartSize } from "@/server/upload/part-size";
 import { completeUpload, createUploadSession, endUnfinishedUpload, failUpload, requireUploadOwner } from "@/server/upload/upload.service";
 import type { DirectStartInput } from "@/server/upload/direct-upload.schemas";
@@ -37,14 +37,18 @@ import type { NodeDto } from "@/server/drive/drive.service";
 export const PART_URL_SECONDS = 15 * 60;
 
 const KEY = Symbol.for("yunpan.directUploadS3");
-type G = typeof globalThis & { [KEY]?: { client: S3Client; bucket: string } };
+type G = typeof globalThis & { [KEY]?: { client: S3Client; signer: S3Client; bucket: string } };
 
-/** The S3 client and bucket direct uploads sign for (built from the env once per process). */
-export function directUploadS3(): { client: S3Client; bucket: string } {
+/**
+ * The S3 client and bucket direct uploads use (built from the env once per process), and the
+ * client that signs the part URLs browsers get (at S3_PUBLIC_ENDPOINT when set).
+ */
+export function directUploadS3(): { client: S3Client; signer: S3Client; bucket: string } {
   const g = globalThis as G;
   if (!g[KEY]) {
     const settings = s3SettingsFromEnv(getEnv().s3);
-    g[KEY] = { client: new S3Client(s3ClientConfig(settings)), bucket: settings.bucket };
+    const client = new S3Client(s3ClientConfig(settings));
+    g[KEY] = { client, signer: publicSigningClient(settings, client), bucket: settings.bucket };
   }
   return g[KEY];
 }
@@ -53,6 +57,7 @@ export function directUploadS3(): { client: S3Client; bucket: string } {
 export function resetDirectUploadClientForTests() {
   const g = globalThis as G;
   g[KEY]?.client.destroy();
+  if (g[KEY]?.signer !== g[KEY]?.client) g[KEY]?.signer.destroy();
   delete g[KEY];
 }
 
@@ -124,7 +129,7 @@ async function requireDirectSession(actor: Actor, uploadId: string) {
 /** Presigned UploadPart URLs for the given parts, each bound to its length and Content-MD5 (base64). */
 export async function signDirectParts(input: { actor: Actor; uploadId: string; parts: { partNumber: number; md5: string }[] }) {
   const session = await requireDirectSession(input.actor, input.uploadId);
-  const { client, bucket } = directUploadS3();
+  const { signer, bucket } = directUploadS3();
   const expiresAt = new Date(Date.now() + PART_URL_SECONDS * 1000);
   const urls = await Promise.all(
     input.parts.map(async ({ partNumber, md5 }) => {
@@ -138,7 +143,7 @@ export async function signDirectParts(input: { actor: Actor; uploadId: string; p
         ContentMD5: md5,
       });
       // Content-Length and Content-MD5 are signed headers: a part of another length or digest is refused.
-      return { partNumber, url: await getSignedUrl(client, command, { expiresIn: PART_URL_SECONDS }) };
+      return { partNumber, url: await getSignedUrl(signer, command, { expiresIn: PART_URL_SECONDS }) };
     }),
   );
   return { urls, expiresAt };
