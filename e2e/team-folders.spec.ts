@@ -66,6 +66,18 @@ test("an admin creates a group and a team folder, a member uploads, a viewer can
   await writer.getByTestId("upload-input").setInputFiles(brief.path);
   await expect(writer.getByTestId("node-row").filter({ hasText: "brief.pdf" })).toBeVisible();
   await expect(writer.getByTestId("storage-usage")).toContainText(/^Storage0 B/);
+  // A second version of it, for the viewer's version history below.
+  await writer.getByTestId("upload-input").setInputFiles(brief.path);
+  await writer.getByTestId("conflict-dialog").getByRole("button", { name: "Upload" }).click();
+  await expect(writer.getByTestId("upload-item").filter({ hasText: "brief.pdf" }).last()).toHaveAttribute("data-status", "done", { timeout: 60_000 });
+  // An editor writes but does not share: only owners and managers make links.
+  await writer.getByTestId("node-row").filter({ hasText: "brief.pdf" }).click({ button: "right" });
+  await expect(writer.getByRole("menuitem", { name: "Rename", exact: true })).toBeVisible();
+  await expect(writer.getByRole("menuitem", { name: "Share", exact: true })).toHaveCount(0);
+  await writer.keyboard.press("Escape");
+  await writer.getByTestId("node-row").filter({ hasText: "brief.pdf" }).click();
+  await expect(writer.getByTestId("toolbar-share")).toHaveCount(0);
+  await writer.keyboard.press("Escape");
 
   // The viewer sees the file and is told they can only view: nothing that writes is offered.
   const viewer = await signedIn(browser, VIEWER.email);
@@ -80,6 +92,16 @@ test("an admin creates a group and a team folder, a member uploads, a viewer can
   await expect(viewer.getByRole("menuitem", { name: "Download" })).toBeVisible();
   for (const name of ["Rename", "Move", "Move to trash", "Share"]) await expect(viewer.getByRole("menuitem", { name, exact: true })).toHaveCount(0);
   await viewer.keyboard.press("Escape");
+  // Its version history lists and downloads versions but offers no restore or delete.
+  await viewer.getByTestId("node-row").filter({ hasText: "brief.pdf" }).click({ button: "right" });
+  await viewer.getByRole("menuitem", { name: "Versions" }).click();
+  const history = viewer.getByTestId("versions-dialog");
+  await expect(history.getByTestId("version-row")).toHaveCount(2);
+  await expect(history.getByRole("link", { name: "Download version 1" })).toBeVisible();
+  await expect(history.getByRole("button", { name: "Restore version 1" })).toHaveCount(0);
+  await expect(history.getByRole("button", { name: /^Delete version/ })).toHaveCount(0);
+  await viewer.keyboard.press("Escape");
+  await expect(history).toHaveCount(0);
   await viewer.getByTestId("node-row").filter({ hasText: "brief.pdf" }).click();
   await expect(viewer.getByTestId("selection-bar").getByRole("button", { name: "Move to trash" })).toHaveCount(0);
   // A file dropped on the page is refused with the reason, and nothing is uploaded.
@@ -111,6 +133,16 @@ test("an admin creates a group and a team folder, a member uploads, a viewer can
   await expect(writer.getByTestId("trash-empty")).toBeVisible();
   await writer.getByRole("link", { name: "Back to Design" }).click();
   await expect(writer.getByTestId("node-row").filter({ hasText: "draft.txt" })).toBeVisible();
+  // On a phone, the bottom bar's Trash (the writer's own) is not the page shown.
+  const teamTrash = writer.url();
+  await writer.setViewportSize({ width: 390, height: 844 });
+  await writer.reload();
+  await expect(writer.getByTestId("trash-empty")).toBeVisible();
+  await expect(writer.getByTestId("bottom-bar").getByRole("link", { name: "Trash" })).not.toHaveAttribute("aria-current", "page");
+  await writer.goto("/trash");
+  await expect(writer.getByTestId("bottom-bar").getByRole("link", { name: "Trash" })).toHaveAttribute("aria-current", "page");
+  await writer.setViewportSize({ width: 1440, height: 900 });
+  expect(teamTrash).toMatch(/\/trash\/[0-9a-f-]{36}$/);
   // The writer's own trash never held it.
   await writer.goto("/trash");
   await expect(writer.getByTestId("trash-empty")).toBeVisible();

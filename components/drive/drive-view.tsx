@@ -45,11 +45,12 @@ export function DriveView({ folderId }: { folderId: string | null }) {
   const currentId = first?.folder.id ?? null;
   // Until the folder has loaded nothing is offered anyway (the buttons wait for currentId).
   const readOnly = first ? !first.capability.canWrite : false;
+  const canShare = first ? first.capability.canShare : false;
   const team = first?.capability.teamFolder ?? null;
   const viewOnlyHint = team ? t("teams.viewOnly") : t("drive.viewOnly");
   const [preview, setPreview] = useState<ListNode | null>(null);
   const [versions, setVersions] = useState<ListNode | null>(null);
-  const actions = useNodeActions({ parentId: currentId, readOnly, onPreview: setPreview, onVersions: setVersions });
+  const actions = useNodeActions({ parentId: currentId, readOnly, canShare, onPreview: setPreview, onVersions: setVersions });
   const files = items.filter((n) => n.kind === "FILE");
   const at = preview ? files.findIndex((n) => n.id === preview.id) : -1;
   const selectedNodes = () => items.filter((n) => selection.has(n.id));
@@ -262,7 +263,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
               <Button variant="ghost" onClick={() => actions.download(selectedNodes())} aria-label={downloadLabel}>
                 <Download className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{downloadLabel}</span>
               </Button>
-              {count === 1 && !readOnly && (
+              {count === 1 && canShare && (
                 <Button variant="ghost" onClick={() => actions.share(selectedNodes()[0]!)} data-testid="toolbar-share" aria-label={t("sharing.share")}>
                   <Share2 className="size-4" /> <span className="hidden whitespace-nowrap sm:inline">{t("sharing.share")}</span>
                 </Button>
@@ -346,7 +347,7 @@ export function DriveView({ folderId }: { folderId: string | null }) {
           onNext={at >= 0 && at < files.length - 1 ? () => setPreview(files[at + 1]!) : undefined}
         />
       ) : null}
-      {versions ? <VersionsDialog nodeId={versions.id} name={versions.name} onClose={() => setVersions(null)} /> : null}
+      {versions ? <VersionsDialog nodeId={versions.id} name={versions.name} readOnly={readOnly} onClose={() => setVersions(null)} /> : null}
     </div>
   );
 }

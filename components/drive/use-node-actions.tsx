@@ -38,10 +38,12 @@ type Dialog =
  * Everything one can do to files and folders, shared by the drive, search, recent and starred
  * views: the context menu, its dialogs, and toasts with undo for what can be undone.
  * `parentId` is the folder the nodes are listed in (for undoing a move), when there is one.
- * `readOnly` (a viewer's folder) leaves out sharing, renaming, moving and deleting.
+ * `readOnly` (a viewer's folder) leaves out sharing, renaming, moving and deleting; `canShare`
+ * (default: not read-only) false leaves out sharing alone (an editor who is not an owner or manager).
  */
-export function useNodeActions(options: { parentId?: string | null; readOnly?: boolean; onPreview?: (node: ListNode) => void; onVersions?: (node: ListNode) => void }) {
+export function useNodeActions(options: { parentId?: string | null; readOnly?: boolean; canShare?: boolean; onPreview?: (node: ListNode) => void; onVersions?: (node: ListNode) => void }) {
   const readOnly = options.readOnly ?? false;
+  const canShare = !readOnly && (options.canShare ?? true);
   const trpc = useTRPC();
   const t = useT();
   const toast = useToast();
@@ -129,7 +131,7 @@ export function useNodeActions(options: { parentId?: string | null; readOnly?: b
       icon: <Download />,
       onSelect: () => startDownload(downloadUrl(nodes)),
     });
-    if (one && !readOnly) items.push({ id: "share", label: t("sharing.share"), icon: <Share2 />, onSelect: () => setDialog({ kind: "share", node: one }) });
+    if (one && canShare) items.push({ id: "share", label: t("sharing.share"), icon: <Share2 />, onSelect: () => setDialog({ kind: "share", node: one }) });
     if (one && !readOnly) items.push({ id: "rename", label: t("actions.rename"), icon: <Pencil />, onSelect: () => setDialog({ kind: "rename", node: one }) });
     if (!readOnly) items.push({ id: "move", label: t("actions.move"), icon: <FolderInput />, onSelect: () => setDialog({ kind: "move", nodes }) });
     items.push({ id: "copy", label: t("actions.copy"), icon: <Copy />, onSelect: () => setDialog({ kind: "copy", nodes }) });
@@ -188,7 +190,7 @@ export function useNodeActions(options: { parentId?: string | null; readOnly?: b
     openMenu: (nodes: ListNode[], at: { x: number; y: number }) => setDialog({ kind: "menu", nodes, at }),
     // F2, Delete and drags reach these too: in a read-only folder they do nothing.
     rename: (node: ListNode) => !readOnly && setDialog({ kind: "rename", node }),
-    share: (node: ListNode) => !readOnly && setDialog({ kind: "share", node }),
+    share: (node: ListNode) => canShare && setDialog({ kind: "share", node }),
     moveDialog: (nodes: ListNode[]) => !readOnly && setDialog({ kind: "move", nodes }),
     moveTo: (nodes: ListNode[], targetId: string) => (readOnly ? Promise.resolve() : moveTo(nodes, targetId).catch(fail)),
     trash: (nodes: ListNode[]) => (readOnly ? Promise.resolve() : moveToTrash(nodes)),

@@ -23,7 +23,8 @@ export function versionContentUrl(nodeId: string, versionId: string) {
  * A file's version history: download any version, make an old one current again (it comes back
  * as the newest version, so nothing is lost), or delete one after an inline confirmation.
  */
-export function VersionsDialog({ nodeId, name, onClose }: { nodeId: string; name: string; onClose: () => void }) {
+/** `readOnly`: the caller may only read the file (a viewer): versions are listed and downloaded, not restored or deleted. */
+export function VersionsDialog({ nodeId, name, readOnly = false, onClose }: { nodeId: string; name: string; readOnly?: boolean; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -155,7 +156,7 @@ export function VersionsDialog({ nodeId, name, onClose }: { nodeId: string; name
                     </div>
                     {confirming === v.id ? null : (
                       <div className="flex shrink-0 items-center gap-1">
-                        {v.isCurrent ? null : (
+                        {v.isCurrent || readOnly ? null : (
                           <Button variant="secondary" className="px-2.5 py-1.5 text-xs" onClick={() => void doRestore(v)} disabled={busy} aria-label={t("versions.restoreNamed", { number: v.number })}>
                             <RotateCcw className="size-3.5" /> {t("versions.restore")}
                           </Button>
@@ -169,7 +170,7 @@ export function VersionsDialog({ nodeId, name, onClose }: { nodeId: string; name
                         >
                           <Download className="size-4" />
                         </a>
-                        {list.length > 1 ? (
+                        {list.length > 1 && !readOnly ? (
                           <button
                             onClick={() => setConfirming(v.id)}
                             disabled={busy}

@@ -7,7 +7,8 @@ import { useT } from "@/components/i18n/i18n-provider";
 import { bottomBarLinks, type NavLink } from "@/components/shell/nav-links";
 import { Logo } from "@/components/ui/logo";
 
-const isActive = (pathname: string, href: string) => pathname === href || pathname.startsWith(`${href}/`);
+// /trash/<id> is a team folder's trash, not the caller's own: Trash is active on /trash alone.
+const isActive = (pathname: string, href: string) => pathname === href || (href !== "/trash" && pathname.startsWith(`${href}/`));
 
 /** The phone's bottom bar: the everyday places, each an icon with its name under it. */
 export function BottomBar({ pathname }: { pathname: string }) {

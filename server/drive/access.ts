@@ -88,6 +88,11 @@ async function teamMembershipOf(userId: string, accountId: string): Promise<{ id
 export interface FolderCapability {
   /** May upload, make folders, rename, move and delete in it (the same answer as a write check). */
   canWrite: boolean;
+  /**
+   * May share what is in it: the owner, and a team folder's managers (links). An editor through
+   * a grant or a team role writes but does not pass access on (share-link and grant services).
+   */
+  canShare: boolean;
   /** The team folder it belongs to and the caller's role there; null outside team folders. */
   teamFolder: { id: string; role: TeamRole } | null;
 }
@@ -97,10 +102,10 @@ export interface FolderCapability {
  * `requireAccessTo` (owner, team role, then grants); every action is still checked on its own.
  */
 export async function folderCapabilityOf(actor: Actor, node: Pick<Node, "id" | "ownerId">): Promise<FolderCapability> {
-  if (node.ownerId === actor.userId) return { canWrite: true, teamFolder: null };
+  if (node.ownerId === actor.userId) return { canWrite: true, canShare: true, teamFolder: null };
   const team = await teamMembershipOf(actor.userId, node.ownerId);
-  if (team) return { canWrite: team.role !== "VIEWER", teamFolder: team };
-  return { canWrite: (await grantRoleOn(actor.userId, node.id)) === "EDITOR", teamFolder: null };
+  if (team) return { canWrite: team.role !== "VIEWER", canShare: team.role === "MANAGER", teamFolder: team };
+  return { canWrite: (await grantRoleOn(actor.userId, node.id)) === "EDITOR", canShare: false, teamFolder: null };
 }
 
 /**

@@ -74,7 +74,7 @@ test("roles: a viewer reads but cannot write, an editor writes, a stranger sees 
   expect(await callerFor(editor.actor).share.sharedWithMe()).toEqual([]);
 });
 
-test("a folder listing tells the caller what they may do there: viewers read only, a group's stronger role wins, grants count", async () => {
+test("a folder listing tells the caller what they may do there: viewers read only, only owners and managers share, a group's stronger role wins, grants count", async () => {
   const [viewer, editor, grouped, owner] = [await person(), await person(), await person(), await person()];
   const team = await teamWith([{ ...viewer, role: "VIEWER" }, { ...editor, role: "EDITOR" }, { ...grouped, role: "VIEWER" }]);
   const group = await createGroup({ actor: cliActor, name: `Editors ${randomBytes(3).toString("hex")}` });
@@ -83,24 +83,28 @@ test("a folder listing tells the caller what they may do there: viewers read onl
   const sub = await callerFor(editor.actor).drive.createFolder({ parentId: team.rootId, name: "Specs" });
 
   const capability = async (who: { actor: Actor }, folderId: string | null) => (await callerFor(who.actor).drive.list({ folderId })).capability;
-  expect(await capability(viewer, team.rootId)).toEqual({ canWrite: false, teamFolder: { id: team.id, role: "VIEWER" } });
-  expect(await capability(viewer, sub.id)).toEqual({ canWrite: false, teamFolder: { id: team.id, role: "VIEWER" } });
-  expect(await capability(editor, sub.id)).toEqual({ canWrite: true, teamFolder: { id: team.id, role: "EDITOR" } });
-  expect(await capability(grouped, team.rootId)).toEqual({ canWrite: true, teamFolder: { id: team.id, role: "MANAGER" } });
-  expect(await capability(viewer, null)).toEqual({ canWrite: true, teamFolder: null });
+  expect(await capability(viewer, team.rootId)).toEqual({ canWrite: false, canShare: false, teamFolder: { id: team.id, role: "VIEWER" } });
+  expect(await capability(viewer, sub.id)).toEqual({ canWrite: false, canShare: false, teamFolder: { id: team.id, role: "VIEWER" } });
+  expect(await capability(editor, sub.id)).toEqual({ canWrite: true, canShare: false, teamFolder: { id: team.id, role: "EDITOR" } });
+  expect(await capability(grouped, team.rootId)).toEqual({ canWrite: true, canShare: true, teamFolder: { id: team.id, role: "MANAGER" } });
+  expect(await capability(viewer, null)).toEqual({ canWrite: true, canShare: true, teamFolder: null });
 
   // A folder shared with a person: a viewer grant reads only, an editor grant writes, also below it.
   const shared = await callerFor(owner.actor).drive.createFolder({ name: "Shared" });
   const inner = await callerFor(owner.actor).drive.createFolder({ parentId: shared.id, name: "Inner" });
   await callerFor(owner.actor).share.grant({ nodeId: shared.id, email: viewer.email, role: "VIEWER" });
   await callerFor(owner.actor).share.grant({ nodeId: shared.id, email: editor.email, role: "EDITOR" });
-  expect(await capability(viewer, inner.id)).toEqual({ canWrite: false, teamFolder: null });
-  expect(await capability(editor, inner.id)).toEqual({ canWrite: true, teamFolder: null });
-  expect(await capability(owner, shared.id)).toEqual({ canWrite: true, teamFolder: null });
+  expect(await capability(viewer, inner.id)).toEqual({ canWrite: false, canShare: false, teamFolder: null });
+  expect(await capability(editor, inner.id)).toEqual({ canWrite: true, canShare: false, teamFolder: null });
+  expect(await capability(owner, shared.id)).toEqual({ canWrite: true, canShare: true, teamFolder: null });
   // The answer matches the server's own check: the viewer's write is refused, the editor's is not.
   await expect(callerFor(viewer.actor).drive.createFolder({ parentId: inner.id, name: "No" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   await callerFor(editor.actor).drive.createFolder({ parentId: inner.id, name: "Yes" });
   await callerFor(grouped.actor).drive.createFolder({ parentId: team.rootId, name: "By a manager" });
+  // canShare matches the share services: an editor's link or grant is refused, a manager's link is made.
+  await expect(callerFor(editor.actor).share.createLink({ nodeId: sub.id, permission: "VIEW" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  await expect(callerFor(editor.actor).share.grant({ nodeId: inner.id, email: viewer.email, role: "VIEWER" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  await callerFor(grouped.actor).share.createLink({ nodeId: sub.id, permission: "VIEW" });
 });
 
 test("managers add and remove members and make share links; editors cannot", async () => {

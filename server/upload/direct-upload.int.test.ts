@@ -459,8 +459,9 @@ describe("the web client's direct upload (components/upload/direct-upload-client
   it("S3_PUBLIC_ENDPOINT: part URLs and presigned downloads name the address browsers use, and work through it", async () => {
     const { actor } = await createTestUser();
     // The same RGW under another name, as a public hostname in front of an internal one would be.
-    const publicEndpoint = settings.endpoint.replace("127.0.0.1", "localhost");
-    expect(publicEndpoint).not.toBe(settings.endpoint);
+    const s = settings!;
+    const publicEndpoint = s.endpoint.replace("127.0.0.1", "localhost");
+    expect(publicEndpoint).not.toBe(s.endpoint);
     const bytes = randomBytes(11 * MiB);
     const hosts = new Set<string>();
     resetDirectUploadClientForTests();
@@ -475,7 +476,7 @@ describe("the web client's direct upload (components/upload/direct-upload-client
         const { blob, sha } = await storedSha((node as { id: string }).id);
         expect(sha).toBe(sha256(bytes));
 
-        const store = new S3BlobStore({ ...settings, publicEndpoint });
+        const store = new S3BlobStore({ ...s, publicEndpoint });
         try {
           const url = await store.presignGet(blob.storageKey, { filename: "public.bin", contentType: "application/octet-stream", expiresSeconds: 60 });
           expect(new URL(url).host).toBe(new URL(publicEndpoint).host);
