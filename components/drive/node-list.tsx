@@ -22,6 +22,8 @@ export interface ListNode {
   starred?: boolean;
   /** Its bytes failed their checksum after a direct upload: never opened, downloaded or shared. */
   quarantined?: boolean;
+  /** Its thumbnail's signed, cacheable URL, once the thumbnail is made (folder listings). */
+  thumbnailUrl?: string | null;
   /** Where it lives, for lists that span folders (search, recent, starred). */
   location?: string;
 }
@@ -290,14 +292,16 @@ function QuarantinedBadge() {
 }
 
 function Thumb({ node }: { node: ListNode }) {
-  // A picture just uploaded may not have its thumbnail yet: ask again a few times, then show the icon.
+  // A picture just uploaded may not have its thumbnail yet (no signed URL in the listing): ask
+  // again a few times, then show the icon.
   const [attempt, setAttempt] = useState(0);
   const [failed, setFailed] = useState(false);
   if (node.kind === "FILE" && THUMBNAIL_TYPES.has(node.mimeType ?? "") && !node.quarantined && !failed) {
     const version = new Date(node.updatedAt).getTime();
+    // The signed URL first; should it fail (a page left open past its window), the session's.
     return (
       <img
-        src={`/api/files/${node.id}/thumbnail?v=${version}${attempt ? `&a=${attempt}` : ""}`}
+        src={attempt === 0 && node.thumbnailUrl ? node.thumbnailUrl : `/api/files/${node.id}/thumbnail?v=${version}${attempt ? `&a=${attempt}` : ""}`}
         alt=""
         loading="lazy"
         onError={() => (attempt < 3 ? setTimeout(() => setAttempt((a) => a + 1), 1500 * (attempt + 1)) : setFailed(true))}

@@ -5,6 +5,8 @@ import { AppError, notFound } from "@/server/errors/app-error";
 import { folderCapabilityOf, requireAccessTo, requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
 import { createFolderSchema, listFolderSchema, nodeNameSchema } from "@/server/drive/drive.schemas";
 import type { Actor } from "@/server/auth/actor";
+import { getEnv } from "@/server/env";
+import { signThumbnailPath } from "@/server/security/signed-blob-url";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import { appendChange } from "@/server/events/change-log";
 
@@ -64,23 +66,37 @@ export async function listFolder(input: {
     select: { nodeId: true },
   });
   const starred = new Set(stars.map((s) => s.nodeId));
-  const quarantined = await quarantinedVersions(page.map((n) => n.currentVersionId).filter((id): id is string => id !== null));
+  const blobs = await currentBlobsOf(page);
+  const cdn = getEnv().cdnBaseUrl ?? "";
   return {
     folder: { id: folder.id, name: folder.name, isRoot: folder.rootOwnerId !== null },
     breadcrumbs: await breadcrumbsOf(input.actor, folder.id),
     // What the caller may do here, so a viewer is not offered Upload, New folder, rename or delete.
     capability: await folderCapabilityOf(input.actor, folder),
-    items: page.map((n) => ({ ...toNodeDto(n), starred: starred.has(n.id), quarantined: n.currentVersionId !== null && quarantined.has(n.currentVersionId) })),
+    items: page.map((n) => {
+      const blob = n.currentVersionId ? blobs.get(n.currentVersionId) : undefined;
+      const quarantined = blob?.integrity === "QUARANTINED";
+      // A made thumbnail gets its signed URL: fetched with no session, cached by browsers and CDNs.
+      const thumbnailUrl = blob?.thumbnail && !quarantined ? cdn + signThumbnailPath(blob.sha256) : null;
+      return { ...toNodeDto(n), starred: starred.has(n.id), quarantined, thumbnailUrl };
+    }),
     nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
 
-/** Which of these versions hold bytes that failed their checksum (the list marks those files). */
-async function quarantinedVersions(versionIds: string[]): Promise<Set<string>> {
-  if (!versionIds.length) return new Set();
+/**
+ * The blobs of the listed files the list shows something of, by current version id: those with a
+ * thumbnail ready (its signed URL) and quarantined ones (marked).
+ */
+async function currentBlobsOf(nodes: { currentVersionId: string | null }[]): Promise<Map<string, { sha256: string; integrity: string; thumbnail: boolean }>> {
+  const ids = nodes.map((n) => n.currentVersionId).filter((id): id is string => id !== null);
+  if (!ids.length) return new Map();
   const prisma = await getPrisma();
-  const rows = await prisma.fileVersion.findMany({ where: { id: { in: versionIds }, blob: { integrity: "QUARANTINED" } }, select: { id: true } });
-  return new Set(rows.map((r) => r.id));
+  const rows = await prisma.fileVersion.findMany({
+    where: { id: { in: ids }, blob: { OR: [{ thumbnail: { is: { status: "ready" } } }, { integrity: "QUARANTINED" }] } },
+    select: { id: true, blob: { select: { sha256: true, integrity: true, thumbnail: { select: { status: true } } } } },
+  });
+  return new Map(rows.map((r) => [r.id, { sha256: r.blob.sha256, integrity: r.blob.integrity, thumbnail: r.blob.thumbnail?.status === "ready" }]));
 }
 
 /** The path from the caller's visible top (their root) down to the folder. */

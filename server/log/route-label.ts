@@ -14,6 +14,7 @@ export function routeOf(pathname: string): string {
   if (pathname.startsWith("/api/s/")) return "/api/s/:token";
   if (pathname === "/dav" || pathname.startsWith("/dav/")) return "/dav";
   if (pathname.startsWith("/api/blob/")) return "/api/blob/:sha256";
+  if (pathname.startsWith("/api/thumb/")) return "/api/thumb/:sha256";
   if (pathname === "/api/trpc" || pathname.startsWith("/api/trpc/")) return "/api/trpc";
   if (pathname === "/api/auth" || pathname.startsWith("/api/auth/")) return "/api/auth";
   if (pathname === "/_next" || pathname.startsWith("/_next/")) return "/_next";

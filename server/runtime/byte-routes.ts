@@ -4,9 +4,9 @@ import { answerTusPreflight } from "@/server/upload/tus-preflight";
 import { FILE_CONTENT, serveFileContent } from "@/server/drive/download-route";
 import { dependencyChecks, serveHealth } from "@/server/runtime/health";
 import { serveSignedBlob } from "@/server/drive/signed-content";
-import { SIGNED_BLOB_PREFIX } from "@/server/security/signed-blob-url";
+import { SIGNED_BLOB_PREFIX, SIGNED_THUMBNAIL_PREFIX } from "@/server/security/signed-blob-url";
 import { serveZip, ZIP_PATH } from "@/server/drive/zip-download-route";
-import { FILE_THUMBNAIL, serveThumbnail } from "@/server/thumbnails/thumbnail-route";
+import { FILE_THUMBNAIL, serveSignedThumbnail, serveThumbnail } from "@/server/thumbnails/thumbnail-route";
 import { handleShareRoute } from "@/server/share/share-http";
 import { DAV_PREFIX, serveDav } from "@/server/dav/dav-handler";
 import { AUDIT_CSV_PATH, serveAuditCsv } from "@/server/admin/audit-csv-route";
@@ -73,6 +73,10 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, pathname: strin
   }
   if (pathname.startsWith(SIGNED_BLOB_PREFIX) && (req.method === "GET" || req.method === "HEAD")) {
     void serveSignedBlob(req, res);
+    return true;
+  }
+  if (pathname.startsWith(SIGNED_THUMBNAIL_PREFIX) && (req.method === "GET" || req.method === "HEAD")) {
+    void serveSignedThumbnail(req, res);
     return true;
   }
   const file = FILE_CONTENT.exec(pathname);

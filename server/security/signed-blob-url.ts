@@ -85,3 +85,36 @@ export function verifyBlobUrl(url: string, nowMs = Date.now()): VerifiedBlob {
   if (blob.expires <= now || blob.expires > now + 2 * getEnv().signedUrlTtlSeconds) return { ok: false, reason: "expired" };
   return { ok: true, blob };
 }
+
+export const SIGNED_THUMBNAIL_PREFIX = "/api/thumb/";
+const THUMB_PATH = /^\/api\/thumb\/([0-9a-f]{64})\.webp$/;
+
+function thumbnailMac(sha256: string, expires: number): Buffer {
+  // Its own canonical form: a thumbnail's MAC is never a valid blob URL's, nor the reverse.
+  return createHmac("sha256", urlKey()).update(JSON.stringify(["thumbnail", sha256, expires])).digest();
+}
+
+/**
+ * The signed URL of a blob's thumbnail for this window (relative): the grid asks for it with no
+ * session, and its answer is public and cacheable, so one picture in many folders is one URL.
+ */
+export function signThumbnailPath(sha256: string, nowMs = Date.now()): string {
+  const { expires } = signingWindow(nowMs);
+  return `${SIGNED_THUMBNAIL_PREFIX}${sha256}.webp?e=${expires}&s=${thumbnailMac(sha256, expires).toString("base64url")}`;
+}
+
+/** Checks a thumbnail URL's MAC (constant time) and expiry, as verifyBlobUrl does. */
+export function verifyThumbnailUrl(url: string, nowMs = Date.now()): { ok: true; sha256: string; expires: number } | { ok: false; reason: "invalid" | "expired" } {
+  const [pathname, search = ""] = url.split("?", 2) as [string, string?];
+  const m = THUMB_PATH.exec(pathname);
+  const q = new URLSearchParams(search);
+  const e = q.get("e");
+  const s = q.get("s");
+  if (!m || !e || !/^\d{1,12}$/.test(e) || !s) return { ok: false, reason: "invalid" };
+  const given = Buffer.from(s, "base64url");
+  const expected = thumbnailMac(m[1]!, Number(e));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "invalid" };
+  const now = nowMs / 1000;
+  if (Number(e) <= now || Number(e) > now + 2 * getEnv().signedUrlTtlSeconds) return { ok: false, reason: "expired" };
+  return { ok: true, sha256: m[1]!, expires: Number(e) };
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
-import { createTestFile, createTestUser } from "@/server/test/factories";
+import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
+import { signThumbnailPath } from "@/server/security/signed-blob-url";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { useTestDatabase } from "@/server/test/test-db";
 import { drainQueue } from "@/server/jobs/queue";
@@ -45,6 +46,39 @@ describe("thumbnails", () => {
     expect(foreign.status).toBe(404);
     expect(await foreign.text()).toBe(await missing.text());
     expect((await thumbnailOf(node.id, {})).status).toBe(401);
+  });
+
+  it("a folder listing gives a made thumbnail a signed, public, cacheable URL that needs no session; tampered or expired URLs are refused", async () => {
+    const owner = await createTestUser();
+    const content = await picture(640, 480);
+    const node = await createTestFile({ actor: owner.actor, name: "sky.png", content, mimeType: "image/png" });
+    const listed = async () => (await callerFor(owner.actor).drive.list({})).items.find((i) => i.id === node.id)!;
+    // Not made yet: no URL (the grid asks the session route, which retries).
+    expect((await listed()).thumbnailUrl).toBeNull();
+    await drainQueue();
+    const url = (await listed()).thumbnailUrl!;
+    expect(url).toMatch(/^\/api\/thumb\/[0-9a-f]{64}\.webp\?e=\d+&s=[\w-]+$/);
+    // One URL per window: a second listing gives the same one, so caches hit.
+    expect((await listed()).thumbnailUrl).toBe(url);
+
+    const res = await fetch(http.baseUrl + url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/webp");
+    expect(res.headers.get("cache-control")).toMatch(/^public, max-age=\d+, immutable$/);
+    expect(res.headers.get("content-security-policy")).toBe("sandbox");
+    expect((await sharp(Buffer.from(await res.arrayBuffer())).metadata()).width).toBe(THUMBNAIL_SIZE);
+    expect((await fetch(http.baseUrl + url, { headers: { "If-None-Match": res.headers.get("etag")! } })).status).toBe(304);
+
+    // Another picture's sha256 under this signature, a changed signature, an expiry moved out.
+    const other = "0".repeat(64);
+    const forged = [url.replace(/thumb\/[0-9a-f]{64}/, `thumb/${other}`), url.replace(/s=.{4}/, "s=AAAA"), url.replace(/e=(\d+)/, (_, e) => `e=${Number(e) + 60}`)];
+    for (const f of forged) {
+      const refused = await fetch(http.baseUrl + f);
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toMatch(/link is not valid|expired/i);
+    }
+    const expired = await fetch(http.baseUrl + signThumbnailPath(url.slice(11, 75), Date.now() - 48 * 3600_000));
+    expect(expired.status).toBe(403);
   });
 
   it("turns pictures upright by their EXIF orientation and never enlarges small ones", async () => {

@@ -94,6 +94,18 @@ export async function getThumbnail(input: { actor: Actor; nodeId: string }): Pro
 }
 
 /**
+ * The thumbnail of the blob with this sha256, for a signed thumbnail URL (checked by its MAC: no
+ * access query). A quarantined blob has none; not made yet: not-found.
+ */
+export async function getThumbnailBySha256(sha256: string): Promise<{ data: Buffer; etag: string }> {
+  const prisma = await getPrisma();
+  const blob = await prisma.blob.findUnique({ where: { backend_sha256: { backend: getBlobStore().backend, sha256 } }, select: { integrity: true, thumbnail: { select: { status: true, data: true } } } });
+  const thumb = blob?.thumbnail;
+  if (!thumb || thumb.status !== "ready" || !thumb.data || blob.integrity === "QUARANTINED") throw notFound();
+  return { data: Buffer.from(thumb.data), etag: `"t-${sha256}"` };
+}
+
+/**
  * Queues thumbnails for pictures that have none (files from before thumbnails existed, or whose
  * job was lost). A periodic job; a few hundred per run.
  */
