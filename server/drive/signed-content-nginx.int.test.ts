@@ -2,7 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { createTestFile, createTestUser } from "@/server/test/factories";
+import sharp from "sharp";
+import { drainQueue } from "@/server/jobs/queue";
+import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
 import { createTestToken, startHttpHarness, type HttpHarness } from "@/server/test/http-harness";
 import { NGINX, startNginxFront, type NginxFront } from "@/server/test/nginx-front";
 import { useTestDatabase } from "@/server/test/test-db";
@@ -17,13 +19,14 @@ let front = "";
 const appRequests: string[] = [];
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-/** The `proxy_cache_path` line and the `/api/blob/` location of the deploy config. */
+/** The `proxy_cache_path` line and the `/api/blob/` and `/api/thumb/` locations of the deploy config. */
 function deployBlobCache(): { cachePath: string; location: string } {
   const conf = readFileSync(path.resolve(import.meta.dirname, "../../deploy/nginx/yunpan.conf"), "utf8").replace(/#.*$/gm, "");
   const cachePath = /^proxy_cache_path [^;]+;/m.exec(conf)?.[0];
-  const location = /location \^~ \/api\/blob\/ \{[^}]*\}/.exec(conf)?.[0];
-  if (!cachePath || !location) throw new Error("deploy/nginx/yunpan.conf has no proxy_cache_path or no location ^~ /api/blob/");
-  return { cachePath, location };
+  const blobs = /location \^~ \/api\/blob\/ \{[^}]*\}/.exec(conf)?.[0];
+  const thumbs = /location \^~ \/api\/thumb\/ \{[^}]*\}/.exec(conf)?.[0];
+  if (!cachePath || !blobs || !thumbs) throw new Error("deploy/nginx/yunpan.conf has no proxy_cache_path, or no location ^~ /api/blob/ or ^~ /api/thumb/");
+  return { cachePath, location: `${blobs}\n    ${thumbs}` };
 }
 
 beforeAll(async () => {
@@ -108,4 +111,23 @@ test.skipIf(!NGINX)("a refused signature is not cached: each one reaches the app
     expect(res.headers.get("x-cache-status")).not.toBe("HIT");
   }
   expect(appRequests.length - before).toBe(2);
+});
+
+test.skipIf(!NGINX)("a signed thumbnail URL from a listing is cached the same way: the second GET is a HIT", async () => {
+  const { actor } = await createTestUser();
+  const content = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#aa3300" } }).png().toBuffer();
+  const node = await createTestFile({ actor, name: "pic.png", content, mimeType: "image/png" });
+  await drainQueue();
+  const thumbnailUrl = (await callerFor(actor).drive.list({})).items.find((i) => i.id === node.id)?.thumbnailUrl;
+  expect(thumbnailUrl).toMatch(/^\/api\/thumb\//);
+  const toApp = () => appRequests.filter((r) => r.startsWith("GET /api/thumb/")).length;
+  const before = toApp();
+  const first = await fetch(front + thumbnailUrl);
+  expect(first.status).toBe(200);
+  expect(first.headers.get("x-cache-status")).toBe("MISS");
+  const body = new Uint8Array(await first.arrayBuffer());
+  const second = await fetch(front + thumbnailUrl);
+  expect(second.headers.get("x-cache-status")).toBe("HIT");
+  expect(sha(new Uint8Array(await second.arrayBuffer()))).toBe(sha(body));
+  expect(toApp() - before).toBe(1);
 });
