@@ -1,0 +1,20 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { openDatabase, type Database } from "@/server/db/client";
+
+// The embedded database opens with a shared buffer pool that fits PGlite's initial WebAssembly
+// memory (see PGLITE_SETTINGS): Postgres's 128MB default cost ~90 MiB of resident memory at start.
+const dir = mkdtempSync(path.join(os.tmpdir(), "yunpan-embedded-settings-"));
+let db: Database | null = null;
+afterAll(async () => {
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it("opens the embedded database with a 64MB shared buffer pool", async () => {
+  db = await openDatabase({ mode: "embedded", dataDir: dir });
+  const [row] = await db.prisma.$queryRaw<{ shared_buffers: string }[]>`SHOW shared_buffers`;
+  expect(row).toEqual({ shared_buffers: "64MB" });
+});
