@@ -141,7 +141,7 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
 }
 
 /** Matches of a grantee's query checked against the shared folders before the shared files are walked instead. */
-const INDEX_FIRST = 500;
+export const INDEX_FIRST = 500;
 
 /** Matches ranked per query (more when the caller pages beyond them). */
 const RANKED_CANDIDATES = 200;
