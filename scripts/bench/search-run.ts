@@ -142,7 +142,7 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
   );
   log(`${rate.toFixed(1)} files/s one by one`);
   // The backfill's way (reindexing, files that arrived in bulk): INDEX_CHUNK files per call, their
-  // extractions side by side on the extraction threads, one INSERT per call.
+  // extractions side by side on the extraction threads, rows written while the next are extracted.
   log(`indexing the same ${timed.length} files again with indexFilesText, ${INDEX_CHUNK} per call (the backfill's batches) …`);
   // Their rows are dropped first, as `reindex` does, so the pass inserts (and the size below is not of two generations of rows).
   await prisma.$executeRaw`DELETE FROM "SearchText" WHERE "nodeId" = ANY(${timed}::text[])`;

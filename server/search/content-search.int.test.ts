@@ -5,6 +5,7 @@ import { NOT_FOUND, rejectionOf } from "@/server/test/rejection";
 import { useTestDatabase } from "@/server/test/test-db";
 import { makeDocx, makeHtml, makeOdt, makePdf, makePptx, makeXlsx, makeZipBombDocx } from "@/server/test/search-corpus";
 import { drainQueue } from "@/server/jobs/queue";
+import { INDEX_FIRST } from "@/server/search/content-search.service";
 import type { Actor } from "@/server/auth/actor";
 
 const t = useTestDatabase();
@@ -118,6 +119,35 @@ describe("content search", () => {
     await callerFor(owner).share.revokeGrant({ grantId: grant.id });
     expect(await search("采购")).toEqual(["mine.txt"]);
     expect(names(await callerFor(owner).search.content({ query: "采购" }))).toEqual(["deep.txt", "mid.txt", "outside.txt", "top.txt"]);
+  });
+
+  it("a grantee finds the shared matches of a word that more than INDEX_FIRST unshared documents hold before them", async () => {
+    const { actor: owner } = await createTestUser();
+    const { actor: grantee, user: granteeUser } = await createTestUser();
+    const drive = callerFor(owner).drive;
+    const bulk = await drive.createFolder({ name: "bulk" });
+    // Unshared matches first in the table, so the index's first matches are none of the grantee's.
+    const n = INDEX_FIRST + 10;
+    const ids = Array.from({ length: n }, () => randomUUID());
+    const vids = Array.from({ length: n }, () => randomUUID());
+    const blobId = randomUUID();
+    await t.prisma.$executeRaw`INSERT INTO "Blob" (id, backend, sha256, size, "storageKey") VALUES (${blobId}, 'local', ${"0".repeat(64)}, 0, ${`test-${blobId}`})`;
+    await t.prisma.$executeRaw`
+      INSERT INTO "Node" (id, "ownerId", "parentId", kind, name, "liveName", size, "mimeType")
+      SELECT id, ${owner.userId}, ${bulk.id}, 'FILE', 'n' || ord || '.txt', 'n' || ord || '.txt', 0, 'text/plain' FROM unnest(${ids}::text[]) WITH ORDINALITY AS t(id, ord)`;
+    await t.prisma.$executeRaw`INSERT INTO "FileVersion" (id, "nodeId", number, "blobId", size, "createdById") SELECT vid, id, 1, ${blobId}, 0, ${owner.userId} FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid)`;
+    await t.prisma.$executeRaw`UPDATE "Node" n SET "currentVersionId" = t.vid FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid) WHERE n.id = t.id`;
+    await t.prisma.$executeRaw`
+      INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv)
+      SELECT id, vid, 'OK', 'procurement plan', 16, to_tsvector('english', 'procurement plan') FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid)`;
+    const team = await drive.createFolder({ name: "team" });
+    await upload(owner, "in-folder.txt", "procurement plan", team.id);
+    const single = await upload(owner, "one-file.txt", "procurement plan");
+    await drainQueue();
+    await callerFor(owner).share.grant({ nodeId: team.id, email: granteeUser.email, role: "VIEWER" });
+    await callerFor(owner).share.grant({ nodeId: single.id, email: granteeUser.email, role: "VIEWER" });
+    expect(names(await callerFor(grantee).search.content({ query: "procurement" }))).toEqual(["in-folder.txt", "one-file.txt"]);
+    expect(names(await callerFor(grantee).search.content({ query: "procurement", kind: "image" }))).toEqual([]);
   });
 
   it("a trashed file disappears and comes back when restored", async () => {

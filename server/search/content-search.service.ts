@@ -1,12 +1,11 @@
 import { getPrisma } from "@/server/db/client";
-import { grantsReaching } from "@/server/drive/grant-scope";
 import { withoutJit } from "@/server/db/without-jit";
 import { Prisma } from "@/server/db/generated/client.ts";
 import { requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
 import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { kindFilterSql } from "@/server/drive/file-kinds";
 import { folderPathsOf } from "@/server/drive/node-paths";
-import { ownLiveNodesSql, sharedNodesCteSql } from "@/server/drive/search-scope";
+import { ownLiveNodesSql, sharedFoldersCteSql } from "@/server/drive/search-scope";
 import { AppError } from "@/server/errors/app-error";
 import { contentSearchSchema, type ContentSearchInput } from "@/server/search/search.schemas";
 import { makeSnippet, type Needles, type Snippet } from "@/server/search/snippet";
@@ -53,11 +52,20 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   const offset = cursor ? Number(cursor) : 0;
   // Written out in the WHERE (not joined from a CTE) so the planner sees a constant and uses the GIN index.
   const tsquery = Prisma.sql`(${tsquerySql(terms)})`;
-  const hasGrants = (await prisma.grant.count({ where: grantsReaching(actor.userId) })) > 0;
-  const teams = await teamDrivesOf(actor.userId);
+  // Independent look-ups side by side (each a round trip to PostgreSQL; PGlite runs them in turn).
+  const [shared, teams, needles] = await Promise.all([
+    prisma.$queryRaw<{ id: string; kind: "FILE" | "FOLDER" }[]>`WITH RECURSIVE shared AS (${sharedFoldersCteSql(actor.userId)}) SELECT id, kind::text AS kind FROM shared`,
+    teamDrivesOf(actor.userId),
+    needlesOf(terms),
+  ]);
+  // What others granted travels as two lists (folders, and files granted one by one): PostgreSQL
+  // plans with their real lengths, where a walk inside the query was estimated at thousands of
+  // rows (each step ×10) and made it scan whole tables.
+  const sharedFolders = shared.filter((r) => r.kind === "FOLDER").map((r) => r.id);
+  const sharedFiles = shared.filter((r) => r.kind === "FILE").map((r) => r.id);
+  const hasGrants = shared.length > 0;
   const drives = [...teams.keys()];
   const ctes: Prisma.Sql[] = [];
-  if (hasGrants) ctes.push(Prisma.sql`shared AS (${sharedNodesCteSql(actor.userId)})`);
   if (folderId) ctes.push(Prisma.sql`under AS (SELECT id FROM "Node" WHERE id = ${folderId} UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)`);
   // Bigrams say a Chinese term's characters are there; its exact run must be too.
   const exact = terms.filter((t) => t.kind === "cjk").map((t) => Prisma.sql`AND strpos(s.text, ${t.text}) > 0`);
@@ -75,35 +83,49 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   // PostgreSQL expect one joined row and read every match (a parallel scan of SearchText, 1.7 s).
   const ownHits = Prisma.sql`(SELECT n.id FROM "SearchText" s JOIN "Node" n ON n.id = s."nodeId"
         WHERE ${ownLiveNodesSql(actor.userId, drives)} AND ${filters} LIMIT ${candidates})`;
-  // What others granted is joined from the walked subtree (a join, not `IN (shared)` under an OR,
-  // which PostgreSQL ran as a subplan per matching document: 1-23 s for a grantee).
-  const grantedHits = Prisma.sql`(SELECT n.id FROM shared sh JOIN "Node" n ON n.id = sh.id JOIN "SearchText" s ON s."nodeId" = n.id
-        WHERE ${filters} LIMIT ${candidates})`;
+  // What others granted starts from the index too: the first INDEX_FIRST matches of the query,
+  // kept when they are shared. A query with more matches than that (a common word) also reads the
+  // texts of the shared files, as the whole answer may lie beyond those matches; that branch is
+  // skipped otherwise (a one-time filter); it looks each shared file's text up (LATERAL, OFFSET 0: PostgreSQL
+  // preferred reading every match of the index and hashing the shared files). Reading the shared files' texts first cost a grantee of
+  // a large folder seconds, even for a rare word.
+  const isShared = Prisma.sql`(n."parentId" = ANY(${sharedFolders}::text[]) OR n.id = ANY(${sharedFiles}::text[]))`;
+  const grantedHits = Prisma.sql`(SELECT n.id FROM first f JOIN "SearchText" s ON s."nodeId" = f.id JOIN "Node" n ON n.id = s."nodeId"
+        WHERE ${isShared} AND ${filters} LIMIT ${candidates})
+      UNION (SELECT n.id FROM "Node" n CROSS JOIN LATERAL (SELECT s.* FROM "SearchText" s WHERE s."nodeId" = n.id OFFSET 0) s
+        WHERE ${isShared} AND n.kind = 'FILE' AND (SELECT count(*) FROM first) >= ${INDEX_FIRST} AND ${filters} LIMIT ${candidates})`;
+  if (hasGrants) ctes.push(Prisma.sql`first AS MATERIALIZED (SELECT s."nodeId" AS id FROM "SearchText" s WHERE s.status = 'OK' AND s.tsv @@ ${tsquery} LIMIT ${INDEX_FIRST})`);
   type Row = { id: string; parentId: string; kind: "FILE"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date; ownerId: string; rank: number };
-  const rows = await withoutJit(prisma, (tx) => tx.$queryRaw<Row[]>`
+  const ranked = (db: Prisma.TransactionClient) => db.$queryRaw<Row[]>`
     WITH RECURSIVE ${ctes.length ? Prisma.sql`${Prisma.join(ctes, ", ")},` : Prisma.empty}
     hits AS (${hasGrants ? Prisma.sql`${ownHits} UNION ${grantedHits}` : ownHits})
     SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt", n."ownerId",
            ts_rank(s.tsv, ${tsquery})::float8 AS rank
       FROM hits h JOIN "Node" n ON n.id = h.id JOIN "SearchText" s ON s."nodeId" = n.id AND s."versionId" = n."currentVersionId"
      ORDER BY rank DESC, n."updatedAt" DESC, n.id
-     LIMIT ${limit + 1} OFFSET ${offset}`);
+     LIMIT ${limit + 1} OFFSET ${offset}`;
+  // JIT is turned off only where the query walks a folder (its estimates make PostgreSQL compile
+  // the statement): the transaction it takes costs round trips.
+  const rows = folderId ? await withoutJit(prisma, ranked) : await ranked(prisma);
   const page = rows.slice(0, limit);
-  const needles = await needlesOf(terms);
   // Only a window of each text travels (texts may be 1 MiB each): around the first needle found.
   const all = [...needles.exact, ...needles.prefixes].map((n) => n.toLowerCase()).filter(Boolean);
-  const windows = page.length
-    ? await prisma.$queryRaw<{ nodeId: string; start: number; piece: string; total: number }[]>`
+  const isOwn = (r: Row) => r.ownerId === actor.userId || teams.has(r.ownerId);
+  const own = page.filter(isOwn);
+  const sharedParents = [...new Set(page.filter((r) => !isOwn(r)).map((r) => r.parentId))];
+  const [windows, paths, sharedPaths] = await Promise.all([
+    page.length
+      ? prisma.$queryRaw<{ nodeId: string; start: number; piece: string; total: number }[]>`
         SELECT w."nodeId", w.start, substr(w.text, w.start, ${SNIPPET_WINDOW}) AS piece, length(w.text) AS total FROM (
           SELECT s."nodeId", s.text,
                  greatest(1, coalesce((SELECT min(p) FROM unnest(${all}::text[]) AS x(n), LATERAL strpos(lower(s.text), x.n) AS p WHERE p > 0), 1) - ${SNIPPET_WINDOW / 4})::int AS start
             FROM "SearchText" s WHERE s."nodeId" = ANY(${page.map((r) => r.id)}::text[])) w`
-    : [];
+      : [],
+    folderPathsOf(prisma, [actor.userId, ...drives], own.map((r) => r.parentId), teams),
+    Promise.all(sharedParents.map((id) => breadcrumbsOf(actor, id))),
+  ]);
+  sharedParents.forEach((id, i) => paths.set(id, sharedPaths[i]!));
   const texts = new Map(windows.map((w) => [w.nodeId, w]));
-  const isOwn = (r: Row) => r.ownerId === actor.userId || teams.has(r.ownerId);
-  const own = page.filter(isOwn);
-  const paths = await folderPathsOf(prisma, [actor.userId, ...drives], own.map((r) => r.parentId), teams);
-  for (const parentId of new Set(page.filter((r) => !isOwn(r)).map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(actor, parentId));
   return {
     items: page.map(
       (r): ContentHitDto => ({
@@ -117,6 +139,9 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
     nextCursor: rows.length > limit ? String(offset + limit) : null,
   };
 }
+
+/** Matches of a grantee's query checked against the shared folders before the shared files are walked instead. */
+export const INDEX_FIRST = 500;
 
 /** Matches ranked per query (more when the caller pages beyond them). */
 const RANKED_CANDIDATES = 200;

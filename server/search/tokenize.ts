@@ -47,12 +47,16 @@ export function bigrams(run: string): string[] {
 /** The text split for indexing: Latin words for to_tsvector('english'), and the CJK lexemes. */
 export function splitForIndex(text: string): { latin: string; cjk: string[] } {
   const lexemes = new Set<string>();
-  const cutter = getJieba();
+  const runs: string[] = [];
   for (const [run] of text.matchAll(CJK_RUNS)) {
     if (lexemes.size >= MAX_CJK_LEXEMES) break;
+    runs.push(run);
     for (const b of bigrams(run)) lexemes.add(b);
-    if (cutter) for (const w of cutter.cutForSearch(run, false)) if ([...w].length > 2) lexemes.add(w);
   }
+  // One jieba call for all runs (a call per run cost more than the cutting): jieba cuts at every
+  // character that is not Han, so runs joined by line breaks are cut as they are one by one.
+  const cutter = getJieba();
+  if (cutter && runs.length) for (const w of cutter.cutForSearch(runs.join("\n"), false)) if (w.length > 2 && [...w].length > 2) lexemes.add(w);
   return { latin: text.replace(CJK_RUNS, " "), cjk: [...lexemes].slice(0, MAX_CJK_LEXEMES) };
 }
 
