@@ -45,12 +45,22 @@ test("grid thumbnails, previews and versions in Chinese", async ({ page, context
   for (const name of ["海边日落.jpg", "mountain.png", "city-night.jpg", "会议纪要.md"]) await expect(row(page, name)).toBeVisible();
 
   await page.getByRole("button", { name: "Grid view" }).click();
-  // Each picture's tile shows its server-made WebP thumbnail, not the original.
+  // Each picture's tile shows its server-made WebP thumbnail, not the original: through the session
+  // route while it is being made, through its signed URL once a listing carries one.
+  const thumbnailSrc = /\/thumbnail\?v=|^\/api\/thumb\/[0-9a-f]{64}\.webp\?e=\d+&s=/;
   for (const name of ["海边日落.jpg", "mountain.png", "city-night.jpg"]) {
     const img = row(page, name).locator("img");
-    await expect(img).toHaveAttribute("src", /\/thumbnail\?v=/);
+    await expect(img).toHaveAttribute("src", thumbnailSrc);
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await img.evaluate((el: HTMLImageElement) => Math.max(el.naturalWidth, el.naturalHeight))).toBe(320);
+  }
+  // All made: a fresh listing gives every tile its signed URL.
+  await page.reload();
+  await page.getByRole("button", { name: "Grid view" }).click();
+  for (const name of ["海边日落.jpg", "mountain.png", "city-night.jpg"]) {
+    const img = row(page, name).locator("img");
+    await expect(img).toHaveAttribute("src", /^\/api\/thumb\/[0-9a-f]{64}\.webp\?e=\d+&s=/);
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && Math.max(el.naturalWidth, el.naturalHeight)), { timeout: 30_000 }).toBe(320);
   }
   await screenshot(page, testInfo, "60-grid-thumbnails");
   await page.emulateMedia({ colorScheme: "dark" });
