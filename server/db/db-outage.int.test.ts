@@ -6,6 +6,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectPgClient, withPgClient } from "@/server/db/pg-connections";
 import { runAdminCli, startServerProcess } from "@/server/test/server-process";
+import { allJobs } from "@/server/runtime/jobs";
 
 // PostgreSQL goes away under a running server (restart, failover): every backend of its database
 // is terminated at the worst moments. The server must stay up, answer 503 with Retry-After while
@@ -23,10 +24,17 @@ describe.skipIf(skipReason)("the database goes away under a running server", () 
   let auth: Record<string, string> = {};
 
   const admin = <T>(fn: (c: pg.Client) => Promise<T>) => withPgClient(dbUrl, fn);
-  /** pg_terminate_backend on every backend of the server's database (from the cluster's own db). */
-  const terminateAll = () =>
+  /**
+   * pg_terminate_backend on every backend of the server's database but `spare` (from the cluster's
+   * own db), waiting until each is gone. A lock holder is spared and let go only afterwards: were it
+   * terminated first, a waiter could run its query and answer before its own signal lands.
+   */
+  const terminateAll = (spare = 0) =>
     withPgClient(pgBase!, async (c) => {
-      const { rowCount } = await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+      const { rowCount } = await c.query(
+        `SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND pid <> $2`,
+        [name, spare],
+      );
       return rowCount ?? 0;
     });
   /** Resolves once a backend of the database waits on a lock (the request under test is blocked there). */
@@ -39,8 +47,27 @@ describe.skipIf(skipReason)("the database goes away under a running server", () 
     const c = await connectPgClient(dbUrl);
     await c.query("BEGIN");
     await c.query(sql, params);
-    return c;
+    const pid = Number((await c.query("SELECT pg_backend_pid() AS pid")).rows[0].pid);
+    return { pid, release: () => c.end().catch(() => {}) };
   };
+  /**
+   * Resolves once every background job has finished its first pass (15–30 s after boot) and the
+   * queue is empty: a job that queries "Node" meanwhile would be the lock waiter lockWaiter sees,
+   * and the request under test would reach the database only after the outage.
+   */
+  const jobsQuiet = () =>
+    expect
+      .poll(
+        () =>
+          admin(async (c) => {
+            const runs = await c.query(`SELECT name FROM "JobRun" WHERE "lastFinishedAt" >= "lastStartedAt"`);
+            const queued = await c.query(`SELECT count(*) AS n FROM "QueuedJob" WHERE status IN ('QUEUED', 'RUNNING')`);
+            const done = new Set(runs.rows.map((r: { name: string }) => r.name));
+            return allJobs().every((j) => done.has(j.name)) && Number(queued.rows[0].n) === 0;
+          }),
+        { timeout: 90_000, interval: 500 },
+      )
+      .toBe(true);
   const expectAlive = () => {
     expect(server.child.exitCode).toBeNull();
     expect(server.child.signalCode).toBeNull();
@@ -84,8 +111,8 @@ describe.skipIf(skipReason)("the database goes away under a running server", () 
     const holder = await holdLock(`SELECT 1 FROM "User" WHERE email = $1 FOR UPDATE`, ["outage@example.com"]);
     const last = fetch(location, { method: "PATCH", headers: tus({ "Upload-Offset": String(half), "Content-Type": "application/offset+octet-stream" }), body: bytes.subarray(half) });
     await lockWaiter();
-    expect(await terminateAll()).toBeGreaterThan(0);
-    await holder.end().catch(() => {});
+    expect(await terminateAll(holder.pid)).toBeGreaterThan(0);
+    await holder.release();
     const answer = await last;
     expect(answer.status).toBe(503);
     expect(answer.headers.get("retry-after")).toBe("5");
@@ -112,11 +139,12 @@ describe.skipIf(skipReason)("the database goes away under a running server", () 
       ),
     );
     const propfind = () => fetch(`${server.url}/dav/`, { method: "PROPFIND", headers: { ...auth, Depth: "1" } });
+    await jobsQuiet();
     const holder = await holdLock(`LOCK TABLE "Node" IN ACCESS EXCLUSIVE MODE`);
     const listing = propfind();
     await lockWaiter();
-    expect(await terminateAll()).toBeGreaterThan(0);
-    await holder.end().catch(() => {});
+    expect(await terminateAll(holder.pid)).toBeGreaterThan(0);
+    await holder.release();
     const answer = await listing;
     expect(answer.status).toBe(503);
     expect(answer.headers.get("retry-after")).toBe("5");

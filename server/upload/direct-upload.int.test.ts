@@ -5,13 +5,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { DeleteBucketCorsCommand, GetBucketCorsCommand, ListMultipartUploadsCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { runAdminCommand } from "@/server/admin/admin-commands";
 import { getEnv } from "@/server/env";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { setBlobStoreForTests } from "@/server/storage/blob-store-factory";
 import { S3BlobStore } from "@/server/storage/s3-blob-store";
 import { s3EnvFor, testS3Settings } from "@/server/test/s3-env";
 import { callerFor, createTestUser } from "@/server/test/factories";
 import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
-import { resetDirectUploadClientForTests, removeUploadData } from "@/server/upload/direct-upload.service";
+import { directUploadS3, resetDirectUploadClientForTests, removeUploadData } from "@/server/upload/direct-upload.service";
 import { expireStaleUploads } from "@/server/upload/upload-expiry.service";
 import { drainQueue } from "@/server/jobs/queue";
 import { BLOB_VERIFY_JOB } from "@/server/upload/blob-verify-queue";
@@ -284,11 +284,23 @@ describe("direct upload to S3", () => {
   it("over quota is refused before any byte: no session, no multipart upload", async () => {
     const { actor, user } = await createTestUser();
     await t.prisma.user.update({ where: { id: user.id }, data: { quotaBytes: BigInt(4 * MiB) } });
-    const before = (await openUploads("")).length;
-    await expect(start(actor, randomBytes(5 * MiB))).rejects.toThrow(/Not enough space/);
-    expect(await zhMessage(start(actor, randomBytes(5 * MiB)))).toMatch(/空间不足/);
-    expect(await t.prisma.uploadSession.count({ where: { userId: user.id } })).toBe(0);
-    expect((await openUploads("")).length).toBe(before);
+    // Other files share the bucket and open multipart uploads meanwhile, so the bucket's count
+    // proves nothing here: watch what this process's direct-upload client sends instead.
+    const send = vi.spyOn(directUploadS3().client, "send");
+    const sent = () => send.mock.calls.map(([command]) => command.constructor.name);
+    try {
+      await expect(start(actor, randomBytes(5 * MiB))).rejects.toThrow(/Not enough space/);
+      expect(await zhMessage(start(actor, randomBytes(5 * MiB)))).toMatch(/空间不足/);
+      expect(sent()).not.toContain("CreateMultipartUploadCommand");
+      expect(await t.prisma.uploadSession.count({ where: { userId: user.id } })).toBe(0);
+      // The same watch sees the multipart upload a start within quota opens.
+      const plan = await start(actor, randomBytes(3 * MiB));
+      expect(sent()).toContain("CreateMultipartUploadCommand");
+      expect(await openUploads(plan.uploadId)).toHaveLength(1);
+      await callerFor(actor).upload.directAbort({ uploadId: plan.uploadId });
+    } finally {
+      send.mockRestore();
+    }
   });
 
   it("another user's upload answers exactly like a missing one", async () => {
