@@ -117,6 +117,19 @@ test("an admin creates a group and a team folder, a member uploads, a viewer can
   await expect(viewer.getByTestId("upload-item")).toHaveCount(0);
   await viewer.reload();
   await expect(viewer.getByTestId("node-row")).toHaveCount(1);
+  // Search and Recent list the same file with the same limits: only what a viewer may do.
+  for (const view of ["/search?q=brief", "/recent"]) {
+    await viewer.goto(view);
+    await viewer.getByTestId("node-row").filter({ hasText: "brief.pdf" }).click({ button: "right" });
+    await expect(viewer.getByRole("menuitem", { name: "Download" })).toBeVisible();
+    for (const name of ["Rename", "Move", "Move to trash", "Share"]) await expect(viewer.getByRole("menuitem", { name, exact: true })).toHaveCount(0);
+    await viewer.getByRole("menuitem", { name: "Versions" }).click();
+    await expect(viewer.getByTestId("versions-dialog").getByTestId("version-row")).toHaveCount(2);
+    await expect(viewer.getByTestId("versions-dialog").getByRole("button", { name: "Restore version 1" })).toHaveCount(0);
+    await viewer.keyboard.press("Escape");
+    await expect(viewer.getByTestId("versions-dialog")).toHaveCount(0);
+  }
+  await viewer.goto("/drive");
 
   // The writer deletes a file and restores it from the team folder's own trash.
   const draft = makeFile(test.info(), "draft.txt", 2_000);

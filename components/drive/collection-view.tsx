@@ -72,7 +72,7 @@ export function CollectionView(props: {
       </div>
       {actions.dialogs}
       {preview ? <PreviewDialog node={preview} onClose={() => setPreview(null)} /> : null}
-      {versions ? <VersionsDialog nodeId={versions.id} name={versions.name} onClose={() => setVersions(null)} /> : null}
+      {versions ? <VersionsDialog nodeId={versions.id} name={versions.name} readOnly={versions.access ? !versions.access.canWrite : false} onClose={() => setVersions(null)} /> : null}
     </div>
   );
 }

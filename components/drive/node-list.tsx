@@ -26,6 +26,8 @@ export interface ListNode {
   thumbnailUrl?: string | null;
   /** Where it lives, for lists that span folders (search, recent, starred). */
   location?: string;
+  /** What the caller may do to it, for lists that span folders (a folder's listing says it once). */
+  access?: { canWrite: boolean; canShare: boolean };
 }
 
 export const DRAG_TYPE = "application/x-yunpan-nodes";

@@ -40,10 +40,13 @@ type Dialog =
  * `parentId` is the folder the nodes are listed in (for undoing a move), when there is one.
  * `readOnly` (a viewer's folder) leaves out sharing, renaming, moving and deleting; `canShare`
  * (default: not read-only) false leaves out sharing alone (an editor who is not an owner or manager).
+ * Items listed from many folders carry their own `access`, which narrows the same way per item.
  */
 export function useNodeActions(options: { parentId?: string | null; readOnly?: boolean; canShare?: boolean; onPreview?: (node: ListNode) => void; onVersions?: (node: ListNode) => void }) {
-  const readOnly = options.readOnly ?? false;
-  const canShare = !readOnly && (options.canShare ?? true);
+  const folderReadOnly = options.readOnly ?? false;
+  const folderCanShare = !folderReadOnly && (options.canShare ?? true);
+  const writable = (nodes: ListNode[]) => !folderReadOnly && nodes.every((n) => n.access?.canWrite ?? true);
+  const shareable = (node: ListNode) => folderCanShare && (node.access ? node.access.canWrite && node.access.canShare : true);
   const trpc = useTRPC();
   const t = useT();
   const toast = useToast();
@@ -131,7 +134,8 @@ export function useNodeActions(options: { parentId?: string | null; readOnly?: b
       icon: <Download />,
       onSelect: () => startDownload(downloadUrl(nodes)),
     });
-    if (one && canShare) items.push({ id: "share", label: t("sharing.share"), icon: <Share2 />, onSelect: () => setDialog({ kind: "share", node: one }) });
+    const readOnly = !writable(nodes);
+    if (one && shareable(one)) items.push({ id: "share", label: t("sharing.share"), icon: <Share2 />, onSelect: () => setDialog({ kind: "share", node: one }) });
     if (one && !readOnly) items.push({ id: "rename", label: t("actions.rename"), icon: <Pencil />, onSelect: () => setDialog({ kind: "rename", node: one }) });
     if (!readOnly) items.push({ id: "move", label: t("actions.move"), icon: <FolderInput />, onSelect: () => setDialog({ kind: "move", nodes }) });
     items.push({ id: "copy", label: t("actions.copy"), icon: <Copy />, onSelect: () => setDialog({ kind: "copy", nodes }) });
@@ -189,11 +193,11 @@ export function useNodeActions(options: { parentId?: string | null; readOnly?: b
     open,
     openMenu: (nodes: ListNode[], at: { x: number; y: number }) => setDialog({ kind: "menu", nodes, at }),
     // F2, Delete and drags reach these too: in a read-only folder they do nothing.
-    rename: (node: ListNode) => !readOnly && setDialog({ kind: "rename", node }),
-    share: (node: ListNode) => canShare && setDialog({ kind: "share", node }),
-    moveDialog: (nodes: ListNode[]) => !readOnly && setDialog({ kind: "move", nodes }),
-    moveTo: (nodes: ListNode[], targetId: string) => (readOnly ? Promise.resolve() : moveTo(nodes, targetId).catch(fail)),
-    trash: (nodes: ListNode[]) => (readOnly ? Promise.resolve() : moveToTrash(nodes)),
+    rename: (node: ListNode) => writable([node]) && setDialog({ kind: "rename", node }),
+    share: (node: ListNode) => shareable(node) && setDialog({ kind: "share", node }),
+    moveDialog: (nodes: ListNode[]) => writable(nodes) && setDialog({ kind: "move", nodes }),
+    moveTo: (nodes: ListNode[], targetId: string) => (writable(nodes) ? moveTo(nodes, targetId).catch(fail) : Promise.resolve()),
+    trash: (nodes: ListNode[]) => (writable(nodes) ? moveToTrash(nodes) : Promise.resolve()),
     download: (nodes: ListNode[]) => nodes.length && startDownload(downloadUrl(nodes)),
     isDialogOpen: dialog !== null,
   };

@@ -108,6 +108,47 @@ export async function folderCapabilityOf(actor: Actor, node: Pick<Node, "id" | "
   return { canWrite: (await grantRoleOn(actor.userId, node.id)) === "EDITOR", canShare: false, teamFolder: null };
 }
 
+/** What the caller may do to an item listed outside its folder: what they may do in that folder. */
+export type ItemAccess = Pick<FolderCapability, "canWrite" | "canShare">;
+export const NO_ACCESS: ItemAccess = { canWrite: false, canShare: false };
+
+/**
+ * `folderCapabilityOf` for the folders of a page of items gathered from anywhere (search, recent,
+ * starred), in a few queries: the folders' owners, one team lookup per owner, and every grant
+ * walk in one recursive query. Keyed by folder id; a folder the caller cannot read gets no rights.
+ */
+export async function folderAccessOf(actor: Actor, folderIds: string[]): Promise<Map<string, ItemAccess>> {
+  const out = new Map<string, ItemAccess>();
+  const ids = [...new Set(folderIds)];
+  if (!ids.length) return out;
+  const prisma = await getPrisma();
+  const folders = await prisma.node.findMany({ where: { id: { in: ids } }, select: { id: true, ownerId: true } });
+  const teams = new Map<string, Promise<{ role: TeamRole } | null>>();
+  const granted: string[] = [];
+  for (const f of folders) {
+    if (f.ownerId === actor.userId) {
+      out.set(f.id, { canWrite: true, canShare: true });
+      continue;
+    }
+    if (!teams.has(f.ownerId)) teams.set(f.ownerId, teamMembershipOf(actor.userId, f.ownerId));
+    const team = await teams.get(f.ownerId)!;
+    if (team) out.set(f.id, { canWrite: team.role !== "VIEWER", canShare: team.role === "MANAGER" });
+    else granted.push(f.id);
+  }
+  if (granted.length) {
+    const rows = await prisma.$queryRaw<{ origin: string; role: "VIEWER" | "EDITOR" }[]>`
+      WITH RECURSIVE up AS (
+        SELECT id AS origin, id, "parentId" FROM "Node" WHERE id = ANY(${granted}::text[])
+        UNION ALL
+        SELECT up.origin, n.id, n."parentId" FROM "Node" n JOIN up ON n.id = up."parentId"
+      )
+      SELECT up.origin, g.role::text AS role FROM "Grant" g JOIN up ON g."nodeId" = up.id WHERE ${grantReachesSql(actor.userId)}`;
+    for (const r of rows) if (r.role === "EDITOR" || !out.has(r.origin)) out.set(r.origin, { canWrite: r.role === "EDITOR", canShare: false });
+  }
+  for (const id of ids) if (!out.has(id)) out.set(id, NO_ACCESS);
+  return out;
+}
+
 /**
  * The TEAM account behind a team folder the user may act on with `need` (a trash listing or
  * emptying is a write: viewers do not see the team's trash). Not a member: NOT_FOUND.

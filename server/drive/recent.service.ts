@@ -1,5 +1,5 @@
 import { getPrisma } from "@/server/db/client";
-import { teamDrivesOf } from "@/server/drive/access";
+import { folderAccessOf, NO_ACCESS, teamDrivesOf } from "@/server/drive/access";
 import { pageSchema } from "@/server/drive/drive.schemas";
 import { toNodeDto } from "@/server/drive/drive.service";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
@@ -28,10 +28,18 @@ export async function listRecent(input: { actor: Actor; cursor?: string | null; 
     take: limit + 1,
   });
   const page = rows.slice(0, limit);
-  const paths = await folderPathsOf(prisma, owners, page.map((n) => n.parentId), teams);
+  const parents = page.flatMap((n) => (n.parentId ? [n.parentId] : []));
+  const [paths, access] = await Promise.all([folderPathsOf(prisma, owners, parents, teams), folderAccessOf(input.actor, parents)]);
   const last = page.at(-1);
   return {
-    items: page.map((n): ListedNodeDto => ({ ...toNodeDto(n), parentId: n.parentId, path: (n.parentId && paths.get(n.parentId)) || [] })),
+    items: page.map(
+      (n): ListedNodeDto => ({
+        ...toNodeDto(n),
+        parentId: n.parentId,
+        path: (n.parentId && paths.get(n.parentId)) || [],
+        access: (n.parentId && access.get(n.parentId)) || NO_ACCESS,
+      }),
+    ),
     nextCursor: rows.length > limit && last ? encodeCursor(last.updatedAt, last.id) : null,
   };
 }

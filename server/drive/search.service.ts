@@ -2,7 +2,7 @@ import { getPrisma } from "@/server/db/client";
 import { grantsReaching } from "@/server/drive/grant-scope";
 import { withoutJit } from "@/server/db/without-jit";
 import { searchSchema, type SearchInput } from "@/server/drive/drive.schemas";
-import { requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
+import { folderAccessOf, requireNodeAccess, teamDrivesOf, type ItemAccess } from "@/server/drive/access";
 import { AppError } from "@/server/errors/app-error";
 import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
@@ -16,6 +16,8 @@ export interface SearchHitDto extends NodeDto {
   parentId: string;
   /** The folders above the hit, root first. */
   path: Crumb[];
+  /** What the caller may do to it (its folder's capability), so the menu offers only that. */
+  access: ItemAccess;
 }
 
 /** An ILIKE pattern matching `text` anywhere, with the pattern characters in it taken literally. */
@@ -79,9 +81,10 @@ export async function searchNodes(input: SearchInput & { actor: Actor }) {
   for (const parentId of new Set(page.filter((r) => sharedIds.has(r.id)).map((r) => r.parentId))) {
     paths.set(parentId, await breadcrumbsOf(input.actor, parentId));
   }
+  const access = await folderAccessOf(input.actor, page.map((r) => r.parentId));
   const last = page.at(-1);
   return {
-    items: page.map((r): SearchHitDto => ({ ...toNodeDto(r), parentId: r.parentId, path: paths.get(r.parentId) ?? [] })),
+    items: page.map((r): SearchHitDto => ({ ...toNodeDto(r), parentId: r.parentId, path: paths.get(r.parentId) ?? [], access: access.get(r.parentId)! })),
     nextCursor: merged.length > limit && last ? encodeCursor(last.updatedAt, last.id) : null,
   };
 }
@@ -123,9 +126,10 @@ async function searchFolder(input: { actor: Actor; folderId: string; query: stri
   const page = rows.slice(0, input.limit);
   const paths = new Map<string, Crumb[]>();
   for (const parentId of new Set(page.map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(input.actor, parentId));
+  const access = await folderAccessOf(input.actor, page.map((r) => r.parentId));
   const last = page.at(-1);
   return {
-    items: page.map((r): SearchHitDto => ({ ...toNodeDto(r), parentId: r.parentId, path: paths.get(r.parentId) ?? [] })),
+    items: page.map((r): SearchHitDto => ({ ...toNodeDto(r), parentId: r.parentId, path: paths.get(r.parentId) ?? [], access: access.get(r.parentId)! })),
     nextCursor: rows.length > input.limit && last ? encodeCursor(last.updatedAt, last.id) : null,
   };
 }

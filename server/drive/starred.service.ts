@@ -1,5 +1,5 @@
 import { getPrisma } from "@/server/db/client";
-import { requireNodeAccess } from "@/server/drive/access";
+import { folderAccessOf, NO_ACCESS, requireNodeAccess, type ItemAccess } from "@/server/drive/access";
 import { nodeRefSchema, pageSchema } from "@/server/drive/drive.schemas";
 import { toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
 import { decodeCursor, encodeCursor } from "@/server/drive/cursor";
@@ -9,6 +9,8 @@ import type { Actor } from "@/server/auth/actor";
 export interface ListedNodeDto extends NodeDto {
   parentId: string | null;
   path: Crumb[];
+  /** What the caller may do to it (its folder's capability), so the menu offers only that. */
+  access: ItemAccess;
 }
 
 /** Stars a node the caller can see; starring twice is fine. */
@@ -52,10 +54,13 @@ export async function listStarred(input: { actor: Actor; cursor?: string | null;
     if (s.node.ownerId === input.actor.userId) visible.push(s.node);
     else if (await requireNodeAccess({ actor: input.actor, nodeId: s.nodeId, need: "read" }).catch(() => null)) visible.push(s.node);
   }
-  const paths = await folderPathsOf(prisma, input.actor.userId, visible.map((n) => n.parentId));
+  const parents = visible.flatMap((n) => (n.parentId ? [n.parentId] : []));
+  const [paths, access] = await Promise.all([folderPathsOf(prisma, input.actor.userId, parents), folderAccessOf(input.actor, parents)]);
   const last = page.at(-1);
   return {
-    items: visible.map((n): ListedNodeDto => ({ ...toNodeDto(n), parentId: n.parentId, path: (n.parentId && paths.get(n.parentId)) || [] })),
+    items: visible.map(
+      (n): ListedNodeDto => ({ ...toNodeDto(n), parentId: n.parentId, path: (n.parentId && paths.get(n.parentId)) || [], access: (n.parentId && access.get(n.parentId)) || NO_ACCESS }),
+    ),
     nextCursor: stars.length > limit && last ? encodeCursor(last.createdAt, last.nodeId) : null,
   };
 }

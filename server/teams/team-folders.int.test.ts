@@ -107,6 +107,61 @@ test("a folder listing tells the caller what they may do there: viewers read onl
   await callerFor(grouped.actor).share.createLink({ nodeId: sub.id, permission: "VIEW" });
 });
 
+test("search, recent and starred items carry what the caller may do to each, the same answer their folder's listing gives", async () => {
+  const [viewer, editor, grouped, owner] = [await person(), await person(), await person(), await person()];
+  const team = await teamWith([{ ...viewer, role: "VIEWER" }, { ...editor, role: "EDITOR" }, { ...grouped, role: "VIEWER" }]);
+  const group = await createGroup({ actor: cliActor, name: `Managers ${randomBytes(3).toString("hex")}` });
+  await addGroupMember({ actor: cliActor, groupId: group.id, userId: grouped.user.id });
+  await setTeamMember({ actor: cliActor, teamFolderId: team.id, groupId: group.id, role: "MANAGER" });
+  const word = `quince${randomBytes(3).toString("hex")}`;
+  const teamFile = await createTestFile({ actor: editor.actor, name: `${word}-team.txt`, parentId: team.rootId, content: "t" });
+  const shared = await callerFor(owner.actor).drive.createFolder({ name: "Shared" });
+  const inner = await callerFor(owner.actor).drive.createFolder({ parentId: shared.id, name: "Inner" });
+  const sharedFile = await createTestFile({ actor: owner.actor, name: `${word}-shared.txt`, parentId: inner.id, content: "s" });
+  await callerFor(owner.actor).share.grant({ nodeId: shared.id, email: viewer.email, role: "VIEWER" });
+  await callerFor(owner.actor).share.grant({ nodeId: shared.id, email: editor.email, role: "EDITOR" });
+  const own = await createTestFile({ actor: viewer.actor, name: `${word}-own.txt`, content: "o" });
+
+  const listed = async (who: { actor: Actor }, folderId: string) => {
+    const { canWrite, canShare } = (await callerFor(who.actor).drive.list({ folderId })).capability;
+    return { canWrite, canShare };
+  };
+  const accessIn = (items: { id: string; access: unknown }[]) => Object.fromEntries(items.map((i) => [i.id, i.access]));
+  const views = async (who: { actor: Actor }) => {
+    const api = callerFor(who.actor).drive;
+    for (const id of [teamFile.id, sharedFile.id]) await api.star({ nodeId: id }).catch(() => {});
+    return {
+      search: accessIn((await api.search({ query: word })).items),
+      inFolder: accessIn((await api.search({ query: word, folderId: team.rootId })).items),
+      recent: accessIn((await api.recent({})).items),
+      starred: accessIn((await api.starred({})).items),
+    };
+  };
+
+  const v = await views(viewer);
+  expect(v.search).toEqual({ [teamFile.id]: await listed(viewer, team.rootId), [sharedFile.id]: await listed(viewer, inner.id), [own.id]: { canWrite: true, canShare: true } });
+  expect(v.search[teamFile.id]).toEqual({ canWrite: false, canShare: false });
+  expect(v.search[sharedFile.id]).toEqual({ canWrite: false, canShare: false });
+  expect(v.inFolder).toEqual({ [teamFile.id]: { canWrite: false, canShare: false } });
+  expect(v.recent).toEqual({ [teamFile.id]: { canWrite: false, canShare: false }, [own.id]: { canWrite: true, canShare: true } });
+  expect(v.starred).toEqual({ [teamFile.id]: { canWrite: false, canShare: false }, [sharedFile.id]: { canWrite: false, canShare: false } });
+
+  const e = await views(editor);
+  expect(e.search).toEqual({ [teamFile.id]: { canWrite: true, canShare: false }, [sharedFile.id]: { canWrite: true, canShare: false } });
+  expect(e.search[sharedFile.id]).toEqual(await listed(editor, inner.id));
+  expect(e.starred).toEqual(e.search);
+
+  // A group's MANAGER role beats the person's own VIEWER role, here as in the folder.
+  const g = await views(grouped);
+  expect(g.search).toEqual({ [teamFile.id]: { canWrite: true, canShare: true } });
+  expect(g.search[teamFile.id]).toEqual(await listed(grouped, team.rootId));
+  expect(g.recent).toEqual(g.search);
+
+  // Access is read with each listing: the editor's grant revoked, the shared file leaves their lists.
+  await t.prisma.grant.deleteMany({ where: { nodeId: shared.id, granteeId: editor.user.id } });
+  expect(Object.keys((await views(editor)).starred)).toEqual([teamFile.id]);
+});
+
 test("managers add and remove members and make share links; editors cannot", async () => {
   const [manager, editor, newcomer] = [await person(), await person(), await person()];
   const team = await teamWith([{ ...manager, role: "MANAGER" }, { ...editor, role: "EDITOR" }]);
