@@ -117,7 +117,7 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
   // The first file starts the extraction thread (once per process): untimed.
   await indexFileText({ nodeId: ids[0]!, force: true });
   const timed = ids.slice(1);
-  log(`indexing ${timed.length} files with indexFileText (the search.index job's service) …`);
+  log(`indexing ${timed.length} files with indexFileText (one file per call, as a lone search.index job) …`);
   const outcomes: Partial<Record<IndexOutcome, number>> = {};
   const pg0 = await backendCpu(prisma);
   resetPeakRss([process.pid]);

@@ -201,6 +201,8 @@ describe("content search", () => {
     const ids = new Set(files.map((f) => f.id));
     const jobs = async () => (await t.prisma.queuedJob.findMany({ where: { kind: SEARCH_INDEX_JOB } })).filter((j) => ids.has((j.payload as { nodeId: string }).nodeId));
     expect((await jobs()).map((j) => j.status)).toEqual(Array(5).fill("QUEUED"));
+    // First in line whatever else the uploads queued (claims go by runAt).
+    await t.prisma.queuedJob.updateMany({ where: { id: { in: (await jobs()).map((j) => j.id) } }, data: { runAt: new Date(Date.now() - 60_000) } });
     // Claiming one search.index job takes the other four along: one indexFilesText call for the five.
     await runQueueOnce(1);
     const byNode = new Map((await jobs()).map((j) => [(j.payload as { nodeId: string }).nodeId, j]));
