@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/server/test/test-db";
-import { backoffMs, drainQueue, enqueueJob, queueState, registerJobHandler, runQueueOnce } from "@/server/jobs/queue";
+import { backoffMs, drainQueue, enqueueJob, queueState, registerBatchJobHandler, registerJobHandler, runQueueOnce } from "@/server/jobs/queue";
 
 const t = useTestDatabase();
 
@@ -78,5 +78,53 @@ describe("work queue", () => {
     for (let i = 0; i < 30; i++) await enqueueJob("test.once", { i });
     await Promise.all([drainQueue(), drainQueue(), drainQueue()]);
     expect(ran.sort()).toEqual(Array.from({ length: 30 }, (_, i) => String(i)).sort());
+  });
+
+  it("a batch handler takes the due jobs of its kind together, and each job succeeds or fails on its own", async () => {
+    const batches: number[][] = [];
+    registerBatchJobHandler("test.batched", { max: 4 }, async (jobs: { payload: { i: number } }[]) => {
+      batches.push(jobs.map((j) => j.payload.i));
+      return jobs.map((j) => (j.payload.i === 2 ? new Error("cannot read file 2") : { i: j.payload.i }));
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await enqueueJob("test.batched", { i }, { maxAttempts: 1 }))!);
+    // One claimed job brings the other due jobs of its kind along, up to the batch size.
+    expect(await runQueueOnce(1)).toBe(4);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(4);
+    await drainQueue();
+    expect(batches.flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    const rows = await t.prisma.queuedJob.findMany({ where: { id: { in: ids } } });
+    const byI = new Map(rows.map((r) => [(r.payload as { i: number }).i, r]));
+    expect(byI.get(2)).toMatchObject({ status: "FAILED", lastError: "cannot read file 2" });
+    for (const i of [0, 1, 3, 4, 5]) expect(byI.get(i)).toMatchObject({ status: "DONE", result: { i }, lastError: null });
+  });
+
+  it("a batch handler that throws retries every job of its batch", async () => {
+    let calls = 0;
+    registerBatchJobHandler("test.batchdown", { max: 8 }, async () => {
+      calls++;
+      throw new Error("database gone");
+    });
+    const ids = [(await enqueueJob("test.batchdown", { n: 1 }))!, (await enqueueJob("test.batchdown", { n: 2 }))!];
+    expect(await runQueueOnce(1)).toBe(2);
+    expect(calls).toBe(1);
+    const rows = await t.prisma.queuedJob.findMany({ where: { id: { in: ids } } });
+    expect(rows.map((r) => [r.status, r.attempts, r.lastError])).toEqual([
+      ["QUEUED", 1, "database gone"],
+      ["QUEUED", 1, "database gone"],
+    ]);
+  });
+
+  it("workers claiming batches together never run a job twice", async () => {
+    const ran: number[] = [];
+    registerBatchJobHandler("test.batchonce", { max: 4 }, async (jobs: { payload: { i: number } }[]) => {
+      ran.push(...jobs.map((j) => j.payload.i));
+      return jobs.map(() => undefined);
+    });
+    for (let i = 0; i < 30; i++) await enqueueJob("test.batchonce", { i });
+    await Promise.all([drainQueue(), drainQueue(), drainQueue()]);
+    expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(await t.prisma.queuedJob.count({ where: { kind: "test.batchonce", status: "DONE" } })).toBe(30);
   });
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { getPrisma, type PrismaClient } from "@/server/db/client";
 import { logger } from "@/server/log/logger";
-import type { Prisma } from "@/server/db/generated/client.ts";
+import { Prisma } from "@/server/db/generated/client.ts";
 import { getMetrics, QUEUE_OUTCOMES, registerJobKindMetrics } from "@/server/metrics/metrics";
 import { currentTraceparent, linksFrom, withSpan } from "@/server/tracing/spans";
 
@@ -14,6 +14,11 @@ import { currentTraceparent, linksFrom, withSpan } from "@/server/tracing/spans"
 
 export type JobPayload = Prisma.InputJsonValue;
 export type JobHandler = (payload: any, job: { id: string; attempts: number }) => Promise<Prisma.InputJsonValue | void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * Runs several claimed jobs of one kind together. Answers one entry per job, in order: its result,
+ * or the Error that fails (or retries) that job alone. A throw fails every job of the batch.
+ */
+export type BatchJobHandler = (jobs: { id: string; attempts: number; payload: any }[]) => Promise<(Prisma.InputJsonValue | void | Error)[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface EnqueueOptions {
   /** Run no earlier than this. */
@@ -25,11 +30,23 @@ export interface EnqueueOptions {
 
 const LEASE_MS = 5 * 60_000;
 const handlers = new Map<string, JobHandler>();
+const batchHandlers = new Map<string, { handler: BatchJobHandler; max: number }>();
 const wake = new EventEmitter();
 
 /** Registers the function that runs jobs of `kind` (once per kind, at module load). */
 export function registerJobHandler(kind: string, handler: JobHandler): void {
   handlers.set(kind, handler);
+  batchHandlers.delete(kind);
+  registerJobKindMetrics(kind, QUEUE_OUTCOMES);
+}
+
+/**
+ * Registers a handler that takes up to `max` due jobs of `kind` at once (jobs whose work is
+ * cheaper together, such as indexing files side by side). Each job still succeeds or fails alone.
+ */
+export function registerBatchJobHandler(kind: string, options: { max: number }, handler: BatchJobHandler): void {
+  batchHandlers.set(kind, { handler, max: Math.max(1, options.max) });
+  handlers.delete(kind);
   registerJobKindMetrics(kind, QUEUE_OUTCOMES);
 }
 
@@ -64,7 +81,8 @@ interface Claimed {
   traceparent: string | null;
 }
 
-async function claim(limit: number): Promise<Claimed[]> {
+/** Claims up to `limit` due jobs (of one `kind` when given), atomically: SKIP LOCKED hands a job to one claimer only. */
+async function claim(limit: number, kind?: string): Promise<Claimed[]> {
   const prisma = await getPrisma();
   const now = new Date();
   // A lapsed lease means its worker died: the job goes back in line (its attempt already counted).
@@ -76,6 +94,7 @@ async function claim(limit: number): Promise<Claimed[]> {
     UPDATE "QueuedJob" SET status = 'RUNNING', attempts = attempts + 1, "dedupeKey" = NULL,
            "lockedUntil" = ${new Date(now.getTime() + LEASE_MS)}
      WHERE id IN (SELECT id FROM "QueuedJob" WHERE status = 'QUEUED' AND "runAt" <= ${now}
+                   ${kind ? Prisma.sql`AND kind = ${kind}` : Prisma.empty}
                    ORDER BY "runAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
     RETURNING id, kind, payload, attempts, "maxAttempts", traceparent`;
 }
@@ -83,39 +102,86 @@ async function claim(limit: number): Promise<Claimed[]> {
 /** A job runs in a trace of its own, linked to the trace of the request that queued it. */
 function runOne(job: Claimed): Promise<void> {
   const attributes = { "job.kind": job.kind, "job.id": job.id, "job.attempt": job.attempts };
-  return withSpan(`job ${job.kind}`, { root: true, attributes, links: linksFrom(job.traceparent) }, () => runClaimed(job));
+  return withSpan(`job ${job.kind}`, { root: true, attributes, links: linksFrom(job.traceparent) }, async () => {
+    const handler = handlers.get(job.kind);
+    let outcome: Prisma.InputJsonValue | void | Error;
+    try {
+      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+      outcome = await handler(job.payload, { id: job.id, attempts: job.attempts });
+    } catch (e) {
+      outcome = e instanceof Error ? e : new Error(String(e));
+    }
+    await settle(job, outcome);
+  });
 }
 
-async function runClaimed(job: Claimed): Promise<void> {
+/** A batch runs in one trace, linked to the traces of the requests that queued its jobs. */
+function runBatch(kind: string, jobs: Claimed[]): Promise<void> {
+  const { handler } = batchHandlers.get(kind)!;
+  const attributes = { "job.kind": kind, "job.count": jobs.length };
+  return withSpan(`job ${kind}`, { root: true, attributes, links: jobs.flatMap((j) => linksFrom(j.traceparent)) }, async () => {
+    let outcomes: (Prisma.InputJsonValue | void | Error)[];
+    try {
+      outcomes = await handler(jobs.map((j) => ({ id: j.id, attempts: j.attempts, payload: j.payload })));
+      if (outcomes.length !== jobs.length) throw new Error(`the ${kind} batch handler answered ${outcomes.length} outcomes for ${jobs.length} jobs`);
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      outcomes = jobs.map(() => error);
+    }
+    for (let i = 0; i < jobs.length; i++) await settle(jobs[i]!, outcomes[i]);
+  });
+}
+
+/** Records a job's outcome: done with its result, or (an Error) queued again after a backoff until its attempts run out. */
+async function settle(job: Claimed, outcome: Prisma.InputJsonValue | void | Error): Promise<void> {
   const prisma = await getPrisma();
-  const handler = handlers.get(job.kind);
-  try {
-    if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-    const result = await handler(job.payload, { id: job.id, attempts: job.attempts });
+  if (!(outcome instanceof Error)) {
     await prisma.queuedJob.update({
       where: { id: job.id },
-      data: { status: "DONE", finishedAt: new Date(), lockedUntil: null, lastError: null, result: result ?? undefined },
+      data: { status: "DONE", finishedAt: new Date(), lockedUntil: null, lastError: null, result: outcome ?? undefined },
     });
     getMetrics().jobs.inc({ kind: job.kind, outcome: "done" });
-  } catch (e) {
-    const message = String((e as Error)?.message ?? e).slice(0, 2000);
-    const final = job.attempts >= job.maxAttempts;
-    logger.warn({ err: e, jobId: job.id, kind: job.kind, attempts: job.attempts, final }, "queued job failed");
-    getMetrics().jobs.inc({ kind: job.kind, outcome: final ? "failed" : "retry" });
-    await prisma.queuedJob.update({
-      where: { id: job.id },
-      data: final
-        ? { status: "FAILED", finishedAt: new Date(), lockedUntil: null, lastError: message }
-        : { status: "QUEUED", runAt: new Date(Date.now() + backoffMs(job.attempts)), lockedUntil: null, lastError: message },
-    });
+    return;
   }
+  const message = String(outcome.message ?? outcome).slice(0, 2000);
+  const final = job.attempts >= job.maxAttempts;
+  logger.warn({ err: outcome, jobId: job.id, kind: job.kind, attempts: job.attempts, final }, "queued job failed");
+  getMetrics().jobs.inc({ kind: job.kind, outcome: final ? "failed" : "retry" });
+  await prisma.queuedJob.update({
+    where: { id: job.id },
+    data: final
+      ? { status: "FAILED", finishedAt: new Date(), lockedUntil: null, lastError: message }
+      : { status: "QUEUED", runAt: new Date(Date.now() + backoffMs(job.attempts)), lockedUntil: null, lastError: message },
+  });
 }
 
-/** Claims and runs what is due now, up to `limit` jobs; returns how many ran. Tests call this directly. */
+/**
+ * Claims and runs what is due now, up to `limit` jobs, plus, for a kind with a batch handler, more
+ * due jobs of that kind up to its batch size; returns how many ran. Tests call this directly.
+ */
 export async function runQueueOnce(limit = 10): Promise<number> {
   const jobs = await claim(limit);
-  for (const job of jobs) await runOne(job);
-  return jobs.length;
+  let ran = 0;
+  const batched = new Set<string>();
+  for (const job of jobs) {
+    const batch = batchHandlers.get(job.kind);
+    if (!batch) {
+      await runOne(job);
+      ran++;
+      continue;
+    }
+    if (batched.has(job.kind)) continue;
+    batched.add(job.kind);
+    const claimed = jobs.filter((j) => j.kind === job.kind);
+    for (let i = 0; i < claimed.length; i += batch.max) {
+      const together = claimed.slice(i, i + batch.max);
+      // The last batch takes more due jobs of its kind, up to the batch size.
+      if (together.length < batch.max) together.push(...(await claim(batch.max - together.length, job.kind)));
+      await runBatch(job.kind, together);
+      ran += together.length;
+    }
+  }
+  return ran;
 }
 
 /** Runs queued jobs until everything due is done (tests; bounded so a job that re-enqueues itself cannot spin). */

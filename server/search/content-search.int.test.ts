@@ -4,7 +4,9 @@ import { callerFor, createTestFile, createTestUser } from "@/server/test/factori
 import { NOT_FOUND, rejectionOf } from "@/server/test/rejection";
 import { useTestDatabase } from "@/server/test/test-db";
 import { makeDocx, makeHtml, makeOdt, makePdf, makePptx, makeXlsx, makeZipBombDocx } from "@/server/test/search-corpus";
-import { drainQueue } from "@/server/jobs/queue";
+import { drainQueue, runQueueOnce } from "@/server/jobs/queue";
+import { SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
+import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { INDEX_FIRST } from "@/server/search/content-search.service";
 import type { Actor } from "@/server/auth/actor";
 
@@ -188,6 +190,26 @@ describe("content search", () => {
     expect(hit!.snippet).toMatchObject({ cutBefore: true, cutAfter: true });
     expect(hit!.snippet.marks.map(([a, b]) => hit!.snippet.text.slice(a, b))).toEqual(["保密条款"]);
     expect(hit!.snippet.text.length).toBeLessThan(400);
+  });
+
+  it("indexes several queued files in one batch; a file whose bytes cannot be read fails alone while the others are found", async () => {
+    const { actor } = await createTestUser();
+    const files = [];
+    for (let i = 0; i < 5; i++) files.push(await upload(actor, `batch-${i}.txt`, `批量索引 batchword number${i}`));
+    const lost = await t.prisma.node.findUniqueOrThrow({ where: { id: files[2]!.id }, select: { currentVersion: { select: { blob: { select: { storageKey: true } } } } } });
+    await getBlobStore().delete(lost.currentVersion!.blob.storageKey);
+    const ids = new Set(files.map((f) => f.id));
+    const jobs = async () => (await t.prisma.queuedJob.findMany({ where: { kind: SEARCH_INDEX_JOB } })).filter((j) => ids.has((j.payload as { nodeId: string }).nodeId));
+    expect((await jobs()).map((j) => j.status)).toEqual(Array(5).fill("QUEUED"));
+    // First in line whatever else the uploads queued (claims go by runAt).
+    await t.prisma.queuedJob.updateMany({ where: { id: { in: (await jobs()).map((j) => j.id) } }, data: { runAt: new Date(Date.now() - 60_000) } });
+    // Claiming one search.index job takes the other four along: one indexFilesText call for the five.
+    await runQueueOnce(1);
+    const byNode = new Map((await jobs()).map((j) => [(j.payload as { nodeId: string }).nodeId, j]));
+    expect(byNode.get(files[2]!.id)).toMatchObject({ status: "QUEUED", attempts: 1, lastError: expect.any(String) });
+    for (const i of [0, 1, 3, 4]) expect(byNode.get(files[i]!.id)).toMatchObject({ status: "DONE", attempts: 1, result: { outcome: "ok" } });
+    expect(names(await callerFor(actor).search.content({ query: "batchword" }))).toEqual(["batch-0.txt", "batch-1.txt", "batch-3.txt", "batch-4.txt"]);
+    expect(names(await callerFor(actor).search.content({ query: "批量索引" }))).toHaveLength(4);
   });
 
   it("records a malformed PDF, an encrypted PDF and a zip-bomb docx as unreadable with reasons, and keeps serving", async () => {

@@ -3,7 +3,7 @@ import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { logger } from "@/server/log/logger";
 import { Prisma } from "@/server/db/generated/client.ts";
-import { enqueueJob, registerJobHandler } from "@/server/jobs/queue";
+import { enqueueJob, registerBatchJobHandler, registerJobHandler } from "@/server/jobs/queue";
 import { enqueueSearchBackfill, SEARCH_BACKFILL_JOB, SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { EXTRACT_THREADS, extractInWorker, type ExtractResult } from "@/server/search/extractor";
@@ -17,6 +17,8 @@ export const SEARCH_FILE_MAX_BYTES = 100 * 1024 ** 2;
 export const BACKFILL_BATCH = 50;
 /** Files indexed together within a backfill batch (texts of up to SEARCH_TEXT_MAX_BYTES each are held at once). */
 export const INDEX_CHUNK = 10;
+/** Queued `search.index` jobs indexed together (one indexFilesText call). */
+export const INDEX_JOB_BATCH = 16;
 
 export type IndexOutcome = "ok" | "unreadable" | "skipped" | "current" | "gone";
 
@@ -52,9 +54,22 @@ type Row = { nodeId: string; versionId: string; status: string; reason: string |
 /**
  * indexFileText for many files at once (the backfill): one query reads the files, their texts are
  * extracted on all extraction threads side by side, and their rows are written while the next are
- * extracted. Answers each file's outcome, in the order given.
+ * extracted. Answers each file's outcome, in the order given; throws when one file could not be
+ * read (after the others are done).
  */
 export async function indexFilesText(input: { nodeIds: string[]; force?: boolean }): Promise<IndexOutcome[]> {
+  const outcomes = await indexFilesTextSettled(input);
+  const failure = outcomes.find((o) => o instanceof Error);
+  if (failure) throw failure;
+  return outcomes as IndexOutcome[];
+}
+
+/**
+ * indexFilesText answering each file's outcome or the Error that stopped it (a blob the store
+ * cannot read now): one file's failure leaves the others indexed. Throws only when the database
+ * fails.
+ */
+export async function indexFilesTextSettled(input: { nodeIds: string[]; force?: boolean }): Promise<(IndexOutcome | Error)[]> {
   const prisma = await getPrisma();
   const nodes = await prisma.node.findMany({
     where: { id: { in: input.nodeIds } },
@@ -76,7 +91,7 @@ export async function indexFilesText(input: { nodeIds: string[]; force?: boolean
   const extracted = mapLimit(
     input.nodeIds,
     EXTRACT_THREADS,
-    async (id): Promise<IndexOutcome> => {
+    async (id): Promise<IndexOutcome | Error> => {
       const node = byId.get(id);
       if (!node || gone.includes(id) || !node.currentVersionId || !node.currentVersion) return "gone";
       const versionId = node.currentVersionId;
@@ -93,14 +108,18 @@ export async function indexFilesText(input: { nodeIds: string[]; force?: boolean
       } else {
         // Plain text needs no more than the text limit (plus a cut character); other formats need the whole file.
         const limit = format === "text" ? searchTextMaxBytes + 3 : format === "html" ? searchTextMaxBytes * 4 : SEARCH_FILE_MAX_BYTES;
-        const bytes = size === 0 ? new Uint8Array(0) : await readAll(await getBlobStore().read(node.currentVersion.blob.storageKey), limit);
-        result = await extractInWorker(format, bytes, searchTextMaxBytes);
+        try {
+          const bytes = size === 0 ? new Uint8Array(0) : await readAll(await getBlobStore().read(node.currentVersion.blob.storageKey), limit);
+          result = await extractInWorker(format, bytes, searchTextMaxBytes);
+        } catch (e) {
+          return e instanceof Error ? e : new Error(String(e));
+        }
       }
       writer.add(result.ok ? { nodeId: id, versionId, status: "OK", reason: null, text: result.text, latin: result.latin, cjk: result.cjk } : unreadableRow(id, versionId, result));
       return result.ok ? "ok" : "unreadable";
     },
   );
-  let outcomes: IndexOutcome[];
+  let outcomes: (IndexOutcome | Error)[];
   try {
     outcomes = await extracted;
   } catch (e) {
@@ -108,7 +127,7 @@ export async function indexFilesText(input: { nodeIds: string[]; force?: boolean
     throw e;
   }
   const refused = await writer.done();
-  return outcomes.map((o, i) => (refused.has(input.nodeIds[i]!) ? "unreadable" : o));
+  return outcomes.map((o, i) => (!(o instanceof Error) && refused.has(input.nodeIds[i]!) ? "unreadable" : o));
 }
 
 /**
@@ -214,22 +233,13 @@ export async function backfillSearchBatch(input: { after: string | null; batch?:
   // A few files at a time: their extractions run side by side, their rows go in one statement.
   for (let i = 0; i < rows.length; i += INDEX_CHUNK) {
     const ids = rows.slice(i, i + INDEX_CHUNK).map((r) => r.id);
-    try {
-      await indexFilesText({ nodeIds: ids });
-      indexed += ids.length;
-    } catch {
-      // One file whose blob cannot be read now: the others are indexed one by one.
-      for (const id of ids) {
-        try {
-          await indexFileText({ nodeId: id });
-          indexed++;
-        } catch (e) {
-          // A store that cannot be read now: the next hourly pass (from the start) tries again.
-          failed++;
-          logger.warn({ err: e, nodeId: id }, "search: could not index a file");
-        }
-      }
-    }
+    const outcomes = await indexFilesTextSettled({ nodeIds: ids });
+    outcomes.forEach((o, j) => {
+      if (!(o instanceof Error)) return void indexed++;
+      // A store that cannot be read now: the next hourly pass (from the start) tries again.
+      failed++;
+      logger.warn({ err: o, nodeId: ids[j] }, "search: could not index a file");
+    });
   }
   const last = rows.at(-1)?.id ?? null;
   const done = rows.length < batch;
@@ -285,7 +295,17 @@ export async function reindexContent(input: { ownerId?: string | null }): Promis
   return { cleared: count };
 }
 
-registerJobHandler(SEARCH_INDEX_JOB, async (payload: { nodeId: string }) => ({ outcome: await indexFileText({ nodeId: payload.nodeId }) }));
+// Files queued together are indexed together: their extractions overlap and their rows go in few statements.
+registerBatchJobHandler(SEARCH_INDEX_JOB, { max: INDEX_JOB_BATCH }, async (jobs: { payload: { nodeId: string } }[]) => {
+  // A file queued twice (a retry beside a new change) is read once.
+  const nodeIds = [...new Set(jobs.map((j) => j.payload.nodeId))];
+  const outcomes = await indexFilesTextSettled({ nodeIds });
+  const byId = new Map(nodeIds.map((id, i) => [id, outcomes[i]!]));
+  return jobs.map((j) => {
+    const outcome = byId.get(j.payload.nodeId)!;
+    return outcome instanceof Error ? outcome : { outcome };
+  });
+});
 registerJobHandler(SEARCH_BACKFILL_JOB, (payload: { after: string | null }) => backfillSearchBatch({ after: payload.after ?? null }));
 
 /** The System page's index section: progress and the files that could not be read. */

@@ -86,3 +86,12 @@ test("the extraction thread gives up on a file that takes too long and the next 
   expect(ok).toMatchObject({ ok: true, text: "合同 fine" });
   expect(ok.ok && ok.cjk).toContain("合同");
 }, 120_000);
+
+test("a PDF of many lines lays them out on as many pages as they need, so every line's text is read", async () => {
+  // 300 lines (some wrapped) used to sit on one page, most of them below its bottom edge, out of the reader's sight.
+  const lines = Array.from({ length: 300 }, (_, i) => (i % 2 ? `第${i}行的内容` : `line${i} ${"word ".repeat(i % 7 === 0 ? 20 : 3)}end${i}`));
+  const result = await extractText("pdf", new Uint8Array(makePdf(lines)), 1024 ** 2);
+  expect(result.ok).toBe(true);
+  const text = result.ok ? result.text : "";
+  for (let i = 0; i < lines.length; i++) expect(text).toContain(i % 2 ? `第${i}行的内容` : `end${i}`);
+});

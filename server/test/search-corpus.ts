@@ -18,37 +18,66 @@ function pdfRuns(line: string): { cjk: boolean; text: string }[] {
   return runs;
 }
 
+/** Lines per page: 14 pt text every 24 pt from y = 750 stays above the bottom margin. */
+const PDF_LINES_PER_PAGE = 30;
+/** Characters per printed line: a longer line wraps, so no text runs past the page's right edge. */
+const PDF_LINE_CHARS = 60;
+
+/** A line cut into printed lines of at most PDF_LINE_CHARS characters (at spaces where there are some). */
+function wrapPdfLine(line: string): string[] {
+  const out: string[] = [];
+  let rest = [...line];
+  while (rest.length > PDF_LINE_CHARS) {
+    const space = rest.lastIndexOf(" ", PDF_LINE_CHARS);
+    const cut = space > 0 ? space : PDF_LINE_CHARS;
+    out.push(rest.slice(0, cut).join(""));
+    rest = rest.slice(space > 0 ? cut + 1 : cut);
+  }
+  out.push(rest.join(""));
+  return out;
+}
+
 /**
- * A one-page PDF with these lines. `encrypt` adds a Standard security handler whose check value
- * matches no password, so a reader must ask for one.
+ * A PDF with these lines, on as many pages as they need (a text reader only sees what is on a
+ * page). `encrypt` adds a Standard security handler whose check value matches no password, so a
+ * reader must ask for one.
  */
 export function makePdf(lines: string[], options: { encrypt?: boolean } = {}): Buffer {
   const cjkChars = [...new Set(lines.join("").split("").filter((c) => c.codePointAt(0)! > 0x7e))];
   const cid = (c: string) => (cjkChars.indexOf(c) + 1).toString(16).padStart(4, "0");
   const esc = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
-  let content = "";
-  lines.forEach((line, i) => {
-    content += `BT 1 0 0 1 50 ${750 - i * 24} Tm `;
-    for (const run of pdfRuns(line)) content += run.cjk ? `/F2 14 Tf <${[...run.text].map(cid).join("")}> Tj ` : `/F1 14 Tf (${esc(run.text)}) Tj `;
-    content += "ET\n";
-  });
+  const printed = lines.flatMap(wrapPdfLine);
+  const pages: string[] = [];
+  for (let p = 0; p * PDF_LINES_PER_PAGE < Math.max(1, printed.length); p++) {
+    let content = "";
+    printed.slice(p * PDF_LINES_PER_PAGE, (p + 1) * PDF_LINES_PER_PAGE).forEach((line, i) => {
+      content += `BT 1 0 0 1 50 ${750 - i * 24} Tm `;
+      for (const run of pdfRuns(line)) content += run.cjk ? `/F2 14 Tf <${[...run.text].map(cid).join("")}> Tj ` : `/F1 14 Tf (${esc(run.text)}) Tj `;
+      content += "ET\n";
+    });
+    pages.push(content);
+  }
   const bfchars = cjkChars.map((c) => `<${cid(c)}> <${c.charCodeAt(0).toString(16).padStart(4, "0")}>`).join("\n");
   const cmap = `/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def
 1 begincodespacerange <0000> <FFFF> endcodespacerange
 ${cjkChars.length} beginbfchar
 ${bfchars}
 endbfchar endcmap CMapName currentdict /CMap defineresource pop end end`;
+  // Objects 1-7 are fixed; each page then takes two (the page and its content stream).
+  const pageObj = (p: number) => 8 + 2 * p;
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> /Contents 4 0 R >>",
-    `<< /Length ${Buffer.byteLength(content)} >>\nstream\n${content}endstream`,
+    `<< /Type /Pages /Kids [${pages.map((_, p) => `${pageObj(p)} 0 R`).join(" ")}] /Count ${pages.length} >>`,
     "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    "<< /Type /Font /Subtype /Type0 /BaseFont /NotoSansCJKsc-Regular /Encoding /Identity-H /DescendantFonts [7 0 R] /ToUnicode 8 0 R >>",
-    "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NotoSansCJKsc-Regular /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 9 0 R /DW 1000 /CIDToGIDMap /Identity >>",
+    "<< /Type /Font /Subtype /Type0 /BaseFont /NotoSansCJKsc-Regular /Encoding /Identity-H /DescendantFonts [5 0 R] /ToUnicode 6 0 R >>",
+    "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NotoSansCJKsc-Regular /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 1000 /CIDToGIDMap /Identity >>",
     `<< /Length ${Buffer.byteLength(cmap)} >>\nstream\n${cmap}\nendstream`,
     "<< /Type /FontDescriptor /FontName /NotoSansCJKsc-Regular /Flags 4 /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
   ];
+  pages.forEach((content, p) => {
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageObj(p) + 1} 0 R >>`);
+    objects.push(`<< /Length ${Buffer.byteLength(content)} >>\nstream\n${content}endstream`);
+  });
   if (options.encrypt) objects.push(`<< /Filter /Standard /V 1 /R 2 /O <${"ab".repeat(32)}> /U <${"cd".repeat(32)}> /P -4 >>`);
   let out = "%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n";
   const offsets: number[] = [];
