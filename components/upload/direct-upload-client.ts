@@ -21,9 +21,17 @@ export interface DirectUploadApi {
 /**
  * PUTs one part to its presigned URL with its Content-MD5, reporting bytes sent; resolves with the
  * HTTP status, or 0 when no answer came (network failure, or a CORS refusal the page cannot see).
- * `body` holds the bytes the MD5 was computed from (the part is read once, not again to be sent).
+ * The part comes both as the file's slice and as the bytes its MD5 was computed from: a JS client
+ * sends the bytes (no second read); the browser's XHR sends the slice, which it streams from the
+ * file with upload progress (with the bytes as body Chromium reported none until the part was sent).
  */
-export type PutPart = (url: string, body: Uint8Array<ArrayBuffer>, md5: string, onProgress: (sent: number) => void, signal: AbortSignal) => Promise<number>;
+export type PutPart = (
+  url: string,
+  part: { blob: Blob; bytes: Uint8Array<ArrayBuffer> },
+  md5: string,
+  onProgress: (sent: number) => void,
+  signal: AbortSignal,
+) => Promise<number>;
 
 /** The bucket could not be reached from here (CORS, network): the caller uploads through tus instead. */
 export class DirectUnreachableError extends Error {
@@ -35,8 +43,8 @@ export class DirectUnreachableError extends Error {
 /** Parts in flight at once, as the issue measured browsers handle well. */
 export const PARALLEL_PARTS = 6;
 // URLs signed per request: one round of parallel parts. Each part is read and MD5'd once, just
-// before its batch is signed, and those very bytes are sent (a second read of every part cost as
-// much CPU as the MD5 in the bench's profile), so the first bytes leave after one batch's digests
+// before its batch is signed, and a JS client sends those very bytes (a second read of every part
+// cost half as much CPU as the MD5 in the bench's Node profile), so the first bytes leave after one batch's digests
 // (48 MiB at 8 MiB parts) and the file is never held in memory beyond the parts in flight and the
 // batch signed ahead (2 × PARALLEL_PARTS parts).
 const URL_BATCH = PARALLEL_PARTS;
@@ -102,19 +110,19 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
   report();
 
   const queue = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
-  const readPart = async (n: number) =>
-    new Uint8Array(await o.file.slice((n - 1) * plan.partSize, (n - 1) * plan.partSize + lengthOf(n)).arrayBuffer());
+  const partOf = (n: number) => o.file.slice((n - 1) * plan.partSize, (n - 1) * plan.partSize + lengthOf(n));
   type Signed = { url: string; md5: string };
   // One promise per part, shared by every worker that needs it: a part is read, digested and signed
   // once (a retry asks for a fresh URL but keeps the bytes and their digest until the part is stored).
   const signed = new Map<number, Promise<Signed>>();
-  const digested = new Map<number, { md5: string; bytes: Uint8Array<ArrayBuffer> }>();
+  const digested = new Map<number, { md5: string; blob: Blob; bytes: Uint8Array<ArrayBuffer> }>();
 
   async function signBatch(batch: number[]): Promise<Map<number, Signed>> {
     for (const m of batch) {
       if (digested.has(m)) continue;
-      const bytes = await readPart(m);
-      digested.set(m, { md5: await md5Base64(bytes), bytes });
+      const blob = partOf(m);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      digested.set(m, { md5: await md5Base64(bytes), blob, bytes });
     }
     const { urls } = await o.api.partUrls({ uploadId: plan.uploadId, parts: batch.map((m) => ({ partNumber: m, md5: digested.get(m)!.md5 })) });
     return new Map(urls.map((u) => [u.partNumber, { url: u.url, md5: digested.get(u.partNumber)!.md5 }]));
@@ -143,11 +151,11 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
       if (signal.aborted) throw new DOMException("Upload paused", "AbortError");
       // 403: the URL expired (or the clock moved); a fresh one is signed.
       const { url, md5 } = await urlFor(n, attempt > 1);
-      const { bytes } = digested.get(n)!;
+      const { blob, bytes } = digested.get(n)!;
       // The next batch is digested and signed while this part is on the wire.
       const ahead = queue.slice(0, PARALLEL_PARTS).find((m) => !signed.has(m));
       if (ahead !== undefined) urlFor(ahead).catch(() => {});
-      const status = await o.putPart(url, bytes, md5, (sent) => {
+      const status = await o.putPart(url, { blob, bytes }, md5, (sent) => {
         inFlight.set(n, sent);
         report();
       }, signal);
@@ -180,7 +188,7 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
 }
 
 /** The browser's PutPart: XMLHttpRequest, for upload progress (fetch has none). */
-export const xhrPutPart: PutPart = (url, body, md5, onProgress, signal) =>
+export const xhrPutPart: PutPart = (url, { blob }, md5, onProgress, signal) =>
   new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("PUT", url);
@@ -190,5 +198,5 @@ export const xhrPutPart: PutPart = (url, body, md5, onProgress, signal) =>
     xhr.onerror = () => resolve(0);
     xhr.onabort = () => resolve(0);
     signal.addEventListener("abort", () => xhr.abort(), { once: true });
-    xhr.send(body);
+    xhr.send(blob);
   });

@@ -36,8 +36,8 @@ const api: DirectUploadApi = {
 
 // node:http, as the browser's XHR: the status, or 0 when no answer came. The body is the part the
 // client read and digested (no second read, no copy).
-const putPart: PutPart = (partUrl, body, md5, onProgress, signal) => {
-  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+const putPart: PutPart = (partUrl, { bytes: part }, md5, onProgress, signal) => {
+  const bytes = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
   return new Promise<number>((resolve) => {
     const req = request(partUrl, { method: "PUT", headers: { "Content-MD5": md5, "Content-Length": bytes.length }, signal }, (res) => {
       res.resume();

@@ -393,10 +393,10 @@ describe("the web client's direct upload (components/upload/direct-upload-client
   /** fetch as the part transport, counting the PUTs per part; `tamper` may change a body first. */
   const fetchPut =
     (log: number[], tamper?: (n: number, body: Buffer) => Buffer): PutPart =>
-    async (url, body, md5Header, onProgress, signal) => {
+    async (url, { bytes: part }, md5Header, onProgress, signal) => {
       const n = Number(new URL(url).searchParams.get("partNumber"));
       log.push(n);
-      let bytes: Buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+      let bytes: Buffer = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
       if (tamper) bytes = tamper(n, bytes);
       try {
         const res = await fetch(url, { method: "PUT", body: bytes as Uint8Array<ArrayBuffer>, headers: { "Content-MD5": md5Header }, signal });
