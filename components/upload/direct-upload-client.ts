@@ -1,7 +1,7 @@
 // The browser's side of a direct upload to S3 (server/upload/direct-upload.service.ts), free of
 // React and of the transport, so a Node test drives the same code against a real bucket: the
 // server API and the part PUT are passed in.
-import { createMD5 } from "hash-wasm";
+import { createMD5, type IHasher } from "hash-wasm";
 
 export interface DirectPlan {
   uploadId: string;
@@ -21,8 +21,17 @@ export interface DirectUploadApi {
 /**
  * PUTs one part to its presigned URL with its Content-MD5, reporting bytes sent; resolves with the
  * HTTP status, or 0 when no answer came (network failure, or a CORS refusal the page cannot see).
+ * The part comes both as the file's slice and as the bytes its MD5 was computed from: a JS client
+ * sends the bytes (no second read); the browser's XHR sends the slice, which it streams from the
+ * file with upload progress (with the bytes as body Chromium reported none until the part was sent).
  */
-export type PutPart = (url: string, body: Blob, md5: string, onProgress: (sent: number) => void, signal: AbortSignal) => Promise<number>;
+export type PutPart = (
+  url: string,
+  part: { blob: Blob; bytes: Uint8Array<ArrayBuffer> },
+  md5: string,
+  onProgress: (sent: number) => void,
+  signal: AbortSignal,
+) => Promise<number>;
 
 /** The bucket could not be reached from here (CORS, network): the caller uploads through tus instead. */
 export class DirectUnreachableError extends Error {
@@ -34,8 +43,10 @@ export class DirectUnreachableError extends Error {
 /** Parts in flight at once, as the issue measured browsers handle well. */
 export const PARALLEL_PARTS = 6;
 // URLs signed per request: one round of parallel parts. Each part is read and MD5'd once, just
-// before its batch is signed, so the first bytes leave after one batch's digests (48 MiB at 8 MiB
-// parts) and the file is never held in memory beyond the parts in flight and the batch being signed.
+// before its batch is signed, and a JS client sends those very bytes (a second read of every part
+// cost half as much CPU as the MD5 in the bench's Node profile), so the first bytes leave after one batch's digests
+// (48 MiB at 8 MiB parts) and the file is never held in memory beyond the parts in flight and the
+// batch signed ahead (2 × PARALLEL_PARTS parts).
 const URL_BATCH = PARALLEL_PARTS;
 // A part refused for its digest (bytes corrupted on the way) or a lost connection is sent again.
 const PART_ATTEMPTS = 4;
@@ -57,13 +68,18 @@ export interface DirectUploadOptions {
   signal?: AbortSignal;
 }
 
-async function md5Base64(blob: Blob): Promise<string> {
-  const hasher = await createMD5();
+// One WebAssembly MD5 instance per page (WebCrypto has no MD5): init, update and digest run in one
+// synchronous stretch, so parts digested by concurrent batches cannot interleave in it.
+let md5Hasher: Promise<IHasher> | null = null;
+
+async function md5Base64(bytes: Uint8Array): Promise<string> {
+  md5Hasher ??= createMD5();
+  const hasher = await md5Hasher;
   hasher.init();
-  hasher.update(new Uint8Array(await blob.arrayBuffer()));
-  const bytes = hasher.digest("binary");
+  hasher.update(bytes);
+  const digest = hasher.digest("binary");
   let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
+  for (const b of digest) s += String.fromCharCode(b);
   return btoa(s);
 }
 
@@ -95,18 +111,24 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
 
   const queue = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
   const partOf = (n: number) => o.file.slice((n - 1) * plan.partSize, (n - 1) * plan.partSize + lengthOf(n));
-  // One promise per part, shared by every worker that needs it: a part is digested and signed once
-  // (a retry asks for a fresh URL but keeps the digest).
-  const signed = new Map<number, Promise<{ url: string; md5: string }>>();
-  const digests = new Map<number, string>();
+  type Signed = { url: string; md5: string };
+  // One promise per part, shared by every worker that needs it: a part is read, digested and signed
+  // once (a retry asks for a fresh URL but keeps the bytes and their digest until the part is stored).
+  const signed = new Map<number, Promise<Signed>>();
+  const digested = new Map<number, { md5: string; blob: Blob; bytes: Uint8Array<ArrayBuffer> }>();
 
-  async function signBatch(batch: number[]): Promise<Map<number, { url: string; md5: string }>> {
-    for (const m of batch) if (!digests.has(m)) digests.set(m, await md5Base64(partOf(m)));
-    const { urls } = await o.api.partUrls({ uploadId: plan.uploadId, parts: batch.map((m) => ({ partNumber: m, md5: digests.get(m)! })) });
-    return new Map(urls.map((u) => [u.partNumber, { url: u.url, md5: digests.get(u.partNumber)! }]));
+  async function signBatch(batch: number[]): Promise<Map<number, Signed>> {
+    for (const m of batch) {
+      if (digested.has(m)) continue;
+      const blob = partOf(m);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      digested.set(m, { md5: await md5Base64(bytes), blob, bytes });
+    }
+    const { urls } = await o.api.partUrls({ uploadId: plan.uploadId, parts: batch.map((m) => ({ partNumber: m, md5: digested.get(m)!.md5 })) });
+    return new Map(urls.map((u) => [u.partNumber, { url: u.url, md5: digested.get(u.partNumber)!.md5 }]));
   }
 
-  function urlFor(n: number, fresh = false): Promise<{ url: string; md5: string }> {
+  function urlFor(n: number, fresh = false): Promise<Signed> {
     if (!fresh && signed.has(n)) return signed.get(n)!;
     // This part first, then the next parts in line that nobody has asked to sign yet.
     const batch = fresh ? [n] : [n, ...queue.filter((m) => m !== n && !signed.has(m)).slice(0, URL_BATCH - 1)];
@@ -125,20 +147,21 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
   }
 
   async function sendPart(n: number) {
-    const body = partOf(n);
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) throw new DOMException("Upload paused", "AbortError");
       // 403: the URL expired (or the clock moved); a fresh one is signed.
       const { url, md5 } = await urlFor(n, attempt > 1);
+      const { blob, bytes } = digested.get(n)!;
       // The next batch is digested and signed while this part is on the wire.
       const ahead = queue.slice(0, PARALLEL_PARTS).find((m) => !signed.has(m));
       if (ahead !== undefined) urlFor(ahead).catch(() => {});
-      const status = await o.putPart(url, body, md5, (sent) => {
+      const status = await o.putPart(url, { blob, bytes }, md5, (sent) => {
         inFlight.set(n, sent);
         report();
       }, signal);
       inFlight.delete(n);
       if (status >= 200 && status < 300) {
+        digested.delete(n); // stored: its bytes are let go
         reachedBucket = true;
         finishedBytes += lengthOf(n);
         report();
@@ -165,7 +188,7 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
 }
 
 /** The browser's PutPart: XMLHttpRequest, for upload progress (fetch has none). */
-export const xhrPutPart: PutPart = (url, body, md5, onProgress, signal) =>
+export const xhrPutPart: PutPart = (url, { blob }, md5, onProgress, signal) =>
   new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("PUT", url);
@@ -175,5 +198,5 @@ export const xhrPutPart: PutPart = (url, body, md5, onProgress, signal) =>
     xhr.onerror = () => resolve(0);
     xhr.onabort = () => resolve(0);
     signal.addEventListener("abort", () => xhr.abort(), { once: true });
-    xhr.send(body);
+    xhr.send(blob);
   });

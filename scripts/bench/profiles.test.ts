@@ -46,3 +46,28 @@ test("profiles of other processes or other times are left out, and a dir without
     `No CPU profile in ${empty} covers a timed run (profiles are written when a process exits).`,
   ]);
 });
+
+test("a run in two processes (client and server) gets one summary per process, each with its own frames", () => {
+  const own = mkdtempSync(path.join(dir, "two-"));
+  // Two profiles, each 10 ms in one function of its own.
+  const profileOf = (fn: string) => ({
+    nodes: [
+      { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1 }, children: [2] },
+      { id: 2, callFrame: { functionName: fn, url: "file:///x.js", lineNumber: 0 } },
+    ],
+    startTime: 1000,
+    endTime: 12_000,
+    samples: [2, 2],
+    timeDeltas: [1000, 5000],
+  });
+  writeFileSync(path.join(own, "CPU.20261205.120000.111.0.001.cpuprofile"), JSON.stringify(profileOf("md5Part")));
+  writeFileSync(path.join(own, "CPU.20261205.120000.222.0.001.cpuprofile"), JSON.stringify(profileOf("signPart")));
+  const text = profileReport(own, [{ scenario: "s", variant: "v", pids: [111, 222], labels: ["client", "Yunpan"], fromUs: 1000, toUs: 12_000 }]).join("\n");
+  const client = text.slice(text.indexOf("- s / v (client)"), text.indexOf("- s / v (Yunpan)"));
+  const server = text.slice(text.indexOf("- s / v (Yunpan)"));
+  expect(text.indexOf("- s / v (client)")).toBeGreaterThan(0);
+  expect(client).toContain("md5Part");
+  expect(client).not.toContain("signPart");
+  expect(server).toContain("signPart");
+  expect(server).not.toContain("md5Part");
+});

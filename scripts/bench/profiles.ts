@@ -20,13 +20,15 @@ export function profileReport(dir: string, windows: RunWindow[], top = 10): stri
   };
   const groups = new Map<string, { title: string; parts: ProfileSummary[]; runs: number }>();
   for (const w of windows) {
-    for (const pid of w.pids) {
+    for (const [i, pid] of w.pids.entries()) {
+      // Several processes in one run (a client and the server) are summarised apart.
+      const label = w.pids.length > 1 && w.labels?.[i] ? w.labels[i] : "";
       for (const file of files.get(pid) ?? []) {
         const profile = load(file);
         // The same pid in an older run's profile does not cover this window.
         if (profile.startTime > w.fromUs || profile.endTime < w.toUs) continue;
-        const key = `${w.scenario}\u0000${w.variant}`;
-        const g = groups.get(key) ?? { title: `${w.scenario} / ${w.variant}`, parts: [], runs: 0 };
+        const key = `${w.scenario}\u0000${w.variant}\u0000${label}`;
+        const g = groups.get(key) ?? { title: `${w.scenario} / ${w.variant}${label ? ` (${label})` : ""}`, parts: [], runs: 0 };
         g.parts.push(summariseProfile(profile, { from: w.fromUs, to: w.toUs }));
         g.runs += 1;
         groups.set(key, g);

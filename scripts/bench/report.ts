@@ -38,6 +38,8 @@ export interface RunWindow {
   scenario: string;
   variant: string;
   pids: number[];
+  /** What each of `pids` is ("client", "Yunpan"): a variant with several processes gets a profile summary per process. */
+  labels?: string[];
   fromUs: number;
   toUs: number;
 }
@@ -69,7 +71,7 @@ export class Bench {
           const pids = procs.map((p) => p.pid);
           const fromUs = nowUs();
           const sample = await measure(pids, v.bytes, () => v.run(rep));
-          this.windows.push({ scenario: s.title, variant: v.name, pids, fromUs, toUs: nowUs() });
+          this.windows.push({ scenario: s.title, variant: v.name, pids, labels: procs.map((p) => p.label), fromUs, toUs: nowUs() });
           const rssParts = procs.map((p) => peakRssMiB([p.pid]));
           const r = this.results.get(v) ?? { samples: [], rssParts: [] };
           r.samples.push(sample);

@@ -23,8 +23,9 @@
 //   BENCH_BUILD=1        rebuild dist/server.mjs (it is rebuilt anyway when missing or older than the sources)
 //   BENCH_SETTLE_S       before a timed whole-file download, how long a fresh process may idle until its
 //                        first memory-reducer mark-compact (default 60, quick 30; see yunpan.ts)
-//   BENCH_PROFILE_DIR    Yunpan processes write V8 CPU profiles (--cpu-prof) there (skews timings); the
-//                        report then lists each scenario's top frames (self and total time) in its timed runs
+//   BENCH_PROFILE_DIR    Yunpan processes and the upload clients write V8 CPU profiles (--cpu-prof) there (skews
+//                        timings); the report then lists each scenario's top frames (self and total time) in its
+//                        timed runs, per process
 //
 // Every Yunpan row is the production server (`node dist/server.mjs`, Next loaded), and every rep of
 // a Yunpan row runs in a FRESH process (restarted untimed before the rep, same data): the per-rep
@@ -466,7 +467,9 @@ function startDirectUploader(env: Record<string, string>) {
 
 /** A client process that prints "ready", then answers each JSON line on stdin with one JSON line. */
 function startLineClient(label: string, args: string[], env: Record<string, string>) {
-  const proc = procs.start(label, process.execPath, args, {
+  // BENCH_PROFILE_DIR: the clients are profiled like Yunpan (they exit cleanly on SIGTERM so the profile is written).
+  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [];
+  const proc = procs.start(label, process.execPath, [...profile, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -645,17 +648,19 @@ async function s3DirectScenario(src: Source, entry: string): Promise<Scenario> {
         before: () => c.restart(),
         bytes: src.size,
         run: async (rep) => {
-          const [rgw0, app0, t0] = [rgwCpu(), cpuSecondsOf(c.proc.pid), performance.now()];
+          const [rgw0, app0, client0, t0] = [rgwCpu(), cpuSecondsOf(c.proc.pid), cpuSecondsOf(client.proc.pid), performance.now()];
           const reply = await client.send({ file: src.file, filename: `direct-${rep}.bin`, sha256: src.sha256 });
           if (!reply.ok || !reply.nodeId) throw new Error(`direct upload failed: ${reply.error}`);
           nodeId = reply.nodeId;
-          const [app1, t1] = [cpuSecondsOf(c.proc.pid), performance.now()];
+          const [app1, client1, t1] = [cpuSecondsOf(c.proc.pid), cpuSecondsOf(client.proc.pid), performance.now()];
           await verified();
           const app2 = cpuSecondsOf(c.proc.pid);
           return {
             uploadSeconds: (t1 - t0) / 1000,
             "note:Yunpan CPU s until directComplete": app1 - app0,
             "note:Yunpan CPU s/GiB until directComplete": (app1 - app0) / gib,
+            // The CPU column adds the client and Yunpan (verification job included): the client alone, beside lib-storage's.
+            "note:client CPU s/GiB": (client1 - client0) / gib,
             "note:Yunpan CPU s of the verification job": app2 - app1,
             "note:RGW + OSD + mon CPU s": rgwCpu() - rgw0,
           };

@@ -18,6 +18,8 @@ const client = new S3Client({
   responseChecksumValidation: "WHEN_REQUIRED",
 });
 
+// A clean exit on SIGTERM (the bench stopping it), so --cpu-prof writes its profile.
+process.on("SIGTERM", () => process.exit(0));
 console.log("ready");
 for await (const line of createInterface({ input: process.stdin })) {
   if (!line.trim()) continue;

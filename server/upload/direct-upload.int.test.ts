@@ -393,10 +393,10 @@ describe("the web client's direct upload (components/upload/direct-upload-client
   /** fetch as the part transport, counting the PUTs per part; `tamper` may change a body first. */
   const fetchPut =
     (log: number[], tamper?: (n: number, body: Buffer) => Buffer): PutPart =>
-    async (url, body, md5Header, onProgress, signal) => {
+    async (url, { bytes: part }, md5Header, onProgress, signal) => {
       const n = Number(new URL(url).searchParams.get("partNumber"));
       log.push(n);
-      let bytes: Buffer = Buffer.from(await body.arrayBuffer());
+      let bytes: Buffer = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
       if (tamper) bytes = tamper(n, bytes);
       try {
         const res = await fetch(url, { method: "PUT", body: bytes as Uint8Array<ArrayBuffer>, headers: { "Content-MD5": md5Header }, signal });
@@ -445,14 +445,22 @@ describe("the web client's direct upload (components/upload/direct-upload-client
     expect((await storedSha((node as { id: string }).id)).sha).toBe(sha256(bytes));
   });
 
-  it("digests and signs each part once, as its turn comes: no part is read ahead of the parts in flight", async () => {
+  it("reads, digests and signs each part once, as its turn comes: no part is read ahead of the parts in flight", async () => {
     const { actor } = await createTestUser();
     const bytes = randomBytes(57 * MiB + 5);
     const api = apiFor(actor);
     const signed: number[] = [];
     const batches: number[] = [];
+    // The bytes digested are the bytes sent: the file is sliced once per part, not again for the PUT.
+    const slices: number[] = [];
+    class CountingBlob extends Blob {
+      override slice(start?: number, end?: number, type?: string) {
+        slices.push(start ?? 0);
+        return super.slice(start, end, type);
+      }
+    }
     const node = await runDirectUpload({
-      file: new Blob([bytes]), filename: "once.bin", sha256: sha256(bytes), putPart: fetchPut([]),
+      file: new CountingBlob([bytes]), filename: "once.bin", sha256: sha256(bytes), putPart: fetchPut([]),
       api: {
         ...api,
         partUrls: (input) => {
@@ -466,6 +474,7 @@ describe("the web client's direct upload (components/upload/direct-upload-client
     // 12 parts of 5 MiB: each signed exactly once, in batches no larger than the parts sent at a time.
     expect([...signed].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(Math.max(...batches)).toBeLessThanOrEqual(PARALLEL_PARTS);
+    expect([...slices].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i * 5 * MiB));
   });
 
   it("S3_PUBLIC_ENDPOINT: part URLs and presigned downloads name the address browsers use, and work through it", async () => {
