@@ -20,7 +20,7 @@ RUN node scripts/prisma-generate.mjs && node scripts/build.mjs
 FROM node:22-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 \
-    PORT=3000 HOST=0.0.0.0 DATA_DIR=/data LOG_LEVEL=info
+    PORT=3000 HOST=0.0.0.0 DATA_DIR=/data LOG_LEVEL=info MALLOC_ARENA_MAX=2
 # The image's own unprivileged user (uid 1000), which the Kubernetes manifests run as.
 RUN mkdir -p /data && chown node:node /data
 COPY --from=build --chown=node:node /app/.next/standalone ./

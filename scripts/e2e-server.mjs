@@ -15,7 +15,7 @@ cpSync(".next/standalone", appDir, { recursive: true, verbatimSymlinks: true });
 const child = spawn(process.execPath, ["dist/server.mjs"], {
   cwd: appDir,
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, HOST: "127.0.0.1" },
+  env: { MALLOC_ARENA_MAX: "2", ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, HOST: "127.0.0.1" },
 });
 const cleanup = () => {
   rmSync(dataDir, { recursive: true, force: true });

@@ -13,4 +13,7 @@ if [ ! -f dist/server.mjs ] || [ -n "$(find app server components prisma -newer 
 fi
 say "Starting Yunpan"
 export NODE_ENV=production
+# Two malloc arenas instead of glibc's 8 per core: ~50 MiB less resident memory at idle
+# (measured: 397–405 against 441–472 MiB), with no thread of ours contending for malloc.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec node dist/server.mjs

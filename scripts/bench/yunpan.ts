@@ -91,6 +91,8 @@ export async function startYunpan(
         HOME: process.env.HOME ?? "",
         TMPDIR: process.env.TMPDIR ?? "/tmp",
         NODE_ENV: "production",
+        // As scripts/start.sh, npm start and the image run it.
+        MALLOC_ARENA_MAX: "2",
         LOG_LEVEL: "warn",
         NEXT_TELEMETRY_DISABLED: "1",
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
