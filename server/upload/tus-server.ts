@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { finished, type Readable } from "node:stream";
 import { Server, EVENTS, MemoryLocker } from "@tus/server";
 import { RedisLocker } from "@/server/upload/redis-locker";
 import { ERRORS, type DataStore, type Upload } from "@tus/utils";
@@ -246,7 +245,13 @@ function createTus(): TusRuntime {
     const allowance = await reserveDeferredWrite({ uploadId: id, offset, bodyLength: bodyLengthOf(lockHolders.holder(id)) });
     if (!allowance) return write(readable, id, offset);
     const limit = new ByteLimit(allowance.maxBytes, (seen) => allowance.refusal(offset + seen));
-    pipeline(readable, limit).catch(() => {}); // a failure also fails the write below
+    // Not pipeline(): tearing the body down would fail tus's own pipeline, and send the 413 and free
+    // the lock, while the catch below still settles the reservation. The limit's refusal reaches tus
+    // through the write instead; a failing body is passed on so the write never waits for it.
+    readable.pipe(limit);
+    finished(readable, (err) => {
+      if (err) limit.destroy(err);
+    });
     try {
       const end = await write(limit, id, offset);
       if (end !== allowance.reservedBytes) await settleDeferredReservation(id, end);
@@ -256,7 +261,6 @@ function createTus(): TusRuntime {
       const kept = await store.getUpload(id).then((u) => u.offset, () => null);
       if (kept !== null) await settleDeferredReservation(id, kept).catch(() => {});
       throw limit.error ?? e;
-      throw e;
     }
   }
 
