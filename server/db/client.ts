@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/server/db/generated/client.ts";
 import { acquireDirLock } from "@/server/db/lock";
 import { applyMigrations, pgliteExecutor, pgExecutor } from "@/server/db/migrate";
+import { createDatabaseFilesInChild, hasDatabaseFiles } from "@/server/db/pglite-initdb";
 import { openPgPool } from "@/server/db/pg-connections";
 
 /**
@@ -114,6 +115,7 @@ async function openDatabaseClient(opts: DatabaseOptions): Promise<Database> {
     dataDir = path.join(opts.dataDir, "db");
   }
   try {
+    if (opts.mode === "embedded" && !hasDatabaseFiles(dataDir)) await createDatabaseFilesInChild(dataDir, PGLITE_SETTINGS);
     const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
     if (opts.migrate !== false) await applyMigrations(pgliteExecutor(pglite));
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions });
