@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import sharp from "sharp";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import { getPrisma } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
@@ -7,6 +6,7 @@ import { recordAudit, type RequestMeta } from "@/server/audit/audit.service";
 import type { Actor } from "@/server/auth/actor";
 import { LOGO_MAX_BYTES, LOGO_ROW_KEY } from "@/server/settings/settings.schemas";
 import { announceSettingsChange, getBranding, logoVersionOf, requireAdmin } from "@/server/settings/settings.service";
+import { loadSharp } from "@/server/images/load-sharp";
 
 // The logo is an image only: never SVG (script), and never served as the bytes an admin sent. The
 // upload must start like a PNG, JPEG or WebP file and decode as one; what is stored and served is
@@ -33,6 +33,7 @@ export async function setSiteLogo(input: { actor: Actor; data: Buffer; meta?: Re
   if (input.data.length > LOGO_MAX_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "logo.tooLarge", { max: `${LOGO_MAX_BYTES / 1024} KiB` });
   const kind = sniff(input.data);
   if (!kind) throw new AppError("BAD_REQUEST", "logo.type");
+  const sharp = await loadSharp();
   let png: Buffer;
   try {
     const image = sharp(input.data, { limitInputPixels: MAX_PIXELS, animated: false });

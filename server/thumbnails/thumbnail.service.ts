@@ -1,5 +1,4 @@
 import type { Readable } from "node:stream";
-import sharp from "sharp";
 import { getPrisma } from "@/server/db/client";
 import { requireNodeAccess } from "@/server/drive/access";
 import { notFound } from "@/server/errors/app-error";
@@ -7,6 +6,7 @@ import { enqueueJob, registerJobHandler } from "@/server/jobs/queue";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import type { Actor } from "@/server/auth/actor";
 import { THUMBNAIL_TYPES } from "@/server/thumbnails/thumbnail-types";
+import { loadSharp } from "@/server/images/load-sharp";
 import type { Prisma, PrismaClient } from "@/server/db/generated/client.ts";
 
 /** The longest side of a thumbnail, in pixels (grid tiles are ~160 CSS px; 2x for sharp screens). */
@@ -16,9 +16,6 @@ export const THUMBNAIL_MAX_BYTES = 100 * 1024 * 1024;
 const MAX_PIXELS = 100_000_000;
 const JOB = "thumbnail.make";
 
-
-// Thumbnails are background work: one libvips thread keeps requests responsive on small machines.
-sharp.concurrency(1);
 
 export function canThumbnail(mimeType: string | null | undefined, size: bigint | number): boolean {
   return !!mimeType && THUMBNAIL_TYPES.has(mimeType) && Number(size) > 0 && Number(size) <= THUMBNAIL_MAX_BYTES;
@@ -52,6 +49,7 @@ export async function makeThumbnail(input: { blobId: string }): Promise<{ status
     await prisma.thumbnail.createMany({ data: [{ blobId: blob.id, status: "unsupported" }], skipDuplicates: true });
     return { status: "unsupported" };
   }
+  const sharp = await loadSharp();
   const source: Readable = await getBlobStore().read(blob.storageKey);
   let readError: unknown = null;
   source.on("error", (e) => (readError = e));
