@@ -485,8 +485,13 @@ function startLineClient(label: string, args: string[], env: Record<string, stri
     new Promise<string>((resolve, reject) => {
       const l = lines.shift();
       if (l !== undefined) return resolve(l);
-      waiting.push(resolve);
-      proc.child.once("exit", (code) => reject(new Error(`the uploader exited (${code}):\n${proc.output()}`)));
+      // One exit listener per line awaited, removed once the line came (they piled up past Node's 10).
+      const onExit = (code: number | null) => reject(new Error(`the uploader exited (${code}):\n${proc.output()}`));
+      proc.child.once("exit", onExit);
+      waiting.push((line) => {
+        proc.child.off("exit", onExit);
+        resolve(line);
+      });
     });
   return {
     proc,
