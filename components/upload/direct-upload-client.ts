@@ -52,6 +52,7 @@ const URL_BATCH_KNOWN = 8 * PARALLEL_PARTS;
 const URL_BATCH_READ = PARALLEL_PARTS;
 // A part refused for its digest (bytes corrupted on the way) or a lost connection is sent again.
 const PART_ATTEMPTS = 4;
+
 export interface DirectUploadOptions {
   file: Blob;
   filename: string;
@@ -113,7 +114,7 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
   const partOf = (n: number) => o.file.slice((n - 1) * plan.partSize, (n - 1) * plan.partSize + lengthOf(n));
   type Signed = { url: string; md5: string };
   // The hash pass's MD5s, when they were computed for this plan's parts (a resumed upload keeps the
-  // part size it started with, which may differ from the server's current setting).
+  // part size it started with, which differs when the server's setting changed since).
   const known = o.digests?.partSize === plan.partSize && o.digests.partMd5s.length === plan.partCount ? o.digests.partMd5s : null;
   const urlBatch = known ? URL_BATCH_KNOWN : URL_BATCH_READ;
   // One promise per part, shared by every worker that needs it: a part is digested and signed once
