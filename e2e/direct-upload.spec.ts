@@ -34,12 +34,23 @@ test("a 100 MiB file goes part by part straight to the bucket, none through the 
 
   await page.getByTestId("upload-input").setInputFiles([file.path]);
   const item = page.getByTestId("upload-item").filter({ hasText: file.name });
-  // Progress, speed and the route are on screen.
-  await expect(item.getByTestId("upload-stats")).toContainText(/^[1-9]\d*% · .* straight to storage/, { timeout: 120_000 });
+  // Progress, speed, time left and the route are on screen.
+  await expect(item.getByTestId("upload-stats")).toContainText(/^[1-9]\d*% · .* MiB of 100 MiB · .*\/s/, { timeout: 120_000 });
+  await expect(item).toContainText(/\d+s left/);
+  await expect(item.getByTestId("upload-route")).toHaveText("Straight to storage");
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await screenshot(page, testInfo, `direct-upload-${scheme}`);
   }
+  // The same upload read in Chinese: the route and the figures follow the language.
+  await page.getByRole("button", { name: "中文" }).click();
+  await expect(item.getByTestId("upload-stats")).toContainText(/^[1-9]\d*% · .* MiB \/ 100 MiB · .*\/秒/);
+  await expect(item.getByTestId("upload-route")).toHaveText("直传存储");
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await screenshot(page, testInfo, `direct-upload-zh-${scheme}`);
+  }
+  await page.getByRole("button", { name: "English" }).click();
   await page.emulateMedia({ colorScheme: "light" });
   await throttle(-1);
   await expect(item).toHaveAttribute("data-status", "done", { timeout: 180_000 });
@@ -93,9 +104,10 @@ test("a reload at about half way resumes from the parts the bucket holds, and th
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 8 * MiB });
 
   await page.getByTestId("upload-input").setInputFiles([file.path]);
-  const stats = page.getByTestId("upload-item").filter({ hasText: file.name }).getByTestId("upload-stats");
+  const uploading = page.getByTestId("upload-item").filter({ hasText: file.name });
+  await expect(uploading.getByTestId("upload-route")).toHaveText("Straight to storage", { timeout: 120_000 });
   // Past 48% (6 parts of 8 MiB in flight at most) at least one part is stored whole.
-  await expect(stats).toContainText(/^(5\d|6\d)% · .* straight to storage/, { timeout: 120_000 });
+  await expect(uploading.getByTestId("upload-stats")).toContainText(/^(5\d|6\d)% · /, { timeout: 120_000 });
   await page.reload();
   await expect(page.getByTestId("interrupted-upload").filter({ hasText: file.name })).toBeVisible();
 

@@ -39,6 +39,9 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
 export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   const dir = path.join(process.env.E2E_SCREENSHOT_DIR ?? "test-results/screenshots");
   mkdirSync(dir, { recursive: true });
+  // Colour transitions still running (right after emulateMedia switched the scheme) would be caught
+  // half way; infinite animations (spinners) are not waited for.
+  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => {}))));
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
   void testInfo;
 }

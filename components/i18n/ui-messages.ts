@@ -100,7 +100,8 @@ const core = {
     discard: "Discard",
     failed: "The upload failed. Try again.",
     offline: "You are offline. The upload will continue when you reconnect.",
-    direct: " · straight to storage",
+    direct: "Straight to storage",
+    directHint: "The file goes from this browser to the storage bucket, not through the server.",
     directFallback: "Storage could not be reached directly from this browser; uploading through the server instead.",
   },
   settings: {
@@ -340,7 +341,8 @@ const coreZh: Shape<typeof core> = {
     discard: "放弃",
     failed: "上传失败，请重试。",
     offline: "网络已断开，恢复连接后将继续上传。",
-    direct: " · 直传存储",
+    direct: "直传存储",
+    directHint: "文件从浏览器直接传到存储桶，不经过服务器。",
     directFallback: "浏览器无法直接连接存储，已改为经服务器上传。",
   },
   settings: {

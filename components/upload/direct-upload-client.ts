@@ -2,6 +2,7 @@
 // React and of the transport, so a Node test drives the same code against a real bucket: the
 // server API and the part PUT are passed in.
 import { createMD5, type IHasher } from "hash-wasm";
+import { base64Digest, type FileDigests } from "./file-digests";
 
 export interface DirectPlan {
   uploadId: string;
@@ -21,13 +22,13 @@ export interface DirectUploadApi {
 /**
  * PUTs one part to its presigned URL with its Content-MD5, reporting bytes sent; resolves with the
  * HTTP status, or 0 when no answer came (network failure, or a CORS refusal the page cannot see).
- * The part comes both as the file's slice and as the bytes its MD5 was computed from: a JS client
- * sends the bytes (no second read); the browser's XHR sends the slice, which it streams from the
- * file with upload progress (with the bytes as body Chromium reported none until the part was sent).
+ * The part is the file's slice (the browser's XHR streams it from the file, with upload progress)
+ * and its offset in the file; `bytes` are there only when the client had to read the part to digest
+ * it (no MD5s from the hash pass), so a JS client sends them instead of reading the part again.
  */
 export type PutPart = (
   url: string,
-  part: { blob: Blob; bytes: Uint8Array<ArrayBuffer> },
+  part: { blob: Blob; offset: number; bytes?: Uint8Array<ArrayBuffer> },
   md5: string,
   onProgress: (sent: number) => void,
   signal: AbortSignal,
@@ -42,12 +43,13 @@ export class DirectUnreachableError extends Error {
 
 /** Parts in flight at once, as the issue measured browsers handle well. */
 export const PARALLEL_PARTS = 6;
-// URLs signed per request: one round of parallel parts. Each part is read and MD5'd once, just
-// before its batch is signed, and a JS client sends those very bytes (a second read of every part
-// cost half as much CPU as the MD5 in the bench's Node profile), so the first bytes leave after one batch's digests
-// (48 MiB at 8 MiB parts) and the file is never held in memory beyond the parts in flight and the
-// batch signed ahead (2 × PARALLEL_PARTS parts).
-const URL_BATCH = PARALLEL_PARTS;
+// URLs signed per request. With the parts' MD5s from the hash pass (file-digests.ts) signing reads
+// nothing, so a request signs several rounds of parts (fewer round trips and less server work per
+// upload); a URL that expires before its part is sent (15 minutes) is signed again. Without them,
+// each part is read and MD5'd just before its batch is signed, one round at a time, so the file is
+// never held in memory beyond the parts in flight and the batch signed ahead (2 × PARALLEL_PARTS).
+const URL_BATCH_KNOWN = 8 * PARALLEL_PARTS;
+const URL_BATCH_READ = PARALLEL_PARTS;
 // A part refused for its digest (bytes corrupted on the way) or a lost connection is sent again.
 const PART_ATTEMPTS = 4;
 
@@ -57,6 +59,8 @@ export interface DirectUploadOptions {
   parentId?: string | null;
   filetype?: string | null;
   sha256: string;
+  /** The hash pass's part MD5s (hashFile with the plan's part size): used when the part size matches. */
+  digests?: FileDigests | null;
   onConflict?: "version" | "rename" | null;
   api: DirectUploadApi;
   putPart: PutPart;
@@ -77,10 +81,7 @@ async function md5Base64(bytes: Uint8Array): Promise<string> {
   const hasher = await md5Hasher;
   hasher.init();
   hasher.update(bytes);
-  const digest = hasher.digest("binary");
-  let s = "";
-  for (const b of digest) s += String.fromCharCode(b);
-  return btoa(s);
+  return base64Digest(hasher.digest("binary"));
 }
 
 async function openPlan(o: DirectUploadOptions): Promise<{ plan: DirectPlan; done: Set<number> }> {
@@ -112,15 +113,23 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
   const queue = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
   const partOf = (n: number) => o.file.slice((n - 1) * plan.partSize, (n - 1) * plan.partSize + lengthOf(n));
   type Signed = { url: string; md5: string };
-  // One promise per part, shared by every worker that needs it: a part is read, digested and signed
-  // once (a retry asks for a fresh URL but keeps the bytes and their digest until the part is stored).
+  // The hash pass's MD5s, when they were computed for this plan's parts (a resumed upload keeps the
+  // part size it started with, which differs when the server's setting changed since).
+  const known = o.digests?.partSize === plan.partSize && o.digests.partMd5s.length === plan.partCount ? o.digests.partMd5s : null;
+  const urlBatch = known ? URL_BATCH_KNOWN : URL_BATCH_READ;
+  // One promise per part, shared by every worker that needs it: a part is digested and signed once
+  // (a retry asks for a fresh URL but keeps the part and its digest until the part is stored).
   const signed = new Map<number, Promise<Signed>>();
-  const digested = new Map<number, { md5: string; blob: Blob; bytes: Uint8Array<ArrayBuffer> }>();
+  const digested = new Map<number, { md5: string; blob: Blob; bytes?: Uint8Array<ArrayBuffer> }>();
 
   async function signBatch(batch: number[]): Promise<Map<number, Signed>> {
     for (const m of batch) {
       if (digested.has(m)) continue;
       const blob = partOf(m);
+      if (known) {
+        digested.set(m, { md5: known[m - 1]!, blob });
+        continue;
+      }
       const bytes = new Uint8Array(await blob.arrayBuffer());
       digested.set(m, { md5: await md5Base64(bytes), blob, bytes });
     }
@@ -131,7 +140,7 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
   function urlFor(n: number, fresh = false): Promise<Signed> {
     if (!fresh && signed.has(n)) return signed.get(n)!;
     // This part first, then the next parts in line that nobody has asked to sign yet.
-    const batch = fresh ? [n] : [n, ...queue.filter((m) => m !== n && !signed.has(m)).slice(0, URL_BATCH - 1)];
+    const batch = fresh ? [n] : [n, ...queue.filter((m) => m !== n && !signed.has(m)).slice(0, urlBatch - 1)];
     const pending = signBatch(batch);
     for (const m of batch) {
       const one = pending.then((got) => {
@@ -152,10 +161,11 @@ export async function runDirectUpload(o: DirectUploadOptions): Promise<unknown> 
       // 403: the URL expired (or the clock moved); a fresh one is signed.
       const { url, md5 } = await urlFor(n, attempt > 1);
       const { blob, bytes } = digested.get(n)!;
+      const offset = (n - 1) * plan.partSize;
       // The next batch is digested and signed while this part is on the wire.
       const ahead = queue.slice(0, PARALLEL_PARTS).find((m) => !signed.has(m));
       if (ahead !== undefined) urlFor(ahead).catch(() => {});
-      const status = await o.putPart(url, { blob, bytes }, md5, (sent) => {
+      const status = await o.putPart(url, { blob, offset, bytes }, md5, (sent) => {
         inFlight.set(n, sent);
         report();
       }, signal);

@@ -1,17 +1,11 @@
 /// <reference lib="webworker" />
-// Hashes a File off the main thread in 8 MiB slices, so a multi-GiB file never freezes the page
-// or sits in memory whole. hash-wasm: WebCrypto has no streaming digest.
-import { createSHA256 } from "hash-wasm";
+// Hashes a File off the main thread (file-digests.ts: one read, in slices, so a multi-GiB file
+// never freezes the page or sits in memory whole): its sha256 and, for a direct upload, each
+// part's MD5 from the same bytes. hash-wasm: WebCrypto has neither a streaming digest nor MD5.
+import { digestFile } from "./file-digests";
 
-const SLICE = 8 * 1024 * 1024;
-
-self.onmessage = async (e: MessageEvent<{ file: File }>) => {
-  const { file } = e.data;
-  const hasher = await createSHA256();
-  hasher.init();
-  for (let offset = 0; offset < file.size; offset += SLICE) {
-    hasher.update(new Uint8Array(await file.slice(offset, offset + SLICE).arrayBuffer()));
-    self.postMessage({ type: "progress", done: Math.min(file.size, offset + SLICE) });
-  }
-  self.postMessage({ type: "done", sha256: hasher.digest("hex") });
+self.onmessage = async (e: MessageEvent<{ file: File; partSize: number | null }>) => {
+  const { file, partSize } = e.data;
+  const digests = await digestFile(file, partSize, (done) => self.postMessage({ type: "progress", done }));
+  self.postMessage({ type: "done", digests });
 };

@@ -5,7 +5,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC, useTRPCClient } from "@/components/trpc/client";
 import { noteOwnUpload } from "@/components/live/live-highlight";
 import { hashFile, hashRanges } from "@/components/upload/hash-file";
-import { patchSize } from "@/server/upload/part-size";
+import { patchSize, s3PartSize } from "@/server/upload/part-size";
+import type { FileDigests } from "@/components/upload/file-digests";
 import { UploadPanel } from "@/components/upload/upload-panel";
 import { useT } from "@/components/i18n/i18n-provider";
 import type { OnConflict } from "@/server/upload/upload.schemas";
@@ -161,12 +162,13 @@ export function UploadManager({ children }: { children: ReactNode }) {
    * browser cannot reach (CORS, network) falls back to tus, and the upload says so.
    */
   const startDirect = useCallback(
-    (key: string, file: File, parentId: string, onConflict: OnConflict | undefined, sha256: string) => {
+    (key: string, file: File, parentId: string, onConflict: OnConflict | undefined, digests: FileDigests) => {
+      const { sha256 } = digests;
       const remembered = `yunpan-direct:${parentId}:${file.name}:${file.size}:${file.lastModified}`;
       const controller = new AbortController();
       const entry: { controller: AbortController; restart: () => void; uploadId?: string; remembered: string } = {
         controller,
-        restart: () => startDirectRef.current(key, file, parentId, onConflict, sha256),
+        restart: () => startDirectRef.current(key, file, parentId, onConflict, digests),
         remembered,
       };
       directs.current.set(key, entry);
@@ -180,6 +182,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
         parentId,
         filetype: file.type || null,
         sha256,
+        digests,
         onConflict,
         api: {
           start: (i) => trpcClient.upload.directStart.mutate(i),
@@ -239,15 +242,18 @@ export function UploadManager({ children }: { children: ReactNode }) {
       if (file.size < INSTANT_MIN_BYTES || !parentId || relativePathOf(file)) return startTus(key, file, parentId, onConflict);
       const abort = new AbortController();
       hashing.current.set(key, abort);
-      let sha256: string;
+      let digests: FileDigests;
       try {
-        sha256 = await hashFile(file, (done) => patch(key, { hashed: done }), abort.signal);
+        // With direct upload on, the same read gives each part's MD5 (the plan's part size, as the server computes it).
+        const partSize = directOn.current ? s3PartSize(file.size, partFloor.current) : null;
+        digests = await hashFile(file, partSize, (done) => patch(key, { hashed: done }), abort.signal);
       } catch (e) {
         if ((e as Error).name === "AbortError") return;
         return startTus(key, file, parentId, onConflict);
       } finally {
         hashing.current.delete(key);
       }
+      const { sha256 } = digests;
       try {
         const prep = await trpcClient.upload.instantPrepare.mutate({ parentId, filename: file.name, size: file.size, sha256, onConflict });
         if (prep.kind === "challenge") {
@@ -263,7 +269,7 @@ export function UploadManager({ children }: { children: ReactNode }) {
           return patch(key, { status: "error", error: (e as Error).message });
         }
       }
-      if (directOn.current) return startDirect(key, file, parentId, onConflict, sha256);
+      if (directOn.current) return startDirect(key, file, parentId, onConflict, digests);
       startTus(key, file, parentId, onConflict, sha256);
     },
     [patch, startTus, startDirect, trpcClient, onCommitted],

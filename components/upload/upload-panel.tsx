@@ -1,7 +1,7 @@
 "use client";
 import { useRef, useState } from "react";
 import clsx from "clsx";
-import { CheckCircle2, ChevronDown, ChevronUp, FileUp, Pause, Play, RotateCcw, X, AlertCircle } from "lucide-react";
+import { CheckCircle2, ChevronDown, ChevronUp, CloudUpload, FileUp, Pause, Play, RotateCcw, X, AlertCircle } from "lucide-react";
 import { formatBytes } from "@/server/i18n/messages";
 import type { RouterOutputs } from "@/server/runtime/trpc-router";
 import type { UploadItem } from "@/components/upload/upload-manager";
@@ -115,7 +115,7 @@ export function UploadPanel({ api, interrupted, onDiscard }: { api: Api; interru
                     style={{ width: `${pct}%` }}
                   />
                 </div>
-                <div className="mt-1.5 flex justify-between text-xs text-zinc-500">
+                <div className="mt-1.5 flex justify-between gap-3 text-xs text-zinc-500">
                   {item.status === "error" ? (
                     <span className="flex items-center gap-1 text-red-600 dark:text-red-400">
                       <AlertCircle className="size-3.5" /> {item.error}
@@ -131,11 +131,16 @@ export function UploadPanel({ api, interrupted, onDiscard }: { api: Api; interru
                       {t("uploads.stats", { percent: pct, sent: formatBytes(item.sent), size: formatBytes(item.size) })}
                       {item.status === "uploading" && item.speed ? t("uploads.speed", { speed: formatBytes(Math.round(item.speed)) }) : ""}
                       {item.status === "paused" ? t("uploads.paused") : ""}
-                      {item.via === "direct" ? t("uploads.direct") : ""}
                     </span>
                   )}
-                  <span>{eta(item, t)}</span>
+                  <span className="shrink-0 whitespace-nowrap">{eta(item, t)}</span>
                 </div>
+                {item.via === "direct" && item.status !== "error" ? (
+                  // The route on a line of its own: beside the figures it wrapped mid-phrase in English.
+                  <p className="mt-1 flex items-center gap-1 text-xs text-brand-600 dark:text-brand-500" data-testid="upload-route" title={t("uploads.directHint")}>
+                    <CloudUpload className="size-3.5 shrink-0" aria-hidden /> {t("uploads.direct")}
+                  </p>
+                ) : null}
                 {item.fellBack ? (
                   <p className="mt-1 text-xs text-amber-700 dark:text-amber-400" data-testid="upload-note">
                     {t("uploads.directFallback")}

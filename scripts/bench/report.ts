@@ -28,7 +28,14 @@ export interface Scenario {
   variants: Variant[];
   notes: string[];
   /** Rows computed from a variant's extra figures (e.g. instant upload without the client hash). */
-  derived?: { name: string; from: string; seconds: (extra: Record<string, number>) => number; bytes: number }[];
+  derived?: {
+    name: string;
+    from: string;
+    seconds: (extra: Record<string, number>) => number;
+    bytes: number;
+    /** The CPU seconds that belong to this row's interval, when the source row's column covers more. */
+    cpu?: (extra: Record<string, number>) => number;
+  }[];
   /** What the CPU column means when it is not the server (e.g. a client process). */
   cpuNote?: string;
 }
@@ -132,7 +139,10 @@ export class Bench {
         if (!r) continue;
         const speeds = r.samples.map((x) => d.bytes / 1024 ** 2 / d.seconds(x.extra ?? {}));
         const mibs = median(speeds);
-        lines.push(`| | ${d.name} | ${mibs.toFixed(0)} [${speeds.map((x) => x.toFixed(0)).join(", ")}] | ${(mibs / baseMiBs).toFixed(2)} | (as above) | (as above) |`);
+        const gib = d.bytes / GiB;
+        const cpus = d.cpu ? r.samples.map((x) => d.cpu!(x.extra ?? {})) : [];
+        const cpu = d.cpu ? `${median(cpus).toFixed(2)} (${(median(cpus) / gib).toFixed(2)}/GiB) [${cpus.map((x) => (x / gib).toFixed(2)).join(", ")}]` : "(as above)";
+        lines.push(`| | ${d.name} | ${mibs.toFixed(0)} [${speeds.map((x) => x.toFixed(0)).join(", ")}] | ${(mibs / baseMiBs).toFixed(2)} | ${cpu} | (as above) |`);
       }
       if (s.cpuNote) notes.push(`- ${s.title}: ${s.cpuNote}`);
       for (const n of s.notes) notes.push(`- ${s.title}: ${n}`);

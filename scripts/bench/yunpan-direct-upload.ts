@@ -1,14 +1,19 @@
-// The direct-upload client of the bench: what the browser does (components/upload/direct-upload-client.ts,
-// the very module: presigned UploadPart URLs, Content-MD5 per part, 6 parts at a time), driven from
-// Node against a running Yunpan, in a process of its own like the lib-storage baseline
-// (s3-direct-upload.mjs) so the two clients compare. Prints "ready", then for every JSON line on
-// stdin ({ file, filename, sha256 }) uploads the file and prints a JSON line ({ ok, nodeId }).
-// The sha256 is given (the browser hashes the file before it starts; not timed here).
+// The direct-upload client of the bench: what the browser does, with the very modules
+// (components/upload/file-digests.ts: one read of the file for its sha256 and the parts' MD5s, as the
+// hash worker does before it asks for an instant upload; direct-upload-client.ts: presigned
+// UploadPart URLs, 6 parts at a time), driven from Node against a running Yunpan, in a process of its
+// own like the lib-storage baseline (s3-direct-upload.mjs) so the two clients compare. Prints
+// "ready", then answers every JSON line on stdin with one JSON line:
+//   { op: "hash", file, sha256 } → the hash pass (checked against the sha256): { ok, hashSeconds }
+//   { file, filename, sha256 }   → uploads the file with that pass's digests: { ok, nodeId }
 // Usage: YUNPAN_URL=… YUNPAN_TOKEN=… node --import tsx scripts/bench/yunpan-direct-upload.ts
-import { openAsBlob } from "node:fs";
+import { createReadStream, openAsBlob } from "node:fs";
 import { request } from "node:http";
+import { pipeline } from "node:stream/promises";
 import { createInterface } from "node:readline";
 import { runDirectUpload, type DirectUploadApi, type PutPart } from "../../components/upload/direct-upload-client";
+import { digestFile, type FileDigests } from "../../components/upload/file-digests";
+import { s3PartSize } from "../../server/upload/part-size";
 
 const url = process.env.YUNPAN_URL!;
 const auth = { Authorization: `Bearer ${process.env.YUNPAN_TOKEN}` };
@@ -34,31 +39,48 @@ const api: DirectUploadApi = {
   complete: (input) => call("upload.directComplete", input),
 };
 
-// node:http, as the browser's XHR: the status, or 0 when no answer came. The body is the part the
-// client read and digested (no second read, no copy).
-const putPart: PutPart = (partUrl, { bytes: part }, md5, onProgress, signal) => {
-  const bytes = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
-  return new Promise<number>((resolve) => {
-    const req = request(partUrl, { method: "PUT", headers: { "Content-MD5": md5, "Content-Length": bytes.length }, signal }, (res) => {
+// node:http, as the browser's XHR: the status, or 0 when no answer came. The body is the part read
+// from the file in 1 MiB chunks as it goes out (the browser's XHR streams the slice likewise), or
+// the bytes the client read to digest it when the hash pass gave no MD5s.
+const putPart = (file: string): PutPart => (partUrl, { blob, offset, bytes }, md5, onProgress, signal) =>
+  new Promise<number>((resolve) => {
+    const req = request(partUrl, { method: "PUT", headers: { "Content-MD5": md5, "Content-Length": blob.size }, signal }, (res) => {
       res.resume();
       res.on("end", () => {
-        if (res.statusCode! >= 200 && res.statusCode! < 300) onProgress(bytes.length);
+        if (res.statusCode! >= 200 && res.statusCode! < 300) onProgress(blob.size);
         resolve(res.statusCode!);
       });
     });
     req.on("error", () => resolve(0));
-    req.end(bytes);
+    if (bytes) req.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    else if (blob.size === 0) req.end();
+    else pipeline(createReadStream(file, { start: offset, end: offset + blob.size - 1, highWaterMark: 1024 * 1024 }), req).catch(() => req.destroy());
   });
-};
 
 // A clean exit on SIGTERM (the bench stopping it), so --cpu-prof writes its profile.
 process.on("SIGTERM", () => process.exit(0));
 console.log("ready");
+const digestsOf = new Map<string, FileDigests>();
 for await (const line of createInterface({ input: process.stdin })) {
   if (!line.trim()) continue;
-  const { file, filename, sha256 } = JSON.parse(line) as { file: string; filename: string; sha256: string };
+  const { op, file, filename, sha256 } = JSON.parse(line) as { op?: "hash"; file: string; filename: string; sha256: string };
   try {
-    const node = (await runDirectUpload({ file: await openAsBlob(file), filename, sha256, api, putPart, onConflict: "rename" })) as { id: string };
+    if (op === "hash") {
+      // As the upload manager: the part size the server will plan, from upload.config.
+      const config = await query<{ partFloorBytes: number; direct: boolean }>("upload.config", undefined);
+      if (!config.direct) throw new Error("direct upload is off on this server");
+      const blob = await openAsBlob(file);
+      const t0 = performance.now();
+      const digests = await digestFile(blob, s3PartSize(blob.size, config.partFloorBytes));
+      const hashSeconds = (performance.now() - t0) / 1000;
+      if (digests.sha256 !== sha256) throw new Error(`the hash pass gave ${digests.sha256}, expected ${sha256}`);
+      digestsOf.set(file, digests);
+      console.log(JSON.stringify({ ok: true, hashSeconds }));
+      continue;
+    }
+    const digests = digestsOf.get(file);
+    if (digests?.sha256 !== sha256) throw new Error(`no hash pass of ${file} gave ${sha256}`);
+    const node = (await runDirectUpload({ file: await openAsBlob(file), filename, sha256, digests, api, putPart: putPart(file), onConflict: "rename" })) as { id: string };
     console.log(JSON.stringify({ ok: true, nodeId: node.id }));
   } catch (e) {
     console.log(JSON.stringify({ ok: false, error: String((e as Error)?.message ?? e) }));

@@ -20,6 +20,7 @@ import { getThumbnail, makeThumbnail } from "@/server/thumbnails/thumbnail.servi
 import sharp from "sharp";
 import type { Actor } from "@/server/auth/actor";
 import { DirectUnreachableError, PARALLEL_PARTS, runDirectUpload, type PutPart } from "@/components/upload/direct-upload-client";
+import { digestFile } from "@/components/upload/file-digests";
 
 const MiB = 1024 * 1024;
 const SKIP = "TEST_S3_ENDPOINT is unset; run under `node scripts/with-s3.mjs …` for a throwaway Ceph RGW";
@@ -393,9 +394,11 @@ describe("the web client's direct upload (components/upload/direct-upload-client
   /** fetch as the part transport, counting the PUTs per part; `tamper` may change a body first. */
   const fetchPut =
     (log: number[], tamper?: (n: number, body: Buffer) => Buffer): PutPart =>
-    async (url, { bytes: part }, md5Header, onProgress, signal) => {
+    async (url, { blob, bytes: read }, md5Header, onProgress, signal) => {
       const n = Number(new URL(url).searchParams.get("partNumber"));
       log.push(n);
+      // The bytes the client read to digest the part, or the part from the file (as XHR sends it).
+      const part = read ?? new Uint8Array(await blob.arrayBuffer());
       let bytes: Buffer = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
       if (tamper) bytes = tamper(n, bytes);
       try {
@@ -475,6 +478,44 @@ describe("the web client's direct upload (components/upload/direct-upload-client
     expect([...signed].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(Math.max(...batches)).toBeLessThanOrEqual(PARALLEL_PARTS);
     expect([...slices].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i * 5 * MiB));
+  });
+
+  it("with the hash pass's part MD5s it reads no part before sending it and signs several rounds per request; MD5s of another part size are ignored", async () => {
+    const { actor } = await createTestUser();
+    const bytes = randomBytes(57 * MiB + 5);
+    const api = apiFor(actor);
+    const batches: number[] = [];
+    const countingApi = { ...api, partUrls: (input: Parameters<typeof api.partUrls>[0]) => (batches.push(input.parts.length), api.partUrls(input)) };
+    let reads = 0;
+    const putPart = fetchPut([]);
+    const node = await runDirectUpload({
+      file: new Blob([bytes]), filename: "known.bin", sha256: sha256(bytes), api: countingApi,
+      // The upload manager's hash worker, with the plan's part size (S3_PART_SIZE=5MiB here).
+      digests: await digestFile(new Blob([bytes]), 5 * MiB),
+      putPart: (url, part, ...rest) => {
+        if (part.bytes) reads++;
+        return putPart(url, part, ...rest);
+      },
+    });
+    expect(node).toMatchObject({ name: "known.bin", size: bytes.length });
+    expect(reads).toBe(0);
+    // 12 parts, all signed in one request (the client signs up to 8 rounds of parts at once).
+    expect(batches).toEqual([12]);
+    expect((await storedSha((node as { id: string }).id)).sha).toBe(sha256(bytes));
+
+    // A hash pass for another part size (the setting changed, or a resumed upload keeps its own): the client digests each part itself.
+    batches.length = 0;
+    const other = await runDirectUpload({
+      file: new Blob([bytes]), filename: "other.bin", sha256: sha256(bytes), api: countingApi,
+      digests: await digestFile(new Blob([bytes]), 8 * MiB),
+      putPart: (url, part, ...rest) => {
+        if (part.bytes) reads++;
+        return putPart(url, part, ...rest);
+      },
+    });
+    expect(reads).toBe(12);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(PARALLEL_PARTS);
+    expect((await storedSha((other as { id: string }).id)).sha).toBe(sha256(bytes));
   });
 
   it("S3_PUBLIC_ENDPOINT: part URLs and presigned downloads name the address browsers use, and work through it", async () => {
