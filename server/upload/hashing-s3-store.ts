@@ -77,7 +77,9 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
     // semaphore of bytes cost ~125 CPU s per GiB uploaded (measured, bench and profile).
     this.budgetMiB = Math.max(1, Math.floor(this.bufferBytes / MiB));
     this.memory = new Semaphore(this.budgetMiB);
-    this.partBuffers = new PartBufferPool(options.concurrency);
+    // Free buffers kept: one upload's parts in flight at the configured size; the bigger parts of
+    // very large uploads are not kept.
+    this.partBuffers = new PartBufferPool(options.concurrency * options.partSizeBytes);
     this.maxUploadBytes = options.maxUploadBytes;
     this.committedUploadSize = options.committedUploadSize;
   }

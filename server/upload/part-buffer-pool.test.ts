@@ -5,7 +5,7 @@ afterEach(() => void vi.useRealTimers());
 
 describe("PartBufferPool", () => {
   it("hands a given-back buffer out again, also when only its head was sent", () => {
-    const pool = new PartBufferPool(2);
+    const pool = new PartBufferPool(2048);
     const a = pool.take(1024);
     pool.give(a.subarray(0, 100));
     const b = pool.take(1024);
@@ -14,8 +14,8 @@ describe("PartBufferPool", () => {
     expect(pool.take(1024).buffer).not.toBe(a.buffer);
   });
 
-  it("keeps buffers by size, at most `keep` of them, and never one it did not make", () => {
-    const pool = new PartBufferPool(2);
+  it("keeps buffers by size, at most `keepBytes` of them, and never one it did not make", () => {
+    const pool = new PartBufferPool(30);
     const [a, b, c] = [pool.take(10), pool.take(10), pool.take(20)];
     pool.give(Buffer.alloc(10));
     expect(pool.size).toBe(0);
@@ -30,7 +30,7 @@ describe("PartBufferPool", () => {
 
   it("lets go of every free buffer after a while without use", () => {
     vi.useFakeTimers();
-    const pool = new PartBufferPool(4, 1000);
+    const pool = new PartBufferPool(40, 1000);
     const a = pool.take(10);
     pool.give(a);
     vi.advanceTimersByTime(600);

@@ -80,7 +80,8 @@ describe.skipIf(!settings)("tus parts in memory, on their way to S3", () => {
       expect(first).toBeGreaterThan(0);
       expect(first).toBeLessThanOrEqual(3); // two in flight, one filling
       await upload(store, randomBytes(4 * PART + 7));
-      expect(made.mock.calls.filter(([n]) => n === PART).length).toBe(first);
+      // The pool kept two (S3_UPLOAD_CONCURRENCY parts of the configured size).
+      expect(made.mock.calls.filter(([n]) => n === PART).length - first).toBeLessThan(first);
     } finally {
       made.mockRestore();
     }
