@@ -1,5 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { UploadRef } from "@/server/storage/blob-store";
 
@@ -26,15 +26,10 @@ interface HashState {
   offset: number;
 }
 
-/**
- * One PATCH's pass through the hash: put `transform` in the write path (it coalesces into 1 MiB
- * chunks), or feed every byte written to `update` from a writer that coalesces itself; then call
- * `done`. Use one or the other, not both.
- */
+/** One PATCH's pass through the hash: feed every byte the store writes to `update`, then call `done`. */
 export interface HashedWrite {
-  transform: Transform;
   update(bytes: Buffer): void;
-  /** Bytes that went through `transform` or `update`. */
+  /** Bytes that went through `update`. */
   readonly received: number;
   /**
    * The write stored everything up to `end`. The state is kept only when that is exactly what the
@@ -61,37 +56,12 @@ export class StreamingHashes {
     this.states.delete(id);
 
     let received = 0;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const take = () => {
-      const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      return out;
-    };
     const update = (chunk: Buffer) => {
       received += chunk.length;
       state?.hash.update(chunk);
     };
-    // Built on first use: the local store writes through `update` and never needs it.
-    let transform: Transform | undefined;
-    const makeTransform = () =>
-      new Transform({
-        transform(chunk: Buffer, _enc, callback) {
-          update(chunk);
-          pending.push(chunk);
-          pendingBytes += chunk.length;
-          callback(null, pendingBytes >= COALESCE_BYTES ? take() : undefined);
-        },
-        flush(callback) {
-          callback(null, pendingBytes ? take() : undefined);
-        },
-      });
     const states = this.states;
     return {
-      get transform() {
-        return (transform ??= makeTransform());
-      },
       update,
       get received() {
         return received;

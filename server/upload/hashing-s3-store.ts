@@ -1,6 +1,7 @@
+import { createHash, type Hash } from "node:crypto";
 import type fs from "node:fs";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { UploadPartCommand } from "@aws-sdk/client-s3";
 import { S3Store, type MetadataValue } from "@tus/s3-store";
 import { Semaphore } from "async-mutex";
 import { ERRORS, Upload } from "@tus/utils";
@@ -8,6 +9,7 @@ import { s3ClientConfig, type S3Settings } from "@/server/storage/s3-blob-store"
 import { traceS3Client } from "@/server/storage/s3-tracing";
 import { hashStream, StreamingHashes, type HashingUploadStore } from "@/server/storage/streaming-hash";
 import { MAX_PARTS, s3PartSize } from "@/server/upload/part-size";
+import { PartBufferPool } from "@/server/upload/part-buffer-pool";
 
 export { MAX_PARTS, s3PartSize };
 
@@ -45,6 +47,9 @@ export interface HashingS3StoreOptions {
  */
 export class HashingS3Store extends S3Store implements HashingUploadStore {
   private readonly hashes = new StreamingHashes();
+  /** The hash of each write in progress, fed from `from` on: bytes before it came from `<id>.part` and were hashed by their own PATCH. */
+  private readonly hashing = new Map<string, { update(bytes: Buffer): void; from: number }>();
+  private readonly partBuffers: PartBufferPool;
   /** Bytes of part buffers held by every upload of this process. */
   private readonly memory: Semaphore;
   private readonly concurrency: number;
@@ -72,6 +77,9 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
     // semaphore of bytes cost ~125 CPU s per GiB uploaded (measured, bench and profile).
     this.budgetMiB = Math.max(1, Math.floor(this.bufferBytes / MiB));
     this.memory = new Semaphore(this.budgetMiB);
+    // Free buffers kept: one upload's parts in flight at the configured size; the bigger parts of
+    // very large uploads are not kept.
+    this.partBuffers = new PartBufferPool(options.concurrency * options.partSizeBytes);
     this.maxUploadBytes = options.maxUploadBytes;
     this.committedUploadSize = options.committedUploadSize;
   }
@@ -103,52 +111,88 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
     let start = offset;
     let buffer: Buffer | null = null;
     let filled = 0;
+    // The part's own sha256, for SigV4: S3 refuses a part whose bytes do not match it. Hashed
+    // here while each chunk is in cache, not by the SDK over the whole part once it is built.
+    let partHash: Hash | null = null;
     let release: (() => void) | null = null;
+    const hash = this.hashing.get(metadata.file.id);
+    let position = offset;
 
-    const send = (part: Buffer, releasePart: () => void) => {
+    const send = (part: Buffer, sha256: string, releasePart: () => void) => {
       const number = partNumber++;
       const isLast = size !== undefined && start + part.length === size;
       start += part.length;
-      const sent = (part.length === partSize || isLast ? this.uploadPart(metadata, part, number) : this.putIncompletePart(metadata.file.id, part))
+      const sent = (part.length === partSize || isLast ? this.sendPart(metadata, part, number, sha256) : this.putIncompletePart(metadata.file.id, part))
         .then(() => { uploaded += part.length; }, (e: unknown) => { failure ??= e; })
-        .finally(() => { releasePart(); sending.delete(sent); });
+        .finally(() => {
+          // The SDK is done with the bytes (retries included) once the request settles.
+          this.partBuffers.give(part);
+          releasePart();
+          sending.delete(sent);
+        });
       sending.add(sent);
     };
 
     try {
       for await (const data of readStream) {
         let chunk = data as Buffer;
+        if (hash) {
+          if (position >= hash.from) hash.update(chunk);
+          else if (position + chunk.length > hash.from) hash.update(chunk.subarray(hash.from - position));
+        }
+        position += chunk.length;
         while (chunk.length > 0) {
           if (failure) throw failure;
           if (!buffer) {
             // One upload holds at most `concurrency` parts: wait for one to reach S3 first.
             while (sending.size >= this.concurrency) await Promise.race(sending);
             release = (await this.memory.acquire(weight))[1];
-            buffer = Buffer.allocUnsafe(partSize);
+            buffer = this.partBuffers.take(partSize);
+            partHash = createHash("sha256");
             filled = 0;
           }
           const n = Math.min(chunk.length, partSize - filled);
           chunk.copy(buffer, filled, 0, n);
+          partHash!.update(n === chunk.length ? chunk : chunk.subarray(0, n));
           filled += n;
           chunk = chunk.subarray(n);
           if (filled === partSize) {
-            send(buffer, release!);
+            send(buffer, partHash!.digest("hex"), release!);
             buffer = null;
             release = null;
           }
         }
       }
-      if (buffer && filled > 0) send(buffer.subarray(0, filled), release!);
-      else release?.();
+      if (buffer && filled > 0) send(buffer.subarray(0, filled), partHash!.digest("hex"), release!);
+      else {
+        if (buffer) this.partBuffers.give(buffer);
+        release?.();
+      }
       buffer = null;
       release = null;
     } catch (e) {
+      if (buffer) this.partBuffers.give(buffer);
       release?.();
       failure ??= e;
     }
     await Promise.allSettled([...sending]);
     if (failure) throw failure;
     return uploaded;
+  }
+
+  /** UploadPart signed with the part's sha256 computed in uploadParts (the SDK would hash it again). */
+  protected async sendPart(metadata: MetadataValue, part: Buffer, partNumber: number, sha256: string): Promise<void> {
+    const command = new UploadPartCommand({ Bucket: this.bucket, Key: metadata.file.id, UploadId: metadata["upload-id"], PartNumber: partNumber, Body: part });
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        // The signer takes the payload hash from this header when it is there.
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers["x-amz-content-sha256"] = sha256;
+        return next(args);
+      },
+      { step: "build", name: "partSha256" },
+    );
+    await this.client.send(command);
   }
 
   private async putIncompletePart(id: string, part: Buffer): Promise<void> {
@@ -164,19 +208,20 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
     return { size: bytes.length, path: "", createReader: () => Readable.from([bytes]) as unknown as fs.ReadStream };
   }
 
+  /**
+   * Hashes in the part loop (uploadParts) rather than in a Transform before it: a Transform added
+   * a stream hop and a 1 MiB Buffer.concat per MiB that the part buffer copies again anyway.
+   */
   override async write(src: Readable, id: string, offset: number): Promise<number> {
     const write = this.hashes.begin(id, offset);
-    const piping = pipeline(src, write.transform);
-    // Its failure also fails the write below, which reports it.
-    piping.catch(() => {});
+    // tus holds the upload's lock, so one write per id at a time.
+    this.hashing.set(id, { update: write.update, from: offset });
     let end: number;
     try {
-      end = await super.write(write.transform, id, offset);
-    } catch (e) {
-      write.transform.destroy();
-      throw e;
+      end = await super.write(src, id, offset);
+    } finally {
+      this.hashing.delete(id);
     }
-    await piping;
     write.done(end);
     return end;
   }

@@ -25,8 +25,8 @@ function countingStore(options: { concurrency: number; bufferBytes: number }) {
   const store = new HashingS3Store({ settings: settings!, partSizeBytes: PART, maxUploadBytes: 1024 ** 3, ...options });
   const peak = { all: 0, perUpload: 0 };
   const now = new Map<string, number>();
-  const original = (store as unknown as { uploadPart: (...a: unknown[]) => Promise<string> }).uploadPart.bind(store);
-  vi.spyOn(store as unknown as { uploadPart: (...a: unknown[]) => Promise<string> }, "uploadPart").mockImplementation(async (...args: unknown[]) => {
+  const original = (store as unknown as { sendPart: (...a: unknown[]) => Promise<void> }).sendPart.bind(store);
+  vi.spyOn(store as unknown as { sendPart: (...a: unknown[]) => Promise<void> }, "sendPart").mockImplementation(async (...args: unknown[]) => {
     const id = (args[0] as { file: { id: string } }).file.id;
     now.set(id, (now.get(id) ?? 0) + 1);
     peak.all = Math.max(peak.all, [...now.values()].reduce((a, b) => a + b, 0));
@@ -69,6 +69,40 @@ describe.skipIf(!settings)("tus parts in memory, on their way to S3", () => {
     const { store, peak } = countingStore({ concurrency: 4, bufferBytes: PART - 1 });
     await Promise.all([0, 1].map(() => upload(store, randomBytes(3 * PART))));
     expect(peak.all).toBe(1);
+  });
+
+  it("reuses part buffers: a second upload's parts come from the pool, and the bytes are still right", async () => {
+    const store = new HashingS3Store({ settings: settings!, partSizeBytes: PART, maxUploadBytes: 1024 ** 3, concurrency: 2 });
+    const made = vi.spyOn(Buffer, "allocUnsafeSlow");
+    try {
+      await upload(store, randomBytes(4 * PART + 5));
+      const first = made.mock.calls.filter(([n]) => n === PART).length;
+      expect(first).toBeGreaterThan(0);
+      expect(first).toBeLessThanOrEqual(3); // two in flight, one filling
+      await upload(store, randomBytes(4 * PART + 7));
+      // The pool kept two (S3_UPLOAD_CONCURRENCY parts of the configured size).
+      expect(made.mock.calls.filter(([n]) => n === PART).length - first).toBeLessThan(first);
+    } finally {
+      made.mockRestore();
+    }
+  });
+
+  it("a part whose bytes changed after they were hashed is refused by S3, and the write fails", async () => {
+    // The part's sha256 is computed as it fills and signed in its place (the SDK does not hash it
+    // again): S3 must check the bytes against it, so corruption on the way cannot land.
+    class CorruptingStore extends HashingS3Store {
+      protected override async sendPart(...args: Parameters<HashingS3Store["sendPart"]>) {
+        args[1][1000] = args[1][1000]! ^ 0xff;
+        return super.sendPart(...args);
+      }
+    }
+    const store = new CorruptingStore({ settings: settings!, partSizeBytes: PART, maxUploadBytes: 1024 ** 3, concurrency: 2 });
+    const id = randomBytes(16).toString("hex");
+    const bytes = randomBytes(2 * PART);
+    await store.create(new Upload({ id, size: bytes.length, offset: 0 }));
+    await expect(store.write(body(bytes), id, 0)).rejects.toMatchObject({ name: "XAmzContentSHA256Mismatch" });
+    expect((await store.getUpload(id)).offset).toBe(0);
+    await expect(store.digest(id, bytes.length)).rejects.toThrow();
   });
 });
 

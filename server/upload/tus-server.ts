@@ -35,6 +35,7 @@ import { getMetrics } from "@/server/metrics/metrics";
 import { ZodError } from "zod";
 import { createProgressRecorder } from "@/server/upload/progress-recorder";
 import { dropTarget } from "@/server/upload/drop-target";
+import { useUncopiedBody } from "@/server/upload/tus-body";
 import { getSettings } from "@/server/settings/settings.service";
 
 export const UPLOAD_PATH = "/api/upload";
@@ -159,6 +160,7 @@ function createTus(): TusRuntime {
     // Ids are made here, never taken from the client: 128 random bits, hex.
     namingFunction: () => randomBytes(16).toString("hex"),
     async onIncomingRequest(req, uploadId) {
+      useUncopiedBody(req);
       try {
         const drops = dropTarget();
         const visitor = drops ? await drops.authenticate(req.headers, clientIpOf(req)) : null;
