@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import NextAuth from "next-auth/next";
 import pino from "pino";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { useTestDatabase, withTestEnv } from "@/server/test/test-db";
 import { createTestUser } from "@/server/test/factories";
 import { createTestToken, TEST_NEXTAUTH_SECRET } from "@/server/test/http-harness";
@@ -111,10 +111,19 @@ test("the metrics parse as Prometheus text and count an upload, its bytes and it
   const download = await fetch(`${base}/api/files/${nodeId}/content`, { headers });
   expect((await download.arrayBuffer()).byteLength).toBe(bytes.length);
 
-  const res = await fetch(`${base}/api/metrics`);
-  expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-  const after = parsePrometheus(await res.text());
+  let after: Sample[] = [];
   const delta = (name: string, labels: Record<string, string> = {}) => valueOf(after, name, labels) - valueOf(before, name, labels);
+  // A request is recorded when its response closes, which on a loaded machine can come after the
+  // client has read the last byte (run 18 scraped before it): scrape until the download is in.
+  await vi.waitFor(
+    async () => {
+      const res = await fetch(`${base}/api/metrics`);
+      expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+      after = parsePrometheus(await res.text());
+      expect(delta("yunpan_http_request_duration_seconds_count", { route: "/api/files/:id/content", status: "200" })).toBe(1);
+    },
+    { timeout: 30_000, interval: 100 },
+  );
   expect(delta("yunpan_upload_bytes_total")).toBe(bytes.length);
   expect(delta("yunpan_uploads_completed_total")).toBe(1);
   expect(delta("yunpan_download_bytes_total")).toBeGreaterThanOrEqual(bytes.length);
