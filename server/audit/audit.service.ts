@@ -1,6 +1,7 @@
 import { getPrisma } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import { currentRequest } from "@/server/log/request-context";
+import { auditActorId } from "@/server/audit/system-actors";
 
 export interface RequestMeta {
   ip?: string | null;
@@ -22,7 +23,7 @@ export async function recordAudit(event: {
     const meta = event.meta?.ip || event.meta?.userAgent ? event.meta : (currentRequest() ?? event.meta);
     await prisma.auditEvent.create({
       data: {
-        actorId: event.actorId && event.actorId !== "cli" ? event.actorId : null,
+        actorId: auditActorId(event.actorId),
         action: event.action,
         targetType: event.targetType,
         targetId: event.targetId,

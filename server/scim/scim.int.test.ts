@@ -149,6 +149,9 @@ describe("Entra ID's provisioning sequence", () => {
     expect(row.deletionRequestedAt).not.toBeNull();
     const actions = (await t.prisma.auditEvent.findMany({ where: { targetId: id, action: { startsWith: "scim." } }, orderBy: { at: "asc" } })).map((a) => a.action);
     expect(actions).toEqual(["scim.user.create", "scim.user.update", "scim.user.deactivate", "scim.user.activate", "scim.user.delete"]);
+    // The deletion the SCIM client asked for is in the log as well, against no account (it once
+    // failed on the foreign key: "scim" is not a user id).
+    expect(await t.prisma.auditEvent.findMany({ where: { targetId: id, action: "admin.user.delete" }, select: { actorId: true } })).toEqual([{ actorId: null }]);
   });
 
   it("creates a group, finds it by displayName without members, adds and removes members with PATCH", async () => {

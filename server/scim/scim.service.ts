@@ -12,7 +12,7 @@ import { createRootFolder } from "@/server/auth/root-folder";
 import { displayNameSchema, emailSchema } from "@/server/auth/auth.schemas";
 import { addGroupMember, createGroup, deleteGroup, removeGroupMember, renameGroup } from "@/server/groups/groups.service";
 import { groupNameKey } from "@/server/groups/groups.schemas";
-import type { Actor } from "@/server/auth/actor";
+import { scimActor, type Actor } from "@/server/auth/actor";
 
 export const SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 export const SCIM_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -33,9 +33,6 @@ export class ScimError extends Error {
     return { schemas: [SCIM_ERROR], status: String(this.status), ...(this.scimType ? { scimType: this.scimType } : {}), detail: this.detail };
   }
 }
-
-/** The identity provider acts with an admin's rights on accounts and groups; audit rows name no person. */
-const scimActor: Actor = { userId: "scim", role: "ADMIN", via: "cli" };
 
 const base = () => `${getEnv().baseUrl}/scim/v2`;
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
