@@ -30,6 +30,9 @@ import { enqueueSearchIndex, SEARCH_INDEX_JOB } from "@/server/jobs/search-index
 import { EXTRACT_THREADS } from "@/server/search/extractor";
 import { searchContent } from "@/server/search/content-search.service";
 import { splitForIndex } from "@/server/search/tokenize";
+import { extractText } from "@/server/search/extract-core";
+import { textFormatOf } from "@/server/search/text-formats";
+import { getEnv } from "@/server/env";
 import { createTestFile, createTestUser } from "@/server/test/factories";
 import { makeDocx, makeHtml, makePdf } from "@/server/test/search-corpus";
 import type { Actor } from "@/server/auth/actor";
@@ -103,6 +106,7 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
   log(`writing ${cfg.files} files of ~${cfg.fileBytes / 1024} KiB (${FORMATS.map((f) => f.ext).join(", ")}) through the upload service …`);
   const ids: string[] = [];
   const extOf = new Map<string, string>();
+  const samples = new Map<string, { name: string; content: Buffer }[]>();
   const bytesByExt = new Map<string, { n: number; bytes: number }>();
   for (let i = 0; i < cfg.files; i++) {
     const f = FORMATS[i % FORMATS.length]!;
@@ -110,6 +114,8 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
     const node = await createTestFile({ actor, name: `doc-${i}.${f.ext}`, parentId: folder.id, content });
     ids.push(node.id);
     extOf.set(node.id, f.ext);
+    const sample = samples.get(f.ext) ?? [];
+    if (sample.length < PHASE_SAMPLES) samples.set(f.ext, [...sample, { name: node.name, content }]);
     const e = bytesByExt.get(f.ext) ?? { n: 0, bytes: 0 };
     bytesByExt.set(f.ext, { n: e.n + 1, bytes: e.bytes + content.length });
   }
@@ -170,6 +176,7 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
       `outcomes ${JSON.stringify(batchOutcomes)} | ≥ 50 files/s: ${verdict(bRate >= 50)} |`,
   );
   log(`${bRate.toFixed(1)} files/s batched`);
+  await phases(samples, (bCpu.user + bCpu.system) / 1e3 / timed.length, (bPg * 1e3) / timed.length);
   // The upload path: each file's search.index job, run by the queue, which takes up to
   // INDEX_JOB_BATCH due ones into one indexFilesText call.
   log(`indexing the same ${timed.length} files again through the queue's search.index jobs (up to ${INDEX_JOB_BATCH} per batch) …`);
@@ -188,6 +195,52 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
       `**${qRate.toFixed(1)} files/s** in ${qSeconds.toFixed(1)} s; ${ran} jobs ran, ${done} search.index jobs done | ≥ 50 files/s: ${verdict(qRate >= 50)} |`,
   );
   log(`${qRate.toFixed(1)} files/s through the queue`);
+}
+
+/** Files per format whose phases are timed one by one. */
+const PHASE_SAMPLES = 8;
+
+/**
+ * 1. Where a file's CPU goes, by format: the extraction thread's two steps (extractText,
+ * splitForIndex) timed here on one thread, warm (each sample run once before), against the
+ * batched pass's CPU per file in the bench process (main thread + extraction threads) and in the
+ * PostgreSQL backends (to_tsvector, TOAST, GIN). The main thread's share is the difference.
+ */
+async function phases(samples: Map<string, { name: string; content: Buffer }[]>, processMsPerFile: number, pgMsPerFile: number): Promise<void> {
+  const { searchTextMaxBytes } = getEnv();
+  const cpuMs = (fn: () => unknown) => async () => {
+    const c0 = process.cpuUsage();
+    await fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e3;
+  };
+  const parts: string[] = [];
+  let workerMs = 0;
+  for (const [ext, files] of samples) {
+    let extract = 0;
+    let split = 0;
+    for (const pass of [0, 1]) {
+      for (const f of files) {
+        const format = textFormatOf(f.name, null)!;
+        let text = "";
+        const e = await cpuMs(async () => {
+          const r = await extractText(format, new Uint8Array(f.content), searchTextMaxBytes);
+          text = r.ok ? r.text : "";
+        })();
+        const s = await cpuMs(() => splitForIndex(text))();
+        if (pass) {
+          extract += e;
+          split += s;
+        }
+      }
+    }
+    workerMs += (extract + split) / files.length / samples.size;
+    parts.push(`${ext} ${(extract / files.length).toFixed(1)} + ${(split / files.length).toFixed(1)}`);
+  }
+  out.push(
+    `| 1. CPU per file by phase: extractText + splitForIndex by format (one thread, warm, ${PHASE_SAMPLES} files each); the batched pass per file | ` +
+      `${parts.join("; ")} ms (mix ${workerMs.toFixed(1)} ms); bench process ${processMsPerFile.toFixed(1)} ms/file, so ≈ ${(processMsPerFile - workerMs).toFixed(1)} ms outside extraction (main thread: reads, hand-offs, Prisma); PostgreSQL ${pgUrl ? `${pgMsPerFile.toFixed(1)} ms/file` : "in-process (PGlite)"} | |`,
+  );
 }
 
 /** 3. pg_total_relation_size of SearchText (heap, TOAST, indexes) against the text it holds. */
