@@ -29,6 +29,12 @@ export interface Database {
   url?: string;
   /** Cheap round trip for the health check. */
   ping(): Promise<void>;
+  /**
+   * One statement straight to the driver ($1, $2 … parameters), answering the rows it touched.
+   * For statements with big parameters: Prisma's query compiler copies each one, which cost ~4 ms
+   * of CPU for three 100 KiB texts against ~1.5 ms through pg (the search index's rows).
+   */
+  execute(sql: string, params: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -99,6 +105,7 @@ async function openDatabaseClient(opts: DatabaseOptions): Promise<Database> {
       mode: "postgres",
       url: opts.url,
       ping: async () => void (await pool.query("select 1")),
+      execute: async (sql, params) => (await pool.query(sql, params)).rowCount ?? 0,
       close: async () => {
         await prisma.$disconnect();
         await close();
@@ -123,6 +130,8 @@ async function openDatabaseClient(opts: DatabaseOptions): Promise<Database> {
       prisma,
       mode: "embedded",
       ping: async () => void (await pglite.query("select 1")),
+      // pglite.query waits for an open transaction to end: it never runs inside Prisma's.
+      execute: async (sql, params) => (await pglite.query(sql, params)).affectedRows ?? 0,
       close: async () => {
         await prisma.$disconnect();
         await pglite.close();

@@ -9,7 +9,10 @@ parentPort?.on("message", async (req: ExtractRequest) => {
   let res: ExtractResponse;
   try {
     const out = await extractText(req.format, req.bytes, req.maxBytes);
-    res = out.ok ? { id: req.id, ok: true, text: out.text, ...splitForIndex(out.text) } : { id: req.id, ok: false, reason: out.reason, detail: out.detail };
+    if (out.ok) {
+      const { latin, cjk } = splitForIndex(out.text);
+      res = { id: req.id, ok: true, text: out.text, latin, cjk: cjk.join(" ") };
+    } else res = { id: req.id, ok: false, reason: out.reason, detail: out.detail };
   } catch (e) {
     res = { id: req.id, ok: false, reason: "malformed", detail: String((e as Error)?.message ?? e).slice(0, 300) };
   }

@@ -13,7 +13,8 @@ export interface ExtractRequest {
   maxBytes: number;
 }
 export type ExtractResponse =
-  | { id: number; ok: true; text: string; latin: string; cjk: string[] }
+  // cjk: splitForIndex's CJK lexemes joined by spaces (one string crosses threads cheaper than thousands).
+  | { id: number; ok: true; text: string; latin: string; cjk: string }
   | { id: number; ok: false; reason: UnreadableReason; detail?: string };
 export type ExtractResult = ExtractResponse extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
 

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { getPrisma } from "@/server/db/client";
+import { getDatabase, getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { logger } from "@/server/log/logger";
 import { Prisma } from "@/server/db/generated/client.ts";
@@ -49,7 +49,8 @@ export async function indexFileText(input: { nodeId: string; force?: boolean }):
   return outcome!;
 }
 
-type Row = { nodeId: string; versionId: string; status: string; reason: string | null; text: string; latin: string; cjk: string[] };
+/** `cjk`: the CJK lexemes, space-separated (they never contain a space). */
+type Row = { nodeId: string; versionId: string; status: string; reason: string | null; text: string; latin: string; cjk: string };
 
 /**
  * indexFileText for many files at once (the backfill): one query reads the files, their texts are
@@ -98,7 +99,7 @@ export async function indexFilesTextSettled(input: { nodeIds: string[]; force?: 
       if (!input.force && node.searchText?.versionId === versionId) return "current";
       const format = textFormatOf(node.name, node.mimeType);
       if (!format) {
-        writer.add({ nodeId: id, versionId, status: "SKIPPED", reason: null, text: "", latin: "", cjk: [] });
+        writer.add({ nodeId: id, versionId, status: "SKIPPED", reason: null, text: "", latin: "", cjk: "" });
         return "skipped";
       }
       const size = Number(node.currentVersion.blob.size);
@@ -191,7 +192,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 function unreadableRow(nodeId: string, versionId: string, result: Extract<ExtractResult, { ok: false }>): Row {
-  return { nodeId, versionId, status: "UNREADABLE", reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason, text: "", latin: "", cjk: [] };
+  return { nodeId, versionId, status: "UNREADABLE", reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason, text: "", latin: "", cjk: "" };
 }
 
 /**
@@ -200,18 +201,19 @@ function unreadableRow(nodeId: string, versionId: string, result: Extract<Extrac
  */
 async function saveRows(rows: Row[]) {
   if (!rows.length) return;
-  const prisma = await getPrisma();
-  // The CJK lexemes travel as one space-separated string per file (they never contain a space).
-  await prisma.$executeRaw`
-    INSERT INTO "SearchText" ("nodeId", "versionId", status, reason, text, "textBytes", tsv, "indexedAt")
-    SELECT t."nodeId", t."versionId", t.status, t.reason, t.text, octet_length(t.text),
-           to_tsvector('english', t.latin) || array_to_tsvector(string_to_array(t.cjk, ' ')), now()
-      FROM unnest(${rows.map((r) => r.nodeId)}::text[], ${rows.map((r) => r.versionId)}::text[], ${rows.map((r) => r.status)}::text[],
-                  ${rows.map((r) => r.reason)}::text[], ${rows.map((r) => r.text)}::text[], ${rows.map((r) => r.latin)}::text[],
-                  ${rows.map((r) => r.cjk.join(" "))}::text[]) AS t("nodeId", "versionId", status, reason, text, latin, cjk)
-     WHERE EXISTS (SELECT 1 FROM "Node" WHERE id = t."nodeId" AND "currentVersionId" = t."versionId")
-    ON CONFLICT ("nodeId") DO UPDATE SET "versionId" = EXCLUDED."versionId", status = EXCLUDED.status, reason = EXCLUDED.reason,
-           text = EXCLUDED.text, "textBytes" = EXCLUDED."textBytes", tsv = EXCLUDED.tsv, "indexedAt" = EXCLUDED."indexedAt"`;
+  const db = await getDatabase();
+  // Through the driver, not Prisma: the texts are the biggest parameters the server sends (see Database.execute).
+  const values = rows.map((_, i) => `(${[0, 1, 2, 3, 4, 5, 6].map((k) => `$${i * 7 + k + 1}::text`).join(", ")})`).join(", ");
+  await db.execute(
+    `INSERT INTO "SearchText" ("nodeId", "versionId", status, reason, text, "textBytes", tsv, "indexedAt")
+     SELECT t."nodeId", t."versionId", t.status, t.reason, t.text, octet_length(t.text),
+            to_tsvector('english', t.latin) || array_to_tsvector(string_to_array(t.cjk, ' ')), now()
+       FROM (VALUES ${values}) AS t("nodeId", "versionId", status, reason, text, latin, cjk)
+      WHERE EXISTS (SELECT 1 FROM "Node" WHERE id = t."nodeId" AND "currentVersionId" = t."versionId")
+     ON CONFLICT ("nodeId") DO UPDATE SET "versionId" = EXCLUDED."versionId", status = EXCLUDED.status, reason = EXCLUDED.reason,
+            text = EXCLUDED.text, "textBytes" = EXCLUDED."textBytes", tsv = EXCLUDED.tsv, "indexedAt" = EXCLUDED."indexedAt"`,
+    rows.flatMap((r) => [r.nodeId, r.versionId, r.status, r.reason, r.text, r.latin, r.cjk]),
+  );
 }
 
 /**
