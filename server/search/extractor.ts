@@ -13,8 +13,10 @@ export interface ExtractRequest {
   maxBytes: number;
 }
 export type ExtractResponse =
-  // cjk: splitForIndex's CJK lexemes joined by spaces (one string crosses threads cheaper than thousands).
-  | { id: number; ok: true; text: string; latin: string; cjk: string }
+  // text and latin (splitForIndex's) as UTF-8, transferred: the main thread hands the bytes to
+  // PostgreSQL as they are and never holds them as strings (cloning ~160 KiB of strings per file
+  // and collecting them cost it more than the statement); cjk: the CJK lexemes joined by spaces.
+  | { id: number; ok: true; text: Uint8Array; latin: Uint8Array; cjk: string }
   | { id: number; ok: false; reason: UnreadableReason; detail?: string };
 export type ExtractResult = ExtractResponse extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
 

@@ -49,8 +49,8 @@ export async function indexFileText(input: { nodeId: string; force?: boolean }):
   return outcome!;
 }
 
-/** `cjk`: the CJK lexemes, space-separated (they never contain a space). */
-type Row = { nodeId: string; versionId: string; status: string; reason: string | null; text: string; latin: string; cjk: string };
+/** `text` and `latin` as the extraction thread sends them (UTF-8); `cjk`: the CJK lexemes, space-separated (they never contain a space). */
+type Row = { nodeId: string; versionId: string; status: string; reason: string | null; text: Uint8Array | string; latin: Uint8Array | string; cjk: string };
 
 /**
  * indexFileText for many files at once (the backfill): one query reads the files, their texts are
