@@ -24,10 +24,10 @@ import { withPgClient } from "@/server/db/pg-connections";
 import { resolveEnv, setEnvForTests } from "@/server/env";
 import { createFolder } from "@/server/drive/drive.service";
 import { shareWithUser } from "@/server/share/grant.service";
-import { INDEX_CHUNK, INDEX_JOB_BATCH, indexFilesText, indexFileText, type IndexOutcome } from "@/server/search/search-index.service";
+import { BACKFILL_BATCH, INDEX_JOB_BATCH, indexFilesText, indexFileText, type IndexOutcome } from "@/server/search/search-index.service";
 import { drainQueue } from "@/server/jobs/queue";
 import { enqueueSearchIndex, SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
-import { EXTRACT_THREADS } from "@/server/search/extractor";
+import { EXTRACT_THREADS, extractionBusyMs } from "@/server/search/extractor";
 import { searchContent } from "@/server/search/content-search.service";
 import { splitForIndex } from "@/server/search/tokenize";
 import { extractText } from "@/server/search/extract-core";
@@ -153,9 +153,9 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
     `| 1. indexing, wall time per file by format | ${[...perExt].map(([ext, ts]) => `${ext} p50 ${ms(percentile(ts, 0.5))} / p99 ${ms(percentile(ts, 0.99))}`).join("; ")} | |`,
   );
   log(`${rate.toFixed(1)} files/s one by one`);
-  // The backfill's way (reindexing, files that arrived in bulk): INDEX_CHUNK files per call, their
+  // The backfill's way (reindexing, files that arrived in bulk): BACKFILL_BATCH files per call, their
   // extractions side by side on the extraction threads, rows written while the next are extracted.
-  log(`indexing the same ${timed.length} files again with indexFilesText, ${INDEX_CHUNK} per call (the backfill's batches) …`);
+  log(`indexing the same ${timed.length} files again with indexFilesText, ${BACKFILL_BATCH} per call (the backfill's batches) …`);
   // Their rows are dropped first, as `reindex` does, so the pass inserts (and the size below is not of two generations of rows).
   await prisma.$executeRaw`DELETE FROM "SearchText" WHERE "nodeId" = ANY(${timed}::text[])`;
   await prisma.$executeRawUnsafe(`VACUUM "SearchText"`);
@@ -163,19 +163,22 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
   const bcpu0 = process.cpuUsage();
   // The main thread's own CPU (its thread id is the process id): the rest is the extraction threads and V8's helpers.
   const bmain0 = cpuSecondsOf(process.pid, process.pid);
+  const busy0 = extractionBusyMs();
   const b0 = performance.now();
   const batchOutcomes: Partial<Record<IndexOutcome, number>> = {};
-  for (let i = 0; i < timed.length; i += INDEX_CHUNK) {
-    for (const o of await indexFilesText({ nodeIds: timed.slice(i, i + INDEX_CHUNK) })) batchOutcomes[o] = (batchOutcomes[o] ?? 0) + 1;
+  for (let i = 0; i < timed.length; i += BACKFILL_BATCH) {
+    for (const o of await indexFilesText({ nodeIds: timed.slice(i, i + BACKFILL_BATCH) })) batchOutcomes[o] = (batchOutcomes[o] ?? 0) + 1;
   }
   const bSeconds = (performance.now() - b0) / 1000;
   const bCpu = process.cpuUsage(bcpu0);
   const bMain = cpuSecondsOf(process.pid, process.pid) - bmain0;
   const bPg = cpuSince(bpg0, await backendCpu(prisma));
   const bRate = timed.length / bSeconds;
+  const busy = extractionBusyMs().map((ms, i) => `${((ms - (busy0[i] ?? 0)) / (bSeconds * 10)).toFixed(0)}%`);
   out.push(
-    `| 1. indexing throughput, batched as the backfill indexes (indexFilesText, ${INDEX_CHUNK} files per call, up to ${EXTRACT_THREADS} extraction threads), the same ${timed.length} files | ` +
+    `| 1. indexing throughput, batched as the backfill indexes (indexFilesText, ${BACKFILL_BATCH} files per call, up to ${EXTRACT_THREADS} extraction threads), the same ${timed.length} files | ` +
       `**${bRate.toFixed(1)} files/s** in ${bSeconds.toFixed(1)} s; CPU ${(bCpu.user / 1e6 + bCpu.system / 1e6).toFixed(1)} s in the bench process${pgUrl ? `, ${bPg.toFixed(1)} s in PostgreSQL backends` : ""}; ` +
+      `extraction threads had a file ${busy.join(", ")} of the time; ` +
       `outcomes ${JSON.stringify(batchOutcomes)} | ≥ 50 files/s: ${verdict(bRate >= 50)} |`,
   );
   log(`${bRate.toFixed(1)} files/s batched`);
