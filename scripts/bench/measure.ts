@@ -19,10 +19,10 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** utime+stime of one process in seconds (0 once it is gone). */
-export function cpuSecondsOf(pid: number): number {
+/** utime+stime of one process in seconds (0 once it is gone); of one of its threads with `tid`. */
+export function cpuSecondsOf(pid: number, tid?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
     // The command name may hold spaces and parentheses: the fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // After the name: state(0) ppid(1) … utime(11) stime(12).

@@ -24,12 +24,15 @@ import { withPgClient } from "@/server/db/pg-connections";
 import { resolveEnv, setEnvForTests } from "@/server/env";
 import { createFolder } from "@/server/drive/drive.service";
 import { shareWithUser } from "@/server/share/grant.service";
-import { INDEX_CHUNK, INDEX_JOB_BATCH, indexFilesText, indexFileText, type IndexOutcome } from "@/server/search/search-index.service";
+import { BACKFILL_BATCH, INDEX_JOB_BATCH, indexFilesText, indexFileText, type IndexOutcome } from "@/server/search/search-index.service";
 import { drainQueue } from "@/server/jobs/queue";
 import { enqueueSearchIndex, SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
-import { EXTRACT_THREADS } from "@/server/search/extractor";
+import { EXTRACT_THREADS, extractionBusyMs } from "@/server/search/extractor";
 import { searchContent } from "@/server/search/content-search.service";
 import { splitForIndex } from "@/server/search/tokenize";
+import { extractText } from "@/server/search/extract-core";
+import { textFormatOf } from "@/server/search/text-formats";
+import { getEnv } from "@/server/env";
 import { createTestFile, createTestUser } from "@/server/test/factories";
 import { makeDocx, makeHtml, makePdf } from "@/server/test/search-corpus";
 import type { Actor } from "@/server/auth/actor";
@@ -103,6 +106,7 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
   log(`writing ${cfg.files} files of ~${cfg.fileBytes / 1024} KiB (${FORMATS.map((f) => f.ext).join(", ")}) through the upload service …`);
   const ids: string[] = [];
   const extOf = new Map<string, string>();
+  const samples = new Map<string, { name: string; content: Buffer }[]>();
   const bytesByExt = new Map<string, { n: number; bytes: number }>();
   for (let i = 0; i < cfg.files; i++) {
     const f = FORMATS[i % FORMATS.length]!;
@@ -110,12 +114,15 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
     const node = await createTestFile({ actor, name: `doc-${i}.${f.ext}`, parentId: folder.id, content });
     ids.push(node.id);
     extOf.set(node.id, f.ext);
+    const sample = samples.get(f.ext) ?? [];
+    if (sample.length < PHASE_SAMPLES) samples.set(f.ext, [...sample, { name: node.name, content }]);
     const e = bytesByExt.get(f.ext) ?? { n: 0, bytes: 0 };
     bytesByExt.set(f.ext, { n: e.n + 1, bytes: e.bytes + content.length });
   }
   const fileBytes = [...bytesByExt.values()].reduce((s, e) => s + e.bytes, 0);
-  // The first file starts the extraction thread (once per process): untimed.
-  await indexFileText({ nodeId: ids[0]!, force: true });
+  // The first two files start the extraction threads (once per process: each loads pdf.js and
+  // jieba's dictionary, ~1 s of CPU): untimed, or the batched pass below paid the second one.
+  await indexFilesText({ nodeIds: ids.slice(0, 2), force: true });
   const timed = ids.slice(1);
   log(`indexing ${timed.length} files with indexFileText (one file per call, as a lone search.index job) …`);
   const outcomes: Partial<Record<IndexOutcome, number>> = {};
@@ -147,29 +154,36 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
     `| 1. indexing, wall time per file by format | ${[...perExt].map(([ext, ts]) => `${ext} p50 ${ms(percentile(ts, 0.5))} / p99 ${ms(percentile(ts, 0.99))}`).join("; ")} | |`,
   );
   log(`${rate.toFixed(1)} files/s one by one`);
-  // The backfill's way (reindexing, files that arrived in bulk): INDEX_CHUNK files per call, their
+  // The backfill's way (reindexing, files that arrived in bulk): BACKFILL_BATCH files per call, their
   // extractions side by side on the extraction threads, rows written while the next are extracted.
-  log(`indexing the same ${timed.length} files again with indexFilesText, ${INDEX_CHUNK} per call (the backfill's batches) …`);
+  log(`indexing the same ${timed.length} files again with indexFilesText, ${BACKFILL_BATCH} per call (the backfill's batches) …`);
   // Their rows are dropped first, as `reindex` does, so the pass inserts (and the size below is not of two generations of rows).
   await prisma.$executeRaw`DELETE FROM "SearchText" WHERE "nodeId" = ANY(${timed}::text[])`;
   await prisma.$executeRawUnsafe(`VACUUM "SearchText"`);
   const bpg0 = await backendCpu(prisma);
   const bcpu0 = process.cpuUsage();
+  // The main thread's own CPU (its thread id is the process id): the rest is the extraction threads and V8's helpers.
+  const bmain0 = cpuSecondsOf(process.pid, process.pid);
+  const busy0 = extractionBusyMs();
   const b0 = performance.now();
   const batchOutcomes: Partial<Record<IndexOutcome, number>> = {};
-  for (let i = 0; i < timed.length; i += INDEX_CHUNK) {
-    for (const o of await indexFilesText({ nodeIds: timed.slice(i, i + INDEX_CHUNK) })) batchOutcomes[o] = (batchOutcomes[o] ?? 0) + 1;
+  for (let i = 0; i < timed.length; i += BACKFILL_BATCH) {
+    for (const o of await indexFilesText({ nodeIds: timed.slice(i, i + BACKFILL_BATCH) })) batchOutcomes[o] = (batchOutcomes[o] ?? 0) + 1;
   }
   const bSeconds = (performance.now() - b0) / 1000;
   const bCpu = process.cpuUsage(bcpu0);
+  const bMain = cpuSecondsOf(process.pid, process.pid) - bmain0;
   const bPg = cpuSince(bpg0, await backendCpu(prisma));
   const bRate = timed.length / bSeconds;
+  const busy = extractionBusyMs().map((ms, i) => `${((ms - (busy0[i] ?? 0)) / (bSeconds * 10)).toFixed(0)}%`);
   out.push(
-    `| 1. indexing throughput, batched as the backfill indexes (indexFilesText, ${INDEX_CHUNK} files per call, up to ${EXTRACT_THREADS} extraction threads), the same ${timed.length} files | ` +
+    `| 1. indexing throughput, batched as the backfill indexes (indexFilesText, ${BACKFILL_BATCH} files per call, up to ${EXTRACT_THREADS} extraction threads), the same ${timed.length} files | ` +
       `**${bRate.toFixed(1)} files/s** in ${bSeconds.toFixed(1)} s; CPU ${(bCpu.user / 1e6 + bCpu.system / 1e6).toFixed(1)} s in the bench process${pgUrl ? `, ${bPg.toFixed(1)} s in PostgreSQL backends` : ""}; ` +
+      `extraction threads had a file ${busy.join(", ")} of the time; ` +
       `outcomes ${JSON.stringify(batchOutcomes)} | ≥ 50 files/s: ${verdict(bRate >= 50)} |`,
   );
   log(`${bRate.toFixed(1)} files/s batched`);
+  await phases(samples, { process: (bCpu.user + bCpu.system) / 1e3 / timed.length, main: (bMain * 1e3) / timed.length, pg: (bPg * 1e3) / timed.length });
   // The upload path: each file's search.index job, run by the queue, which takes up to
   // INDEX_JOB_BATCH due ones into one indexFilesText call.
   log(`indexing the same ${timed.length} files again through the queue's search.index jobs (up to ${INDEX_JOB_BATCH} per batch) …`);
@@ -188,6 +202,52 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
       `**${qRate.toFixed(1)} files/s** in ${qSeconds.toFixed(1)} s; ${ran} jobs ran, ${done} search.index jobs done | ≥ 50 files/s: ${verdict(qRate >= 50)} |`,
   );
   log(`${qRate.toFixed(1)} files/s through the queue`);
+}
+
+/** Files per format whose phases are timed one by one. */
+const PHASE_SAMPLES = 8;
+
+/**
+ * 1. Where a file's CPU goes, by format: the extraction thread's two steps (extractText,
+ * splitForIndex) timed here on one thread, warm (each sample run once before), against the
+ * batched pass's CPU per file in the bench process (main thread + extraction threads) and in the
+ * PostgreSQL backends (to_tsvector, TOAST, GIN), and the main thread's own share of it.
+ */
+async function phases(samples: Map<string, { name: string; content: Buffer }[]>, perFile: { process: number; main: number; pg: number }): Promise<void> {
+  const { searchTextMaxBytes } = getEnv();
+  const cpuMs = (fn: () => unknown) => async () => {
+    const c0 = process.cpuUsage();
+    await fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e3;
+  };
+  const parts: string[] = [];
+  let workerMs = 0;
+  for (const [ext, files] of samples) {
+    let extract = 0;
+    let split = 0;
+    for (const pass of [0, 1]) {
+      for (const f of files) {
+        const format = textFormatOf(f.name, null)!;
+        let text = "";
+        const e = await cpuMs(async () => {
+          const r = await extractText(format, new Uint8Array(f.content), searchTextMaxBytes);
+          text = r.ok ? r.text : "";
+        })();
+        const s = await cpuMs(() => splitForIndex(text))();
+        if (pass) {
+          extract += e;
+          split += s;
+        }
+      }
+    }
+    workerMs += (extract + split) / files.length / samples.size;
+    parts.push(`${ext} ${(extract / files.length).toFixed(1)} + ${(split / files.length).toFixed(1)}`);
+  }
+  out.push(
+    `| 1. CPU per file by phase: extractText + splitForIndex by format (one thread, warm, ${PHASE_SAMPLES} files each); the batched pass per file | ` +
+      `${parts.join("; ")} ms (mix ${workerMs.toFixed(1)} ms); batched pass per file: bench process ${perFile.process.toFixed(1)} ms, of it main thread ${perFile.main.toFixed(1)} ms (reads, hand-offs, statements${pgUrl ? "" : ", PGlite"}) and other threads ${(perFile.process - perFile.main).toFixed(1)} ms (extraction, GC helpers)${pgUrl ? `; PostgreSQL ${perFile.pg.toFixed(1)} ms` : ""} | |`,
+  );
 }
 
 /** 3. pg_total_relation_size of SearchText (heap, TOAST, indexes) against the text it holds. */
@@ -394,7 +454,7 @@ async function main() {
       "|---|---|---|",
       ...out,
       "",
-      "- 1: files committed through the upload service (untimed), then indexFileText({ force: true }) one after another, as the search.index job calls it (blob read, extraction thread, splitForIndex, saveRow); the first file (thread start-up) untimed. CPU = process.cpuUsage() of the bench process (all threads); peak RSS = its VmHWM, reset before.",
+      "- 1: files committed through the upload service (untimed), then indexFileText({ force: true }) one after another, as the search.index job calls it (blob read, extraction thread, splitForIndex, saveRow); the first two files (the threads' start-up) untimed. CPU = process.cpuUsage() of the bench process (all threads); peak RSS = its VmHWM, reset before.",
       `- 2: documents beyond the indexed files are inserted in bulk SQL, their text cut by splitForIndex and their tsvector made by saveRow's expression, so the index holds what the indexer would write; queries timed through searchContent (the search.content service call, snippets and paths included), server time in-process, no HTTP. Planted words: ${Object.values(PLANTS).map((p) => `"${p.line}" in ${p.share * 100}%`).join(", ")}. The grantee sees one of 20 folders (shareWithUser).`,
       "- 3: pg_total_relation_size('\"SearchText\"') (heap, TOAST, GIN and b-tree indexes; the table keeps the text itself for snippets) after VACUUM ANALYZE, against the sum of textBytes.",
       ...plans,

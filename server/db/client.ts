@@ -29,6 +29,13 @@ export interface Database {
   url?: string;
   /** Cheap round trip for the health check. */
   ping(): Promise<void>;
+  /**
+   * One statement straight to the driver ($1, $2 … parameters), answering the rows it touched.
+   * For statements with big parameters: Prisma's query compiler copies each one, which cost ~4 ms
+   * of CPU for three 100 KiB texts against ~1.5 ms through pg (the search index's rows). A
+   * Uint8Array parameter is UTF-8 text: pg sends its bytes as they are (text's binary form).
+   */
+  execute(sql: string, params: (string | Uint8Array | null)[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,6 +47,7 @@ export type DatabaseOptions =
 // PGlite is one connection: interactive transactions queue behind each other, so give them
 // room to wait instead of Prisma's 2 s default.
 const transactionOptions = { maxWait: 15_000, timeout: 30_000 };
+const utf8 = new TextDecoder();
 
 type CommitListener = (tx: object) => void;
 const COMMIT_KEY = Symbol.for("yunpan.db.commitListeners");
@@ -99,6 +107,7 @@ async function openDatabaseClient(opts: DatabaseOptions): Promise<Database> {
       mode: "postgres",
       url: opts.url,
       ping: async () => void (await pool.query("select 1")),
+      execute: async (sql, params) => (await pool.query(sql, params)).rowCount ?? 0,
       close: async () => {
         await prisma.$disconnect();
         await close();
@@ -123,6 +132,9 @@ async function openDatabaseClient(opts: DatabaseOptions): Promise<Database> {
       prisma,
       mode: "embedded",
       ping: async () => void (await pglite.query("select 1")),
+      // pglite.query waits for an open transaction to end: it never runs inside Prisma's.
+      // PGlite would print a Uint8Array as a list of numbers: it gets the string.
+      execute: async (sql, params) => (await pglite.query(sql, params.map((p) => (p instanceof Uint8Array ? utf8.decode(p) : p)))).affectedRows ?? 0,
       close: async () => {
         await prisma.$disconnect();
         await pglite.close();

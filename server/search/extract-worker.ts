@@ -5,13 +5,20 @@ import type { ExtractRequest, ExtractResponse } from "@/server/search/extractor"
 
 // The extraction thread: one file at a time, told by the main thread, which kills and replaces
 // it when it runs too long or out of memory (a hostile file can do either).
+const utf8 = new TextEncoder();
+
 parentPort?.on("message", async (req: ExtractRequest) => {
   let res: ExtractResponse;
+  const transfer: ArrayBuffer[] = [];
   try {
     const out = await extractText(req.format, req.bytes, req.maxBytes);
-    res = out.ok ? { id: req.id, ok: true, text: out.text, ...splitForIndex(out.text) } : { id: req.id, ok: false, reason: out.reason, detail: out.detail };
+    if (out.ok) {
+      const { latin, cjk } = splitForIndex(out.text);
+      res = { id: req.id, ok: true, text: utf8.encode(out.text), latin: utf8.encode(latin), cjk: cjk.join(" ") };
+      transfer.push(res.text.buffer as ArrayBuffer, res.latin.buffer as ArrayBuffer);
+    } else res = { id: req.id, ok: false, reason: out.reason, detail: out.detail };
   } catch (e) {
     res = { id: req.id, ok: false, reason: "malformed", detail: String((e as Error)?.message ?? e).slice(0, 300) };
   }
-  parentPort?.postMessage(res);
+  parentPort?.postMessage(res, transfer);
 });

@@ -13,7 +13,10 @@ export interface ExtractRequest {
   maxBytes: number;
 }
 export type ExtractResponse =
-  | { id: number; ok: true; text: string; latin: string; cjk: string[] }
+  // text and latin (splitForIndex's) as UTF-8, transferred: the main thread hands the bytes to
+  // PostgreSQL as they are and never holds them as strings (cloning ~160 KiB of strings per file
+  // and collecting them cost it more than the statement); cjk: the CJK lexemes joined by spaces.
+  | { id: number; ok: true; text: Uint8Array; latin: Uint8Array; cjk: string }
   | { id: number; ok: false; reason: UnreadableReason; detail?: string };
 export type ExtractResult = ExtractResponse extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
 
@@ -121,23 +124,33 @@ export const EXTRACT_THREADS = Math.max(1, Math.min(2, availableParallelism()));
 
 /** The threads, each file handed to the least busy one. */
 class ExtractorPool {
-  private readonly threads: { extractor: Extractor; busy: number }[] = [];
+  /** busy: files given and not answered; since: when it last became busy; busyMs: time with a file, before `since`. */
+  readonly threads: { extractor: Extractor; busy: number; since: number; busyMs: number }[] = [];
 
   extract(format: TextFormat, bytes: Uint8Array, maxBytes: number): Promise<ExtractResult> {
     let slot = this.threads.find((t) => t.busy === 0);
     if (!slot && this.threads.length < EXTRACT_THREADS) {
-      slot = { extractor: new Extractor({ timeMs: EXTRACT_TIME_LIMIT_MS, heapMb: EXTRACT_HEAP_MB }), busy: 0 };
+      slot = { extractor: new Extractor({ timeMs: EXTRACT_TIME_LIMIT_MS, heapMb: EXTRACT_HEAP_MB }), busy: 0, since: 0, busyMs: 0 };
       this.threads.push(slot);
     }
     slot ??= this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
     const s = slot;
-    s.busy++;
-    return s.extractor.extract(format, bytes, maxBytes).finally(() => s.busy--);
+    if (s.busy++ === 0) s.since = performance.now();
+    return s.extractor.extract(format, bytes, maxBytes).finally(() => {
+      if (--s.busy === 0) s.busyMs += performance.now() - s.since;
+    });
   }
 }
 
 const KEY = Symbol.for("yunpan.search.extractor-pool");
 type G = typeof globalThis & { [KEY]?: ExtractorPool };
+
+/** Per extraction thread, the milliseconds it has had a file to work on (the bench's utilisation figure). */
+export function extractionBusyMs(): number[] {
+  const pool = (globalThis as G)[KEY];
+  const now = performance.now();
+  return pool ? pool.threads.map((t) => t.busyMs + (t.busy ? now - t.since : 0)) : [];
+}
 
 /** Extracts the text of one file in the extraction thread (and tokenises it there). */
 export function extractInWorker(format: TextFormat, bytes: Uint8Array, maxBytes: number, limits?: { timeMs?: number; heapMb?: number }): Promise<ExtractResult> {

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { getPrisma } from "@/server/db/client";
+import { getDatabase, getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { logger } from "@/server/log/logger";
 import { Prisma } from "@/server/db/generated/client.ts";
@@ -13,12 +13,20 @@ import type { Actor } from "@/server/auth/actor";
 
 /** Files bigger than this are not read for their text (recorded unreadable, "too-large"). */
 export const SEARCH_FILE_MAX_BYTES = 100 * 1024 ** 2;
-/** Files per backfill job; each batch queues the next, so a restart resumes after the last batch. */
+/** Files per backfill job (one indexFilesText call); each batch queues the next, so a restart resumes after the last batch. */
 export const BACKFILL_BATCH = 50;
-/** Files indexed together within a backfill batch (texts of up to SEARCH_TEXT_MAX_BYTES each are held at once). */
-export const INDEX_CHUNK = 10;
 /** Queued `search.index` jobs indexed together (one indexFilesText call). */
 export const INDEX_JOB_BATCH = 16;
+/**
+ * Files read and waiting for (or in) an extraction thread: two per thread, so a thread finds its
+ * next file queued when it finishes one (with one per thread, each waited for the main thread to
+ * read and hand over the next: the two threads had a file only 53% and 70% of a batched pass).
+ */
+const FILES_IN_FLIGHT = 2 * EXTRACT_THREADS;
+/** Yet the bytes of files in flight stay under this together (a file bigger than it goes alone). */
+const IN_FLIGHT_MAX_BYTES = 64 * 1024 ** 2;
+/** Extracted rows waiting for their INSERT before the files after them wait (rows hold texts of up to SEARCH_TEXT_MAX_BYTES). */
+const ROWS_WAITING_MAX = 8;
 
 export type IndexOutcome = "ok" | "unreadable" | "skipped" | "current" | "gone";
 
@@ -49,7 +57,8 @@ export async function indexFileText(input: { nodeId: string; force?: boolean }):
   return outcome!;
 }
 
-type Row = { nodeId: string; versionId: string; status: string; reason: string | null; text: string; latin: string; cjk: string[] };
+/** `text` and `latin` as the extraction thread sends them (UTF-8); `cjk`: the CJK lexemes, space-separated (they never contain a space). */
+type Row = { nodeId: string; versionId: string; status: string; reason: string | null; text: Uint8Array | string; latin: Uint8Array | string; cjk: string };
 
 /**
  * indexFileText for many files at once (the backfill): one query reads the files, their texts are
@@ -87,10 +96,10 @@ export async function indexFilesTextSettled(input: { nodeIds: string[]; force?: 
   if (gone.length) await prisma.searchText.deleteMany({ where: { nodeId: { in: gone } } });
   const { searchTextMaxBytes } = getEnv();
   const writer = rowWriter();
-  // As many files in flight as there are extraction threads: each may hold a whole file (up to 100 MiB).
+  const gate = byteGate(IN_FLIGHT_MAX_BYTES);
   const extracted = mapLimit(
     input.nodeIds,
-    EXTRACT_THREADS,
+    FILES_IN_FLIGHT,
     async (id): Promise<IndexOutcome | Error> => {
       const node = byId.get(id);
       if (!node || gone.includes(id) || !node.currentVersionId || !node.currentVersion) return "gone";
@@ -98,7 +107,7 @@ export async function indexFilesTextSettled(input: { nodeIds: string[]; force?: 
       if (!input.force && node.searchText?.versionId === versionId) return "current";
       const format = textFormatOf(node.name, node.mimeType);
       if (!format) {
-        writer.add({ nodeId: id, versionId, status: "SKIPPED", reason: null, text: "", latin: "", cjk: [] });
+        await writer.add({ nodeId: id, versionId, status: "SKIPPED", reason: null, text: "", latin: "", cjk: "" });
         return "skipped";
       }
       const size = Number(node.currentVersion.blob.size);
@@ -108,14 +117,17 @@ export async function indexFilesTextSettled(input: { nodeIds: string[]; force?: 
       } else {
         // Plain text needs no more than the text limit (plus a cut character); other formats need the whole file.
         const limit = format === "text" ? searchTextMaxBytes + 3 : format === "html" ? searchTextMaxBytes * 4 : SEARCH_FILE_MAX_BYTES;
+        const release = await gate.take(Math.min(size, limit));
         try {
           const bytes = size === 0 ? new Uint8Array(0) : await readAll(await getBlobStore().read(node.currentVersion.blob.storageKey), limit);
           result = await extractInWorker(format, bytes, searchTextMaxBytes);
         } catch (e) {
           return e instanceof Error ? e : new Error(String(e));
+        } finally {
+          release();
         }
       }
-      writer.add(result.ok ? { nodeId: id, versionId, status: "OK", reason: null, text: result.text, latin: result.latin, cjk: result.cjk } : unreadableRow(id, versionId, result));
+      await writer.add(result.ok ? { nodeId: id, versionId, status: "OK", reason: null, text: result.text, latin: result.latin, cjk: result.cjk } : unreadableRow(id, versionId, result));
       return result.ok ? "ok" : "unreadable";
     },
   );
@@ -134,7 +146,8 @@ export async function indexFilesTextSettled(input: { nodeIds: string[]; force?: 
  * Writes rows as their files are extracted, so the database builds one file's tsvector while the
  * extraction threads read the next (the two ran one after the other: half the throughput on two
  * cores). A row waits only for the write before it, then goes with every row that arrived
- * meanwhile, in one statement. done() answers the files whose text the index refused.
+ * meanwhile, in one statement. add() answers once the caller may go on: at once, or after the
+ * write under way when ROWS_WAITING_MAX rows wait. done() answers the files whose text the index refused.
  */
 function rowWriter() {
   let waiting: Row[] = [];
@@ -161,17 +174,44 @@ function rowWriter() {
     }
   };
   return {
-    add(row: Row) {
+    async add(row: Row): Promise<void> {
       waiting.push(row);
-      if (queued) return;
-      queued = true;
-      writing = writing.then(write);
-      // A failed write (the database gone) is answered by done(); until then it is not "unhandled".
-      writing.catch(() => {});
+      if (!queued) {
+        queued = true;
+        writing = writing.then(write);
+        // A failed write (the database gone) is answered by done(); until then it is not "unhandled".
+        writing.catch(() => {});
+      }
+      if (waiting.length >= ROWS_WAITING_MAX) await writing.catch(() => {});
     },
     async done(): Promise<Set<string>> {
       await writing;
       return refused;
+    },
+  };
+}
+
+/**
+ * At most `max` bytes taken at once; take() waits until its bytes fit, or nothing else is taken
+ * (a file bigger than `max` goes alone). Answers the release.
+ */
+function byteGate(max: number) {
+  let taken = 0;
+  let waiters: (() => void)[] = [];
+  const fits = (n: number) => taken === 0 || taken + n <= max;
+  return {
+    async take(n: number): Promise<() => void> {
+      while (!fits(n)) await new Promise<void>((resolve) => waiters.push(resolve));
+      taken += n;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        taken -= n;
+        const wake = waiters;
+        waiters = [];
+        for (const w of wake) w();
+      };
     },
   };
 }
@@ -191,7 +231,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 function unreadableRow(nodeId: string, versionId: string, result: Extract<ExtractResult, { ok: false }>): Row {
-  return { nodeId, versionId, status: "UNREADABLE", reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason, text: "", latin: "", cjk: [] };
+  return { nodeId, versionId, status: "UNREADABLE", reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason, text: "", latin: "", cjk: "" };
 }
 
 /**
@@ -200,18 +240,19 @@ function unreadableRow(nodeId: string, versionId: string, result: Extract<Extrac
  */
 async function saveRows(rows: Row[]) {
   if (!rows.length) return;
-  const prisma = await getPrisma();
-  // The CJK lexemes travel as one space-separated string per file (they never contain a space).
-  await prisma.$executeRaw`
-    INSERT INTO "SearchText" ("nodeId", "versionId", status, reason, text, "textBytes", tsv, "indexedAt")
-    SELECT t."nodeId", t."versionId", t.status, t.reason, t.text, octet_length(t.text),
-           to_tsvector('english', t.latin) || array_to_tsvector(string_to_array(t.cjk, ' ')), now()
-      FROM unnest(${rows.map((r) => r.nodeId)}::text[], ${rows.map((r) => r.versionId)}::text[], ${rows.map((r) => r.status)}::text[],
-                  ${rows.map((r) => r.reason)}::text[], ${rows.map((r) => r.text)}::text[], ${rows.map((r) => r.latin)}::text[],
-                  ${rows.map((r) => r.cjk.join(" "))}::text[]) AS t("nodeId", "versionId", status, reason, text, latin, cjk)
-     WHERE EXISTS (SELECT 1 FROM "Node" WHERE id = t."nodeId" AND "currentVersionId" = t."versionId")
-    ON CONFLICT ("nodeId") DO UPDATE SET "versionId" = EXCLUDED."versionId", status = EXCLUDED.status, reason = EXCLUDED.reason,
-           text = EXCLUDED.text, "textBytes" = EXCLUDED."textBytes", tsv = EXCLUDED.tsv, "indexedAt" = EXCLUDED."indexedAt"`;
+  const db = await getDatabase();
+  // Through the driver, not Prisma: the texts are the biggest parameters the server sends (see Database.execute).
+  const values = rows.map((_, i) => `(${[0, 1, 2, 3, 4, 5, 6].map((k) => `$${i * 7 + k + 1}::text`).join(", ")})`).join(", ");
+  await db.execute(
+    `INSERT INTO "SearchText" ("nodeId", "versionId", status, reason, text, "textBytes", tsv, "indexedAt")
+     SELECT t."nodeId", t."versionId", t.status, t.reason, t.text, octet_length(t.text),
+            to_tsvector('english', t.latin) || array_to_tsvector(string_to_array(t.cjk, ' ')), now()
+       FROM (VALUES ${values}) AS t("nodeId", "versionId", status, reason, text, latin, cjk)
+      WHERE EXISTS (SELECT 1 FROM "Node" WHERE id = t."nodeId" AND "currentVersionId" = t."versionId")
+     ON CONFLICT ("nodeId") DO UPDATE SET "versionId" = EXCLUDED."versionId", status = EXCLUDED.status, reason = EXCLUDED.reason,
+            text = EXCLUDED.text, "textBytes" = EXCLUDED."textBytes", tsv = EXCLUDED.tsv, "indexedAt" = EXCLUDED."indexedAt"`,
+    rows.flatMap((r) => [r.nodeId, r.versionId, r.status, r.reason, r.text, r.latin, r.cjk]),
+  );
 }
 
 /**
@@ -230,17 +271,16 @@ export async function backfillSearchBatch(input: { after: string | null; batch?:
      ORDER BY n.id LIMIT ${batch}`;
   let indexed = 0;
   let failed = 0;
-  // A few files at a time: their extractions run side by side, their rows go in one statement.
-  for (let i = 0; i < rows.length; i += INDEX_CHUNK) {
-    const ids = rows.slice(i, i + INDEX_CHUNK).map((r) => r.id);
-    const outcomes = await indexFilesTextSettled({ nodeIds: ids });
-    outcomes.forEach((o, j) => {
-      if (!(o instanceof Error)) return void indexed++;
-      // A store that cannot be read now: the next hourly pass (from the start) tries again.
-      failed++;
-      logger.warn({ err: o, nodeId: ids[j] }, "search: could not index a file");
-    });
-  }
+  // All of the batch in one call: the extraction threads never wait for a chunk's last file or
+  // write (chunks of 10 did), while files in flight and rows waiting stay bounded inside.
+  const ids = rows.map((r) => r.id);
+  const outcomes = ids.length ? await indexFilesTextSettled({ nodeIds: ids }) : [];
+  outcomes.forEach((o, j) => {
+    if (!(o instanceof Error)) return void indexed++;
+    // A store that cannot be read now: the next hourly pass (from the start) tries again.
+    failed++;
+    logger.warn({ err: o, nodeId: ids[j] }, "search: could not index a file");
+  });
   const last = rows.at(-1)?.id ?? null;
   const done = rows.length < batch;
   if (!done) await enqueueJobAfter(last);

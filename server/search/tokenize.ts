@@ -44,20 +44,32 @@ export function bigrams(run: string): string[] {
   return out;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** bigrams(run) into `into`; a run of BMP characters (nearly all) is cut without an array of its characters. */
+function addBigrams(run: string, into: Set<string>) {
+  if (SURROGATE.test(run)) for (const b of bigrams(run)) into.add(b);
+  else if (run.length < 2) into.add(run);
+  else for (let i = 0; i + 2 <= run.length; i++) into.add(run.slice(i, i + 2));
+}
+
 /** The text split for indexing: Latin words for to_tsvector('english'), and the CJK lexemes. */
 export function splitForIndex(text: string): { latin: string; cjk: string[] } {
   const lexemes = new Set<string>();
   const runs: string[] = [];
-  for (const [run] of text.matchAll(CJK_RUNS)) {
-    if (lexemes.size >= MAX_CJK_LEXEMES) break;
-    runs.push(run);
-    for (const b of bigrams(run)) lexemes.add(b);
-  }
+  // One pass over the text: each CJK run gives its bigrams and becomes a space in the Latin part.
+  const latin = text.replace(CJK_RUNS, (run) => {
+    if (lexemes.size < MAX_CJK_LEXEMES) {
+      runs.push(run);
+      addBigrams(run, lexemes);
+    }
+    return " ";
+  });
   // One jieba call for all runs (a call per run cost more than the cutting): jieba cuts at every
   // character that is not Han, so runs joined by line breaks are cut as they are one by one.
   const cutter = getJieba();
   if (cutter && runs.length) for (const w of cutter.cutForSearch(runs.join("\n"), false)) if (w.length > 2 && [...w].length > 2) lexemes.add(w);
-  return { latin: text.replace(CJK_RUNS, " "), cjk: [...lexemes].slice(0, MAX_CJK_LEXEMES) };
+  return { latin, cjk: [...lexemes].slice(0, MAX_CJK_LEXEMES) };
 }
 
 export type QueryTerm = { kind: "latin" | "latin-phrase"; text: string } | { kind: "cjk"; text: string; words: string[] };
