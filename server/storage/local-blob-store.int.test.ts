@@ -60,6 +60,12 @@ describe("LocalBlobStore open handles", () => {
       }
     }).length;
 
+  /** Waits (up to 5 s: the machine may be busy) for a descriptor count that background closes reach. */
+  async function openBelowSettles(root: string, want: number) {
+    for (const deadline = Date.now() + 5000; openBelow(root) !== want && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    return openBelow(root);
+  }
+
   it("reuses one handle per blob, closes idle ones, keeps at most `max`, and closes all on close()", async () => {
     const root = path.join(dir, "blobs");
     const store = new LocalBlobStore(root, new OpenBlobHandles({ max: 2, idleMs: 150 }));
@@ -71,14 +77,12 @@ describe("LocalBlobStore open handles", () => {
     expect(openBelow(root)).toBe(1); // kept after the read, and reused by the second one
     await readAll(store, keys[1]!);
     await readAll(store, keys[2]!);
-    await new Promise((r) => setTimeout(r, 20)); // the evicted handle's close runs in the background
-    expect(openBelow(root)).toBe(2); // the cap: the least recently used one was closed
-    await new Promise((r) => setTimeout(r, 500));
-    expect(openBelow(root)).toBe(0); // idle past idleMs: closed
+    // The cap: the least recently used one was closed (in the background).
+    expect(await openBelowSettles(root, 2)).toBe(2);
+    expect(await openBelowSettles(root, 0)).toBe(0); // idle past idleMs: closed
     await readAll(store, keys[0]!);
     expect(openBelow(root)).toBe(1);
     await store.close();
-    await new Promise((r) => setTimeout(r, 20));
     expect(openBelow(root)).toBe(0);
   });
 
@@ -91,14 +95,12 @@ describe("LocalBlobStore open handles", () => {
     expect(await readAll(store, keyA)).toEqual(a);
     expect(await readAll(store, keyB)).toEqual(b);
     await store.delete(keyA);
-    await new Promise((r) => setTimeout(r, 20));
     expect(openBelow(root)).toBe(1); // the store evicted (closed) its handle on delete: only B's is open
     await expect(store.openChunks(keyA)).rejects.toBeInstanceOf(BlobNotFoundError);
     // Another process sharing the disk (blob GC on another replica) unlinks behind this store's back.
     await unlink(path.join(root, localBlobPath(keyB)));
     await expect(store.openChunks(keyB)).rejects.toBeInstanceOf(BlobNotFoundError);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(openBelow(root)).toBe(0);
+    expect(await openBelowSettles(root, 0)).toBe(0);
     await store.close();
   });
 });

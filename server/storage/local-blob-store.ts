@@ -77,7 +77,7 @@ export class LocalBlobStore implements BlobStore {
   async delete(storageKey: string) {
     const file = this.pathOf(storageKey);
     await unlinkIfPresent(file);
-    this.handles.evict(file);
+    await this.handles.evict(file);
   }
 
   async *list(): AsyncIterable<string> {

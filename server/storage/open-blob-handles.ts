@@ -37,7 +37,7 @@ export class OpenBlobHandles {
   async acquire(file: string): Promise<BlobHandleLease> {
     let entry = this.entries.get(file);
     if (entry && fstatSync(entry.fh.fd).nlink === 0) {
-      this.evict(file);
+      void this.evict(file);
       entry = undefined;
     }
     // Leased in the same synchronous step as it is looked up: an entry evicted while its open was
@@ -65,13 +65,16 @@ export class OpenBlobHandles {
     };
   }
 
-  /** Drops the file's handle (closed once no reader holds it): called when the blob is deleted. */
-  evict(file: string) {
+  /**
+   * Drops the file's handle: called when the blob is deleted. Resolves once an idle handle is
+   * closed; one a reader holds closes on its last release.
+   */
+  async evict(file: string): Promise<void> {
     const entry = this.entries.get(file);
     if (!entry) return;
     this.entries.delete(file);
     entry.evicted = true;
-    if (entry.leases === 0) void entry.fh.close().catch(() => {});
+    if (entry.leases === 0) await entry.fh.close().catch(() => {});
   }
 
   /** How many handles are cached (open), for tests and metrics. */
@@ -84,7 +87,7 @@ export class OpenBlobHandles {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
     await Promise.allSettled([...this.opening.values()]);
-    for (const file of [...this.entries.keys()]) this.evict(file);
+    await Promise.all([...this.entries.keys()].map((file) => this.evict(file)));
   }
 
   private openShared(file: string): Promise<Entry> {
@@ -107,7 +110,7 @@ export class OpenBlobHandles {
   private trim() {
     for (const file of this.entries.keys()) {
       if (this.entries.size <= this.options.max) break;
-      this.evict(file);
+      void this.evict(file);
     }
   }
 
@@ -116,7 +119,7 @@ export class OpenBlobHandles {
     if (this.sweeper) return;
     this.sweeper = setInterval(() => {
       const cutoff = Date.now() - this.options.idleMs;
-      for (const [file, entry] of this.entries) if (entry.leases === 0 && entry.lastUsed <= cutoff) this.evict(file);
+      for (const [file, entry] of this.entries) if (entry.leases === 0 && entry.lastUsed <= cutoff) void this.evict(file);
       if (this.entries.size === 0 && this.sweeper) {
         clearInterval(this.sweeper);
         this.sweeper = null;
