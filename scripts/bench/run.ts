@@ -7,12 +7,14 @@
 //   BENCH_INSTANT_MIB    instant-upload file size (default 1024)
 //   BENCH_REPS           reps per variant (default 3)
 //   BENCH_RANGES         1 MiB ranges per download-ranges rep (default 2000)
-//   BENCH_ONLY           comma list of upload,download,instant,s3,s3direct,dav,events,tracing,search,teams (default all
+//   BENCH_ONLY           comma list of upload,download,ranges,instant,s3,s3direct,dav,events,tracing,search,teams (default all
 //                        but search: seeding 100,000 indexed documents and 1,000,000 nodes and the slow
 //                        grantee queries took 9.6 min alone (BENCH_SEARCH_FILES=300 BENCH_SEARCH_QUERY_S=20,
 //                        load 6-8; up to ~15 min with the defaults), so it runs only when asked for;
 //                        teams: only the search bench's name search by a grantee, 1,000,000 nodes over
 //                        100 owners, issue 21)
+//                        ranges: only the download scenarios' random ranges (Bearer and signed URL rows), not the
+//                        whole-file downloads and their idle settling (issue 15's CPU per range request)
 //                        s3direct: signed direct upload, the web client's code from Node against lib-storage
 //                        (3.3-3.8 min with BENCH_QUICK=1 at load 16-17)
 //   BENCH_SEARCH_*       search: scale and database, see search-run.ts and search.ts (PostgreSQL at
@@ -231,7 +233,7 @@ async function uploadScenarios(src: Source, yunpan: Yunpan): Promise<{ scenarios
   };
 }
 
-async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, entry: string): Promise<Scenario[]> {
+async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, entry: string): Promise<{ whole: Scenario; ranges: Scenario }> {
   // X-Accel-Redirect needs its own Yunpan (the mode is process-wide) behind nginx.
   const b = await startYunpan(procs, { name: "Yunpan (X-Accel-Redirect)", entry, dataDir: path.join(tmp, "yunpan-accel"), env: { ACCEL_REDIRECT_PREFIX: ACCEL_PREFIX } });
   const upB = await tusUpload({ endpoint: `${b.url}/api/upload`, headers: b.auth, file: src.file, size: src.size, chunk: src.size, filename: "download.bin" });
@@ -356,7 +358,7 @@ async function downloadScenarios(src: Source, a: Yunpan, nodeIdA: string, entry:
       },
     })),
   };
-  return [whole, ranges];
+  return { whole, ranges };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -750,7 +752,8 @@ async function main() {
   console.error(`bench: ${machineLine()}\nbench: temp dir ${tmp}`);
   const bench = new Bench();
 
-  const needLocal = config.only.has("upload") || config.only.has("download") || config.only.has("dav");
+  const wantsDownloads = config.only.has("download") || config.only.has("ranges");
+  const needLocal = config.only.has("upload") || wantsDownloads || config.only.has("dav");
   // The server users run, for every scenario (built first when missing or stale); the search
   // section calls the services in-process and needs no build.
   const entry = [...config.only].some((s) => s !== "search" && s !== "teams") ? ensureFullServerBuild() : "";
@@ -770,10 +773,11 @@ async function main() {
       await bench.runInterleaved(up.scenarios, config.reps, () => procs.stopping);
       nodeIdA = up.nodeId();
     }
-    if (config.only.has("download")) {
+    if (wantsDownloads) {
       if (!nodeIdA) nodeIdA = (await tusUpload({ endpoint: `${a.url}/api/upload`, headers: a.auth, file: src.file, size: src.size, chunk: src.size, filename: "download.bin" })).nodeId;
       console.error("bench: downloads …");
-      await bench.runInterleaved(await downloadScenarios(src, a, nodeIdA!, entry), config.reps, () => procs.stopping);
+      const { whole, ranges } = await downloadScenarios(src, a, nodeIdA!, entry);
+      await bench.runInterleaved(config.only.has("download") ? [whole, ranges] : [ranges], config.reps, () => procs.stopping);
     }
     if (config.only.has("dav")) {
       console.error("bench: WebDAV …");

@@ -37,3 +37,22 @@ export function endOutput(out: Writable): Promise<void> {
     });
   });
 }
+
+/**
+ * Writes the last chunk and ends `out` (one write with the headers when nothing was sent yet);
+ * resolves once it finished, so the chunk's memory may be reused; rejects when `out` closes first.
+ */
+export function endWithChunk(out: Writable, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (out.destroyed || out.writableEnded) return reject(prematureClose());
+    const onClose = () => reject(prematureClose());
+    const onError = (e: Error) => reject(e);
+    out.once("close", onClose);
+    out.once("error", onError);
+    out.end(chunk, () => {
+      out.off("close", onClose);
+      out.off("error", onError);
+      resolve();
+    });
+  });
+}

@@ -7,6 +7,7 @@ import { observeRequest } from "@/server/runtime/request-log";
 import { getTus } from "@/server/upload/tus-server";
 import { startAdminSocket } from "@/server/admin/admin-socket";
 import { logger } from "@/server/log/logger";
+import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { startJobs } from "@/server/jobs/job-runner";
 import { allJobs } from "@/server/runtime/jobs";
 import { startQueueWorker } from "@/server/jobs/queue";
@@ -92,6 +93,7 @@ export async function startRuntime(env: Env, options: { fallback: Handler; befor
     // The last spans (tracing on) are exported before the process goes.
     await options.beforeExit?.().catch(() => {});
     await db.close().catch(() => {});
+    await getBlobStore().close?.().catch(() => {});
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

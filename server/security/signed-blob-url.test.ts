@@ -57,8 +57,20 @@ test("any changed field, another blob's signature, or another secret is refused"
   // Another blob's signature on this blob's URL.
   const other = new URL(signBlobPath({ ...blob, sha256: "cd".repeat(32), storageKey: "cd".repeat(32) }, t0).path, "http://x");
   expect(verifyBlobUrl(changed((c) => c.searchParams.set("s", other.searchParams.get("s")!)), t0)).toEqual({ ok: false, reason: "invalid" });
+  // Verified (and remembered) under this secret, refused under another one.
+  expect(verifyBlobUrl(path, t0).ok).toBe(true);
   setEnvForTests(resolveEnv({ AUTH_SECRET: "t".repeat(40), SIGNED_URL_TTL: "15m", DATA_DIR: "/nonexistent" }));
   expect(verifyBlobUrl(path, t0)).toEqual({ ok: false, reason: "invalid" });
+});
+
+test("a repeat of a verified URL is answered alike, and a forged signature beside it is still refused", () => {
+  const { path } = signBlobPath(blob, t0);
+  const first = verifyBlobUrl(path, t0);
+  expect(verifyBlobUrl(path, t0 + 1000)).toEqual(first);
+  const s = new URL(path, "http://x").searchParams.get("s")!;
+  const flipped = s.slice(0, -1) + (s.endsWith("A") ? "B" : "A");
+  expect(verifyBlobUrl(path.replace(`s=${s}`, `s=${flipped}`), t0)).toEqual({ ok: false, reason: "invalid" });
+  expect(verifyBlobUrl(path, t0)).toEqual(first);
 });
 
 test("expired at the end of the following window; a shortened TTL shortens URLs already out", () => {

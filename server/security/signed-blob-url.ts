@@ -60,30 +60,63 @@ export function signBlobPath(blob: Omit<SignedBlob, "expires">, nowMs = Date.now
 }
 
 /**
+ * URLs whose MAC checked out, with what they verified to: a player or a CDN slice cache asks for
+ * many ranges of one URL, and the HMAC (a fresh OpenSSL context per call) was the largest cost of
+ * a range request's own code in the issue-15 profile. The key is the whole URL, signature
+ * included, so only an exact repeat of a URL that passed the constant-time check is a hit; a
+ * forged or altered URL is another key and is checked in full (a lookup compares hashes before
+ * any bytes, so it tells nothing about a cached signature). Bounded; emptied when the key changes.
+ */
+const verified = new Map<string, SignedBlob>();
+const VERIFIED_MAX = 1024;
+let verifiedKey: Buffer | null = null;
+
+/**
  * Checks a request URL against its MAC (constant time) and its expiry. An expiry further away
  * than the current TTL allows is refused too, so shortening SIGNED_URL_TTL shortens URLs already
  * handed out.
  */
 export function verifyBlobUrl(url: string, nowMs = Date.now()): VerifiedBlob {
+  const key = urlKey();
+  if (verifiedKey !== key) {
+    verified.clear();
+    verifiedKey = key;
+  }
+  let blob = verified.get(url);
+  if (!blob) {
+    const checked = checkBlobMac(url);
+    if (!checked) return { ok: false, reason: "invalid" };
+    blob = Object.freeze(checked);
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(url, blob);
+  }
+  const now = nowMs / 1000;
+  if (blob.expires <= now || blob.expires > now + 2 * getEnv().signedUrlTtlSeconds) {
+    verified.delete(url);
+    return { ok: false, reason: "expired" };
+  }
+  return { ok: true, blob };
+}
+
+/** The blob a URL names, when its MAC is right (compared in constant time); null otherwise. */
+function checkBlobMac(url: string): SignedBlob | null {
   const [pathname, search = ""] = url.split("?", 2) as [string, string?];
   const m = PATH.exec(pathname);
-  if (!m) return { ok: false, reason: "invalid" };
+  if (!m) return null;
   const q = new URLSearchParams(search);
   const [d, t, n, e, s] = ["d", "t", "n", "e", "s"].map((k) => q.get(k));
-  if ((d !== "i" && d !== "a") || !t || !n || !/^\d{1,15}$/.test(n) || !e || !/^\d{1,12}$/.test(e) || !s) return { ok: false, reason: "invalid" };
+  if ((d !== "i" && d !== "a") || !t || !n || !/^\d{1,15}$/.test(n) || !e || !/^\d{1,12}$/.test(e) || !s) return null;
   let name: string;
   try {
     name = decodeURIComponent(m[2]!);
   } catch {
-    return { ok: false, reason: "invalid" };
+    return null;
   }
   const blob: SignedBlob = { sha256: m[1]!, storageKey: q.get("k") ?? m[1]!, size: Number(n), name, disposition: d === "i" ? "inline" : "attachment", contentType: t, expires: Number(e) };
   const given = Buffer.from(s, "base64url");
   const expected = mac(blob);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "invalid" };
-  const now = nowMs / 1000;
-  if (blob.expires <= now || blob.expires > now + 2 * getEnv().signedUrlTtlSeconds) return { ok: false, reason: "expired" };
-  return { ok: true, blob };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  return blob;
 }
 
 export const SIGNED_THUMBNAIL_PREFIX = "/api/thumb/";

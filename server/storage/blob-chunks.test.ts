@@ -47,6 +47,22 @@ describe("fileChunks", () => {
     }
   });
 
+  it("reads a range that fits one buffer at once (readInto), and closes the file either way", async () => {
+    const fh = await open(file, "r");
+    const buf = Buffer.alloc(CHUNK_BYTES);
+    const n = await fileChunks(fh, CHUNK_BYTES - 7, 1000).readInto!(buf);
+    expect(n).toBe(1000);
+    expect(buf.subarray(0, n).equals(bytes.subarray(CHUNK_BYTES - 7, CHUNK_BYTES + 993))).toBe(true);
+    await expect(fh.stat()).rejects.toThrow(/closed/);
+    const short = await open(file, "r");
+    await expect(fileChunks(short, bytes.length - 10, 20).readInto!(buf)).rejects.toThrow(/short/);
+    await expect(short.stat()).rejects.toThrow(/closed/);
+    await expect(fileChunks(await open(file, "r"), 0, CHUNK_BYTES + 1).readInto!(buf)).rejects.toThrow(/does not fit/);
+    const whole = fileChunks(await open(file, "r"), 0);
+    expect(whole.readInto).toBeUndefined(); // to the end of the file: no known length
+    await whole.close();
+  });
+
   it("fails when the file is shorter than the range, so an answer never ends short silently", async () => {
     await expect(collect(bytes.length - 10, 20)).rejects.toThrow(/short/);
   });

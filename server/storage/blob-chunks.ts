@@ -1,3 +1,4 @@
+import { read } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { CHUNK_BYTES, returnChunkBuffer, takeChunkBuffer } from "@/server/storage/chunk-buffers";
@@ -14,6 +15,12 @@ export interface BlobChunks {
   pipeTo(sink: ChunkSink): Promise<void>;
   /** Releases the source without reading it (idempotent; pipeTo closes it by itself). */
   close(): Promise<void>;
+  /**
+   * Where the source can (a file range no longer than `buf`): reads all of it into `buf` at once
+   * and releases the source, resolving with the byte count; fails as pipeTo does on a short file.
+   * A range answered from one buffer needs one read and one write (the signed-range profile).
+   */
+  readInto?(buf: Buffer): Promise<number>;
 }
 
 /**
@@ -21,17 +28,36 @@ export interface BlobChunks {
  * previous chunk's write is in flight, and a buffer is refilled only after its write finished
  * (the fastest Node variant measured, 2.6x nginx on loopback at 0.32 CPU s/GiB; baselines.md).
  * `length` undefined reads to the end of the file; a file shorter than the range is an error, so a
- * response never ends silently short of its Content-Length. The handle is closed either way.
+ * response never ends silently short of its Content-Length. The handle is released either way:
+ * closed, unless `release` hands it back to a cache of open handles (reads are positional, so
+ * readers may share one).
  */
-export function fileChunks(fh: FileHandle, start: number, length?: number): BlobChunks {
+export function fileChunks(fh: FileHandle, start: number, length?: number, release: () => Promise<void> = () => fh.close()): BlobChunks {
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await fh.close();
+    await release();
   };
   return {
     close,
+    readInto:
+      length === undefined
+        ? undefined
+        : async (buf) => {
+            try {
+              if (length > buf.length) throw new Error(`a range of ${length} bytes does not fit a buffer of ${buf.length}`);
+              let got = 0;
+              while (got < length) {
+                const n = await readAt(fh.fd, buf, got, length - got, start + got);
+                if (n === 0) throw new Error(`blob ended at byte ${start + got}, ${length - got} bytes short of the range`);
+                got += n;
+              }
+              return got;
+            } finally {
+              await close();
+            }
+          },
     async pipeTo(sink) {
       const buffers = [takeChunkBuffer(), takeChunkBuffer()];
       // The one write that may still hold a buffer; null once it has finished.
@@ -62,6 +88,10 @@ export function fileChunks(fh: FileHandle, start: number, length?: number): Blob
       }
     },
   };
+}
+
+function readAt(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
 /** A stream's chunks as they come (S3: the HTTP client's own buffers); destroyed at the end. */

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { parseRange, type RangeResult } from "@/server/http/range";
-import { endOutput, writeChunk } from "@/server/http/write-chunk";
+import { endOutput, endWithChunk, writeChunk } from "@/server/http/write-chunk";
+import { CHUNK_BYTES, returnChunkBuffer, takeChunkBuffer } from "@/server/storage/chunk-buffers";
 import type { BlobChunks } from "@/server/storage/blob-chunks";
 
 export type ResponseHeaders = Record<string, string | number>;
@@ -70,15 +71,36 @@ async function send(
     const head = { ...all, "Content-Range": `bytes ${start}-${end}/${blob.size}`, "Content-Length": end - start + 1 };
     if (req.method === "HEAD") return void res.writeHead(206, head).end();
     // Opened before the status line, so a missing blob still gets a proper error answer.
-    return await sendChunks(res, await getBlobStore().openChunks(blob.storageKey, range.range), 206, head, onBytes);
+    return await sendChunks(res, await getBlobStore().openChunks(blob.storageKey, range.range), 206, head, end - start + 1, onBytes);
   }
   const head = { ...all, "Content-Length": blob.size };
   if (req.method === "HEAD" || blob.size === 0) return void res.writeHead(200, head).end();
-  await sendChunks(res, await getBlobStore().openChunks(blob.storageKey, { start: 0, end: blob.size - 1 }), 200, head, onBytes);
+  await sendChunks(res, await getBlobStore().openChunks(blob.storageKey, { start: 0, end: blob.size - 1 }), 200, head, blob.size, onBytes);
+}
+
+/**
+ * One chunk's worth (a player's or a CDN slice's range): one read into one buffer, then the status
+ * line, headers and bytes in one write, ending the answer. The buffer goes back to the pool only
+ * once that write finished; a client gone first leaves it to the GC.
+ */
+async function sendOneChunk(res: ServerResponse, readInto: (buf: Buffer) => Promise<number>, status: number, headers: ResponseHeaders, onBytes?: (n: number) => void) {
+  const buf = takeChunkBuffer();
+  let n: number;
+  try {
+    n = await readInto(buf);
+  } catch (e) {
+    returnChunkBuffer(buf);
+    throw e;
+  }
+  res.writeHead(status, headers);
+  await endWithChunk(res, buf.subarray(0, n));
+  returnChunkBuffer(buf);
+  onBytes?.(n);
 }
 
 /** Writes the status line, then every chunk; `onBytes` hears each chunk once the socket took it. */
-async function sendChunks(res: ServerResponse, chunks: BlobChunks, status: number, headers: ResponseHeaders, onBytes?: (n: number) => void) {
+async function sendChunks(res: ServerResponse, chunks: BlobChunks, status: number, headers: ResponseHeaders, length: number, onBytes?: (n: number) => void) {
+  if (chunks.readInto && length <= CHUNK_BYTES) return sendOneChunk(res, chunks.readInto, status, headers, onBytes);
   try {
     res.writeHead(status, headers);
   } catch (e) {

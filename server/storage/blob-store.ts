@@ -66,6 +66,8 @@ export interface BlobStore {
   list(): AsyncIterable<string>;
   /** Throws when the store cannot be reached or written (health check). */
   check(): Promise<void>;
+  /** Releases what the store holds open (local: cached blob handles), at shutdown. */
+  close?(): Promise<void>;
   /** A URL that downloads the blob directly from the store, where the store can make one. */
   presignGet?(storageKey: string, options: PresignOptions): Promise<string>;
 }

@@ -1,11 +1,12 @@
 import { constants, createReadStream } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { access, link, mkdir, open, opendir, rename, stat, unlink } from "node:fs/promises";
+import { access, link, mkdir, opendir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { BlobNotFoundError, type BlobStore, type ByteRange, type UploadRef } from "@/server/storage/blob-store";
 import { fileChunks } from "@/server/storage/blob-chunks";
 import { CHUNK_BYTES } from "@/server/storage/chunk-buffers";
+import { OpenBlobHandles } from "@/server/storage/open-blob-handles";
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Where a blob lives below the store's root: `ab/cd/<sha256>` (also nginx's X-Accel-Redirect path). */
@@ -17,7 +18,12 @@ export function localBlobPath(storageKey: string): string {
 /** Blobs on disk at `<root>/ab/cd/<sha256>`. */
 export class LocalBlobStore implements BlobStore {
   readonly backend = "local" as const;
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    // 128 stays far below the usual 1024-descriptor limit; 10 s outlasts the gaps between a
+    // player's ranges, and a deleted blob's handle is never reused whatever its age.
+    private readonly handles = new OpenBlobHandles({ max: 128, idleMs: 10_000 }),
+  ) {}
 
   private pathOf(storageKey: string): string {
     return path.join(this.root, localBlobPath(storageKey));
@@ -53,10 +59,10 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async openChunks(storageKey: string, range?: ByteRange) {
-    const fh = await open(this.pathOf(storageKey), "r").catch((e: NodeJS.ErrnoException) => {
+    const { fh, release } = await this.handles.acquire(this.pathOf(storageKey)).catch((e: NodeJS.ErrnoException) => {
       throw e.code === "ENOENT" ? new BlobNotFoundError(storageKey) : e;
     });
-    return range ? fileChunks(fh, range.start, range.end - range.start + 1) : fileChunks(fh, 0);
+    return range ? fileChunks(fh, range.start, range.end - range.start + 1, release) : fileChunks(fh, 0, undefined, release);
   }
 
   async head(storageKey: string) {
@@ -69,7 +75,9 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async delete(storageKey: string) {
-    await unlinkIfPresent(this.pathOf(storageKey));
+    const file = this.pathOf(storageKey);
+    await unlinkIfPresent(file);
+    await this.handles.evict(file);
   }
 
   async *list(): AsyncIterable<string> {
@@ -81,6 +89,11 @@ export class LocalBlobStore implements BlobStore {
         for await (const f of await opendir(path.join(this.root, a.name, b.name))) if (SHA256.test(f.name)) yield f.name;
       }
     }
+  }
+
+  /** Closes the cached blob handles (shutdown). */
+  async close() {
+    await this.handles.close();
   }
 
   async check() {
