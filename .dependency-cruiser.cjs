@@ -2,7 +2,7 @@
 // is erased before the check (tsPreCompilationDeps: false), as it is from the built server.
 // Tests, contract suites and server/test/ may reach any layer and are left out.
 const DOMAINS = "account|admin|audit|auth|changes|dav|drive|groups|mail|notify|scim|search|settings|share|teams|thumbnails|upload|webhooks";
-const BELOW_DOMAINS = "errors|i18n|log|metrics|db|storage|http|security|jobs|events|tracing|images";
+const BELOW_DOMAINS = "errors|i18n|log|metrics|db|storage|http|security|jobs|events|tracing|images|redis";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

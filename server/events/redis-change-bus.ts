@@ -1,5 +1,5 @@
-import Redis from "ioredis";
-import { traceRedis } from "@/server/tracing/redis-spans";
+import type Redis from "ioredis";
+import { openRedis } from "@/server/redis/redis-client";
 import type { ChangeBus } from "@/server/events/change-bus";
 import { CHANGE_CHANNEL, LocalFanout, TOPIC_CHANNEL, encodeTopicMessage, parseSeq, parseTopicMessage } from "@/server/events/local-fanout";
 
@@ -11,8 +11,8 @@ export class RedisChangeBus implements ChangeBus {
   private readonly subscribed: Promise<unknown>;
 
   constructor(url: string) {
-    this.publisher = traceRedis(new Redis(url, { maxRetriesPerRequest: 3 }));
-    this.subscriber = new Redis(url, { maxRetriesPerRequest: 3 });
+    this.publisher = openRedis(url, "change bus", { maxRetriesPerRequest: 3 });
+    this.subscriber = openRedis(url, "change bus subscriber", { maxRetriesPerRequest: 3, traced: false });
     this.subscriber.on("message", (channel: string, message: string) => {
       if (channel === TOPIC_CHANNEL) {
         const t = parseTopicMessage(message);

@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import Redis from "ioredis";
-import { traceRedis } from "@/server/tracing/redis-spans";
+import type Redis from "ioredis";
+import { openRedis } from "@/server/redis/redis-client";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 
@@ -76,7 +76,16 @@ export async function pointsOf(name: LimitName): Promise<number> {
 
 // In memory on the embedded default; in Redis when REDIS_URL is set, so every replica shares counts.
 const KEY = Symbol.for("yunpan.rateLimiters");
-type G = typeof globalThis & { [KEY]?: Map<LimitName, RateLimiterAbstract> };
+const CLIENT = Symbol.for("yunpan.rateLimitRedis");
+type G = typeof globalThis & { [KEY]?: Map<LimitName, RateLimiterAbstract>; [CLIENT]?: Map<string, Redis> };
+
+/** One connection per Redis serves every limit (each limit used to open its own). */
+function sharedClient(g: G, url: string): Redis {
+  const clients = (g[CLIENT] ??= new Map());
+  let client = clients.get(url);
+  if (!client) clients.set(url, (client = openRedis(url, "rate limits", { maxRetriesPerRequest: 2 })));
+  return client;
+}
 
 function limiter(name: LimitName): RateLimiterAbstract {
   const g = globalThis as G;
@@ -89,7 +98,7 @@ function limiter(name: LimitName): RateLimiterAbstract {
     const { duration } = limits[name];
     const redisUrl = getEnv().redisUrl;
     l = redisUrl
-      ? new RateLimiterRedis({ storeClient: traceRedis(new Redis(redisUrl, { maxRetriesPerRequest: 2 })), keyPrefix: `yp:rl:${name}`, points, duration })
+      ? new RateLimiterRedis({ storeClient: sharedClient(g, redisUrl), keyPrefix: `yp:rl:${name}`, points, duration })
       : new RateLimiterMemory({ keyPrefix: name, points, duration });
     map.set(name, l);
   }

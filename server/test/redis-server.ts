@@ -5,11 +5,15 @@ import { freePort } from "@/server/test/server-process";
 
 export const REDIS_BINARY = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].find((p) => existsSync(p));
 
-/** A throwaway redis-server on a free loopback port, nothing persisted; stop() kills it by PID. */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void>; process: ChildProcess }> {
+/**
+ * A throwaway redis-server on a free loopback port (or `port`, to bring one back where it was),
+ * nothing persisted, with `password` when given; stop() kills it by PID.
+ */
+export async function startRedis(options: { port?: number; password?: string } = {}): Promise<{ url: string; port: number; stop(): Promise<void>; process: ChildProcess }> {
   if (!REDIS_BINARY) throw new Error("redis-server is not installed (apt-get install redis-server)");
-  const port = await freePort();
-  const child = spawn(REDIS_BINARY, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"], {
+  const port = options.port ?? (await freePort());
+  const auth = options.password ? ["--requirepass", options.password] : [];
+  const child = spawn(REDIS_BINARY, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", ...auth], {
     stdio: "ignore",
   });
   const deadline = Date.now() + 60_000;
@@ -26,7 +30,8 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: options.password ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
+    port,
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import Redis from "ioredis";
-import { traceRedis } from "@/server/tracing/redis-spans";
+import type Redis from "ioredis";
+import { openRedis } from "@/server/redis/redis-client";
 import { ERRORS, type Lock, type Locker, type RequestRelease } from "@tus/utils";
 
 const PREFIX = "yp:tus:lock:";
@@ -23,8 +23,8 @@ export class RedisLocker implements Locker {
   readonly held = new Map<string, RequestRelease>();
 
   constructor(url: string, readonly options: { ttlMs?: number; acquireTimeoutMs?: number } = {}) {
-    this.redis = traceRedis(new Redis(url, { maxRetriesPerRequest: 3 }));
-    this.subscriber = new Redis(url, { maxRetriesPerRequest: 3 });
+    this.redis = openRedis(url, "upload locks", { maxRetriesPerRequest: 3 });
+    this.subscriber = openRedis(url, "upload lock releases", { maxRetriesPerRequest: 3, traced: false });
     void this.subscriber.subscribe(RELEASE_CHANNEL);
     this.subscriber.on("message", (_channel: string, id: string) => void this.held.get(id)?.());
   }
