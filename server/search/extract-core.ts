@@ -1,4 +1,5 @@
 import { unzipSync, type UnzipFileInfo } from "fflate";
+import { PdfUnreadable, pdfText } from "@/server/search/pdf-text";
 import type { TextFormat } from "@/server/search/text-formats";
 
 // Runs inside the extraction worker (extract-worker.ts): no database, no server imports.
@@ -143,21 +144,13 @@ function officeText(format: "docx" | "pptx" | "xlsx" | "odf", bytes: Uint8Array)
   return odfText(content);
 }
 
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const { getDocumentProxy, extractText } = await import("unpdf");
-  let doc;
+async function pdfFileText(bytes: Uint8Array, maxBytes: number): Promise<string> {
   try {
-    doc = await getDocumentProxy(bytes, { isEvalSupported: false, stopAtErrors: false, verbosity: 0 });
+    // A character is at least one UTF-8 byte: reading stops at maxBytes characters at the latest.
+    return tidy(await pdfText(bytes, maxBytes));
   } catch (e) {
-    const err = e as { name?: string; message?: string };
-    if (err?.name === "PasswordException") throw new Unreadable("encrypted", "the PDF needs a password");
-    throw new Unreadable("malformed", `not a readable PDF: ${err?.message ?? String(e)}`);
-  }
-  try {
-    const { text } = await extractText(doc, { mergePages: false });
-    return tidy((text as string[]).join("\n"));
-  } finally {
-    await doc.destroy();
+    if (e instanceof PdfUnreadable) throw new Unreadable(e.reason, e.message);
+    throw e;
   }
 }
 
@@ -170,8 +163,7 @@ export async function extractText(format: TextFormat, bytes: Uint8Array, maxByte
     let text: string;
     if (format === "text") text = decodeText(bytes.subarray(0, maxBytes + 3));
     else if (format === "html") text = htmlToText(decodeText(bytes.subarray(0, maxBytes * 4)));
-    // pdf.js refuses a Node Buffer (a Uint8Array subclass): it gets a plain copy.
-    else if (format === "pdf") text = await pdfText(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes));
+    else if (format === "pdf") text = await pdfFileText(bytes, maxBytes);
     else text = officeText(format, bytes);
     return { ok: true, text: limitText(text.replace(/\u0000/g, ""), maxBytes) };
   } catch (e) {

@@ -47,6 +47,12 @@ test("PDF text, Chinese included; an encrypted PDF asks for a password", async (
   expect(out).toEqual({ ok: true, text: expect.any(String) });
   expect(out.ok && out.text.replace(/\s+/g, " ")).toMatch(/Hello ?世界 ?report/);
   expect(await extractText("pdf", makePdf(["x"], { encrypt: true }), 1024)).toMatchObject({ ok: false, reason: "encrypted" });
+  expect(await extractText("pdf", Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage"), 1024)).toMatchObject({ ok: false, reason: "malformed" });
+});
+
+test("a Chinese PDF with a predefined CMap (UniGB-UCS2-H) and no ToUnicode map gives its text", async () => {
+  const out = await extractText("pdf", makePdf(["合同金额 contract 年度报告"], { predefinedCMap: true }), 1024 ** 2);
+  expect(out.ok && out.text.replace(/\s+/g, " ")).toMatch(/合同金额 ?contract ?年度报告/);
 });
 
 test("jieba loads here; the index gets CJK bigrams and longer jieba words, the Latin part without CJK", () => {

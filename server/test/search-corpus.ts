@@ -40,11 +40,15 @@ function wrapPdfLine(line: string): string[] {
 /**
  * A PDF with these lines, on as many pages as they need (a text reader only sees what is on a
  * page). `encrypt` adds a Standard security handler whose check value matches no password, so a
- * reader must ask for one.
+ * reader must ask for one. `predefinedCMap` writes Chinese as older Chinese software does: a
+ * non-embedded STSong-Light named with the predefined CMap UniGB-UCS2-H and no ToUnicode map, so
+ * a reader needs Adobe's GB1 CMaps to get the characters back.
  */
-export function makePdf(lines: string[], options: { encrypt?: boolean } = {}): Buffer {
+export function makePdf(lines: string[], options: { encrypt?: boolean; predefinedCMap?: boolean } = {}): Buffer {
   const cjkChars = [...new Set(lines.join("").split("").filter((c) => c.codePointAt(0)! > 0x7e))];
-  const cid = (c: string) => (cjkChars.indexOf(c) + 1).toString(16).padStart(4, "0");
+  const cid = options.predefinedCMap
+    ? (c: string) => c.charCodeAt(0).toString(16).padStart(4, "0")
+    : (c: string) => (cjkChars.indexOf(c) + 1).toString(16).padStart(4, "0");
   const esc = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
   const printed = lines.flatMap(wrapPdfLine);
   const pages: string[] = [];
@@ -69,8 +73,12 @@ endbfchar endcmap CMapName currentdict /CMap defineresource pop end end`;
     "<< /Type /Catalog /Pages 2 0 R >>",
     `<< /Type /Pages /Kids [${pages.map((_, p) => `${pageObj(p)} 0 R`).join(" ")}] /Count ${pages.length} >>`,
     "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    "<< /Type /Font /Subtype /Type0 /BaseFont /NotoSansCJKsc-Regular /Encoding /Identity-H /DescendantFonts [5 0 R] /ToUnicode 6 0 R >>",
-    "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NotoSansCJKsc-Regular /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 1000 /CIDToGIDMap /Identity >>",
+    options.predefinedCMap
+      ? "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [5 0 R] >>"
+      : "<< /Type /Font /Subtype /Type0 /BaseFont /NotoSansCJKsc-Regular /Encoding /Identity-H /DescendantFonts [5 0 R] /ToUnicode 6 0 R >>",
+    options.predefinedCMap
+      ? "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>"
+      : "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NotoSansCJKsc-Regular /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 1000 /CIDToGIDMap /Identity >>",
     `<< /Length ${Buffer.byteLength(cmap)} >>\nstream\n${cmap}\nendstream`,
     "<< /Type /FontDescriptor /FontName /NotoSansCJKsc-Regular /Flags 4 /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
   ];
