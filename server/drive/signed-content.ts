@@ -6,8 +6,8 @@ import { contentDisposition } from "@/server/http/content-disposition";
 import { sendError } from "@/server/http/respond";
 import { inlineCsp, previewContentType } from "@/server/http/safe-inline";
 import { getEnv } from "@/server/env";
-import { signBlobPath, signingWindow, verifyBlobUrl } from "@/server/security/signed-blob-url";
-import { sendBlob } from "@/server/storage/blob-response";
+import { signBlobPath, signingWindow, verifyBlobUrl, type SignedBlob } from "@/server/security/signed-blob-url";
+import { sendBlob, type ResponseHeaders } from "@/server/storage/blob-response";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { BlobNotFoundError } from "@/server/storage/blob-store";
 import { localBlobPath } from "@/server/storage/local-blob-store";
@@ -46,6 +46,31 @@ export async function getContentUrl(input: { actor: Actor; nodeId: string; versi
 }
 
 /**
+ * The headers of a signed URL's answer that its fields decide, made once per verified URL (the
+ * verified-URL memo hands back the same frozen object for every range of one URL).
+ */
+const fixedHeaders = new WeakMap<SignedBlob, ResponseHeaders>();
+
+function fixedHeadersOf(blob: SignedBlob): ResponseHeaders {
+  let headers = fixedHeaders.get(blob);
+  if (!headers) {
+    headers = {
+      "Content-Type": blob.contentType,
+      "Content-Disposition": contentDisposition(blob.name, blob.disposition),
+      "X-Content-Type-Options": "nosniff",
+      // Uploaded content never runs as script in our origin: an inline answer is a passive type
+      // (the signer granted it) under a sandbox CSP, anything else an attachment.
+      "Content-Security-Policy": blob.disposition === "inline" ? inlineCsp(blob.contentType) : "sandbox",
+      "Referrer-Policy": "no-referrer",
+      // The URL is the capability; a CDN on another origin serves previews fetched by the app.
+      "Access-Control-Allow-Origin": "*",
+    };
+    fixedHeaders.set(blob, headers);
+  }
+  return headers;
+}
+
+/**
  * GET/HEAD /api/blob/…: a signed URL of a blob, checked with no database query (the MAC covers
  * every field served). The bytes never change, so the answer is public and cacheable until the
  * URL expires; ranges, If-Range, If-None-Match and HEAD as on every download path (sendBlob).
@@ -56,19 +81,7 @@ export async function serveSignedBlob(req: IncomingMessage, res: ServerResponse)
     const verified = verifyBlobUrl(req.url ?? "/", now);
     if (!verified.ok) throw new AppError("FORBIDDEN", verified.reason === "expired" ? "blob.urlExpired" : "blob.urlInvalid");
     const { blob } = verified;
-    const inline = blob.disposition === "inline";
-    const headers = {
-      "Cache-Control": `public, max-age=${Math.max(0, blob.expires - Math.ceil(now / 1000))}, immutable`,
-      "Content-Type": blob.contentType,
-      "Content-Disposition": contentDisposition(blob.name, blob.disposition),
-      "X-Content-Type-Options": "nosniff",
-      // Uploaded content never runs as script in our origin: an inline answer is a passive type
-      // (the signer granted it) under a sandbox CSP, anything else an attachment.
-      "Content-Security-Policy": inline ? inlineCsp(blob.contentType) : "sandbox",
-      "Referrer-Policy": "no-referrer",
-      // The URL is the capability; a CDN on another origin serves previews fetched by the app.
-      "Access-Control-Allow-Origin": "*",
-    };
+    const headers = { "Cache-Control": `public, max-age=${Math.max(0, blob.expires - Math.ceil(now / 1000))}, immutable`, ...fixedHeadersOf(blob) };
     const accel = getEnv().accelRedirectPrefix;
     // Behind nginx (X-Accel-Redirect) nginx sends a local blob's bytes; otherwise no detour is
     // offered, which spares every range a call and an await (issue 15's per-request CPU).

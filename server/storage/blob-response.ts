@@ -65,15 +65,14 @@ async function send(
   range: Exclude<RangeResult, { kind: "unsatisfiable" }>,
   onBytes?: (n: number) => void,
 ) {
-  const all = { ...headers, ETag: etag, "Accept-Ranges": "bytes" };
   if (range.kind === "partial") {
     const { start, end } = range.range;
-    const head = { ...all, "Content-Range": `bytes ${start}-${end}/${blob.size}`, "Content-Length": end - start + 1 };
+    const head = { ...headers, ETag: etag, "Accept-Ranges": "bytes", "Content-Range": `bytes ${start}-${end}/${blob.size}`, "Content-Length": end - start + 1 };
     if (req.method === "HEAD") return void res.writeHead(206, head).end();
     // Opened before the status line, so a missing blob still gets a proper error answer.
     return await sendChunks(res, await getBlobStore().openChunks(blob.storageKey, range.range), 206, head, end - start + 1, onBytes);
   }
-  const head = { ...all, "Content-Length": blob.size };
+  const head = { ...headers, ETag: etag, "Accept-Ranges": "bytes", "Content-Length": blob.size };
   if (req.method === "HEAD" || blob.size === 0) return void res.writeHead(200, head).end();
   await sendChunks(res, await getBlobStore().openChunks(blob.storageKey, { start: 0, end: blob.size - 1 }), 200, head, blob.size, onBytes);
 }

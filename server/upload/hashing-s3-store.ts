@@ -1,7 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import type fs from "node:fs";
 import { Readable } from "node:stream";
-import { UploadPartCommand } from "@aws-sdk/client-s3";
+import { UploadPartCommand, type Part } from "@aws-sdk/client-s3";
 import { S3Store, type MetadataValue } from "@tus/s3-store";
 import { Semaphore } from "async-mutex";
 import { ERRORS, Upload } from "@tus/utils";
@@ -58,6 +58,16 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
   private readonly partFloor: number;
   private readonly maxUploadBytes: number;
   private readonly committedUploadSize?: (id: string) => Promise<number | null>;
+  /**
+   * The parts the last getUpload of an upload listed, when it found no `<id>.part` tail. tus's
+   * PATCH calls getUpload under the upload's lock and then write, whose own start would ask S3
+   * again (ListParts, and a GET of the tail): two round trips per PATCH before its first byte.
+   * write takes the entry (once) when its parts add up to the offset it starts at, else asks S3.
+   */
+  private readonly listed = new Map<string, Part[]>();
+  /** Uploads whose write is starting from `listed`: their first ListParts and tail GET are known. */
+  private readonly known = new Map<string, Part[]>();
+  private readonly reading = new Set<string>();
 
   constructor(options: HashingS3StoreOptions) {
     super({
@@ -201,6 +211,8 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
 
   /** tus keeps the tail of a PATCH in `<id>.part`; it is read back into memory, never TMPDIR. */
   protected override async downloadIncompletePart(id: string) {
+    // getUpload, just before this write, found no tail.
+    if (this.known.delete(id)) return undefined;
     const body = await this.getIncompletePart(id);
     if (!body) return undefined;
     const bytes = Buffer.concat(await Readable.from(body).toArray());
@@ -213,6 +225,9 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
    * a stream hop and a 1 MiB Buffer.concat per MiB that the part buffer copies again anyway.
    */
   override async write(src: Readable, id: string, offset: number): Promise<number> {
+    const listed = this.listed.get(id);
+    this.listed.delete(id);
+    if (listed && listed.reduce((sum, p) => sum + (p.Size ?? 0), 0) === offset) this.known.set(id, listed);
     const write = this.hashes.begin(id, offset);
     // tus holds the upload's lock, so one write per id at a time.
     this.hashing.set(id, { update: write.update, from: offset });
@@ -221,20 +236,46 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
       end = await super.write(src, id, offset);
     } finally {
       this.hashing.delete(id);
+      this.known.delete(id);
     }
     write.done(end);
     return end;
   }
 
+  protected override async retrieveParts(id: string, partNumberMarker?: string): Promise<Part[]> {
+    if (partNumberMarker === undefined) {
+      // The write's first listing: getUpload's, a moment ago under the same lock. (Not deleted
+      // here: downloadIncompletePart, next, takes the entry.)
+      const known = this.known.get(id);
+      if (known) return known;
+    }
+    const parts = await super.retrieveParts(id, partNumberMarker);
+    if (partNumberMarker === undefined && this.reading.has(id)) this.listed.set(id, parts);
+    return parts;
+  }
+
+  protected override async getIncompletePartSize(id: string): Promise<number | undefined> {
+    const size = await super.getIncompletePartSize(id);
+    if (size !== undefined) this.listed.delete(id);
+    return size;
+  }
+
   override async getUpload(id: string): Promise<Upload> {
+    this.listed.delete(id);
+    // A HEAD that no PATCH follows leaves its entry; a bound keeps those few.
+    if (this.listed.size > 1000) this.listed.clear();
+    this.reading.add(id);
     try {
       return await super.getUpload(id);
     } catch (e) {
+      this.listed.delete(id);
       if (e !== ERRORS.FILE_NOT_FOUND) throw e;
       // No `.info`: the upload was adopted (its object is the blob now) or committed as a duplicate.
       const size = (await this.objectSize(id)) ?? (await this.committedUploadSize?.(id)) ?? null;
       if (size === null) throw e;
       return new Upload({ id, size, offset: size });
+    } finally {
+      this.reading.delete(id);
     }
   }
 
