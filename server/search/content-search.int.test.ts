@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
 import { NOT_FOUND, rejectionOf } from "@/server/test/rejection";
@@ -7,7 +7,7 @@ import { makeDocx, makeHtml, makeOdt, makePdf, makePptx, makeXlsx, makeZipBombDo
 import { drainQueue, runQueueOnce } from "@/server/jobs/queue";
 import { SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
-import { INDEX_FIRST } from "@/server/search/content-search.service";
+import { RANKED_CANDIDATES } from "@/server/search/content-search.service";
 import type { Actor } from "@/server/auth/actor";
 
 const t = useTestDatabase();
@@ -123,25 +123,13 @@ describe("content search", () => {
     expect(names(await callerFor(owner).search.content({ query: "采购" }))).toEqual(["deep.txt", "mid.txt", "outside.txt", "top.txt"]);
   });
 
-  it("a grantee finds the shared matches of a word that more than INDEX_FIRST unshared documents hold before them", async () => {
+  it("a grantee finds the shared matches of a word that more than RANKED_CANDIDATES unshared documents hold before them", async () => {
     const { actor: owner } = await createTestUser();
     const { actor: grantee, user: granteeUser } = await createTestUser();
     const drive = callerFor(owner).drive;
     const bulk = await drive.createFolder({ name: "bulk" });
     // Unshared matches first in the table, so the index's first matches are none of the grantee's.
-    const n = INDEX_FIRST + 10;
-    const ids = Array.from({ length: n }, () => randomUUID());
-    const vids = Array.from({ length: n }, () => randomUUID());
-    const blobId = randomUUID();
-    await t.prisma.$executeRaw`INSERT INTO "Blob" (id, backend, sha256, size, "storageKey") VALUES (${blobId}, 'local', ${"0".repeat(64)}, 0, ${`test-${blobId}`})`;
-    await t.prisma.$executeRaw`
-      INSERT INTO "Node" (id, "ownerId", "parentId", kind, name, "liveName", size, "mimeType")
-      SELECT id, ${owner.userId}, ${bulk.id}, 'FILE', 'n' || ord || '.txt', 'n' || ord || '.txt', 0, 'text/plain' FROM unnest(${ids}::text[]) WITH ORDINALITY AS t(id, ord)`;
-    await t.prisma.$executeRaw`INSERT INTO "FileVersion" (id, "nodeId", number, "blobId", size, "createdById") SELECT vid, id, 1, ${blobId}, 0, ${owner.userId} FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid)`;
-    await t.prisma.$executeRaw`UPDATE "Node" n SET "currentVersionId" = t.vid FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid) WHERE n.id = t.id`;
-    await t.prisma.$executeRaw`
-      INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv)
-      SELECT id, vid, 'OK', 'procurement plan', 16, to_tsvector('english', 'procurement plan') FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid)`;
+    await insertIndexed(owner, bulk.id, Array(RANKED_CANDIDATES + 10).fill("procurement plan"));
     const team = await drive.createFolder({ name: "team" });
     await upload(owner, "in-folder.txt", "procurement plan", team.id);
     const single = await upload(owner, "one-file.txt", "procurement plan");
@@ -150,6 +138,56 @@ describe("content search", () => {
     await callerFor(owner).share.grant({ nodeId: single.id, email: granteeUser.email, role: "VIEWER" });
     expect(names(await callerFor(grantee).search.content({ query: "procurement" }))).toEqual(["in-folder.txt", "one-file.txt"]);
     expect(names(await callerFor(grantee).search.content({ query: "procurement", kind: "image" }))).toEqual([]);
+  });
+
+  it("ranks best-first: the text that holds the word most comes first, wherever it is in the table", async () => {
+    const { actor } = await createTestUser();
+    const folder = await callerFor(actor).drive.createFolder({ name: "ranked" });
+    const texts = [...Array(30).fill("tender notice"), "tender tender tender tender tender notice", ...Array(30).fill("tender notice"), "tender tender notice"];
+    await insertIndexed(actor, folder.id, texts);
+    const page = await callerFor(actor).search.content({ query: "tender", limit: 5 });
+    expect(page.items.map((i) => i.name).slice(0, 2)).toEqual(["n31.txt", "n62.txt"]);
+    expect(isBestFirst(page.items)).toBe(true);
+  });
+
+  it("a common word held by more documents than RANKED_CANDIDATES: pages ranked best-first, only the caller's live and shared files, each once", async () => {
+    const { actor: owner } = await createTestUser();
+    const { actor: stranger } = await createTestUser();
+    const { actor: grantee, user: granteeUser } = await createTestUser();
+    // Another user's texts hold the word most and come first in the table: never shown.
+    const theirs = await callerFor(stranger).drive.createFolder({ name: "theirs" });
+    await insertIndexed(stranger, theirs.id, Array(RANKED_CANDIDATES + 20).fill("invoice invoice invoice invoice"));
+    const mine = await callerFor(owner).drive.createFolder({ name: "mine" });
+    const n = RANKED_CANDIDATES + 40;
+    const ids = await insertIndexed(owner, mine.id, Array.from({ length: n }, (_, i) => (i % 7 === 0 ? "invoice invoice due" : "invoice due")));
+    // Trashed files are never shown, even where the index hands them out first.
+    const trashed = ids.slice(0, 15);
+    await callerFor(owner).drive.trash({ nodeIds: trashed });
+    const live = new Set(ids.filter((id) => !trashed.includes(id)));
+    const pageAll = async (actor: Actor) => {
+      const seen: string[] = [];
+      let cursor: string | null | undefined;
+      do {
+        const page = await callerFor(actor).search.content({ query: "invoice", limit: 50, cursor });
+        expect(isBestFirst(page.items)).toBe(true);
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const first = await callerFor(owner).search.content({ query: "invoice", limit: 20 });
+    expect(first.items).toHaveLength(20);
+    expect(first.items.every((i) => live.has(i.id))).toBe(true);
+    // The best of the candidates first: texts that hold the word twice.
+    expect(first.items[0]!.snippet.marks.length).toBe(2);
+    const seen = await pageAll(owner);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(new Set(seen)).toEqual(live);
+    // A grantee of the folder reaches the same files, and nothing of the stranger's.
+    await callerFor(owner).share.grant({ nodeId: mine.id, email: granteeUser.email, role: "VIEWER" });
+    const shared = await pageAll(grantee);
+    expect(new Set(shared)).toEqual(live);
+    expect(shared).toHaveLength(live.size);
   });
 
   it("a trashed file disappears and comes back when restored", async () => {
@@ -233,6 +271,34 @@ describe("content search", () => {
     expect(await rejectionOf(callerFor(actor).search.indexState())).toMatchObject({ code: "FORBIDDEN" });
   });
 });
+
+/** Best-first: ranks never rise down the page. */
+function isBestFirst(items: { rank: number }[]): boolean {
+  return items.every((it, i) => i === 0 || it.rank <= items[i - 1]!.rank);
+}
+
+/**
+ * Files with indexed texts, written in bulk in this order (the table's order, which the GIN index
+ * hands matches out in), named n1.txt, n2.txt, …; answers their ids.
+ */
+async function insertIndexed(actor: Actor, parentId: string, texts: string[]): Promise<string[]> {
+  const ids = texts.map(() => randomUUID());
+  const vids = texts.map(() => randomUUID());
+  const blobId = randomUUID();
+  await t.prisma.$executeRaw`INSERT INTO "Blob" (id, backend, sha256, size, "storageKey") VALUES (${blobId}, 'local', ${createHash("sha256").update(blobId).digest("hex")}, 0, ${`test-${blobId}`})`;
+  await t.prisma.$executeRaw`
+    INSERT INTO "Node" (id, "ownerId", "parentId", kind, name, "liveName", size, "mimeType")
+    SELECT id, ${actor.userId}, ${parentId}, 'FILE', 'n' || ord || '.txt', 'n' || ord || '.txt', 0, 'text/plain' FROM unnest(${ids}::text[]) WITH ORDINALITY AS t(id, ord)`;
+  await t.prisma.$executeRaw`INSERT INTO "FileVersion" (id, "nodeId", number, "blobId", size, "createdById") SELECT vid, id, 1, ${blobId}, 0, ${actor.userId} FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid)`;
+  await t.prisma.$executeRaw`UPDATE "Node" n SET "currentVersionId" = t.vid FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid) WHERE n.id = t.id`;
+  // One row after another, so the table (and the index's order) is the order given.
+  for (let i = 0; i < texts.length; i++) {
+    await t.prisma.$executeRaw`
+      INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv)
+      VALUES (${ids[i]}, ${vids[i]}, 'OK', ${texts[i]}, octet_length(${texts[i]}), to_tsvector('english', ${texts[i]}))`;
+  }
+  return ids;
+}
 
 /** GB18030 bytes for a few test characters (Node has no GB encoder; the table is small and fixed). */
 class TextEncoderGb {

@@ -20,13 +20,17 @@ export interface ContentHitDto extends NodeDto {
   snippet: Snippet;
 }
 
-/** The tsquery of all terms (each must match), built from parameters only. */
-function tsquerySql(terms: QueryTerm[]): Prisma.Sql {
+/**
+ * The tsquery of all terms (each must match), built from parameters only. `loose` asks for a
+ * phrase's words in any order: the GIN index answers that alone, where an ordered phrase makes
+ * PostgreSQL read each match's tsvector to check the positions.
+ */
+function tsquerySql(terms: QueryTerm[], loose = false): Prisma.Sql {
   const parts = terms.map((t) =>
     t.kind === "cjk"
       ? // A cast, not to_tsquery(): the lexemes are taken as written, like array_to_tsvector stored them (no parser, no locale).
         Prisma.sql`${cjkTsquery(t)}::tsquery`
-      : t.kind === "latin-phrase"
+      : t.kind === "latin-phrase" && !loose
         ? Prisma.sql`phraseto_tsquery('english', ${t.text})`
         : Prisma.sql`plainto_tsquery('english', ${t.text})`,
   );
@@ -52,9 +56,10 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   const offset = cursor ? Number(cursor) : 0;
   // Written out in the WHERE (not joined from a CTE) so the planner sees a constant and uses the GIN index.
   const tsquery = Prisma.sql`(${tsquerySql(terms)})`;
+  const hasPhrase = terms.some((t) => t.kind === "latin-phrase");
   // Independent look-ups side by side (each a round trip to PostgreSQL; PGlite runs them in turn).
   const [shared, teams, needles] = await Promise.all([
-    prisma.$queryRaw<{ id: string; kind: "FILE" | "FOLDER" }[]>`WITH RECURSIVE shared AS (${sharedFoldersCteSql(actor.userId)}) SELECT id, kind::text AS kind FROM shared`,
+    withoutJit(prisma, (tx) => tx.$queryRaw<{ id: string; kind: "FILE" | "FOLDER" }[]>`WITH RECURSIVE shared AS (${sharedFoldersCteSql(actor.userId)}) SELECT id, kind::text AS kind FROM shared`),
     teamDrivesOf(actor.userId),
     needlesOf(terms),
   ]);
@@ -67,42 +72,62 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   const drives = [...teams.keys()];
   const ctes: Prisma.Sql[] = [];
   if (folderId) ctes.push(Prisma.sql`under AS (SELECT id FROM "Node" WHERE id = ${folderId} UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)`);
-  // Bigrams say a Chinese term's characters are there; its exact run must be too.
-  const exact = terms.filter((t) => t.kind === "cjk").map((t) => Prisma.sql`AND strpos(s.text, ${t.text}) > 0`);
-  const filters = Prisma.sql`s.status = 'OK' AND s.tsv @@ ${tsquery} AND n."trashedAt" IS NULL
-       ${exact.length ? Prisma.join(exact, " ") : Prisma.empty}
-       ${kind ? Prisma.sql`AND ${kindFilterSql(kind as SearchKind)}` : Prisma.empty}
+  // Bigrams say a Chinese term's characters are there; its exact run must be too. A phrase's
+  // words are found by the index; their order is checked on the tsvector.
+  const exact = terms.filter((t) => t.kind === "cjk").map((t) => Prisma.sql`strpos(m.text, ${t.text}) > 0`);
+  if (hasPhrase) exact.push(Prisma.sql`m.tsv @@ ${tsquery}`);
+  const matches = Prisma.sql`s.status = 'OK' AND s.tsv @@ (${hasPhrase ? tsquerySql(terms, true) : tsquerySql(terms)})`;
+  // The filters on the node besides the trash (which the granted branch checks on its matches).
+  const nodeFiltersLive = Prisma.sql`${kind ? Prisma.sql`AND ${kindFilterSql(kind as SearchKind)}` : Prisma.empty}
        ${folderId ? Prisma.sql`AND n."parentId" IN (SELECT id FROM under)` : Prisma.empty}
        ${modifiedAfter ? Prisma.sql`AND n."updatedAt" >= ${modifiedAfter}` : Prisma.empty}
        ${modifiedBefore ? Prisma.sql`AND n."updatedAt" < ${modifiedBefore}` : Prisma.empty}`;
-  // Only a bounded set of matches is ranked: a common word matches half of 100,000 documents, and
-  // ranking them all (each tsvector read from TOAST) took 0.5-2.4 s. The index hands out matches
-  // in table order, so the best of the first `candidates` are shown, not the best of all.
-  const candidates = Math.max(RANKED_CANDIDATES, offset + limit + 1);
-  // The version match is checked on the ranked rows, not here: as a second join condition it made
-  // PostgreSQL expect one joined row and read every match (a parallel scan of SearchText, 1.7 s).
-  const ownHits = Prisma.sql`(SELECT n.id FROM "SearchText" s JOIN "Node" n ON n.id = s."nodeId"
-        WHERE ${ownLiveNodesSql(actor.userId, drives)} AND ${filters} LIMIT ${candidates})`;
-  // What others granted starts from the index too: the first INDEX_FIRST matches of the query,
-  // kept when they are shared. A query with more matches than that (a common word) also reads the
-  // texts of the shared files, as the whole answer may lie beyond those matches; that branch is
-  // skipped otherwise (a one-time filter); it looks each shared file's text up (LATERAL, OFFSET 0: PostgreSQL
-  // preferred reading every match of the index and hashing the shared files). Reading the shared files' texts first cost a grantee of
-  // a large folder seconds, even for a rare word.
-  const isShared = Prisma.sql`(n."parentId" = ANY(${sharedFolders}::text[]) OR n.id = ANY(${sharedFiles}::text[]))`;
-  const grantedHits = Prisma.sql`(SELECT n.id FROM first f JOIN "SearchText" s ON s."nodeId" = f.id JOIN "Node" n ON n.id = s."nodeId"
-        WHERE ${isShared} AND ${filters} LIMIT ${candidates})
-      UNION (SELECT n.id FROM "Node" n CROSS JOIN LATERAL (SELECT s.* FROM "SearchText" s WHERE s."nodeId" = n.id OFFSET 0) s
-        WHERE ${isShared} AND n.kind = 'FILE' AND (SELECT count(*) FROM first) >= ${INDEX_FIRST} AND ${filters} LIMIT ${candidates})`;
-  if (hasGrants) ctes.push(Prisma.sql`first AS MATERIALIZED (SELECT s."nodeId" AS id FROM "SearchText" s WHERE s.status = 'OK' AND s.tsv @@ ${tsquery} LIMIT ${INDEX_FIRST})`);
+  const nodeFilters = Prisma.sql`n."trashedAt" IS NULL ${nodeFiltersLive}`;
+  // A common word matches tens of thousands of documents, and ranking one reads its tsvector:
+  // ranking them all took 0.5-2.4 s at 100,000 documents. So matches are ranked in bounded sets of
+  // candidates: the accessible matches in the order the GIN index hands them out (table order:
+  // cheap, the bitmap comes from the index alone), numbered, cut into sets of RANKED_CANDIDATES;
+  // the first page is the best of the first set, and paging goes on through it, then through the
+  // best of the next set, and so on, so every match is reached once. The trade-off: when more
+  // accessible documents match than the bound, a better one may wait in a later set; a query with
+  // fewer accessible matches than the bound is ranked exactly.
+  const candidates = RANKED_CANDIDATES * Math.ceil((offset + limit + 1) / RANKED_CANDIDATES);
+  // Each branch checks CJK runs and phrase order on the matches it keeps, above the scan (OFFSET 0
+  // keeps them there): in the scan, a grantee's query read the text of every match streamed past.
+  const exactly = (sub: Prisma.Sql) =>
+    exact.length
+      ? Prisma.sql`SELECT id, row_number() OVER () AS pos FROM (${sub} OFFSET 0) m WHERE ${Prisma.join(exact, " AND ")} LIMIT ${candidates}`
+      : Prisma.sql`SELECT id, row_number() OVER () AS pos FROM (${sub}) m LIMIT ${candidates}`;
+  // Own files: matches streamed from the index, each looked up in "Node" (most matches of an
+  // owner are theirs, so the bound is reached early). The version match is checked on the ranked
+  // rows, not here: as a second join condition it made PostgreSQL expect one joined row and read
+  // every match (a parallel scan of SearchText, 1.7 s).
+  const ownHits = exactly(Prisma.sql`SELECT n.id, s.text, s.tsv FROM "SearchText" s JOIN "Node" n ON n.id = s."nodeId"
+        WHERE ${ownLiveNodesSql(actor.userId, drives)} AND ${matches} AND ${nodeFilters}`);
+  // What others granted: the shared files (children of the walked shared folders, read from the
+  // (parentId, kind, …) index alone, and files granted one by one) are hashed once, and each match
+  // the index hands out is kept when it is one of them, then when it is live (checked on the kept
+  // matches only). Written in the select list (a hashed subplan), not as a join: PostgreSQL
+  // expects few matches of a word and chose to look each shared file's text up instead (~100 ms
+  // for a grantee of 5,000 files); starting from the matches and looking each node up cost 1-2 s
+  // for a grantee who holds 5% of them.
+  if (hasGrants) {
+    ctes.push(Prisma.sql`shared_files AS MATERIALIZED (
+        SELECT n.id FROM "Node" n WHERE n."parentId" = ANY(${sharedFolders}::text[]) AND n.kind = 'FILE' ${nodeFiltersLive}
+        UNION ALL SELECT n.id FROM "Node" n WHERE n.id = ANY(${sharedFiles}::text[]) AND n.kind = 'FILE' ${nodeFiltersLive})`);
+  }
+  const grantedHits = Prisma.sql`SELECT id, row_number() OVER () AS pos FROM (SELECT s."nodeId" AS id, s.text, s.tsv, s."nodeId" IN (SELECT id FROM shared_files) AS shared
+        FROM "SearchText" s WHERE ${matches} OFFSET 0) m
+      WHERE m.shared ${exact.length ? Prisma.sql`AND ${Prisma.join(exact, " AND ")}` : Prisma.empty}
+        AND EXISTS (SELECT 1 FROM "Node" n WHERE n.id = m.id AND n."trashedAt" IS NULL) LIMIT ${candidates}`;
   type Row = { id: string; parentId: string; kind: "FILE"; name: string; size: bigint; mimeType: string | null; createdAt: Date; updatedAt: Date; ownerId: string; rank: number };
   const ranked = (db: Prisma.TransactionClient) => db.$queryRaw<Row[]>`
     WITH RECURSIVE ${ctes.length ? Prisma.sql`${Prisma.join(ctes, ", ")},` : Prisma.empty}
-    hits AS (${hasGrants ? Prisma.sql`${ownHits} UNION ${grantedHits}` : ownHits})
+    hits AS (SELECT id, min((pos - 1) / ${RANKED_CANDIDATES}) AS tier FROM (${hasGrants ? Prisma.sql`(${ownHits}) UNION ALL (${grantedHits})` : ownHits}) c GROUP BY id)
     SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt", n."ownerId",
            ts_rank(s.tsv, ${tsquery})::float8 AS rank
       FROM hits h JOIN "Node" n ON n.id = h.id JOIN "SearchText" s ON s."nodeId" = n.id AND s."versionId" = n."currentVersionId"
-     ORDER BY rank DESC, n."updatedAt" DESC, n.id
+     ORDER BY h.tier, rank DESC, n."updatedAt" DESC, n.id
      LIMIT ${limit + 1} OFFSET ${offset}`;
   // JIT is turned off only where the query walks a folder (its estimates make PostgreSQL compile
   // the statement): the transaction it takes costs round trips.
@@ -140,11 +165,8 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   };
 }
 
-/** Matches of a grantee's query checked against the shared folders before the shared files are walked instead. */
-export const INDEX_FIRST = 500;
-
-/** Matches ranked per query (more when the caller pages beyond them). */
-const RANKED_CANDIDATES = 200;
+/** Accessible matches ranked per query and source (own, shared); more when the caller pages beyond them. */
+export const RANKED_CANDIDATES = 200;
 
 /** Characters of text read around the first match, for the snippet. */
 const SNIPPET_WINDOW = 2000;
