@@ -20,7 +20,7 @@ export function ownLiveNodesSql(userId: string, teamAccountIds: readonly string[
  * looks its folders' subfolders up in the (parentId, kind) index (LATERAL, OFFSET 0): joined,
  * PostgreSQL expected thousands of folders per step and scanned every node (3,800 pages at
  * 100,000 nodes for one granted folder). The larger estimate makes PostgreSQL compile the
- * statement: run it with JIT off (withoutJit).
+ * statement: the pool turns JIT off (db/client.ts).
  */
 export function sharedFoldersCteSql(userId: string): Prisma.Sql {
   return Prisma.sql`

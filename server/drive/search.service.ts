@@ -1,6 +1,5 @@
 import { getPrisma } from "@/server/db/client";
 import { grantsReaching } from "@/server/drive/grant-scope";
-import { withoutJit } from "@/server/db/without-jit";
 import { searchSchema, type SearchInput } from "@/server/drive/drive.schemas";
 import { folderAccessOf, requireNodeAccess, teamDrivesOf, type ItemAccess } from "@/server/drive/access";
 import { AppError } from "@/server/errors/app-error";
@@ -98,12 +97,12 @@ type HitRow = { id: string; parentId: string; kind: "FILE" | "FOLDER"; name: str
 async function searchShared(input: { userId: string; query: string; filters: Prisma.Sql; limit: number }): Promise<HitRow[]> {
   const prisma = await getPrisma();
   if ((await prisma.grant.count({ where: grantsReaching(input.userId) })) === 0) return [];
-  return withoutJit(prisma, (tx) => tx.$queryRaw<HitRow[]>`
+  return prisma.$queryRaw<HitRow[]>`
     WITH RECURSIVE shared AS (${sharedNodeRowsCteSql(input.userId)})
     SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt"
       FROM shared n
      WHERE n.name ILIKE ${containsPattern(input.query)} ${input.filters}
-     ORDER BY n."updatedAt" DESC, n.id DESC LIMIT ${input.limit + 1}`);
+     ORDER BY n."updatedAt" DESC, n.id DESC LIMIT ${input.limit + 1}`;
 }
 
 /**
@@ -115,14 +114,14 @@ async function searchFolder(input: { actor: Actor; folderId: string; query: stri
   const folder = await requireNodeAccess({ actor: input.actor, nodeId: input.folderId, need: "read" });
   if (folder.kind !== "FOLDER") throw new AppError("NOT_FOUND", "node.notFound");
   const prisma = await getPrisma();
-  const rows = await withoutJit(prisma, (tx) => tx.$queryRaw<(HitRow & { ownerId: string })[]>`
+  const rows = await prisma.$queryRaw<(HitRow & { ownerId: string })[]>`
     WITH RECURSIVE under AS (
       SELECT id FROM "Node" WHERE "parentId" = ${input.folderId} AND "trashedAt" IS NULL
       UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)
     SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt", n."ownerId"
       FROM "Node" n JOIN under u ON u.id = n.id
      WHERE n.name ILIKE ${containsPattern(input.query)} ${input.filters}
-     ORDER BY n."updatedAt" DESC, n.id DESC LIMIT ${input.limit + 1}`);
+     ORDER BY n."updatedAt" DESC, n.id DESC LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
   const paths = new Map<string, Crumb[]>();
   for (const parentId of new Set(page.map((r) => r.parentId))) paths.set(parentId, await breadcrumbsOf(input.actor, parentId));

@@ -1,5 +1,4 @@
 import { getPrisma } from "@/server/db/client";
-import { withoutJit } from "@/server/db/without-jit";
 import { Prisma } from "@/server/db/generated/client.ts";
 import { requireNodeAccess, teamDrivesOf } from "@/server/drive/access";
 import { breadcrumbsOf, toNodeDto, type Crumb, type NodeDto } from "@/server/drive/drive.service";
@@ -59,7 +58,7 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   const hasPhrase = terms.some((t) => t.kind === "latin-phrase");
   // Independent look-ups side by side (each a round trip to PostgreSQL; PGlite runs them in turn).
   const [shared, teams, needles] = await Promise.all([
-    withoutJit(prisma, (tx) => tx.$queryRaw<{ id: string; kind: "FILE" | "FOLDER" }[]>`WITH RECURSIVE shared AS (${sharedFoldersCteSql(actor.userId)}) SELECT id, kind::text AS kind FROM shared`),
+    prisma.$queryRaw<{ id: string; kind: "FILE" | "FOLDER" }[]>`WITH RECURSIVE shared AS (${sharedFoldersCteSql(actor.userId)}) SELECT id, kind::text AS kind FROM shared`,
     teamDrivesOf(actor.userId),
     needlesOf(terms),
   ]);
@@ -129,9 +128,7 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
       FROM hits h JOIN "Node" n ON n.id = h.id JOIN "SearchText" s ON s."nodeId" = n.id AND s."versionId" = n."currentVersionId"
      ORDER BY h.tier, rank DESC, n."updatedAt" DESC, n.id
      LIMIT ${limit + 1} OFFSET ${offset}`;
-  // JIT is turned off only where the query walks a folder (its estimates make PostgreSQL compile
-  // the statement): the transaction it takes costs round trips.
-  const rows = folderId ? await withoutJit(prisma, ranked) : await ranked(prisma);
+  const rows = await ranked(prisma);
   const page = rows.slice(0, limit);
   // Only a window of each text travels (texts may be 1 MiB each): around the first needle found.
   const all = [...needles.exact, ...needles.prefixes].map((n) => n.toLowerCase()).filter(Boolean);
