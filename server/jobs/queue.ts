@@ -81,6 +81,20 @@ interface Claimed {
   traceparent: string | null;
 }
 
+/**
+ * Whether a job is due or a lease has lapsed: one read on the (status, runAt) index. The claim's two
+ * UPDATEs cost an idle embedded server ~4.4 ms of CPU per poll against ~1.4 ms for this read
+ * (PGlite, measured in-process), every 2 s in every deployment.
+ */
+async function isAnyJobDue(): Promise<boolean> {
+  const prisma = await getPrisma();
+  const now = new Date();
+  const rows = await prisma.$queryRaw<{ due: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM "QueuedJob"
+                    WHERE (status = 'QUEUED' AND "runAt" <= ${now}) OR (status = 'RUNNING' AND "lockedUntil" < ${now})) AS due`;
+  return rows[0]?.due === true;
+}
+
 /** Claims up to `limit` due jobs (of one `kind` when given), atomically: SKIP LOCKED hands a job to one claimer only. */
 async function claim(limit: number, kind?: string): Promise<Claimed[]> {
   const prisma = await getPrisma();
@@ -200,7 +214,9 @@ export function startQueueWorker(options: { pollMs?: number } = {}): { stop(): P
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
-  const tick = () => {
+  // `poll`: the timer's tick, which first asks (one read) whether anything is due, so an idle
+  // server's poll writes nothing; a local enqueue claims at once.
+  const tick = (poll = false) => {
     if (stopped) return;
     if (running) {
       again = true;
@@ -208,6 +224,7 @@ export function startQueueWorker(options: { pollMs?: number } = {}): { stop(): P
     }
     running = (async () => {
       try {
+        if (poll && !(await isAnyJobDue())) return;
         do {
           again = false;
           while (!stopped && (await runQueueOnce()) > 0);
@@ -221,9 +238,9 @@ export function startQueueWorker(options: { pollMs?: number } = {}): { stop(): P
   };
   const onJob = () => setImmediate(tick);
   wake.on("job", onJob);
-  const timer = setInterval(tick, options.pollMs ?? 2000);
+  const timer = setInterval(() => tick(true), options.pollMs ?? 2000);
   timer.unref();
-  setTimeout(tick, 1000).unref();
+  setTimeout(() => tick(true), 1000).unref();
   return {
     async stop() {
       stopped = true;

@@ -7,15 +7,14 @@ import {
   HeadObjectCommand,
   ListPartsCommand,
   S3Client,
-  UploadPartCommand,
   type Part,
 } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { getPrisma } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/errors/app-error";
 import type { Actor } from "@/server/auth/actor";
-import { publicSigningClient, s3ClientConfig, s3SettingsFromEnv } from "@/server/storage/s3-blob-store";
+import { s3ClientConfig, s3SettingsFromEnv } from "@/server/storage/s3-blob-store";
+import { presignUploadPart, type PresignTarget } from "@/server/storage/s3-presign";
 import { s3PartSize } from "@/server/upload/part-size";
 import { completeUpload, createUploadSession, endUnfinishedUpload, failUpload, requireUploadOwner } from "@/server/upload/upload.service";
 import type { DirectStartInput } from "@/server/upload/direct-upload.schemas";
@@ -37,18 +36,19 @@ import type { NodeDto } from "@/server/drive/drive.service";
 export const PART_URL_SECONDS = 15 * 60;
 
 const KEY = Symbol.for("yunpan.directUploadS3");
-type G = typeof globalThis & { [KEY]?: { client: S3Client; signer: S3Client; bucket: string } };
+type G = typeof globalThis & { [KEY]?: { client: S3Client; signer: PresignTarget; bucket: string } };
 
 /**
- * The S3 client and bucket direct uploads use (built from the env once per process), and the
- * client that signs the part URLs browsers get (at S3_PUBLIC_ENDPOINT when set).
+ * The S3 client and bucket direct uploads use (built from the env once per process), and what
+ * signs the part URLs browsers get (at S3_PUBLIC_ENDPOINT when set).
  */
-export function directUploadS3(): { client: S3Client; signer: S3Client; bucket: string } {
+export function directUploadS3(): { client: S3Client; signer: PresignTarget; bucket: string } {
   const g = globalThis as G;
   if (!g[KEY]) {
     const settings = s3SettingsFromEnv(getEnv().s3);
     const client = new S3Client(s3ClientConfig(settings));
-    g[KEY] = { client, signer: publicSigningClient(settings, client), bucket: settings.bucket };
+    const signer = { ...settings, endpoint: settings.publicEndpoint ?? settings.endpoint };
+    g[KEY] = { client, signer, bucket: settings.bucket };
   }
   return g[KEY];
 }
@@ -57,7 +57,6 @@ export function directUploadS3(): { client: S3Client; signer: S3Client; bucket: 
 export function resetDirectUploadClientForTests() {
   const g = globalThis as G;
   g[KEY]?.client.destroy();
-  if (g[KEY]?.signer !== g[KEY]?.client) g[KEY]?.signer.destroy();
   delete g[KEY];
 }
 
@@ -129,23 +128,23 @@ async function requireDirectSession(actor: Actor, uploadId: string) {
 /** Presigned UploadPart URLs for the given parts, each bound to its length and Content-MD5 (base64). */
 export async function signDirectParts(input: { actor: Actor; uploadId: string; parts: { partNumber: number; md5: string }[] }) {
   const session = await requireDirectSession(input.actor, input.uploadId);
-  const { signer, bucket } = directUploadS3();
-  const expiresAt = new Date(Date.now() + PART_URL_SECONDS * 1000);
-  const urls = await Promise.all(
-    input.parts.map(async ({ partNumber, md5 }) => {
-      if (partNumber > session.plan.partCount) throw new AppError("BAD_REQUEST", "upload.partNumber", { part: partNumber });
-      const command = new UploadPartCommand({
-        Bucket: bucket,
-        Key: session.id,
-        UploadId: session.s3UploadId,
-        PartNumber: partNumber,
-        ContentLength: partLength(session.plan, partNumber),
-        ContentMD5: md5,
-      });
-      // Content-Length and Content-MD5 are signed headers: a part of another length or digest is refused.
-      return { partNumber, url: await getSignedUrl(signer, command, { expiresIn: PART_URL_SECONDS }) };
-    }),
-  );
+  const { signer } = directUploadS3();
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + PART_URL_SECONDS * 1000);
+  const urls = input.parts.map(({ partNumber, md5 }) => {
+    if (partNumber > session.plan.partCount) throw new AppError("BAD_REQUEST", "upload.partNumber", { part: partNumber });
+    // Content-Length and Content-MD5 are signed headers: a part of another length or digest is refused.
+    const url = presignUploadPart(signer, {
+      key: session.id,
+      uploadId: session.s3UploadId,
+      partNumber,
+      contentLength: partLength(session.plan, partNumber),
+      contentMd5: md5,
+      expiresInSeconds: PART_URL_SECONDS,
+      now,
+    });
+    return { partNumber, url };
+  });
   return { urls, expiresAt };
 }
 
