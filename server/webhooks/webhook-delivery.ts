@@ -56,6 +56,18 @@ export async function fanOutChanges(): Promise<number> {
     return 0;
   }
   let cursor: bigint = stored;
+  // With no hook that could hear a change (most servers), the pass used to read every change made
+  // since the last one, 500 at a time with their payloads, to make no delivery. The cursor moves
+  // straight to the newest change instead, which loses nothing: that seq is read
+  // before the hooks are, so a hook made after the check came after those changes too, and a hook
+  // hears only changes made after it was created.
+  const [top] = await prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT max(seq) AS seq FROM "ChangeEvent"`;
+  const newest = top?.seq ?? 0n;
+  if (newest <= cursor) return 0;
+  if ((await prisma.webhook.findFirst({ where: { state: { not: "DISABLED" } }, select: { id: true } })) === null) {
+    await moveCursor(prisma, cursor, newest);
+    return 0;
+  }
   let created = 0;
   for (;;) {
     const events: ChangeEvent[] = await prisma.changeEvent.findMany({ where: { seq: { gt: cursor } }, orderBy: { seq: "asc" }, take: FANOUT_BATCH });
@@ -73,14 +85,19 @@ export async function fanOutChanges(): Promise<number> {
     }
     const next: bigint = events.at(-1)!.seq;
     const moved = await prisma.$transaction(async (tx) => {
-      const n = await tx.$executeRaw`UPDATE "Setting" SET value = to_jsonb(${next.toString()}::text), "updatedAt" = now() WHERE key = ${CURSOR_KEY} AND value = to_jsonb(${cursor.toString()}::text)`;
-      if (n !== 1) return false; // another replica fanned this batch out
+      if (!(await moveCursor(tx, cursor, next))) return false; // another replica fanned this batch out
       if (rows.length) created += (await tx.webhookDelivery.createMany({ data: rows, skipDuplicates: true })).count;
       return true;
     });
     if (!moved) return created;
     cursor = next;
   }
+}
+
+/** Compare-and-set of the fan-out cursor: false when another replica moved it first. */
+async function moveCursor(db: Prisma.TransactionClient, from: bigint, to: bigint): Promise<boolean> {
+  const n = await db.$executeRaw`UPDATE "Setting" SET value = to_jsonb(${to.toString()}::text), "updatedAt" = now() WHERE key = ${CURSOR_KEY} AND value = to_jsonb(${from.toString()}::text)`;
+  return n === 1;
 }
 
 function deliveryRow(hook: Webhook, e: ChangeEvent): Prisma.WebhookDeliveryCreateManyInput {

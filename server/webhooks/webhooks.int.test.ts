@@ -69,6 +69,25 @@ describe("webhooks", () => {
   });
   afterAll(() => ok.stop());
 
+  it("with no hook, a pass moves the cursor past the changes; a hook made then hears the changes after it, and nothing before", async () => {
+    const owner = await createTestUser();
+    const api = callerFor(owner.actor);
+    const before = await api.drive.createFolder({ name: "Before any hook" });
+    expect(await runWebhooksOnce()).toEqual({ created: 0, attempted: 0 });
+    const prisma = await getPrisma();
+    const [top] = await prisma.$queryRaw<{ seq: bigint }[]>`SELECT max(seq) AS seq FROM "ChangeEvent"`;
+    const cursor = await prisma.setting.findUniqueOrThrow({ where: { key: "webhooks.fanoutCursor" } });
+    expect(cursor.value).toBe(top!.seq.toString());
+    const { hook } = await api.webhooks.create({ url: okUrl, kinds: ["folder.created"] });
+    const after = await api.drive.createFolder({ name: "After the hook" });
+    const got = ok.got.length;
+    await runWebhooksOnce();
+    const bodies = ok.got.slice(got).map((r) => JSON.parse(r.body) as { change: { nodeId: string } });
+    expect(bodies.map((b) => b.change.nodeId)).toEqual([after.id]);
+    expect(bodies.map((b) => b.change.nodeId)).not.toContain(before.id);
+    await api.webhooks.delete({ id: hook.id });
+  });
+
   it("delivers a change signed per the README recipe, with the documented headers", async () => {
     const owner = await createTestUser();
     const api = callerFor(owner.actor);
