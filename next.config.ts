@@ -9,8 +9,8 @@ const nextConfig: NextConfig = {
   output: "standalone",
   // PGlite bundled into the page layer breaks (its wasm URL is rewritten) and its assets get
   // published; argon2 is a native addon. Both load from node_modules at run time.
-  // @node-rs/jieba is a native addon and unpdf carries pdf.js: both are loaded from node_modules, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "@node-rs/jieba", "unpdf"],
+  // @node-rs/jieba is a native addon, loaded from node_modules, not bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "@node-rs/jieba"],
   experimental: {
     // Next loads every route's server code at start by default; loaded on a route's first request
     // instead, an idle server holds only what it serves (fresh start after 60 s idle: 308 -> 291 MiB

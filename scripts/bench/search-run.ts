@@ -120,7 +120,7 @@ async function indexing(prisma: PrismaClient, actor: Actor): Promise<void> {
     bytesByExt.set(f.ext, { n: e.n + 1, bytes: e.bytes + content.length });
   }
   const fileBytes = [...bytesByExt.values()].reduce((s, e) => s + e.bytes, 0);
-  // The first two files start the extraction threads (once per process: each loads pdf.js and
+  // The first two files start the extraction threads (once per process: each compiles PDFium and loads
   // jieba's dictionary, ~1 s of CPU): untimed, or the batched pass below paid the second one.
   await indexFilesText({ nodeIds: ids.slice(0, 2), force: true });
   const timed = ids.slice(1);
