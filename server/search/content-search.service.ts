@@ -75,7 +75,7 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   // words are found by the index; their order is checked on the tsvector.
   const exact = terms.filter((t) => t.kind === "cjk").map((t) => Prisma.sql`strpos(m.text, ${t.text}) > 0`);
   if (hasPhrase) exact.push(Prisma.sql`m.tsv @@ ${tsquery}`);
-  const matches = Prisma.sql`s.status = 'OK' AND s.tsv @@ (${hasPhrase ? tsquerySql(terms, true) : tsquerySql(terms)})`;
+  const matches = Prisma.sql`s.status = 'OK' AND s.tsv @@ (${tsquerySql(terms, hasPhrase)})`;
   // The filters on the node besides the trash (which the granted branch checks on its matches).
   const nodeFiltersLive = Prisma.sql`${kind ? Prisma.sql`AND ${kindFilterSql(kind as SearchKind)}` : Prisma.empty}
        ${folderId ? Prisma.sql`AND n."parentId" IN (SELECT id FROM under)` : Prisma.empty}

@@ -64,7 +64,7 @@ export async function fanOutChanges(): Promise<number> {
   const [top] = await prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT max(seq) AS seq FROM "ChangeEvent"`;
   const newest = top?.seq ?? 0n;
   if (newest <= cursor) return 0;
-  if ((await prisma.webhook.findFirst({ where: { state: { not: "DISABLED" } }, select: { id: true } })) === null) {
+  if (!(await hookExists())) {
     await moveCursor(prisma, cursor, newest);
     return 0;
   }
@@ -231,10 +231,15 @@ export function kickWebhooks(): void {
 const ANY_HOOK_MS = 2000;
 let anyHook: { value: boolean; at: number } | null = null;
 
+/** Whether a hook that is not disabled exists, read now. */
+async function hookExists(): Promise<boolean> {
+  const prisma = await getPrisma();
+  return (await prisma.webhook.findFirst({ where: { state: { not: "DISABLED" } }, select: { id: true } })) !== null;
+}
+
 async function anyActiveHook(): Promise<boolean> {
   if (anyHook && Date.now() - anyHook.at < ANY_HOOK_MS) return anyHook.value;
-  const prisma = await getPrisma();
-  const value = (await prisma.webhook.findFirst({ where: { state: { not: "DISABLED" } }, select: { id: true } })) !== null;
+  const value = await hookExists();
   anyHook = { value, at: Date.now() };
   return value;
 }
