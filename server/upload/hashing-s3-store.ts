@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { UploadPartCommand, type Part } from "@aws-sdk/client-s3";
 import { S3Store, type MetadataValue } from "@tus/s3-store";
 import { Semaphore } from "async-mutex";
-import { ERRORS, Upload } from "@tus/utils";
+import { ERRORS, TUS_RESUMABLE, Upload } from "@tus/utils";
 import { s3ClientConfig, type S3Settings } from "@/server/storage/s3-blob-store";
 import { traceS3Client } from "@/server/storage/s3-tracing";
 import { hashStream, StreamingHashes, type HashingUploadStore } from "@/server/storage/streaming-hash";
@@ -31,7 +31,26 @@ export interface HashingS3StoreOptions {
    * gone (and a duplicate's object too), so this lets HEAD keep answering "complete".
    */
   committedUploadSize?: (id: string) => Promise<number | null>;
+  /**
+   * Only this process writes to these uploads (tus's in-memory locker: one replica). Its own
+   * record of the parts it created or sent then answers a PATCH's getUpload and the completion's
+   * listing, with no ListParts; a restart, or any failed write, goes back to asking S3.
+   */
+  soleWriter?: boolean;
 }
+
+/** One write in progress: the parts S3 held when it began, and those it has sent since. */
+interface WriteParts {
+  before: Part[] | null;
+  sent: Part[];
+  /** It left a shorter tail in `<id>.part`, whose bytes only S3 holds. */
+  tail: boolean;
+  /** It completed the multipart upload. */
+  completed: boolean;
+}
+
+const byPartNumber = (a: Part, b: Part) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0);
+const partsSize = (parts: Part[]) => parts.reduce((sum, p) => sum + (p.Size ?? 0), 0);
 
 /**
  * @tus/s3-store that hashes every byte of each PATCH on its way into S3 multipart parts, so a
@@ -68,6 +87,14 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
   /** Uploads whose write is starting from `listed`: their first ListParts and tail GET are known. */
   private readonly known = new Map<string, Part[]>();
   private readonly reading = new Set<string>();
+  private readonly writes = new Map<string, WriteParts>();
+  /**
+   * soleWriter only: the parts S3 holds for an upload as this process left them, with no `.part`
+   * tail: none once it created the upload, all of them after a write that succeeded. A write takes
+   * the entry away while it runs and leaves a new one only when it succeeds.
+   */
+  private readonly held = new Map<string, Part[]>();
+  private readonly soleWriter: boolean;
 
   constructor(options: HashingS3StoreOptions) {
     super({
@@ -92,6 +119,20 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
     this.partBuffers = new PartBufferPool(options.concurrency * options.partSizeBytes);
     this.maxUploadBytes = options.maxUploadBytes;
     this.committedUploadSize = options.committedUploadSize;
+    this.soleWriter = options.soleWriter ?? false;
+  }
+
+  override async create(upload: Upload): Promise<Upload> {
+    const created = await super.create(upload);
+    if (this.soleWriter) this.held.set(upload.id, []);
+    return created;
+  }
+
+  /** Also keeps what it saved in tus's metadata cache: the next getUpload need not GET the `.info` back. */
+  protected override async saveMetadata(upload: Upload, uploadId: string): Promise<void> {
+    await super.saveMetadata(upload, uploadId);
+    const file = new Upload({ id: upload.id, size: upload.size, offset: upload.offset, metadata: upload.metadata, creation_date: upload.creation_date, storage: upload.storage });
+    await this.cache.set(upload.id, { "tus-version": TUS_RESUMABLE, "upload-id": uploadId, file });
   }
 
   /** The part size this store uses for an upload of `size` bytes (undefined: not declared yet). */
@@ -126,14 +167,20 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
     let partHash: Hash | null = null;
     let release: (() => void) | null = null;
     const hash = this.hashing.get(metadata.file.id);
+    const record = this.writes.get(metadata.file.id);
     let position = offset;
 
     const send = (part: Buffer, sha256: string, releasePart: () => void) => {
       const number = partNumber++;
       const isLast = size !== undefined && start + part.length === size;
       start += part.length;
-      const sent = (part.length === partSize || isLast ? this.sendPart(metadata, part, number, sha256) : this.putIncompletePart(metadata.file.id, part))
-        .then(() => { uploaded += part.length; }, (e: unknown) => { failure ??= e; })
+      const whole = part.length === partSize || isLast;
+      if (!whole && record) record.tail = true;
+      const sent = (whole ? this.sendPart(metadata, part, number, sha256) : this.putIncompletePart(metadata.file.id, part))
+        .then((etag) => {
+          uploaded += part.length;
+          if (whole) record?.sent.push({ PartNumber: number, ETag: etag ?? undefined, Size: part.length });
+        }, (e: unknown) => { failure ??= e; })
         .finally(() => {
           // The SDK is done with the bytes (retries included) once the request settles.
           this.partBuffers.give(part);
@@ -191,7 +238,7 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
   }
 
   /** UploadPart signed with the part's sha256 computed in uploadParts (the SDK would hash it again). */
-  protected async sendPart(metadata: MetadataValue, part: Buffer, partNumber: number, sha256: string): Promise<void> {
+  protected async sendPart(metadata: MetadataValue, part: Buffer, partNumber: number, sha256: string): Promise<string | undefined> {
     const command = new UploadPartCommand({ Bucket: this.bucket, Key: metadata.file.id, UploadId: metadata["upload-id"], PartNumber: partNumber, Body: part });
     command.middlewareStack.add(
       (next) => async (args) => {
@@ -202,10 +249,10 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
       },
       { step: "build", name: "partSha256" },
     );
-    await this.client.send(command);
+    return (await this.client.send(command)).ETag;
   }
 
-  private async putIncompletePart(id: string, part: Buffer): Promise<void> {
+  private async putIncompletePart(id: string, part: Buffer): Promise<undefined> {
     await this.client.putObject({ Bucket: this.bucket, Key: this.partKey(id, true), Body: part });
   }
 
@@ -231,26 +278,42 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
     const write = this.hashes.begin(id, offset);
     // tus holds the upload's lock, so one write per id at a time.
     this.hashing.set(id, { update: write.update, from: offset });
+    this.held.delete(id);
+    const parts: WriteParts = { before: null, sent: [], tail: false, completed: false };
+    this.writes.set(id, parts);
     let end: number;
     try {
       end = await super.write(src, id, offset);
     } finally {
       this.hashing.delete(id);
       this.known.delete(id);
+      this.writes.delete(id);
     }
     write.done(end);
+    if (this.soleWriter && parts.before && !parts.tail && !parts.completed) {
+      const now = [...parts.before, ...parts.sent].sort(byPartNumber);
+      // An upload abandoned half-way keeps its entry until expiry removes it; a bound keeps those few.
+      if (this.held.size > 10_000) this.held.clear();
+      if (partsSize(now) === end) this.held.set(id, now);
+    }
     return end;
   }
 
   protected override async retrieveParts(id: string, partNumberMarker?: string): Promise<Part[]> {
-    if (partNumberMarker === undefined) {
-      // The write's first listing: getUpload's, a moment ago under the same lock. (Not deleted
-      // here: downloadIncompletePart, next, takes the entry.)
-      const known = this.known.get(id);
-      if (known) return known;
+    if (partNumberMarker !== undefined) return super.retrieveParts(id, partNumberMarker);
+    const write = this.writes.get(id);
+    // The completion's listing: what the write found when it began plus what it sent, every part
+    // acknowledged by S3 under the same lock (a failed part fails the write before this).
+    if (write?.before) {
+      write.completed = true;
+      if (write.sent.every((p) => p.ETag)) return [...write.before, ...write.sent].sort(byPartNumber);
+      return super.retrieveParts(id);
     }
-    const parts = await super.retrieveParts(id, partNumberMarker);
-    if (partNumberMarker === undefined && this.reading.has(id)) this.listed.set(id, parts);
+    // The write's first listing: getUpload's, a moment ago under the same lock. (Not deleted
+    // here: downloadIncompletePart, next, takes the entry.)
+    const parts = this.known.get(id) ?? (await super.retrieveParts(id));
+    if (write) write.before = parts;
+    if (this.reading.has(id)) this.listed.set(id, parts);
     return parts;
   }
 
@@ -264,6 +327,13 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
     this.listed.delete(id);
     // A HEAD that no PATCH follows leaves its entry; a bound keeps those few.
     if (this.listed.size > 1000) this.listed.clear();
+    const held = this.held.get(id);
+    const metadata = held && (await this.getMetadata(id).catch(() => null));
+    if (held && metadata) {
+      this.listed.set(id, held);
+      return new Upload({ ...metadata.file, offset: partsSize(held), size: metadata.file.size, storage: metadata.file.storage });
+    }
+    this.held.delete(id);
     this.reading.add(id);
     try {
       return await super.getUpload(id);
@@ -294,6 +364,7 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
 
   forget(id: string) {
     this.hashes.forget(id);
+    this.held.delete(id);
   }
 
   uploadRef(id: string) {
@@ -303,6 +374,7 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
 
   /** The blob store took the object (or deleted it as a duplicate) and the `.info` with it. */
   async releaseCommitted(id: string) {
+    this.held.delete(id);
     await this.clearCache(id);
   }
 
@@ -313,6 +385,7 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
    */
   override async remove(id: string): Promise<void> {
     this.hashes.forget(id);
+    this.held.delete(id);
     let uploadId: string;
     try {
       ({ "upload-id": uploadId } = await this.getMetadata(id));
@@ -328,6 +401,7 @@ export class HashingS3Store extends S3Store implements HashingUploadStore {
 
   async discard(id: string) {
     this.hashes.forget(id);
+    this.held.delete(id);
     await this.deleteUploadObjects(id);
   }
 

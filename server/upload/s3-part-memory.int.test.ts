@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { S3Store } from "@tus/s3-store";
 import { Upload } from "@tus/utils";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { s3ClientConfig } from "@/server/storage/s3-blob-store";
@@ -103,6 +104,39 @@ describe.skipIf(!settings)("tus parts in memory, on their way to S3", () => {
     await expect(store.write(body(bytes), id, 0)).rejects.toMatchObject({ name: "XAmzContentSHA256Mismatch" });
     expect((await store.getUpload(id)).offset).toBe(0);
     await expect(store.digest(id, bytes.length)).rejects.toThrow();
+  });
+
+  it("a sole writer answers from its own record of the parts, and from S3 again once a write failed", async () => {
+    // Part 3 is corrupted on its way, so S3 refuses it; part 2, in flight beside it, lands.
+    class FailingStore extends HashingS3Store {
+      failPart = 0;
+      protected override async sendPart(...args: Parameters<HashingS3Store["sendPart"]>) {
+        if (args[2] === this.failPart) args[1][0] = args[1][0]! ^ 0xff;
+        return super.sendPart(...args);
+      }
+    }
+    const store = new FailingStore({ settings: settings!, partSizeBytes: PART, maxUploadBytes: 1024 ** 3, concurrency: 2, soleWriter: true });
+    const id = randomBytes(16).toString("hex");
+    const bytes = randomBytes(4 * PART);
+    await store.create(new Upload({ id, size: bytes.length, offset: 0 }));
+    // retrieveParts is where S3 would be asked; the store's own record never reaches super's.
+    const s3Lists = vi.spyOn(S3Store.prototype as unknown as { retrieveParts: () => Promise<unknown> }, "retrieveParts");
+    expect((await store.getUpload(id)).offset).toBe(0);
+    expect(await store.write(body(bytes.subarray(0, PART)), id, 0)).toBe(PART);
+    expect((await store.getUpload(id)).offset).toBe(PART);
+    expect(s3Lists).not.toHaveBeenCalled();
+
+    store.failPart = 3;
+    await expect(store.write(body(bytes.subarray(PART, 3 * PART)), id, PART)).rejects.toMatchObject({ name: "XAmzContentSHA256Mismatch" });
+    // Not the record (one part) nor what the write was given (three): what S3 holds, two parts.
+    expect((await store.getUpload(id)).offset).toBe(2 * PART);
+    expect(s3Lists).toHaveBeenCalled();
+    s3Lists.mockRestore();
+
+    store.failPart = 0;
+    expect(await store.write(body(bytes.subarray(2 * PART)), id, 2 * PART)).toBe(bytes.length);
+    const object = await s3!.send(new GetObjectCommand({ Bucket: settings!.bucket, Key: id }));
+    expect(sha256(Buffer.from(await object.Body!.transformToByteArray()))).toBe(sha256(bytes));
   });
 });
 

@@ -311,21 +311,26 @@ describe("tus uploads into S3", () => {
     expect(sha256(Buffer.from(await download.arrayBuffer()))).toBe(sha256(file));
   });
 
-  it("asks S3 for an upload's parts once per PATCH, and for no `.part` tail that the PATCH's HEAD did not find", async () => {
+  it("the process that created an upload and sent its parts asks S3 for none of them: no ListParts, no `.info` or `.part` read", async () => {
     const file = randomBytes(24 * MiB);
-    const { url } = await createUpload(file.length, { filename: "round-trips.bin", sha256: sha256(file) });
     // The store's own client (protected in @tus/s3-store): every command it sends goes through send.
     const client = (getTus().store as unknown as { client: { send: (command: { constructor: { name: string }; input: { Key?: string } }) => Promise<unknown> } }).client;
     const sent = vi.spyOn(client, "send");
+    const { url, id } = await createUpload(file.length, { filename: "round-trips.bin", sha256: sha256(file) });
     const res = await send(url, file, 0, file.length);
     expect(res.status).toBe(204);
     const names = sent.mock.calls.map(([command]) => `${command.constructor.name} ${command.input.Key ?? ""}`);
     sent.mockRestore();
-    // Three PATCHes: one ListParts each (getUpload's, reused by the write under the same lock), one
-    // more to complete the upload; tus alone lists twice per PATCH and GETs the absent tail.
-    expect(names.filter((n) => n.startsWith("ListPartsCommand"))).toHaveLength(4);
-    expect(names.filter((n) => n.startsWith("GetObjectCommand") && n.endsWith(".part"))).toEqual([]);
+    // One process, no Redis: tus locks in memory, so only this store writes the upload. Its own
+    // record answers the POST's and each PATCH's getUpload and the completion's list of parts
+    // (tus alone lists twice per PATCH, GETs the `.info` and HEADs or GETs the absent tail).
+    expect(names.filter((n) => n.startsWith("ListPartsCommand"))).toEqual([]);
+    expect(names.filter((n) => /^(Get|Head)ObjectCommand .*\.(part|info)$/.test(n))).toEqual([]);
     expect(names.filter((n) => n.startsWith("UploadPartCommand"))).toHaveLength(3);
+    expect(names.filter((n) => n.startsWith("CompleteMultipartUploadCommand"))).toEqual([`CompleteMultipartUploadCommand ${id}`]);
+    // A multipart object's ETag ends in its part count: the completion named all three.
+    const object = await s3.client.send(new HeadObjectCommand({ Bucket: settings!.bucket, Key: id }));
+    expect(object.ETag).toMatch(/-3"$/);
     const download = await content(res.headers.get("upload-node-id")!);
     expect(sha256(Buffer.from(await download.arrayBuffer()))).toBe(sha256(file));
   });

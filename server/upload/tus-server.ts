@@ -134,6 +134,8 @@ function createStore(): UploadStore {
       maxUploadBytes: env.maxUploadBytes,
       expirationPeriodInMilliseconds,
       committedUploadSize: getCommittedUploadSize,
+      // Without Redis, tus locks in memory: this process is the only one writing its uploads.
+      soleWriter: !env.redisUrl,
     });
   }
   return new HashingFileStore({ directory: path.join(env.dataDir, "uploads"), expirationPeriodInMilliseconds });
