@@ -20,16 +20,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase, setDatabase, type PrismaClient } from "@/server/db/client";
+import { Prisma } from "@/server/db/generated/client.ts";
 import { withPgClient } from "@/server/db/pg-connections";
 import { resolveEnv, setEnvForTests } from "@/server/env";
 import { createFolder } from "@/server/drive/drive.service";
 import { shareWithUser } from "@/server/share/grant.service";
-import { BACKFILL_BATCH, INDEX_JOB_BATCH, indexFilesText, indexFileText, type IndexOutcome } from "@/server/search/search-index.service";
+import { BACKFILL_BATCH, INDEX_JOB_BATCH, indexFilesText, indexFileText, SEARCH_TSV_SQL, type IndexOutcome } from "@/server/search/search-index.service";
 import { drainQueue } from "@/server/jobs/queue";
 import { enqueueSearchIndex, SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
 import { EXTRACT_THREADS, extractionBusyMs } from "@/server/search/extractor";
 import { searchContent } from "@/server/search/content-search.service";
-import { splitForIndex } from "@/server/search/tokenize";
+import { intArrayLiteral, splitForIndex } from "@/server/search/tokenize";
 import { extractText } from "@/server/search/extract-core";
 import { textFormatOf } from "@/server/search/text-formats";
 import { getEnv } from "@/server/env";
@@ -253,15 +254,16 @@ async function phases(samples: Map<string, { name: string; content: Buffer }[]>,
 /** 3. pg_total_relation_size of SearchText (heap, TOAST, indexes) against the text it holds. */
 async function indexSize(prisma: PrismaClient, what: string): Promise<void> {
   await prisma.$executeRawUnsafe(`VACUUM ANALYZE "SearchText"`);
-  const [r] = await prisma.$queryRaw<{ total: bigint; heap: bigint; indexes: bigint; tsv: bigint; text: bigint; rows: bigint }[]>`
+  const [r] = await prisma.$queryRaw<{ total: bigint; heap: bigint; indexes: bigint; tsv: bigint; bigrams: bigint; stored: bigint; text: bigint; rows: bigint }[]>`
     SELECT pg_total_relation_size('"SearchText"') AS total, pg_table_size('"SearchText"') AS heap, pg_indexes_size('"SearchText"') AS indexes,
-           (SELECT coalesce(sum(pg_column_size(tsv)), 0) FROM "SearchText") AS tsv,
+           (SELECT coalesce(sum(pg_column_size(tsv)), 0) FROM "SearchText") AS tsv, (SELECT coalesce(sum(pg_column_size(bigrams)), 0) FROM "SearchText") AS bigrams,
+           (SELECT coalesce(sum(pg_column_size(text)), 0) FROM "SearchText") AS stored,
            (SELECT coalesce(sum("textBytes"), 0) FROM "SearchText") AS text, (SELECT count(*) FROM "SearchText") AS rows`;
   const total = Number(r!.total);
   const text = Number(r!.text);
   const ratio = total / text;
   out.push(
-    `| 3. index size, ${what} (${Number(r!.rows)} rows) | **${ratio.toFixed(2)}×**: SearchText ${mib(total)} (table+TOAST ${mib(Number(r!.heap))}, of it tsv ${mib(Number(r!.tsv))}; indexes ${mib(Number(r!.indexes))}) ` +
+    `| 3. index size, ${what} (${Number(r!.rows)} rows) | **${ratio.toFixed(2)}×**: SearchText ${mib(total)} (table+TOAST ${mib(Number(r!.heap))}, of it text ${mib(Number(r!.stored))}, tsv ${mib(Number(r!.tsv))}, bigram codes ${mib(Number(r!.bigrams))}; indexes ${mib(Number(r!.indexes))}) ` +
       `vs ${mib(text)} of extracted text | < 1.5×: ${verdict(ratio < 1.5)} |`,
   );
   log(`index ${ratio.toFixed(2)}× the text (${what})`);
@@ -278,19 +280,20 @@ async function bulkDocuments(prisma: PrismaClient, owner: Actor, folders: string
   let cutMs = 0;
   for (let from = 0; from < n; from += BATCH) {
     const count = Math.min(BATCH, n - from);
-    const ids: string[] = [], vids: string[] = [], names: string[] = [], parents: string[] = [], texts: string[] = [], latins: string[] = [], cjks: string[] = [];
+    const ids: string[] = [], vids: string[] = [], names: string[] = [], parents: string[] = [], texts: string[] = [], latins: string[] = [], words: string[] = [], codes: string[] = [];
     for (let i = from; i < from + count; i++) {
       const text = benchLines(rand, cfg.docBytes).join("\n");
       const c0 = performance.now();
-      const { latin, cjk } = splitForIndex(text);
+      const cut = splitForIndex(text);
       cutMs += performance.now() - c0;
       ids.push(randomUUID());
       vids.push(randomUUID());
       names.push(`note-${i}.txt`);
       parents.push(folders[i % folders.length]!);
       texts.push(text);
-      latins.push(latin);
-      cjks.push(cjk.join(" "));
+      latins.push(cut.latin);
+      words.push(cut.words.join(" "));
+      codes.push(intArrayLiteral(cut.bigrams));
     }
     await prisma.$transaction([
       prisma.$executeRaw`
@@ -303,15 +306,15 @@ async function bulkDocuments(prisma: PrismaClient, owner: Actor, folders: string
       prisma.$executeRaw`
         UPDATE "Node" n SET "currentVersionId" = t.vid FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid) WHERE n.id = t.id`,
       prisma.$executeRaw`
-        INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv, "indexedAt")
-        SELECT id, vid, 'OK', text, octet_length(text), to_tsvector('english', latin) || array_to_tsvector(string_to_array(cjk, ' ')), now()
-          FROM unnest(${ids}::text[], ${vids}::text[], ${texts}::text[], ${latins}::text[], ${cjks}::text[]) AS t(id, vid, text, latin, cjk)`,
+        INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv, bigrams, "indexedAt")
+        SELECT id, vid, 'OK', text, octet_length(text), ${Prisma.raw(SEARCH_TSV_SQL)}, bigrams::int4[], now()
+          FROM unnest(${ids}::text[], ${vids}::text[], ${texts}::text[], ${latins}::text[], ${words}::text[], ${codes}::text[]) AS t(id, vid, text, latin, words, bigrams)`,
     ]);
     if ((from / BATCH) % 10 === 9) log(`  ${from + count}/${n} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
   await prisma.$executeRawUnsafe(`ANALYZE "Node"`);
   out.push(
-    `| 2. setup: ${n} documents bulk-inserted (not timed as indexing) | ${((performance.now() - t0) / 1000).toFixed(0)} s, of it ${(cutMs / 1000).toFixed(0)} s in splitForIndex (the indexer's tokenising function); tsvector built by the same SQL as saveRow | |`,
+    `| 2. setup: ${n} documents bulk-inserted (not timed as indexing) | ${((performance.now() - t0) / 1000).toFixed(0)} s, of it ${(cutMs / 1000).toFixed(0)} s in splitForIndex (the indexer's tokenising function); tsvector and bigram codes built by the same SQL as saveRow | |`,
   );
 }
 
@@ -455,7 +458,7 @@ async function main() {
       ...out,
       "",
       "- 1: files committed through the upload service (untimed), then indexFileText({ force: true }) one after another, as the search.index job calls it (blob read, extraction thread, splitForIndex, saveRow); the first two files (the threads' start-up) untimed. CPU = process.cpuUsage() of the bench process (all threads); peak RSS = its VmHWM, reset before.",
-      `- 2: documents beyond the indexed files are inserted in bulk SQL, their text cut by splitForIndex and their tsvector made by saveRow's expression, so the index holds what the indexer would write; queries timed through searchContent (the search.content service call, snippets and paths included), server time in-process, no HTTP. Planted words: ${Object.values(PLANTS).map((p) => `"${p.line}" in ${p.share * 100}%`).join(", ")}. The grantee sees one of 20 folders (shareWithUser).`,
+      `- 2: documents beyond the indexed files are inserted in bulk SQL, their text cut by splitForIndex and their tsvector and bigram codes made by saveRow's expressions, so the index holds what the indexer would write; queries timed through searchContent (the search.content service call, snippets and paths included), server time in-process, no HTTP. Planted words: ${Object.values(PLANTS).map((p) => `"${p.line}" in ${p.share * 100}%`).join(", ")}. The grantee sees one of 20 folders (shareWithUser).`,
       "- 3: pg_total_relation_size('\"SearchText\"') (heap, TOAST, GIN and b-tree indexes; the table keeps the text itself for snippets) after VACUUM ANALYZE, against the sum of textBytes.",
       ...plans,
       "",

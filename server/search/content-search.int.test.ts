@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
 import { NOT_FOUND, rejectionOf } from "@/server/test/rejection";
@@ -8,6 +10,7 @@ import { drainQueue, runQueueOnce } from "@/server/jobs/queue";
 import { SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { RANKED_CANDIDATES } from "@/server/search/content-search.service";
+import { bigramCodes } from "@/server/search/tokenize";
 import type { Actor } from "@/server/auth/actor";
 
 const t = useTestDatabase();
@@ -57,6 +60,34 @@ describe("content search", () => {
     expect(marked).toContain("uploaded");
     // Script text is not content.
     expect(names(await search("scriptword"))).toEqual([]);
+  });
+
+  it("CJK bigrams are stored as int4 codes, found through their GIN index, not in the tsvector; rows stored before are moved", async () => {
+    const { actor } = await createTestUser();
+    const file = await upload(actor, "zh.txt", `${ZH}\n单 한글`);
+    await drainQueue();
+    const search = (query: string) => callerFor(actor).search.content({ query });
+    // 单 is a run of one character: no bigram, found by reading the texts.
+    for (const q of ["合同", "客户合同", "年度报告", "单", "한글"]) expect(names(await search(q))).toEqual(["zh.txt"]);
+    expect(names(await search("同客"))).toEqual([]);
+    const stored = () => t.prisma.$queryRaw<{ inTsv: boolean; single: boolean; codes: boolean; words: boolean }[]>`
+      SELECT tsv @@ '合同'::tsquery AS "inTsv", tsv @@ '单'::tsquery AS single,
+             bigrams @> ${[...bigramCodes("合同"), ...bigramCodes("한글")]}::int4[] AS codes, tsv @@ '年度报告'::tsquery AS words
+        FROM "SearchText" WHERE "nodeId" = ${file.id}`;
+    expect(await stored()).toEqual([{ inTsv: false, single: false, codes: true, words: true }]);
+    const plan = await t.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN SELECT "nodeId" FROM "SearchText" s WHERE s.bigrams @> '{${bigramCodes("合同")[0]}}'::int4[]`);
+    });
+    expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("SearchText_bigrams_idx");
+    // A row as the indexer wrote it before: bigrams and 1-character runs as lexemes, no codes. The migration's UPDATE moves them.
+    await t.prisma.$executeRaw`UPDATE "SearchText" SET bigrams = '{}', tsv = tsv || array_to_tsvector(${["合同", "户合", "单", "한글"]}::text[]) WHERE "nodeId" = ${file.id}`;
+    expect(await stored()).toEqual([{ inTsv: true, single: true, codes: false, words: true }]);
+    const migration = readFileSync(path.join(process.cwd(), "prisma/migrations/20261208000000_search_bigram_codes/migration.sql"), "utf8");
+    await t.prisma.$executeRawUnsafe(/^UPDATE[^;]*;/m.exec(migration)![0]);
+    expect(await stored()).toEqual([{ inTsv: false, single: false, codes: true, words: true }]);
+    const [row] = await t.prisma.$queryRaw<{ codes: number[] }[]>`SELECT bigrams AS codes FROM "SearchText" WHERE "nodeId" = ${file.id}`;
+    expect(row!.codes.sort((a, b) => a - b)).toEqual([...bigramCodes("合同"), ...bigramCodes("户合"), ...bigramCodes("한글")].sort((a, b) => a - b));
   });
 
   it("reads GB18030 text and filters by kind, folder and modified date", async () => {

@@ -2,13 +2,14 @@ import { createRequire } from "node:module";
 
 // Chinese has no spaces, and PostgreSQL's parsers take a whole run of Han characters as one
 // "word". So the Latin part of a text goes to to_tsvector('english') (stemming) and the CJK part
-// is cut here into lexemes: jieba's words (search mode) plus every 2-character window (bigram), so
-// a 2-character word is found even where jieba cut differently. A query cuts the same way.
-
+// is cut here: jieba's longer words (search mode) go to the tsvector too, and every 2-character
+// window (bigram) goes to an int4[] of bigram codes, so a 2-character word is found even where
+// jieba cut differently. A bigram is 4 bytes there, against ~10 in a tsvector (its lexeme and
+// entry): at 2 KiB documents the tsvector of bigrams was as big as the text itself.
 /** Han ideographs, kana and Hangul: scripts written without spaces between words. */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const CJK_RUNS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
-/** The most CJK lexemes kept per file (PostgreSQL caps a tsvector at 1 MB). */
+/** The most CJK words and bigram codes kept per file (PostgreSQL caps a tsvector at 1 MB). */
 const MAX_CJK_LEXEMES = 60_000;
 
 type Cutter = { cutForSearch(s: string, hmm?: boolean): string[]; cut(s: string, hmm?: boolean): string[] };
@@ -35,41 +36,57 @@ export function hasCjk(s: string): boolean {
   return CJK.test(s);
 }
 
-/** The 2-character windows of a CJK run (the run itself when it is one character). */
-export function bigrams(run: string): string[] {
-  const chars = [...run];
-  if (chars.length < 2) return chars;
-  const out: string[] = [];
-  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+/**
+ * A bigram as an int4: the first character's code unit in the high 16 bits, the second's in the
+ * low. Characters beyond the BMP keep their low 16 bits, so a rare pair may share a code with
+ * another: that only adds candidates, which the exact check of the query's run removes.
+ */
+export function bigramCode(a: number, b: number): number {
+  return ((a & 0xffff) << 16) | (b & 0xffff);
+}
+
+/** The codes of a run's bigrams (none for a run of one character). */
+export function bigramCodes(run: string): number[] {
+  const cps = [...run].map((c) => c.codePointAt(0)!);
+  const out: number[] = [];
+  for (let i = 0; i + 1 < cps.length; i++) out.push(bigramCode(cps[i]!, cps[i + 1]!));
   return out;
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
 
-/** bigrams(run) into `into`; a run of BMP characters (nearly all) is cut without an array of its characters. */
-function addBigrams(run: string, into: Set<string>) {
-  if (SURROGATE.test(run)) for (const b of bigrams(run)) into.add(b);
-  else if (run.length < 2) into.add(run);
-  else for (let i = 0; i + 2 <= run.length; i++) into.add(run.slice(i, i + 2));
+/** bigramCodes(run) into `into`; a run of BMP characters (nearly all) is read by code unit, without an array of its characters. */
+function addBigrams(run: string, into: Set<number>) {
+  if (SURROGATE.test(run)) for (const c of bigramCodes(run)) into.add(c);
+  else for (let i = 0; i + 1 < run.length; i++) into.add(bigramCode(run.charCodeAt(i), run.charCodeAt(i + 1)));
 }
 
-/** The text split for indexing: Latin words for to_tsvector('english'), and the CJK lexemes. */
-export function splitForIndex(text: string): { latin: string; cjk: string[] } {
-  const lexemes = new Set<string>();
+/**
+ * The text split for indexing: Latin words for to_tsvector('english'), jieba's words of three or
+ * more characters (they rank), and the codes of every CJK bigram (they match), ascending.
+ */
+export function splitForIndex(text: string): { latin: string; words: string[]; bigrams: Int32Array } {
+  const codes = new Set<number>();
   const runs: string[] = [];
   // One pass over the text: each CJK run gives its bigrams and becomes a space in the Latin part.
   const latin = text.replace(CJK_RUNS, (run) => {
-    if (lexemes.size < MAX_CJK_LEXEMES) {
+    if (codes.size < MAX_CJK_LEXEMES) {
       runs.push(run);
-      addBigrams(run, lexemes);
+      addBigrams(run, codes);
     }
     return " ";
   });
+  const words = new Set<string>();
   // One jieba call for all runs (a call per run cost more than the cutting): jieba cuts at every
   // character that is not Han, so runs joined by line breaks are cut as they are one by one.
   const cutter = getJieba();
-  if (cutter && runs.length) for (const w of cutter.cutForSearch(runs.join("\n"), false)) if (w.length > 2 && [...w].length > 2) lexemes.add(w);
-  return { latin, cjk: [...lexemes].slice(0, MAX_CJK_LEXEMES) };
+  if (cutter && runs.length) for (const w of cutter.cutForSearch(runs.join("\n"), false)) if (w.length > 2 && [...w].length > 2) words.add(w);
+  return { latin, words: [...words].slice(0, MAX_CJK_LEXEMES), bigrams: Int32Array.from(codes).sort().slice(0, MAX_CJK_LEXEMES) };
+}
+
+/** An int4[] literal for PostgreSQL, e.g. {1,-2}. */
+export function intArrayLiteral(codes: ArrayLike<number>): string {
+  return `{${Array.prototype.join.call(codes, ",")}}`;
 }
 
 export type QueryTerm = { kind: "latin" | "latin-phrase"; text: string } | { kind: "cjk"; text: string; words: string[] };
@@ -106,18 +123,12 @@ export function parseQuery(query: string): QueryTerm[] {
 }
 
 /**
- * The tsquery text for a CJK term: each jieba word must be present, as itself (a long word the
- * index holds) or as all of its bigrams (a 1-character word as a prefix of some bigram). Only
- * CJK characters reach this string, so it needs no quoting beyond the quotes it has.
+ * What a CJK term asks of the index: the codes of all its bigrams (a matching text holds the
+ * run, so it holds each of them; a 1-character term has none and is found by its exact check
+ * alone), and the tsquery of jieba's longer words for it, which rank (null when it has none).
+ * Only CJK characters reach the tsquery string, so it needs no quoting beyond its quotes.
  */
-export function cjkTsquery(term: { text: string; words: string[] }): string {
-  const parts = term.words
-    .filter((w) => hasCjk(w))
-    .map((w) => {
-      const chars = [...w];
-      if (chars.length === 1) return `'${w}':*`;
-      const grams = bigrams(w).map((b) => `'${b}'`).join(" & ");
-      return chars.length > 2 ? `( '${w}' | ( ${grams} ) )` : grams;
-    });
-  return parts.length ? parts.join(" & ") : bigrams(term.text).map((b) => `'${b}'`).join(" & ");
+export function cjkTerm(term: { text: string; words: string[] }): { codes: number[]; rankQuery: string | null } {
+  const long = term.words.filter((w) => hasCjk(w) && [...w].length > 2);
+  return { codes: bigramCodes(term.text), rankQuery: long.length ? long.map((w) => `'${w}'`).join(" | ") : null };
 }
