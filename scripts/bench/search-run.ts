@@ -30,7 +30,7 @@ import { drainQueue } from "@/server/jobs/queue";
 import { enqueueSearchIndex, SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
 import { EXTRACT_THREADS, extractionBusyMs } from "@/server/search/extractor";
 import { searchContent } from "@/server/search/content-search.service";
-import { intArrayLiteral, splitForIndex } from "@/server/search/tokenize";
+import { bigramColumns, intArrayLiteral, splitForIndex } from "@/server/search/tokenize";
 import { extractText } from "@/server/search/extract-core";
 import { textFormatOf } from "@/server/search/text-formats";
 import { getEnv } from "@/server/env";
@@ -256,14 +256,14 @@ async function indexSize(prisma: PrismaClient, what: string): Promise<void> {
   await prisma.$executeRawUnsafe(`VACUUM ANALYZE "SearchText"`);
   const [r] = await prisma.$queryRaw<{ total: bigint; heap: bigint; indexes: bigint; tsv: bigint; bigrams: bigint; stored: bigint; text: bigint; rows: bigint }[]>`
     SELECT pg_total_relation_size('"SearchText"') AS total, pg_table_size('"SearchText"') AS heap, pg_indexes_size('"SearchText"') AS indexes,
-           (SELECT coalesce(sum(pg_column_size(tsv)), 0) FROM "SearchText") AS tsv, (SELECT coalesce(sum(pg_column_size(bigrams)), 0) FROM "SearchText") AS bigrams,
+           (SELECT coalesce(sum(pg_column_size(tsv)), 0) FROM "SearchText") AS tsv, (SELECT coalesce(sum(pg_column_size(bigrams) + pg_column_size("bigramHashes")), 0) FROM "SearchText") AS bigrams,
            (SELECT coalesce(sum(pg_column_size(text)), 0) FROM "SearchText") AS stored,
            (SELECT coalesce(sum("textBytes"), 0) FROM "SearchText") AS text, (SELECT count(*) FROM "SearchText") AS rows`;
   const total = Number(r!.total);
   const text = Number(r!.text);
   const ratio = total / text;
   out.push(
-    `| 3. index size, ${what} (${Number(r!.rows)} rows) | **${ratio.toFixed(2)}×**: SearchText ${mib(total)} (table+TOAST ${mib(Number(r!.heap))}, of it text ${mib(Number(r!.stored))}, tsv ${mib(Number(r!.tsv))}, bigram codes ${mib(Number(r!.bigrams))}; indexes ${mib(Number(r!.indexes))}) ` +
+    `| 3. index size, ${what} (${Number(r!.rows)} rows) | **${ratio.toFixed(2)}×**: SearchText ${mib(total)} (table+TOAST ${mib(Number(r!.heap))}, of it text ${mib(Number(r!.stored))}, tsv ${mib(Number(r!.tsv))}, bigram codes and hashes ${mib(Number(r!.bigrams))}; indexes ${mib(Number(r!.indexes))}) ` +
       `vs ${mib(text)} of extracted text | < 1.5×: ${verdict(ratio < 1.5)} |`,
   );
   log(`index ${ratio.toFixed(2)}× the text (${what})`);
@@ -280,7 +280,7 @@ async function bulkDocuments(prisma: PrismaClient, owner: Actor, folders: string
   let cutMs = 0;
   for (let from = 0; from < n; from += BATCH) {
     const count = Math.min(BATCH, n - from);
-    const ids: string[] = [], vids: string[] = [], names: string[] = [], parents: string[] = [], texts: string[] = [], latins: string[] = [], words: string[] = [], codes: string[] = [];
+    const ids: string[] = [], vids: string[] = [], names: string[] = [], parents: string[] = [], texts: string[] = [], latins: string[] = [], words: string[] = [], codes: string[] = [], hashes: string[] = [];
     for (let i = from; i < from + count; i++) {
       const text = benchLines(rand, cfg.docBytes).join("\n");
       const c0 = performance.now();
@@ -293,7 +293,9 @@ async function bulkDocuments(prisma: PrismaClient, owner: Actor, folders: string
       texts.push(text);
       latins.push(cut.latin);
       words.push(cut.words.join(" "));
-      codes.push(intArrayLiteral(cut.bigrams));
+      const columns = bigramColumns(cut.bigrams);
+      codes.push(intArrayLiteral(columns.codes));
+      hashes.push(intArrayLiteral(columns.hashes));
     }
     await prisma.$transaction([
       prisma.$executeRaw`
@@ -306,9 +308,9 @@ async function bulkDocuments(prisma: PrismaClient, owner: Actor, folders: string
       prisma.$executeRaw`
         UPDATE "Node" n SET "currentVersionId" = t.vid FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid) WHERE n.id = t.id`,
       prisma.$executeRaw`
-        INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv, bigrams, "indexedAt")
-        SELECT id, vid, 'OK', text, octet_length(text), ${Prisma.raw(SEARCH_TSV_SQL)}, bigrams::int4[], now()
-          FROM unnest(${ids}::text[], ${vids}::text[], ${texts}::text[], ${latins}::text[], ${words}::text[], ${codes}::text[]) AS t(id, vid, text, latin, words, bigrams)`,
+        INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv, bigrams, "bigramHashes", "indexedAt")
+        SELECT id, vid, 'OK', text, octet_length(text), ${Prisma.raw(SEARCH_TSV_SQL)}, bigrams::int4[], hashes::int2[], now()
+          FROM unnest(${ids}::text[], ${vids}::text[], ${texts}::text[], ${latins}::text[], ${words}::text[], ${codes}::text[], ${hashes}::text[]) AS t(id, vid, text, latin, words, bigrams, hashes)`,
     ]);
     if ((from / BATCH) % 10 === 9) log(`  ${from + count}/${n} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }

@@ -8,7 +8,7 @@ import { ownLiveNodesSql, sharedFoldersCteSql } from "@/server/drive/search-scop
 import { AppError } from "@/server/errors/app-error";
 import { contentSearchSchema, type ContentSearchInput } from "@/server/search/search.schemas";
 import { makeSnippet, type Needles, type Snippet } from "@/server/search/snippet";
-import { cjkTerm, parseQuery, type QueryTerm } from "@/server/search/tokenize";
+import { bigramHash, cjkTerm, parseQuery, type QueryTerm } from "@/server/search/tokenize";
 import type { SearchKind } from "@/server/drive/drive.schemas";
 import type { Actor } from "@/server/auth/actor";
 
@@ -37,13 +37,16 @@ function latinTsquery(terms: QueryTerm[], loose = false): Prisma.Sql | null {
 
 /**
  * What the indexes are asked: the English terms of the tsvector, and every bigram of the Chinese
- * terms in the bigram codes. A query of 1-character Chinese terms alone asks neither: its exact
- * check reads the texts.
+ * terms, as exact codes of a long text or hashes of a short one (tokenize.ts bigramColumns). A
+ * query of 1-character Chinese terms alone asks neither: its exact check reads the texts.
  */
 function matchesSql(terms: QueryTerm[], loose: boolean): Prisma.Sql {
   const latin = latinTsquery(terms, loose);
   const codes = [...new Set(terms.flatMap((t) => (t.kind === "cjk" ? cjkTerm(t).codes : [])))];
-  return Prisma.sql`s.status = 'OK'${latin ? Prisma.sql` AND s.tsv @@ ${latin}` : Prisma.empty}${codes.length ? Prisma.sql` AND s.bigrams @> ${codes}::int4[]` : Prisma.empty}`;
+  const hashes = [...new Set(codes.map(bigramHash))];
+  return Prisma.sql`s.status = 'OK'${latin ? Prisma.sql` AND s.tsv @@ ${latin}` : Prisma.empty}${
+    codes.length ? Prisma.sql` AND (s."bigramHashes" @> ${hashes}::int2[] OR s.bigrams @> ${codes}::int4[])` : Prisma.empty
+  }`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { decodeText, extractText, htmlToText, limitText, ZIP_PART_MAX_BYTES } fr
 import { extractInWorker } from "@/server/search/extractor";
 import { findMarks, makeSnippet } from "@/server/search/snippet";
 import { textFormatOf } from "@/server/search/text-formats";
-import { bigramCode, bigramCodes, cjkTerm, getJieba, intArrayLiteral, parseQuery, splitForIndex } from "@/server/search/tokenize";
+import { bigramCode, bigramCodes, bigramColumns, bigramHash, cjkTerm, getJieba, HASHED_BIGRAMS_MAX, intArrayLiteral, parseQuery, splitForIndex } from "@/server/search/tokenize";
 import { makeDocx, makeOdt, makePdf, makePptx, makeXlsx, makeZipBombDocx } from "@/server/test/search-corpus";
 
 test("the format comes from the extension first, then the MIME type; pictures have none", () => {
@@ -74,6 +74,21 @@ test("jieba loads here; the index gets every CJK bigram as a code and jieba's lo
   expect(intArrayLiteral(Int32Array.from([3, -1]))).toBe("{3,-1}");
 });
 
+test("a short text's bigrams are stored as int2 hashes, a long text's as exact codes", () => {
+  for (const code of [0, 1, -1, bigramCode(0x5408, 0x540c), 0x7fffffff, -0x80000000]) {
+    const h = bigramHash(code);
+    expect(Number.isInteger(h) && h >= -32768 && h <= 32767).toBe(true);
+  }
+  const short = Int32Array.from({ length: HASHED_BIGRAMS_MAX }, (_, i) => bigramCode(0x4e00 + i, 0x4e00));
+  const cols = bigramColumns(short);
+  expect(cols.codes).toHaveLength(0);
+  expect(cols.hashes).toEqual([...new Set(Array.from(short, bigramHash))].sort((a, b) => a - b));
+  // The hash spreads neighbouring codes: 1,024 of them land in (nearly) as many buckets.
+  expect(cols.hashes.length).toBeGreaterThan(HASHED_BIGRAMS_MAX * 0.95);
+  const long = Int32Array.from({ length: HASHED_BIGRAMS_MAX + 1 }, (_, i) => bigramCode(0x4e00 + i, 0x4e00));
+  expect(bigramColumns(long)).toEqual({ codes: long, hashes: [] });
+});
+
 test("queries: phrases stay whole, CJK runs become terms, matched by all their bigrams and ranked by jieba's longer words", () => {
   expect(parseQuery('"finance team" 年度报告 uploads')).toEqual([
     { kind: "latin-phrase", text: "finance team" },
@@ -100,7 +115,7 @@ test("the extraction thread gives up on a file that takes too long and the next 
   expect(await extractInWorker("text", new TextEncoder().encode("slow"), 1024, { timeMs: 1 })).toMatchObject({ ok: false, reason: "timeout" });
   const ok = await extractInWorker("text", new TextEncoder().encode("合同 fine"), 1024);
   expect(ok.ok && new TextDecoder().decode(ok.text)).toBe("合同 fine");
-  expect(ok.ok && ok.bigrams).toBe(`{${bigramCodes("合同")[0]}}`);
+  expect(ok.ok && [ok.bigrams, ok.bigramHashes]).toEqual(["{}", `{${bigramHash(bigramCodes("合同")[0]!)}}`]);
 }, 120_000);
 
 test("a PDF of many lines lays them out on as many pages as they need, so every line's text is read", async () => {

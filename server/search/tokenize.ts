@@ -84,7 +84,27 @@ export function splitForIndex(text: string): { latin: string; words: string[]; b
   return { latin, words: [...words].slice(0, MAX_CJK_LEXEMES), bigrams: Int32Array.from(codes).sort().slice(0, MAX_CJK_LEXEMES) };
 }
 
-/** An int4[] literal for PostgreSQL, e.g. {1,-2}. */
+/**
+ * A text with at most this many distinct bigrams stores them as 16-bit hashes (bigramHash), one
+ * with more as exact codes. A hash collision only adds a candidate, which the exact check of the
+ * query's run removes: at this bound a text is a false candidate of a 2-character query at most
+ * ~1.6% of the time, and checking a text this short costs microseconds. A longer text keeps exact
+ * codes, since a false candidate would cost reading all of it.
+ */
+export const HASHED_BIGRAMS_MAX = 1024;
+
+/** A bigram code's 16-bit hash (the high half of a Fibonacci product), as int2. */
+export function bigramHash(code: number): number {
+  return Math.imul(code, 0x9e3779b1) >> 16;
+}
+
+/** A text's bigram codes as the two columns store them: `codes` (int4) or `hashes` (int2), the other empty. */
+export function bigramColumns(codes: ArrayLike<number>): { codes: ArrayLike<number>; hashes: number[] } {
+  if (codes.length > HASHED_BIGRAMS_MAX) return { codes, hashes: [] };
+  return { codes: [], hashes: [...new Set(Array.from(codes, bigramHash))].sort((a, b) => a - b) };
+}
+
+/** An int4[] or int2[] literal for PostgreSQL, e.g. {1,-2}. */
 export function intArrayLiteral(codes: ArrayLike<number>): string {
   return `{${Array.prototype.join.call(codes, ",")}}`;
 }
