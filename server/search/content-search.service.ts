@@ -37,8 +37,9 @@ function latinTsquery(terms: QueryTerm[], loose = false): Prisma.Sql | null {
 
 /**
  * What the indexes are asked: the English terms of the tsvector, and every bigram of the Chinese
- * terms, as exact codes of a long text or hashes of a short one (tokenize.ts bigramColumns). A
- * query of 1-character Chinese terms alone asks neither: its exact check reads the texts.
+ * terms (of a 1-character term, its own code when it is rare), as exact codes of a long text or
+ * hashes of a short one (tokenize.ts bigramColumns). A query of common 1-character Chinese terms
+ * alone asks neither: its exact check reads texts until it has enough matches.
  */
 function matchesSql(terms: QueryTerm[], loose: boolean): Prisma.Sql {
   const latin = latinTsquery(terms, loose);

@@ -3,7 +3,8 @@ import { decodeText, extractText, htmlToText, limitText, ZIP_PART_MAX_BYTES } fr
 import { extractInWorker } from "@/server/search/extractor";
 import { findMarks, makeSnippet } from "@/server/search/snippet";
 import { textFormatOf } from "@/server/search/text-formats";
-import { bigramCode, bigramCodes, bigramColumns, bigramHash, cjkTerm, getJieba, HASHED_BIGRAMS_MAX, intArrayLiteral, parseQuery, splitForIndex } from "@/server/search/tokenize";
+import { bigramCode, bigramCodes, bigramColumns, bigramHash, cjkTerm, getJieba, HASHED_BIGRAMS_MAX, intArrayLiteral, parseQuery, splitForIndex, unigramCode } from "@/server/search/tokenize";
+import { COMMON_HAN } from "@/server/search/common-han";
 import { makeDocx, makeOdt, makePdf, makePptx, makeXlsx, makeZipBombDocx } from "@/server/test/search-corpus";
 
 test("the format comes from the extension first, then the MIME type; pictures have none", () => {
@@ -59,14 +60,22 @@ test("jieba loads here; the index gets every CJK bigram as a code and jieba's lo
   expect(getJieba()).not.toBeNull();
   const code = (pair: string) => bigramCode(pair.codePointAt(0)!, pair.codePointAt(1)!);
   expect(bigramCodes("年度报告")).toEqual(["年度", "度报", "报告"].map(code));
+  // A lone character has a code of its own only when it is rare: 字 is common, 鲲 is not.
   expect(bigramCodes("字")).toEqual([]);
+  expect(bigramCodes("鲲")).toEqual([bigramCode("鲲".codePointAt(0)!, 0)]);
+  expect([unigramCode("a"), unigramCode("か"), unigramCode("字")]).toEqual([null, null, null]);
+  expect(unigramCode("𠀀")).toBe(bigramCode(0x20000, 0));
+  expect(COMMON_HAN.size).toBe(1000);
   // Hangul's code units are above 0x7fff: the code is a negative int4, as PostgreSQL's shift makes it.
   expect(bigramCode(0xd55c, 0xae00)).toBe(-715346432);
   // Beyond the BMP the low 16 bits stand for the character (𠀀 is U+20000).
   expect(bigramCodes("𠀀字")).toEqual([bigramCode(0x20000, "字".codePointAt(0)!)]);
-  const { latin, words, bigrams } = splitForIndex("Uploaded 中华人民共和国年度报告 today 猫");
-  expect(latin).toBe("Uploaded   today  ");
-  expect([...bigrams]).toEqual(expect.arrayContaining(["中华", "国年", "年度", "报告"].map(code)));
+  const { latin, words, bigrams } = splitForIndex("Uploaded 中华人民共和国年度报告 today 猫 鲲鹏");
+  expect(latin).toBe("Uploaded   today    ");
+  expect([...bigrams]).toEqual(expect.arrayContaining([...["中华", "国年", "年度", "报告", "鲲鹏"].map(code), ...["猫", "鲲", "鹏"].map((c) => unigramCode(c)!)]));
+  // Only the rare characters have codes of their own: 中 and 年 are common.
+  expect(bigrams).not.toContain(bigramCode("中".codePointAt(0)!, 0));
+  expect(bigrams).toHaveLength(10 + 1 + 3);
   expect([...bigrams]).toEqual([...bigrams].sort((a, b) => a - b));
   expect(bigrams).toHaveLength(new Set(bigrams).size);
   expect(words).toContain("中华人民共和国");
@@ -100,6 +109,7 @@ test("queries: phrases stay whole, CJK runs become terms, matched by all their b
   expect(cjkTerm({ text: "合同", words: ["合同"] })).toEqual({ codes: bigramCodes("合同"), rankQuery: null });
   expect(cjkTerm({ text: "年度报告", words: ["年度报告"] })).toEqual({ codes: bigramCodes("年度报告"), rankQuery: "'年度报告'" });
   expect(cjkTerm({ text: "我", words: ["我"] })).toEqual({ codes: [], rankQuery: null });
+  expect(cjkTerm({ text: "鲲", words: ["鲲"] })).toEqual({ codes: [unigramCode("鲲")], rankQuery: null });
 });
 
 test("snippets mark stems at word starts and CJK words exactly, near the first match", () => {

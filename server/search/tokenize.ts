@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { COMMON_HAN } from "@/server/search/common-han";
 
 // Chinese has no spaces, and PostgreSQL's parsers take a whole run of Han characters as one
 // "word". So the Latin part of a text goes to to_tsvector('english') (stemming) and the CJK part
@@ -45,9 +46,34 @@ export function bigramCode(a: number, b: number): number {
   return ((a & 0xffff) << 16) | (b & 0xffff);
 }
 
-/** The codes of a run's bigrams (none for a run of one character). */
+const HAN = /\p{Script=Han}/u;
+let rareBmp: Uint8Array | undefined;
+
+/** 1 for each BMP code unit that is a Han character not in COMMON_HAN, built once. */
+function rareHanTable(): Uint8Array {
+  if (rareBmp) return rareBmp;
+  const table = new Uint8Array(0x10000);
+  for (let u = 0x2e80; u < 0x10000; u++) {
+    const ch = String.fromCharCode(u);
+    if (HAN.test(ch) && !COMMON_HAN.has(ch)) table[u] = 1;
+  }
+  return (rareBmp = table);
+}
+
+/** A rare Han character's own code (common-han.ts): the bigram of it and U+0000, which no text holds; null for another character. */
+export function unigramCode(ch: string): number | null {
+  const cp = ch.codePointAt(0)!;
+  const rare = cp < 0x10000 ? rareHanTable()[cp] === 1 : HAN.test(ch);
+  return rare ? bigramCode(cp, 0) : null;
+}
+
+/** The codes of a run's bigrams, or of its character alone when it has one and that is rare. */
 export function bigramCodes(run: string): number[] {
-  const cps = [...run].map((c) => c.codePointAt(0)!);
+  const cps = Array.from(run, (c) => c.codePointAt(0)!);
+  if (cps.length === 1) {
+    const code = unigramCode(run);
+    return code === null ? [] : [code];
+  }
   const out: number[] = [];
   for (let i = 0; i + 1 < cps.length; i++) out.push(bigramCode(cps[i]!, cps[i + 1]!));
   return out;
@@ -55,15 +81,30 @@ export function bigramCodes(run: string): number[] {
 
 const SURROGATE = /[\ud800-\udfff]/;
 
-/** bigramCodes(run) into `into`; a run of BMP characters (nearly all) is read by code unit, without an array of its characters. */
-function addBigrams(run: string, into: Set<number>) {
-  if (SURROGATE.test(run)) for (const c of bigramCodes(run)) into.add(c);
-  else for (let i = 0; i + 1 < run.length; i++) into.add(bigramCode(run.charCodeAt(i), run.charCodeAt(i + 1)));
+/** Into `into`: a run's bigram codes, and the codes of its rare characters. */
+function addCodes(run: string, into: Set<number>) {
+  if (SURROGATE.test(run)) {
+    const chars = Array.from(run);
+    for (let i = 0; i < chars.length; i++) {
+      const code = unigramCode(chars[i]!);
+      if (code !== null) into.add(code);
+      if (i + 1 < chars.length) into.add(bigramCode(chars[i]!.codePointAt(0)!, chars[i + 1]!.codePointAt(0)!));
+    }
+    return;
+  }
+  // A run of BMP characters (nearly all) is read by code unit, without an array of its characters.
+  const rare = rareHanTable();
+  for (let i = 0; i < run.length; i++) {
+    const u = run.charCodeAt(i);
+    if (rare[u] === 1) into.add(bigramCode(u, 0));
+    if (i + 1 < run.length) into.add(bigramCode(u, run.charCodeAt(i + 1)));
+  }
 }
 
 /**
  * The text split for indexing: Latin words for to_tsvector('english'), jieba's words of three or
- * more characters (they rank), and the codes of every CJK bigram (they match), ascending.
+ * more characters (they rank), and the codes of every CJK bigram and rare Han character (they
+ * match), ascending.
  */
 export function splitForIndex(text: string): { latin: string; words: string[]; bigrams: Int32Array } {
   const codes = new Set<number>();
@@ -72,7 +113,7 @@ export function splitForIndex(text: string): { latin: string; words: string[]; b
   const latin = text.replace(CJK_RUNS, (run) => {
     if (codes.size < MAX_CJK_LEXEMES) {
       runs.push(run);
-      addBigrams(run, codes);
+      addCodes(run, codes);
     }
     return " ";
   });
@@ -144,8 +185,8 @@ export function parseQuery(query: string): QueryTerm[] {
 
 /**
  * What a CJK term asks of the index: the codes of all its bigrams (a matching text holds the
- * run, so it holds each of them; a 1-character term has none and is found by its exact check
- * alone), and the tsquery of jieba's longer words for it, which rank (null when it has none).
+ * run, so it holds each of them), or of its one character when that is rare (a common one has
+ * none, and is found by its exact check alone), and the tsquery of jieba's longer words for it, which rank (null when it has none).
  * Only CJK characters reach the tsquery string, so it needs no quoting beyond its quotes.
  */
 export function cjkTerm(term: { text: string; words: string[] }): { codes: number[]; rankQuery: string | null } {
