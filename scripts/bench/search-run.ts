@@ -39,7 +39,7 @@ import { makeDocx, makeHtml, makePdf } from "@/server/test/search-corpus";
 import type { Actor } from "@/server/auth/actor";
 import { cpuSecondsOf, peakRssMiB, percentile, resetPeakRss } from "./measure";
 import { nameRowLine, seedNameNodes, seedTeamNodes, timeGranteeNameQueries, timeNameQueries } from "./name-search";
-import { benchLines, PLANTS, seededRandom } from "./search-corpus";
+import { benchLines, PLANTS, sampledShare, seededRandom } from "./search-corpus";
 
 const quick = process.env.BENCH_QUICK === "1";
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -322,7 +322,7 @@ async function bulkDocuments(prisma: PrismaClient, owner: Actor, folders: string
 
 /** 2b. searchContent timed per query, as the owner of every document and as a grantee of one folder of them. */
 async function queries(owner: Actor, grantee: Actor, sharedShare: number): Promise<void> {
-  const qs = [
+  const qs: { label: string; query: string; share: number }[] = [
     { label: "2-char Chinese 合同", query: "合同", share: PLANTS.zh2.share },
     { label: "4-char Chinese 年度报告", query: "年度报告", share: PLANTS.zh4.share },
     { label: "English stem uploads (→ uploaded)", query: "uploads", share: PLANTS.stem.share },
@@ -330,6 +330,9 @@ async function queries(owner: Actor, grantee: Actor, sharedShare: number): Promi
     { label: "rare word xylophone", query: "xylophone", share: PLANTS.rareEn.share },
     { label: "rare Chinese 鲲鹏", query: "鲲鹏", share: PLANTS.rareZh.share },
     { label: "common word 项目", query: "项目", share: PLANTS.common.share },
+    // One character: a rare one has an index entry of its own; a common one (数, of the filler's 数据) is found by reading texts until there are enough.
+    { label: "1-char rare Chinese 鲲", query: "鲲", share: PLANTS.rareZh.share },
+    { label: "1-char common Chinese 数", query: "数", share: sampledShare("数", cfg.docBytes) },
   ];
   const actors = [
     { label: "owner", actor: owner, sees: cfg.docs },
