@@ -61,3 +61,11 @@ export function benchLines(rand: () => number, bytes: number, plants: Plant[] = 
   for (const p of plants) if (rand() < p.share) lines.splice(Math.floor(rand() * lines.length), 0, p.line);
   return lines;
 }
+
+/** The share of generated documents of about `bytes` that hold `text`, from a sample (the filler's words have no planted share). */
+export function sampledShare(text: string, bytes: number, samples = 1000): number {
+  const rand = seededRandom(7);
+  let hits = 0;
+  for (let i = 0; i < samples; i++) if (benchLines(rand, bytes).join("\n").includes(text)) hits++;
+  return hits / samples;
+}

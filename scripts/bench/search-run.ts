@@ -20,16 +20,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase, setDatabase, type PrismaClient } from "@/server/db/client";
+import { Prisma } from "@/server/db/generated/client.ts";
 import { withPgClient } from "@/server/db/pg-connections";
 import { resolveEnv, setEnvForTests } from "@/server/env";
 import { createFolder } from "@/server/drive/drive.service";
 import { shareWithUser } from "@/server/share/grant.service";
-import { BACKFILL_BATCH, INDEX_JOB_BATCH, indexFilesText, indexFileText, type IndexOutcome } from "@/server/search/search-index.service";
+import { BACKFILL_BATCH, INDEX_JOB_BATCH, indexFilesText, indexFileText, SEARCH_TSV_SQL, type IndexOutcome } from "@/server/search/search-index.service";
 import { drainQueue } from "@/server/jobs/queue";
 import { enqueueSearchIndex, SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
 import { EXTRACT_THREADS, extractionBusyMs } from "@/server/search/extractor";
 import { searchContent } from "@/server/search/content-search.service";
-import { splitForIndex } from "@/server/search/tokenize";
+import { bigramColumns, intArrayLiteral, splitForIndex } from "@/server/search/tokenize";
 import { extractText } from "@/server/search/extract-core";
 import { textFormatOf } from "@/server/search/text-formats";
 import { getEnv } from "@/server/env";
@@ -38,7 +39,7 @@ import { makeDocx, makeHtml, makePdf } from "@/server/test/search-corpus";
 import type { Actor } from "@/server/auth/actor";
 import { cpuSecondsOf, peakRssMiB, percentile, resetPeakRss } from "./measure";
 import { nameRowLine, seedNameNodes, seedTeamNodes, timeGranteeNameQueries, timeNameQueries } from "./name-search";
-import { benchLines, PLANTS, seededRandom } from "./search-corpus";
+import { benchLines, PLANTS, sampledShare, seededRandom } from "./search-corpus";
 
 const quick = process.env.BENCH_QUICK === "1";
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -253,15 +254,16 @@ async function phases(samples: Map<string, { name: string; content: Buffer }[]>,
 /** 3. pg_total_relation_size of SearchText (heap, TOAST, indexes) against the text it holds. */
 async function indexSize(prisma: PrismaClient, what: string): Promise<void> {
   await prisma.$executeRawUnsafe(`VACUUM ANALYZE "SearchText"`);
-  const [r] = await prisma.$queryRaw<{ total: bigint; heap: bigint; indexes: bigint; tsv: bigint; text: bigint; rows: bigint }[]>`
+  const [r] = await prisma.$queryRaw<{ total: bigint; heap: bigint; indexes: bigint; tsv: bigint; bigrams: bigint; stored: bigint; text: bigint; rows: bigint }[]>`
     SELECT pg_total_relation_size('"SearchText"') AS total, pg_table_size('"SearchText"') AS heap, pg_indexes_size('"SearchText"') AS indexes,
-           (SELECT coalesce(sum(pg_column_size(tsv)), 0) FROM "SearchText") AS tsv,
+           (SELECT coalesce(sum(pg_column_size(tsv)), 0) FROM "SearchText") AS tsv, (SELECT coalesce(sum(pg_column_size(bigrams) + pg_column_size("bigramHashes")), 0) FROM "SearchText") AS bigrams,
+           (SELECT coalesce(sum(pg_column_size(text)), 0) FROM "SearchText") AS stored,
            (SELECT coalesce(sum("textBytes"), 0) FROM "SearchText") AS text, (SELECT count(*) FROM "SearchText") AS rows`;
   const total = Number(r!.total);
   const text = Number(r!.text);
   const ratio = total / text;
   out.push(
-    `| 3. index size, ${what} (${Number(r!.rows)} rows) | **${ratio.toFixed(2)}×**: SearchText ${mib(total)} (table+TOAST ${mib(Number(r!.heap))}, of it tsv ${mib(Number(r!.tsv))}; indexes ${mib(Number(r!.indexes))}) ` +
+    `| 3. index size, ${what} (${Number(r!.rows)} rows) | **${ratio.toFixed(2)}×**: SearchText ${mib(total)} (table+TOAST ${mib(Number(r!.heap))}, of it text ${mib(Number(r!.stored))}, tsv ${mib(Number(r!.tsv))}, bigram codes and hashes ${mib(Number(r!.bigrams))}; indexes ${mib(Number(r!.indexes))}) ` +
       `vs ${mib(text)} of extracted text | < 1.5×: ${verdict(ratio < 1.5)} |`,
   );
   log(`index ${ratio.toFixed(2)}× the text (${what})`);
@@ -278,19 +280,22 @@ async function bulkDocuments(prisma: PrismaClient, owner: Actor, folders: string
   let cutMs = 0;
   for (let from = 0; from < n; from += BATCH) {
     const count = Math.min(BATCH, n - from);
-    const ids: string[] = [], vids: string[] = [], names: string[] = [], parents: string[] = [], texts: string[] = [], latins: string[] = [], cjks: string[] = [];
+    const ids: string[] = [], vids: string[] = [], names: string[] = [], parents: string[] = [], texts: string[] = [], latins: string[] = [], words: string[] = [], codes: string[] = [], hashes: string[] = [];
     for (let i = from; i < from + count; i++) {
       const text = benchLines(rand, cfg.docBytes).join("\n");
       const c0 = performance.now();
-      const { latin, cjk } = splitForIndex(text);
+      const cut = splitForIndex(text);
       cutMs += performance.now() - c0;
       ids.push(randomUUID());
       vids.push(randomUUID());
       names.push(`note-${i}.txt`);
       parents.push(folders[i % folders.length]!);
       texts.push(text);
-      latins.push(latin);
-      cjks.push(cjk.join(" "));
+      latins.push(cut.latin);
+      words.push(cut.words.join(" "));
+      const columns = bigramColumns(cut.bigrams);
+      codes.push(intArrayLiteral(columns.codes));
+      hashes.push(intArrayLiteral(columns.hashes));
     }
     await prisma.$transaction([
       prisma.$executeRaw`
@@ -303,21 +308,21 @@ async function bulkDocuments(prisma: PrismaClient, owner: Actor, folders: string
       prisma.$executeRaw`
         UPDATE "Node" n SET "currentVersionId" = t.vid FROM unnest(${ids}::text[], ${vids}::text[]) AS t(id, vid) WHERE n.id = t.id`,
       prisma.$executeRaw`
-        INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv, "indexedAt")
-        SELECT id, vid, 'OK', text, octet_length(text), to_tsvector('english', latin) || array_to_tsvector(string_to_array(cjk, ' ')), now()
-          FROM unnest(${ids}::text[], ${vids}::text[], ${texts}::text[], ${latins}::text[], ${cjks}::text[]) AS t(id, vid, text, latin, cjk)`,
+        INSERT INTO "SearchText" ("nodeId", "versionId", status, text, "textBytes", tsv, bigrams, "bigramHashes", "indexedAt")
+        SELECT id, vid, 'OK', text, octet_length(text), ${Prisma.raw(SEARCH_TSV_SQL)}, bigrams::int4[], hashes::int2[], now()
+          FROM unnest(${ids}::text[], ${vids}::text[], ${texts}::text[], ${latins}::text[], ${words}::text[], ${codes}::text[], ${hashes}::text[]) AS t(id, vid, text, latin, words, bigrams, hashes)`,
     ]);
     if ((from / BATCH) % 10 === 9) log(`  ${from + count}/${n} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
   await prisma.$executeRawUnsafe(`ANALYZE "Node"`);
   out.push(
-    `| 2. setup: ${n} documents bulk-inserted (not timed as indexing) | ${((performance.now() - t0) / 1000).toFixed(0)} s, of it ${(cutMs / 1000).toFixed(0)} s in splitForIndex (the indexer's tokenising function); tsvector built by the same SQL as saveRow | |`,
+    `| 2. setup: ${n} documents bulk-inserted (not timed as indexing) | ${((performance.now() - t0) / 1000).toFixed(0)} s, of it ${(cutMs / 1000).toFixed(0)} s in splitForIndex (the indexer's tokenising function); tsvector and bigram codes built by the same SQL as saveRow | |`,
   );
 }
 
 /** 2b. searchContent timed per query, as the owner of every document and as a grantee of one folder of them. */
 async function queries(owner: Actor, grantee: Actor, sharedShare: number): Promise<void> {
-  const qs = [
+  const qs: { label: string; query: string; share: number }[] = [
     { label: "2-char Chinese 合同", query: "合同", share: PLANTS.zh2.share },
     { label: "4-char Chinese 年度报告", query: "年度报告", share: PLANTS.zh4.share },
     { label: "English stem uploads (→ uploaded)", query: "uploads", share: PLANTS.stem.share },
@@ -325,6 +330,9 @@ async function queries(owner: Actor, grantee: Actor, sharedShare: number): Promi
     { label: "rare word xylophone", query: "xylophone", share: PLANTS.rareEn.share },
     { label: "rare Chinese 鲲鹏", query: "鲲鹏", share: PLANTS.rareZh.share },
     { label: "common word 项目", query: "项目", share: PLANTS.common.share },
+    // One character: a rare one has an index entry of its own; a common one (数, of the filler's 数据) is found by reading texts until there are enough.
+    { label: "1-char rare Chinese 鲲", query: "鲲", share: PLANTS.rareZh.share },
+    { label: "1-char common Chinese 数", query: "数", share: sampledShare("数", cfg.docBytes) },
   ];
   const actors = [
     { label: "owner", actor: owner, sees: cfg.docs },
@@ -455,7 +463,7 @@ async function main() {
       ...out,
       "",
       "- 1: files committed through the upload service (untimed), then indexFileText({ force: true }) one after another, as the search.index job calls it (blob read, extraction thread, splitForIndex, saveRow); the first two files (the threads' start-up) untimed. CPU = process.cpuUsage() of the bench process (all threads); peak RSS = its VmHWM, reset before.",
-      `- 2: documents beyond the indexed files are inserted in bulk SQL, their text cut by splitForIndex and their tsvector made by saveRow's expression, so the index holds what the indexer would write; queries timed through searchContent (the search.content service call, snippets and paths included), server time in-process, no HTTP. Planted words: ${Object.values(PLANTS).map((p) => `"${p.line}" in ${p.share * 100}%`).join(", ")}. The grantee sees one of 20 folders (shareWithUser).`,
+      `- 2: documents beyond the indexed files are inserted in bulk SQL, their text cut by splitForIndex and their tsvector and bigram codes made by saveRow's expressions, so the index holds what the indexer would write; queries timed through searchContent (the search.content service call, snippets and paths included), server time in-process, no HTTP. Planted words: ${Object.values(PLANTS).map((p) => `"${p.line}" in ${p.share * 100}%`).join(", ")}. The grantee sees one of 20 folders (shareWithUser).`,
       "- 3: pg_total_relation_size('\"SearchText\"') (heap, TOAST, GIN and b-tree indexes; the table keeps the text itself for snippets) after VACUUM ANALYZE, against the sum of textBytes.",
       ...plans,
       "",

@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { callerFor, createTestFile, createTestUser } from "@/server/test/factories";
 import { NOT_FOUND, rejectionOf } from "@/server/test/rejection";
@@ -8,6 +10,8 @@ import { drainQueue, runQueueOnce } from "@/server/jobs/queue";
 import { SEARCH_INDEX_JOB } from "@/server/jobs/search-index-queue";
 import { getBlobStore } from "@/server/storage/blob-store-factory";
 import { RANKED_CANDIDATES } from "@/server/search/content-search.service";
+import { bigramCodes, bigramHash, HASHED_BIGRAMS_MAX, unigramCode } from "@/server/search/tokenize";
+import { COMMON_HAN } from "@/server/search/common-han";
 import type { Actor } from "@/server/auth/actor";
 
 const t = useTestDatabase();
@@ -57,6 +61,51 @@ describe("content search", () => {
     expect(marked).toContain("uploaded");
     // Script text is not content.
     expect(names(await search("scriptword"))).toEqual([]);
+  });
+
+  it("CJK bigrams are stored as int2 hashes of a short text, exact int4 codes of a long one, not in the tsvector; rows stored before are moved", async () => {
+    const { actor } = await createTestUser();
+    const short = await upload(actor, "zh.txt", `${ZH}\n单 한글 猫`);
+    // More distinct bigrams than HASHED_BIGRAMS_MAX: a run of 1,100 ideographs from U+9000 to U+9BB7, none of the words looked for.
+    const long = await upload(actor, "long.txt", `${Array.from({ length: HASHED_BIGRAMS_MAX + 76 }, (_, i) => String.fromCodePoint(0x9000 + ((i * 7) % 3000))).join("")}\n鲲鹏计划`);
+    await drainQueue();
+    const search = (query: string) => callerFor(actor).search.content({ query });
+    // 单 is a common character alone: no code, found by reading the texts; 猫 and 鲲 are rare: codes of their own.
+    for (const q of ["合同", "客户合同", "年度报告", "单", "한글", "猫"]) expect(names(await search(q))).toEqual(["zh.txt"]);
+    for (const q of ["鲲鹏", "鲲"]) expect(names(await search(q))).toEqual(["long.txt"]);
+    expect(names(await search("同客"))).toEqual([]);
+    const codes = [...bigramCodes("合同"), ...bigramCodes("한글"), ...bigramCodes("猫")];
+    const stored = (id: string) => t.prisma.$queryRaw<{ inTsv: boolean; single: boolean; codes: boolean; hashes: boolean; words: boolean }[]>`
+      SELECT tsv @@ '合同'::tsquery AS "inTsv", tsv @@ '单'::tsquery AS single, bigrams @> ${codes}::int4[] AS codes,
+             "bigramHashes" @> ${codes.map(bigramHash)}::int2[] AS hashes, tsv @@ '年度报告'::tsquery AS words
+        FROM "SearchText" WHERE "nodeId" = ${id}`;
+    expect(await stored(short.id)).toEqual([{ inTsv: false, single: false, codes: false, hashes: true, words: true }]);
+    const [big] = await t.prisma.$queryRaw<{ codes: number; hashes: number }[]>`
+      SELECT cardinality(bigrams) AS codes, cardinality("bigramHashes") AS hashes FROM "SearchText" WHERE "nodeId" = ${long.id}`;
+    expect(big!.codes).toBeGreaterThan(HASHED_BIGRAMS_MAX);
+    expect(big!.hashes).toBe(0);
+    for (const index of ["SearchText_bigrams_idx", "SearchText_bigramHashes_idx"]) {
+      const plan = await t.prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+        const where = index === "SearchText_bigrams_idx" ? `bigrams @> '{${codes[0]}}'::int4[]` : `"bigramHashes" @> '{${bigramHash(codes[0]!)}}'::int2[]`;
+        return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN SELECT "nodeId" FROM "SearchText" s WHERE ${where}`);
+      });
+      expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain(index);
+    }
+    // A row as the indexer wrote it before: bigrams and 1-character runs as lexemes, no arrays. The migration's UPDATE moves them.
+    await t.prisma.$executeRaw`UPDATE "SearchText" SET bigrams = '{}', "bigramHashes" = '{}', tsv = tsv || array_to_tsvector(${["合同", "户合", "单", "한글", "猫"]}::text[]) WHERE "nodeId" = ${short.id}`;
+    expect(await stored(short.id)).toEqual([{ inTsv: true, single: true, codes: false, hashes: false, words: true }]);
+    const migration = readFileSync(path.join(process.cwd(), "prisma/migrations/20261208000000_search_bigram_codes/migration.sql"), "utf8");
+    expect(migration).toContain([...COMMON_HAN].join(""));
+    await t.prisma.$executeRawUnsafe(/^WITH[^;]*;/m.exec(migration)![0]);
+    expect(await stored(short.id)).toEqual([{ inTsv: false, single: false, codes: false, hashes: true, words: true }]);
+    // The SQL hash is bigramHash's, bit for bit (negative codes, as Hangul's, included).
+    const [row] = await t.prisma.$queryRaw<{ hashes: number[] }[]>`SELECT "bigramHashes" AS hashes FROM "SearchText" WHERE "nodeId" = ${short.id}`;
+    const rare = [..."合同户单猫"].map(unigramCode).filter((c) => c !== null);
+    expect(rare).toEqual([unigramCode("猫")]);
+    expect(row!.hashes.sort((a, b) => a - b)).toEqual([...new Set([...bigramCodes("合同"), ...bigramCodes("户合"), ...bigramCodes("한글"), ...rare].map(bigramHash))].sort((a, b) => a - b));
+    expect(names(await search("合同"))).toEqual(["zh.txt"]);
+    expect(names(await search("猫"))).toEqual(["zh.txt"]);
   });
 
   it("reads GB18030 text and filters by kind, folder and modified date", async () => {

@@ -8,7 +8,7 @@ import { ownLiveNodesSql, sharedFoldersCteSql } from "@/server/drive/search-scop
 import { AppError } from "@/server/errors/app-error";
 import { contentSearchSchema, type ContentSearchInput } from "@/server/search/search.schemas";
 import { makeSnippet, type Needles, type Snippet } from "@/server/search/snippet";
-import { cjkTsquery, parseQuery, type QueryTerm } from "@/server/search/tokenize";
+import { bigramHash, cjkTerm, parseQuery, type QueryTerm } from "@/server/search/tokenize";
 import type { SearchKind } from "@/server/drive/drive.schemas";
 import type { Actor } from "@/server/auth/actor";
 
@@ -20,20 +20,48 @@ export interface ContentHitDto extends NodeDto {
 }
 
 /**
- * The tsquery of all terms (each must match), built from parameters only. `loose` asks for a
- * phrase's words in any order: the GIN index answers that alone, where an ordered phrase makes
- * PostgreSQL read each match's tsvector to check the positions.
+ * The tsquery of the English terms (each must match), built from parameters only; null when the
+ * query has none. `loose` asks for a phrase's words in any order: the GIN index answers that
+ * alone, where an ordered phrase makes PostgreSQL read each match's tsvector to check positions.
  */
-function tsquerySql(terms: QueryTerm[], loose = false): Prisma.Sql {
-  const parts = terms.map((t) =>
+function latinTsquery(terms: QueryTerm[], loose = false): Prisma.Sql | null {
+  const parts = terms.flatMap((t) =>
     t.kind === "cjk"
-      ? // A cast, not to_tsquery(): the lexemes are taken as written, like array_to_tsvector stored them (no parser, no locale).
-        Prisma.sql`${cjkTsquery(t)}::tsquery`
+      ? []
       : t.kind === "latin-phrase" && !loose
-        ? Prisma.sql`phraseto_tsquery('english', ${t.text})`
-        : Prisma.sql`plainto_tsquery('english', ${t.text})`,
+        ? [Prisma.sql`phraseto_tsquery('english', ${t.text})`]
+        : [Prisma.sql`plainto_tsquery('english', ${t.text})`],
   );
-  return Prisma.join(parts, " && ");
+  return parts.length ? Prisma.sql`(${Prisma.join(parts, " && ")})` : null;
+}
+
+/**
+ * What the indexes are asked: the English terms of the tsvector, and every bigram of the Chinese
+ * terms (of a 1-character term, its own code when it is rare), as exact codes of a long text or
+ * hashes of a short one (tokenize.ts bigramColumns). A query of common 1-character Chinese terms
+ * alone asks neither: its exact check reads texts until it has enough matches.
+ */
+function matchesSql(terms: QueryTerm[], loose: boolean): Prisma.Sql {
+  const latin = latinTsquery(terms, loose);
+  const codes = [...new Set(terms.flatMap((t) => (t.kind === "cjk" ? cjkTerm(t).codes : [])))];
+  const hashes = [...new Set(codes.map(bigramHash))];
+  return Prisma.sql`s.status = 'OK'${latin ? Prisma.sql` AND s.tsv @@ ${latin}` : Prisma.empty}${
+    codes.length ? Prisma.sql` AND (s."bigramHashes" @> ${hashes}::int2[] OR s.bigrams @> ${codes}::int4[])` : Prisma.empty
+  }`;
+}
+
+/**
+ * What ranks a match: its English terms, and jieba's longer words for the Chinese terms (a text
+ * where the word stands as a word ranks above one that only holds its characters); 0 when the
+ * query has neither.
+ */
+function rankSql(terms: QueryTerm[]): Prisma.Sql {
+  const latin = latinTsquery(terms);
+  // A cast, not to_tsquery(): the words are taken as written, like array_to_tsvector stored them (no parser, no locale).
+  const words = terms.flatMap((t) => (t.kind === "cjk" ? [cjkTerm(t).rankQuery].filter((q) => q !== null) : []));
+  const cjk = words.length ? Prisma.sql`${words.join(" | ")}::tsquery` : null;
+  const query = latin && cjk ? Prisma.sql`(${latin} || ${cjk})` : (latin ?? cjk);
+  return query ? Prisma.sql`ts_rank(s.tsv, ${query})::float8` : Prisma.sql`0::float8`;
 }
 
 /**
@@ -53,8 +81,6 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
     if (folder.kind !== "FOLDER") throw new AppError("NOT_FOUND", "node.notFound");
   }
   const offset = cursor ? Number(cursor) : 0;
-  // Written out in the WHERE (not joined from a CTE) so the planner sees a constant and uses the GIN index.
-  const tsquery = Prisma.sql`(${tsquerySql(terms)})`;
   const hasPhrase = terms.some((t) => t.kind === "latin-phrase");
   // Independent look-ups side by side (each a round trip to PostgreSQL; PGlite runs them in turn).
   const [shared, teams, needles] = await Promise.all([
@@ -71,11 +97,12 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
   const drives = [...teams.keys()];
   const ctes: Prisma.Sql[] = [];
   if (folderId) ctes.push(Prisma.sql`under AS (SELECT id FROM "Node" WHERE id = ${folderId} UNION SELECT c.id FROM "Node" c JOIN under u ON c."parentId" = u.id WHERE c."trashedAt" IS NULL)`);
-  // Bigrams say a Chinese term's characters are there; its exact run must be too. A phrase's
+  // Bigrams say a Chinese term's character pairs are there; its exact run must be too. A phrase's
   // words are found by the index; their order is checked on the tsvector.
   const exact = terms.filter((t) => t.kind === "cjk").map((t) => Prisma.sql`strpos(m.text, ${t.text}) > 0`);
-  if (hasPhrase) exact.push(Prisma.sql`m.tsv @@ ${tsquery}`);
-  const matches = Prisma.sql`s.status = 'OK' AND s.tsv @@ (${tsquerySql(terms, hasPhrase)})`;
+  if (hasPhrase) exact.push(Prisma.sql`m.tsv @@ ${latinTsquery(terms)!}`);
+  // Written out in the WHERE (not joined from a CTE) so the planner sees constants and uses the GIN indexes.
+  const matches = matchesSql(terms, hasPhrase);
   // The filters on the node besides the trash (which the granted branch checks on its matches).
   const nodeFiltersLive = Prisma.sql`${kind ? Prisma.sql`AND ${kindFilterSql(kind as SearchKind)}` : Prisma.empty}
        ${folderId ? Prisma.sql`AND n."parentId" IN (SELECT id FROM under)` : Prisma.empty}
@@ -124,7 +151,7 @@ export async function searchContent(input: ContentSearchInput & { actor: Actor }
     WITH RECURSIVE ${ctes.length ? Prisma.sql`${Prisma.join(ctes, ", ")},` : Prisma.empty}
     hits AS (SELECT id, min((pos - 1) / ${RANKED_CANDIDATES}) AS tier FROM (${hasGrants ? Prisma.sql`(${ownHits}) UNION ALL (${grantedHits})` : ownHits}) c GROUP BY id)
     SELECT n.id, n."parentId", n.kind::text AS kind, n.name, n.size, n."mimeType", n."createdAt", n."updatedAt", n."ownerId",
-           ts_rank(s.tsv, ${tsquery})::float8 AS rank
+           ${rankSql(terms)} AS rank
       FROM hits h JOIN "Node" n ON n.id = h.id JOIN "SearchText" s ON s."nodeId" = n.id AND s."versionId" = n."currentVersionId"
      ORDER BY h.tier, rank DESC, n."updatedAt" DESC, n.id
      LIMIT ${limit + 1} OFFSET ${offset}`;

@@ -1,6 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import { extractText } from "@/server/search/extract-core";
-import { splitForIndex } from "@/server/search/tokenize";
+import { bigramColumns, intArrayLiteral, splitForIndex } from "@/server/search/tokenize";
 import type { ExtractRequest, ExtractResponse } from "@/server/search/extractor";
 
 // The extraction thread: one file at a time, told by the main thread, which kills and replaces
@@ -13,8 +13,9 @@ parentPort?.on("message", async (req: ExtractRequest) => {
   try {
     const out = await extractText(req.format, req.bytes, req.maxBytes);
     if (out.ok) {
-      const { latin, cjk } = splitForIndex(out.text);
-      res = { id: req.id, ok: true, text: utf8.encode(out.text), latin: utf8.encode(latin), cjk: cjk.join(" ") };
+      const { latin, words, bigrams } = splitForIndex(out.text);
+      const { codes, hashes } = bigramColumns(bigrams);
+      res = { id: req.id, ok: true, text: utf8.encode(out.text), latin: utf8.encode(latin), words: words.join(" "), bigrams: intArrayLiteral(codes), bigramHashes: intArrayLiteral(hashes) };
       transfer.push(res.text.buffer as ArrayBuffer, res.latin.buffer as ArrayBuffer);
     } else res = { id: req.id, ok: false, reason: out.reason, detail: out.detail };
   } catch (e) {

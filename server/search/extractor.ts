@@ -15,8 +15,9 @@ export interface ExtractRequest {
 export type ExtractResponse =
   // text and latin (splitForIndex's) as UTF-8, transferred: the main thread hands the bytes to
   // PostgreSQL as they are and never holds them as strings (cloning ~160 KiB of strings per file
-  // and collecting them cost it more than the statement); cjk: the CJK lexemes joined by spaces.
-  | { id: number; ok: true; text: Uint8Array; latin: Uint8Array; cjk: string }
+  // and collecting them cost it more than the statement); words: jieba's longer words joined by
+  // spaces; bigrams and bigramHashes: the bigram columns as int4[] and int2[] literals (tokenize.ts bigramColumns).
+  | { id: number; ok: true; text: Uint8Array; latin: Uint8Array; words: string; bigrams: string; bigramHashes: string }
   | { id: number; ok: false; reason: UnreadableReason; detail?: string };
 export type ExtractResult = ExtractResponse extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
 

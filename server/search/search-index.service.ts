@@ -57,8 +57,8 @@ export async function indexFileText(input: { nodeId: string; force?: boolean }):
   return outcome!;
 }
 
-/** `text` and `latin` as the extraction thread sends them (UTF-8); `cjk`: the CJK lexemes, space-separated (they never contain a space). */
-type Row = { nodeId: string; versionId: string; status: string; reason: string | null; text: Uint8Array | string; latin: Uint8Array | string; cjk: string };
+/** As the extraction thread sends them: `text` and `latin` in UTF-8, `words` space-separated (they never contain a space), the bigram columns as array literals. */
+type Row = { nodeId: string; versionId: string; status: string; reason: string | null; text: Uint8Array | string; latin: Uint8Array | string; words: string; bigrams: string; bigramHashes: string };
 
 /**
  * indexFileText for many files at once (the backfill): one query reads the files, their texts are
@@ -107,7 +107,7 @@ export async function indexFilesTextSettled(input: { nodeIds: string[]; force?: 
       if (!input.force && node.searchText?.versionId === versionId) return "current";
       const format = textFormatOf(node.name, node.mimeType);
       if (!format) {
-        await writer.add({ nodeId: id, versionId, status: "SKIPPED", reason: null, text: "", latin: "", cjk: "" });
+        await writer.add({ nodeId: id, versionId, status: "SKIPPED", reason: null, text: "", latin: "", words: "", bigrams: "{}", bigramHashes: "{}" });
         return "skipped";
       }
       const size = Number(node.currentVersion.blob.size);
@@ -127,7 +127,7 @@ export async function indexFilesTextSettled(input: { nodeIds: string[]; force?: 
           release();
         }
       }
-      await writer.add(result.ok ? { nodeId: id, versionId, status: "OK", reason: null, text: result.text, latin: result.latin, cjk: result.cjk } : unreadableRow(id, versionId, result));
+      await writer.add(result.ok ? { nodeId: id, versionId, status: "OK", reason: null, text: result.text, latin: result.latin, words: result.words, bigrams: result.bigrams, bigramHashes: result.bigramHashes } : unreadableRow(id, versionId, result));
       return result.ok ? "ok" : "unreadable";
     },
   );
@@ -231,8 +231,11 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 function unreadableRow(nodeId: string, versionId: string, result: Extract<ExtractResult, { ok: false }>): Row {
-  return { nodeId, versionId, status: "UNREADABLE", reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason, text: "", latin: "", cjk: "" };
+  return { nodeId, versionId, status: "UNREADABLE", reason: result.detail ? `${result.reason}: ${result.detail}` : result.reason, text: "", latin: "", words: "", bigrams: "{}", bigramHashes: "{}" };
 }
+
+/** A row's tsvector from its `latin` and `words` (t.latin, t.words): English stems with positions, and jieba's longer words. */
+export const SEARCH_TSV_SQL = "to_tsvector('english', t.latin) || array_to_tsvector(string_to_array(t.words, ' '))";
 
 /**
  * Writes files' rows in one statement. A job that took long may finish after a newer version
@@ -242,16 +245,16 @@ async function saveRows(rows: Row[]) {
   if (!rows.length) return;
   const db = await getDatabase();
   // Through the driver, not Prisma: the texts are the biggest parameters the server sends (see Database.execute).
-  const values = rows.map((_, i) => `(${[0, 1, 2, 3, 4, 5, 6].map((k) => `$${i * 7 + k + 1}::text`).join(", ")})`).join(", ");
+  const values = rows.map((_, i) => `(${[0, 1, 2, 3, 4, 5, 6, 7, 8].map((k) => `$${i * 9 + k + 1}::text`).join(", ")})`).join(", ");
   await db.execute(
-    `INSERT INTO "SearchText" ("nodeId", "versionId", status, reason, text, "textBytes", tsv, "indexedAt")
+    `INSERT INTO "SearchText" ("nodeId", "versionId", status, reason, text, "textBytes", tsv, bigrams, "bigramHashes", "indexedAt")
      SELECT t."nodeId", t."versionId", t.status, t.reason, t.text, octet_length(t.text),
-            to_tsvector('english', t.latin) || array_to_tsvector(string_to_array(t.cjk, ' ')), now()
-       FROM (VALUES ${values}) AS t("nodeId", "versionId", status, reason, text, latin, cjk)
+            ${SEARCH_TSV_SQL}, t.bigrams::int4[], t."bigramHashes"::int2[], now()
+       FROM (VALUES ${values}) AS t("nodeId", "versionId", status, reason, text, latin, words, bigrams, "bigramHashes")
       WHERE EXISTS (SELECT 1 FROM "Node" WHERE id = t."nodeId" AND "currentVersionId" = t."versionId")
      ON CONFLICT ("nodeId") DO UPDATE SET "versionId" = EXCLUDED."versionId", status = EXCLUDED.status, reason = EXCLUDED.reason,
-            text = EXCLUDED.text, "textBytes" = EXCLUDED."textBytes", tsv = EXCLUDED.tsv, "indexedAt" = EXCLUDED."indexedAt"`,
-    rows.flatMap((r) => [r.nodeId, r.versionId, r.status, r.reason, r.text, r.latin, r.cjk]),
+            text = EXCLUDED.text, "textBytes" = EXCLUDED."textBytes", tsv = EXCLUDED.tsv, bigrams = EXCLUDED.bigrams, "bigramHashes" = EXCLUDED."bigramHashes", "indexedAt" = EXCLUDED."indexedAt"`,
+    rows.flatMap((r) => [r.nodeId, r.versionId, r.status, r.reason, r.text, r.latin, r.words, r.bigrams, r.bigramHashes]),
   );
 }
 

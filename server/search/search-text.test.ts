@@ -3,7 +3,8 @@ import { decodeText, extractText, htmlToText, limitText, ZIP_PART_MAX_BYTES } fr
 import { extractInWorker } from "@/server/search/extractor";
 import { findMarks, makeSnippet } from "@/server/search/snippet";
 import { textFormatOf } from "@/server/search/text-formats";
-import { bigrams, cjkTsquery, getJieba, parseQuery, splitForIndex } from "@/server/search/tokenize";
+import { bigramCode, bigramCodes, bigramColumns, bigramHash, cjkTerm, getJieba, HASHED_BIGRAMS_MAX, intArrayLiteral, parseQuery, splitForIndex, unigramCode } from "@/server/search/tokenize";
+import { COMMON_HAN } from "@/server/search/common-han";
 import { makeDocx, makeOdt, makePdf, makePptx, makeXlsx, makeZipBombDocx } from "@/server/test/search-corpus";
 
 test("the format comes from the extension first, then the MIME type; pictures have none", () => {
@@ -55,16 +56,49 @@ test("a Chinese PDF with a predefined CMap (UniGB-UCS2-H) and no ToUnicode map g
   expect(out.ok && out.text.replace(/\s+/g, " ")).toMatch(/合同金额 ?contract ?年度报告/);
 });
 
-test("jieba loads here; the index gets CJK bigrams and longer jieba words, the Latin part without CJK", () => {
+test("jieba loads here; the index gets every CJK bigram as a code and jieba's longer words, the Latin part without CJK", () => {
   expect(getJieba()).not.toBeNull();
-  expect(bigrams("年度报告")).toEqual(["年度", "度报", "报告"]);
-  expect(bigrams("字")).toEqual(["字"]);
-  const { latin, cjk } = splitForIndex("Uploaded 中华人民共和国年度报告 today");
-  expect(latin).toBe("Uploaded   today");
-  expect(cjk).toEqual(expect.arrayContaining(["中华", "年度", "报告", "中华人民共和国"]));
+  const code = (pair: string) => bigramCode(pair.codePointAt(0)!, pair.codePointAt(1)!);
+  expect(bigramCodes("年度报告")).toEqual(["年度", "度报", "报告"].map(code));
+  // A lone character has a code of its own only when it is rare: 字 is common, 鲲 is not.
+  expect(bigramCodes("字")).toEqual([]);
+  expect(bigramCodes("鲲")).toEqual([bigramCode("鲲".codePointAt(0)!, 0)]);
+  expect([unigramCode("a"), unigramCode("か"), unigramCode("字")]).toEqual([null, null, null]);
+  expect(unigramCode("𠀀")).toBe(bigramCode(0x20000, 0));
+  expect(COMMON_HAN.size).toBe(1000);
+  // Hangul's code units are above 0x7fff: the code is a negative int4, as PostgreSQL's shift makes it.
+  expect(bigramCode(0xd55c, 0xae00)).toBe(-715346432);
+  // Beyond the BMP the low 16 bits stand for the character (𠀀 is U+20000).
+  expect(bigramCodes("𠀀字")).toEqual([bigramCode(0x20000, "字".codePointAt(0)!)]);
+  const { latin, words, bigrams } = splitForIndex("Uploaded 中华人民共和国年度报告 today 猫 鲲鹏");
+  expect(latin).toBe("Uploaded   today    ");
+  expect([...bigrams]).toEqual(expect.arrayContaining([...["中华", "国年", "年度", "报告", "鲲鹏"].map(code), ...["猫", "鲲", "鹏"].map((c) => unigramCode(c)!)]));
+  // Only the rare characters have codes of their own: 中 and 年 are common.
+  expect(bigrams).not.toContain(bigramCode("中".codePointAt(0)!, 0));
+  expect(bigrams).toHaveLength(10 + 1 + 3);
+  expect([...bigrams]).toEqual([...bigrams].sort((a, b) => a - b));
+  expect(bigrams).toHaveLength(new Set(bigrams).size);
+  expect(words).toContain("中华人民共和国");
+  expect(words.every((w) => [...w].length > 2)).toBe(true);
+  expect(intArrayLiteral(Int32Array.from([3, -1]))).toBe("{3,-1}");
 });
 
-test("queries: phrases stay whole, CJK runs become terms, and the CJK tsquery is built from bigrams", () => {
+test("a short text's bigrams are stored as int2 hashes, a long text's as exact codes", () => {
+  for (const code of [0, 1, -1, bigramCode(0x5408, 0x540c), 0x7fffffff, -0x80000000]) {
+    const h = bigramHash(code);
+    expect(Number.isInteger(h) && h >= -32768 && h <= 32767).toBe(true);
+  }
+  const short = Int32Array.from({ length: HASHED_BIGRAMS_MAX }, (_, i) => bigramCode(0x4e00 + i, 0x4e00));
+  const cols = bigramColumns(short);
+  expect(cols.codes).toHaveLength(0);
+  expect(cols.hashes).toEqual([...new Set(Array.from(short, bigramHash))].sort((a, b) => a - b));
+  // The hash spreads neighbouring codes: 1,024 of them land in (nearly) as many buckets.
+  expect(cols.hashes.length).toBeGreaterThan(HASHED_BIGRAMS_MAX * 0.95);
+  const long = Int32Array.from({ length: HASHED_BIGRAMS_MAX + 1 }, (_, i) => bigramCode(0x4e00 + i, 0x4e00));
+  expect(bigramColumns(long)).toEqual({ codes: long, hashes: [] });
+});
+
+test("queries: phrases stay whole, CJK runs become terms, matched by all their bigrams and ranked by jieba's longer words", () => {
   expect(parseQuery('"finance team" 年度报告 uploads')).toEqual([
     { kind: "latin-phrase", text: "finance team" },
     { kind: "cjk", text: "年度报告", words: expect.any(Array) },
@@ -72,9 +106,10 @@ test("queries: phrases stay whole, CJK runs become terms, and the CJK tsquery is
   ]);
   expect(parseQuery("report合同")).toMatchObject([{ kind: "latin", text: "report" }, { kind: "cjk", text: "合同" }]);
   expect(parseQuery('"" --')).toEqual([]);
-  expect(cjkTsquery({ text: "合同", words: ["合同"] })).toBe("'合同'");
-  expect(cjkTsquery({ text: "年度报告", words: ["年度报告"] })).toBe("( '年度报告' | ( '年度' & '度报' & '报告' ) )");
-  expect(cjkTsquery({ text: "我", words: ["我"] })).toBe("'我':*");
+  expect(cjkTerm({ text: "合同", words: ["合同"] })).toEqual({ codes: bigramCodes("合同"), rankQuery: null });
+  expect(cjkTerm({ text: "年度报告", words: ["年度报告"] })).toEqual({ codes: bigramCodes("年度报告"), rankQuery: "'年度报告'" });
+  expect(cjkTerm({ text: "我", words: ["我"] })).toEqual({ codes: [], rankQuery: null });
+  expect(cjkTerm({ text: "鲲", words: ["鲲"] })).toEqual({ codes: [unigramCode("鲲")], rankQuery: null });
 });
 
 test("snippets mark stems at word starts and CJK words exactly, near the first match", () => {
@@ -90,7 +125,7 @@ test("the extraction thread gives up on a file that takes too long and the next 
   expect(await extractInWorker("text", new TextEncoder().encode("slow"), 1024, { timeMs: 1 })).toMatchObject({ ok: false, reason: "timeout" });
   const ok = await extractInWorker("text", new TextEncoder().encode("合同 fine"), 1024);
   expect(ok.ok && new TextDecoder().decode(ok.text)).toBe("合同 fine");
-  expect(ok.ok && ok.cjk.split(" ")).toContain("合同");
+  expect(ok.ok && [ok.bigrams, ok.bigramHashes]).toEqual(["{}", `{${bigramHash(bigramCodes("合同")[0]!)}}`]);
 }, 120_000);
 
 test("a PDF of many lines lays them out on as many pages as they need, so every line's text is read", async () => {
