@@ -46,28 +46,24 @@ export async function getContentUrl(input: { actor: Actor; nodeId: string; versi
 }
 
 /**
- * The headers of a signed URL's answer that its fields decide, made once per verified URL (the
- * verified-URL memo hands back the same frozen object for every range of one URL).
+ * The header values of a signed URL's answer that its fields decide, made once per verified URL
+ * (the verified-URL memo hands back the same frozen object for every range of one URL).
  */
-const fixedHeaders = new WeakMap<SignedBlob, ResponseHeaders>();
+const fixedHeaders = new WeakMap<SignedBlob, { contentType: string; disposition: string; csp: string }>();
 
-function fixedHeadersOf(blob: SignedBlob): ResponseHeaders {
-  let headers = fixedHeaders.get(blob);
-  if (!headers) {
-    headers = {
-      "Content-Type": blob.contentType,
-      "Content-Disposition": contentDisposition(blob.name, blob.disposition),
-      "X-Content-Type-Options": "nosniff",
+function fixedHeadersOf(blob: SignedBlob) {
+  let fixed = fixedHeaders.get(blob);
+  if (!fixed) {
+    fixed = {
+      contentType: blob.contentType,
+      disposition: contentDisposition(blob.name, blob.disposition),
       // Uploaded content never runs as script in our origin: an inline answer is a passive type
       // (the signer granted it) under a sandbox CSP, anything else an attachment.
-      "Content-Security-Policy": blob.disposition === "inline" ? inlineCsp(blob.contentType) : "sandbox",
-      "Referrer-Policy": "no-referrer",
-      // The URL is the capability; a CDN on another origin serves previews fetched by the app.
-      "Access-Control-Allow-Origin": "*",
+      csp: blob.disposition === "inline" ? inlineCsp(blob.contentType) : "sandbox",
     };
-    fixedHeaders.set(blob, headers);
+    fixedHeaders.set(blob, fixed);
   }
-  return headers;
+  return fixed;
 }
 
 /**
@@ -81,7 +77,18 @@ export async function serveSignedBlob(req: IncomingMessage, res: ServerResponse)
     const verified = verifyBlobUrl(req.url ?? "/", now);
     if (!verified.ok) throw new AppError("FORBIDDEN", verified.reason === "expired" ? "blob.urlExpired" : "blob.urlInvalid");
     const { blob } = verified;
-    const headers = { "Cache-Control": `public, max-age=${Math.max(0, blob.expires - Math.ceil(now / 1000))}, immutable`, ...fixedHeadersOf(blob) };
+    const fixed = fixedHeadersOf(blob);
+    // One literal shape (no spread of the remembered object): see headerList in blob-response.ts.
+    const headers: ResponseHeaders = {
+      "Cache-Control": `public, max-age=${Math.max(0, blob.expires - Math.ceil(now / 1000))}, immutable`,
+      "Content-Type": fixed.contentType,
+      "Content-Disposition": fixed.disposition,
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": fixed.csp,
+      "Referrer-Policy": "no-referrer",
+      // The URL is the capability; a CDN on another origin serves previews fetched by the app.
+      "Access-Control-Allow-Origin": "*",
+    };
     const accel = getEnv().accelRedirectPrefix;
     // Behind nginx (X-Accel-Redirect) nginx sends a local blob's bytes; otherwise no detour is
     // offered, which spares every range a call and an await (issue 15's per-request CPU).

@@ -14,6 +14,7 @@ import { createTestUser } from "@/server/test/factories";
 import { createTestToken, TEST_NEXTAUTH_SECRET } from "@/server/test/http-harness";
 import { handleByteRoute } from "@/server/runtime/byte-routes";
 import { observeRequest } from "@/server/runtime/request-log";
+import { RequestIdResponse } from "@/server/runtime/request-id-response";
 import { logger } from "@/server/log/logger";
 import { authOptions } from "@/server/auth/auth-options";
 import { parseCookies } from "@/server/auth/request-auth";
@@ -21,7 +22,7 @@ import { parseCookies } from "@/server/auth/request-auth";
 useTestDatabase();
 
 const lines: string[] = [];
-let server: http.Server;
+let server: http.Server<typeof http.IncomingMessage, typeof RequestIdResponse>;
 let base = "";
 
 /** next-auth's API-route handler on a plain Node request, as Next's pages router would call it. */
@@ -54,7 +55,8 @@ beforeAll(async () => {
     },
   });
   logger.level = "debug";
-  server = http.createServer((req, res) => {
+  // The production server's response class (boot.ts), which adds X-Request-Id as headers are written.
+  server = http.createServer({ ServerResponse: RequestIdResponse }, (req, res) => {
     req.headers["x-yunpan-client-ip"] = req.socket.remoteAddress ?? "";
     observeRequest(req, res, () => {
       if (handleByteRoute(req, res)) return;

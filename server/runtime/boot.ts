@@ -4,6 +4,7 @@ import { EnvError, ensureAuthSecret, getEnv, type Env } from "@/server/env";
 import { openDatabase, setDatabase, type Database } from "@/server/db/client";
 import { handleByteRoute } from "@/server/runtime/byte-routes";
 import { observeRequest } from "@/server/runtime/request-log";
+import { RequestIdResponse } from "@/server/runtime/request-id-response";
 import { getTus } from "@/server/upload/tus-server";
 import { startAdminSocket } from "@/server/admin/admin-socket";
 import { logger } from "@/server/log/logger";
@@ -62,7 +63,7 @@ export async function startRuntime(env: Env, options: { fallback: Handler; befor
   await reloadSettings();
   await options.beforeListen?.();
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ ServerResponse: RequestIdResponse }, (req, res) => {
     // The client address for audit logs comes from the socket, never from a header it could forge.
     req.headers["x-yunpan-client-ip"] = req.socket.remoteAddress ?? "";
     observeRequest(req, res, () => {

@@ -3,6 +3,7 @@ import { logger } from "@/server/log/logger";
 import { requestIdFrom, runWithRequestContext } from "@/server/log/request-context";
 import { getMetrics } from "@/server/metrics/metrics";
 import { routeOf } from "@/server/log/route-label";
+import { RequestIdResponse } from "@/server/runtime/request-id-response";
 
 const DOWNLOAD_ROUTES = new Set(["/api/files/:id/content", "/api/blob/:sha256", "/api/zip"]);
 
@@ -20,7 +21,9 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, handle
   // Requests on one keep-alive connection run one after another, so the socket's counter moved by
   // this response's bytes alone.
   const writtenBefore = socket.bytesWritten;
-  res.setHeader("X-Request-Id", requestId);
+  // Our server's responses add it as they write their headers (request-id-response.ts).
+  if (res instanceof RequestIdResponse) res.requestId = requestId;
+  else res.setHeader("X-Request-Id", requestId);
   getMetrics().httpInFlight.inc({ route });
   const context = {
     requestId,
@@ -37,7 +40,7 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, handle
     metrics.httpDuration.observe(labels, seconds);
     if (DOWNLOAD_ROUTES.has(route) && status < 300) metrics.downloadedBytes.inc(Math.max(0, socket.bytesWritten - writtenBefore));
     // Static assets and health probes would drown the log; they are still counted above.
-    if (route === "/_next" || route === "/api/health" || route === "/api/metrics") return;
+    if (route === "/_next" || route === "/api/health" || route === "/api/metrics" || !logger.isLevelEnabled("info")) return;
     runWithRequestContext(context, () =>
       logger.info({ method: req.method, route, status, ms: Math.round(seconds * 1000), aborted: !res.writableFinished || undefined }, "request"),
     );

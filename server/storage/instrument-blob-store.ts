@@ -10,11 +10,16 @@ const COUNTED = new Set(["adoptUpload", "discardUpload", "read", "openChunks", "
  */
 export function instrumentBlobStore(store: BlobStore): BlobStore {
   for (const operation of COUNTED) getMetrics().storageErrors.inc({ operation }, 0);
+  // One wrapper per operation (remade only if the method is replaced): a closure per call was a
+  // cost of every range (issue 15).
+  const wrappers = new Map<string, { method: unknown; wrapper: (...args: unknown[]) => unknown }>();
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function" || typeof prop !== "string" || !COUNTED.has(prop)) return value;
-      return (...args: unknown[]) => {
+      const made = wrappers.get(prop);
+      if (made && made.method === value) return made.wrapper;
+      const wrapper = (...args: unknown[]) => {
         const result = (value as (...a: unknown[]) => unknown).apply(target, args);
         if (result instanceof Promise) {
           return result.catch((e: unknown) => {
@@ -24,6 +29,8 @@ export function instrumentBlobStore(store: BlobStore): BlobStore {
         }
         return result;
       };
+      wrappers.set(prop, { method: value, wrapper });
+      return wrapper;
     },
   });
 }
