@@ -34,7 +34,9 @@ export function sharedFoldersCteSql(userId: string): Prisma.Sql {
 /**
  * sharedFoldersCteSql's walk over every node, carrying the columns a name search shows, so its matches are filtered on the
  * walked rows themselves: joined back to "Node", PostgreSQL preferred scanning every name for a
- * 2-character query (no trigram) over the few thousand walked rows (2.6 s at 1M nodes).
+ * 2-character query (no trigram) over the few thousand walked rows (2.6 s at 1M nodes). Each step
+ * looks the walked folders' children up in the parentId index (LATERAL, OFFSET 0): joined, it
+ * hashed every node at each step (1.3 s for a grantee of 1,000 nodes among 1,000,000).
  */
 export function sharedNodeRowsCteSql(userId: string): Prisma.Sql {
   const cols = (a: string) => Prisma.raw(`${a}.id, ${a}."parentId", ${a}.kind, ${a}.name, ${a}.size, ${a}."mimeType", ${a}."createdAt", ${a}."updatedAt"`);
@@ -42,5 +44,7 @@ export function sharedNodeRowsCteSql(userId: string): Prisma.Sql {
       SELECT ${cols("n")} FROM "Grant" g JOIN "Node" n ON n.id = g."nodeId"
        WHERE ${grantReachesSql(userId)} AND n."ownerId" <> ${userId} AND n."trashedAt" IS NULL
       UNION
-      SELECT ${cols("c")} FROM "Node" c JOIN shared s ON c."parentId" = s.id WHERE c."trashedAt" IS NULL`;
+      SELECT ${cols("c")} FROM shared s
+       CROSS JOIN LATERAL (SELECT ${cols("c")} FROM "Node" c WHERE c."parentId" = s.id AND c."trashedAt" IS NULL OFFSET 0) c
+       WHERE s.kind = 'FOLDER'`;
 }
