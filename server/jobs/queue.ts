@@ -99,8 +99,8 @@ export async function enqueueJob(kind: string, payload: JobPayload, options: Enq
     // Anything but the root client is a transaction: announce when it commits (a rolled-back job never is).
     if (client !== root) {
       ensureCommitHook();
-      const earlier = enqueuedIn().get(db);
-      enqueuedIn().set(db, earlier === undefined ? runAt : Math.min(earlier, runAt));
+      const earlier = enqueuedIn().get(client);
+      enqueuedIn().set(client, earlier === undefined ? runAt : Math.min(earlier, runAt));
     } else announce(runAt);
   }
   return rows[0]?.id ?? null;
