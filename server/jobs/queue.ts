@@ -45,10 +45,19 @@ const enqueuedIn = () => ((globalThis as G)[ENQUEUED] ??= new WeakMap());
 const HOOK = Symbol.for("yunpan.jobs.commitHook");
 type H = typeof globalThis & { [HOOK]?: true };
 
+const inFlight = new Set<Promise<void>>();
+
 function announce(runAtMs: number) {
-  getChangeBus()
+  const sent = getChangeBus()
     .publishTopic(JOBS_TOPIC, String(runAtMs))
-    .catch((e: Error) => logger.warn({ err: e }, "job announcement failed (workers find the job on their next poll)"));
+    .catch((e: Error) => logger.warn({ err: e }, "job announcement failed (workers find the job on their next poll)"))
+    .finally(() => inFlight.delete(sent));
+  inFlight.add(sent);
+}
+
+/** Resolves once every announcement made so far is sent: a short-lived process (the CLI) awaits it before it exits. */
+export async function flushJobAnnouncements(): Promise<void> {
+  await Promise.all([...inFlight]);
 }
 
 function ensureCommitHook() {
