@@ -131,8 +131,8 @@ interface Claimed {
 
 /**
  * When the queue next needs a worker: the earliest queued job's runAt or running job's lease end
- * (a lapsed lease means a dead worker), or null for an empty queue. Two reads on the (status,
- * runAt) index; the claim's two UPDATEs cost an idle embedded server ~3× this (PGlite, measured).
+ * (a lapsed lease means a dead worker), or null for an empty queue: one read, two lookups on the
+ * (status, runAt) index, and no write (a claim is two UPDATEs), so an idle worker writes nothing.
  */
 async function nextDueAt(): Promise<number | null> {
   const prisma = await getPrisma();
