@@ -8,6 +8,7 @@ import { adminSocketPath, describeError } from "@/server/admin/admin-socket";
 import { readDirLockOwner } from "@/server/db/lock";
 import { openDatabase, setDatabase } from "@/server/db/client";
 import { EnvError, getEnv } from "@/server/env";
+import { flushJobAnnouncements } from "@/server/jobs/queue";
 
 function parseArgs(argv: string[]): { command: string; args: Record<string, unknown>; passwordStdin: boolean } {
   const [command = "help", ...rest] = argv;
@@ -79,6 +80,8 @@ async function main() {
     setDatabase(db);
     try {
       result = await runAdminCommand(command, args);
+      // Jobs the command queued (a deletion, a reindex) are announced to the servers before the exit.
+      await flushJobAnnouncements();
     } finally {
       await (await db).close();
     }

@@ -51,16 +51,57 @@ export async function runJobOnce(job: Job): Promise<Prisma.InputJsonValue | null
   }
 }
 
-/** Runs every job on its period, in this process, until stopped. */
+/** When each job's lease ends (null: never run here or anywhere), one read for all of them. */
+async function leaseEnds(names: string[]): Promise<Map<string, number>> {
+  const prisma = await getPrisma();
+  const rows = await prisma.jobRun.findMany({ where: { name: { in: names } }, select: { name: true, leaseUntil: true } });
+  return new Map(rows.map((r) => [r.name, r.leaseUntil.getTime()]));
+}
+
+/**
+ * Runs every job on its period, in this process, until stopped. Each job sleeps until its lease
+ * ends (the lease says when this or another replica last ran it), so a tick is a run, not a
+ * failed attempt: an idle server used to try each job's lease (two writes) every 5 minutes, and a
+ * fresh process all seven within its first 30 s. Sleeps are capped at the period; the jitter
+ * spreads replicas.
+ */
 export function startJobs(jobs: Job[]): { stop(): void } {
-  const timers: NodeJS.Timeout[] = [];
-  for (const job of jobs) {
-    registerJobKindMetrics(job.name, PERIODIC_OUTCOMES);
-    const tick = () => void runJobOnce(job).catch(() => {});
-    // A first run soon after start (staggered), then on the period; the lease spaces replicas out.
-    timers.push(setTimeout(tick, 15_000 + Math.random() * 15_000));
-    timers.push(setInterval(tick, Math.min(job.everyMs, 5 * 60_000)));
-  }
-  for (const t of timers) t.unref();
-  return { stop: () => timers.forEach((t) => clearTimeout(t)) };
+  const timers = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
+  const jitter = () => Math.random() * 5_000;
+  const schedule = (job: Job, at: number) => {
+    if (stopped) return;
+    const delay = Math.min(Math.max(0, at - Date.now()), job.everyMs) + jitter();
+    const timer = setTimeout(() => void attempt(job), delay);
+    timer.unref();
+    timers.set(job.name, timer);
+  };
+  const attempt = async (job: Job) => {
+    let next = Date.now() + job.everyMs;
+    try {
+      // null: another replica holds the lease; sleep until it ends.
+      if ((await runJobOnce(job)) === null) next = (await leaseEnds([job.name])).get(job.name) ?? next;
+    } catch {
+      // A failed run (or an unreachable database) tries again in a minute, as its lease says.
+      next = Date.now() + 60_000;
+    }
+    schedule(job, next);
+  };
+  for (const job of jobs) registerJobKindMetrics(job.name, PERIODIC_OUTCOMES);
+  // The first look soon after start (staggered): jobs whose lease has ended run then.
+  const first = setTimeout(
+    () =>
+      void leaseEnds(jobs.map((j) => j.name))
+        .catch(() => new Map<string, number>())
+        .then((ends) => jobs.forEach((job) => schedule(job, ends.get(job.name) ?? 0))),
+    15_000 + Math.random() * 15_000,
+  );
+  first.unref();
+  return {
+    stop: () => {
+      stopped = true;
+      clearTimeout(first);
+      timers.forEach((t) => clearTimeout(t));
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/server/test/test-db";
-import { backoffMs, drainQueue, enqueueJob, queueState, registerBatchJobHandler, registerJobHandler, runQueueOnce } from "@/server/jobs/queue";
+import { backoffMs, drainQueue, enqueueJob, queueState, registerBatchJobHandler, registerJobHandler, runQueueOnce, startQueueWorker } from "@/server/jobs/queue";
+import { PgChangeBus } from "@/server/events/pg-change-bus";
 
 const t = useTestDatabase();
 
@@ -126,5 +127,63 @@ describe("work queue", () => {
     await Promise.all([drainQueue(), drainQueue(), drainQueue()]);
     expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(await t.prisma.queuedJob.count({ where: { kind: "test.batchonce", status: "DONE" } })).toBe(30);
+  });
+});
+
+describe("queue worker", () => {
+  const until = async (what: string, check: () => Promise<boolean>, ms = 5000) => {
+    const end = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const isDone = (id: string) => async () => (await t.prisma.queuedJob.findUniqueOrThrow({ where: { id } })).status === "DONE";
+  // The safety poll is far beyond every wait below: only an announcement or a due time can start a job.
+  const NO_POLL = 10 * 60_000;
+
+  it("runs an announced job at once, one queued for later at its time, and one enqueued in a transaction after the commit", async () => {
+    await drainQueue();
+    registerJobHandler("test.worker", async () => {});
+    const worker = startQueueWorker({ safetyPollMs: NO_POLL });
+    try {
+      // Past the worker's first look at the queue (1 s after start), so only announcements wake it.
+      await new Promise((r) => setTimeout(r, 1500));
+      const now = (await enqueueJob("test.worker", { n: 1 }))!;
+      // Well inside the 2 s the worker used to poll at.
+      await until("the announced job", isDone(now), 800);
+
+      const later = (await enqueueJob("test.worker", { n: 2 }, { runAt: new Date(Date.now() + 1500) }))!;
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await isDone(later)()).toBe(false);
+      await until("the job queued for later", isDone(later), 1800);
+
+      let inTx = "";
+      await t.prisma.$transaction(async (tx) => {
+        inTx = (await enqueueJob("test.worker", { n: 3 }, {}, tx))!;
+        // Nothing is announced while the transaction is open.
+        await new Promise((r) => setTimeout(r, 300));
+      });
+      await until("the job enqueued in a transaction", isDone(inTx), 800);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it.skipIf(!process.env.TEST_POSTGRES_URL)("a job enqueued by one instance starts on another at once (its own LISTEN connection)", async () => {
+    await drainQueue();
+    registerJobHandler("test.elsewhere", async () => {});
+    const other = new PgChangeBus(t.db.url!);
+    await other.ready();
+    const worker = startQueueWorker({ safetyPollMs: NO_POLL, bus: other });
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      // Enqueued through this process's bus; the worker hears only its own connection.
+      const id = (await enqueueJob("test.elsewhere", {}))!;
+      await until("the job on the other instance", isDone(id), 800);
+    } finally {
+      await worker.stop();
+      await other.close();
+    }
   });
 });

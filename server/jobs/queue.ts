@@ -1,5 +1,5 @@
-import { EventEmitter } from "node:events";
-import { getPrisma, type PrismaClient } from "@/server/db/client";
+import { getPrisma, onTransactionCommitted, type PrismaClient } from "@/server/db/client";
+import { getChangeBus, type ChangeBus } from "@/server/events/change-bus";
 import { logger } from "@/server/log/logger";
 import { Prisma } from "@/server/db/generated/client.ts";
 import { getMetrics, QUEUE_OUTCOMES, registerJobKindMetrics } from "@/server/metrics/metrics";
@@ -31,7 +31,46 @@ export interface EnqueueOptions {
 const LEASE_MS = 5 * 60_000;
 const handlers = new Map<string, JobHandler>();
 const batchHandlers = new Map<string, { handler: BatchJobHandler; max: number }>();
-const wake = new EventEmitter();
+/**
+ * Every enqueue is announced on the change bus's `jobs` topic (payload: the job's runAt in epoch
+ * ms), to every replica, once its row is visible: after the commit of the caller's transaction.
+ * Workers wait on it instead of polling, so an idle server reads the queue once a minute.
+ */
+export const JOBS_TOPIC = "jobs";
+
+const ENQUEUED = Symbol.for("yunpan.jobs.enqueuedIn");
+type G = typeof globalThis & { [ENQUEUED]?: WeakMap<object, number> };
+const enqueuedIn = () => ((globalThis as G)[ENQUEUED] ??= new WeakMap());
+
+const HOOK = Symbol.for("yunpan.jobs.commitHook");
+type H = typeof globalThis & { [HOOK]?: true };
+
+const inFlight = new Set<Promise<void>>();
+
+function announce(runAtMs: number) {
+  const sent = getChangeBus()
+    .publishTopic(JOBS_TOPIC, String(runAtMs))
+    .catch((e: Error) => logger.warn({ err: e }, "job announcement failed (workers find the job on their next poll)"))
+    .finally(() => inFlight.delete(sent));
+  inFlight.add(sent);
+}
+
+/** Resolves once every announcement made so far is sent: a short-lived process (the CLI) awaits it before it exits. */
+export async function flushJobAnnouncements(): Promise<void> {
+  await Promise.all([...inFlight]);
+}
+
+function ensureCommitHook() {
+  const g = globalThis as H;
+  if (g[HOOK]) return;
+  g[HOOK] = true;
+  onTransactionCommitted((tx) => {
+    const runAt = enqueuedIn().get(tx);
+    if (runAt === undefined) return;
+    enqueuedIn().delete(tx);
+    announce(runAt);
+  });
+}
 
 /** Registers the function that runs jobs of `kind` (once per kind, at module load). */
 export function registerJobHandler(kind: string, handler: JobHandler): void {
@@ -56,14 +95,23 @@ export function registerBatchJobHandler(kind: string, options: { max: number }, 
  * queued job with the same dedupeKey already covers it.
  */
 export async function enqueueJob(kind: string, payload: JobPayload, options: EnqueueOptions = {}, db?: PrismaClient | Prisma.TransactionClient): Promise<string | null> {
-  const client = db ?? (await getPrisma());
+  const root = await getPrisma();
+  const client = db ?? root;
   const rows = await client.queuedJob.createManyAndReturn({
     // The queuing request's trace: the job's own trace links to it (traceparent, null when untraced).
     data: [{ kind, payload, runAt: options.runAt ?? new Date(), dedupeKey: options.dedupeKey ?? null, maxAttempts: options.maxAttempts ?? 5, traceparent: currentTraceparent() }],
     skipDuplicates: true,
     select: { id: true },
   });
-  if (rows.length) wake.emit("job");
+  if (rows.length) {
+    const runAt = (options.runAt ?? new Date()).getTime();
+    // Anything but the root client is a transaction: announce when it commits (a rolled-back job never is).
+    if (client !== root) {
+      ensureCommitHook();
+      const earlier = enqueuedIn().get(client);
+      enqueuedIn().set(client, earlier === undefined ? runAt : Math.min(earlier, runAt));
+    } else announce(runAt);
+  }
   return rows[0]?.id ?? null;
 }
 
@@ -82,17 +130,17 @@ interface Claimed {
 }
 
 /**
- * Whether a job is due or a lease has lapsed: one read on the (status, runAt) index. The claim's two
- * UPDATEs cost an idle embedded server ~4.4 ms of CPU per poll against ~1.4 ms for this read
- * (PGlite, measured in-process), every 2 s in every deployment.
+ * When the queue next needs a worker: the earliest queued job's runAt or running job's lease end
+ * (a lapsed lease means a dead worker), or null for an empty queue: one read, two lookups on the
+ * (status, runAt) index, and no write (a claim is two UPDATEs), so an idle worker writes nothing.
  */
-async function isAnyJobDue(): Promise<boolean> {
+async function nextDueAt(): Promise<number | null> {
   const prisma = await getPrisma();
-  const now = new Date();
-  const rows = await prisma.$queryRaw<{ due: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM "QueuedJob"
-                    WHERE (status = 'QUEUED' AND "runAt" <= ${now}) OR (status = 'RUNNING' AND "lockedUntil" < ${now})) AS due`;
-  return rows[0]?.due === true;
+  const rows = await prisma.$queryRaw<{ queued: Date | null; lease: Date | null }[]>`
+    SELECT (SELECT min("runAt") FROM "QueuedJob" WHERE status = 'QUEUED') AS queued,
+           (SELECT min("lockedUntil") FROM "QueuedJob" WHERE status = 'RUNNING') AS lease`;
+  const times = [rows[0]?.queued, rows[0]?.lease].filter((d): d is Date => d instanceof Date).map((d) => d.getTime());
+  return times.length ? Math.min(...times) : null;
 }
 
 /** Claims up to `limit` due jobs (of one `kind` when given), atomically: SKIP LOCKED hands a job to one claimer only. */
@@ -209,43 +257,82 @@ export async function drainQueue(maxRounds = 50): Promise<number> {
   return total;
 }
 
-/** Polls the queue in this process (and wakes at once on a local enqueue) until stopped. */
-export function startQueueWorker(options: { pollMs?: number } = {}): { stop(): Promise<void> } {
+/** A worker with no due job and no announcement still reads the queue this often (a lost announcement, clock skew). */
+export const SAFETY_POLL_MS = 60_000;
+
+/**
+ * Runs queued jobs in this process until stopped. It sleeps until the earliest due job (a retry's
+ * backoff, a job queued for later) or the safety poll, and wakes at once when any replica
+ * announces a job on the bus, or when the bus reconnected (announcements may have been lost).
+ */
+export function startQueueWorker(options: { safetyPollMs?: number; bus?: ChangeBus } = {}): { stop(): Promise<void> } {
+  const safetyPollMs = options.safetyPollMs ?? SAFETY_POLL_MS;
+  const bus = options.bus ?? getChangeBus();
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
-  // `poll`: the timer's tick, which first asks (one read) whether anything is due, so an idle
-  // server's poll writes nothing; a local enqueue claims at once.
-  const tick = (poll = false) => {
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Infinity;
+
+  const wakeAt = (at: number) => {
+    if (stopped || at >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(
+      () => {
+        timer = null;
+        timerAt = Infinity;
+        tick();
+      },
+      Math.max(0, at - Date.now()),
+    );
+    timer.unref();
+  };
+
+  // One pass: read when the queue is next due; run what is due now; sleep until the next due time.
+  const tick = () => {
     if (stopped) return;
     if (running) {
       again = true;
       return;
     }
     running = (async () => {
+      let next: number | null = null;
       try {
-        if (poll && !(await isAnyJobDue())) return;
         do {
           again = false;
-          while (!stopped && (await runQueueOnce()) > 0);
+          next = await nextDueAt();
+          if (next !== null && next <= Date.now()) {
+            while (!stopped && (await runQueueOnce()) > 0);
+            // Retries set a later runAt without an announcement: this read finds them.
+            next = await nextDueAt();
+          }
         } while (again && !stopped);
       } catch (e) {
         logger.error({ err: e }, "queue worker error");
+        next = Date.now() + 2000;
       } finally {
         running = null;
       }
+      const now = Date.now();
+      // Still due after draining: another worker holds it (SKIP LOCKED); look again shortly, never spin.
+      wakeAt(next === null ? now + safetyPollMs : Math.min(Math.max(next, now + 1000), now + safetyPollMs));
     })();
   };
-  const onJob = () => setImmediate(tick);
-  wake.on("job", onJob);
-  const timer = setInterval(() => tick(true), options.pollMs ?? 2000);
-  timer.unref();
-  setTimeout(() => tick(true), 1000).unref();
+
+  const offTopic = bus.subscribeTopic(JOBS_TOPIC, (payload) => {
+    const runAt = /^\d{1,15}$/.test(payload) ? Number(payload) : Date.now();
+    if (runAt <= Date.now()) setImmediate(tick);
+    else wakeAt(runAt);
+  });
+  const offReconnect = bus.subscribeReconnect(() => setImmediate(tick));
+  wakeAt(Date.now() + 1000);
   return {
     async stop() {
       stopped = true;
-      clearInterval(timer);
-      wake.off("job", onJob);
+      if (timer) clearTimeout(timer);
+      offTopic();
+      offReconnect();
       await running;
     },
   };

@@ -1,6 +1,7 @@
 import client from "prom-client";
 import { getPrisma } from "@/server/db/client";
 import { registerGcCounter } from "@/server/metrics/gc-counter";
+import { PROM_CLIENT_LAG_PRECISION_MS, registerEventLoopLag } from "@/server/metrics/event-loop-lag";
 
 // The process's Prometheus metrics (prom-client). One registry per process on globalThis: the
 // custom server's bundle and Next's layers all count into the same series. The names are an
@@ -41,7 +42,9 @@ export const PERIODIC_OUTCOMES = ["ok", "error"] as const;
 function createMetrics() {
   const registry = new client.Registry();
   // Process memory, CPU, event-loop lag (yunpan_nodejs_eventloop_lag_*), heap spaces, handles.
-  client.collectDefaultMetrics({ register: registry, prefix: "yunpan_" });
+  // The event-loop delay histograms come from event-loop-lag.ts (a sampler that wakes the process 10 times a second, not 100).
+  client.collectDefaultMetrics({ register: registry, prefix: "yunpan_", eventLoopMonitoringPrecision: PROM_CLIENT_LAG_PRECISION_MS });
+  registerEventLoopLag(registry, "yunpan_");
   const dependencyProbes = new Map<string, DependencyProbe>();
   return {
     registry,
